@@ -1,0 +1,52 @@
+// Shared pybind11 glue: array argument types and shape checks.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace zoo::bindings {
+
+namespace py = pybind11;
+
+// Inputs: converted to C-contiguous arrays of T when they are not already.
+template <class T>
+using In = py::array_t<T, py::array::c_style | py::array::forcecast>;
+// Outputs written in place: no conversion allowed (a converted copy would
+// swallow the write), so bind these with .noconvert().
+template <class T>
+using Out = py::array_t<T, py::array::c_style>;
+
+inline void require(bool ok, const std::string& message) {
+    if (!ok) throw std::invalid_argument(message);
+}
+
+template <class A>
+void require_shape(const A& a, const char* name, std::initializer_list<py::ssize_t> shape) {
+    bool ok = a.ndim() == static_cast<py::ssize_t>(shape.size());
+    py::ssize_t axis = 0;
+    for (py::ssize_t expected : shape) {
+        if (!ok) break;
+        ok = expected < 0 || a.shape(axis) == expected;
+        ++axis;
+    }
+    if (!ok) {
+        std::string got = "(";
+        for (py::ssize_t i = 0; i < a.ndim(); ++i) got += std::to_string(a.shape(i)) + (i + 1 < a.ndim() ? ", " : "");
+        throw std::invalid_argument(std::string(name) + " has shape " + got + ")" +
+                                    ", which does not match the other arguments");
+    }
+}
+
+template <class A>
+void require_writable(const A& a, const char* name) {
+    if (!a.writeable()) throw std::invalid_argument(std::string(name) + " must be writable");
+}
+
+void bind_runtime(py::module_& m);
+void bind_cluster(py::module_& m);
+
+}  // namespace zoo::bindings

@@ -1,0 +1,42 @@
+// Typed front door to OpenBLAS (from the scipy-openblas32 wheel, whose symbols
+// carry a `scipy_` prefix). Kernels call zoo::blas::gemm<T>, never cblas directly.
+#pragma once
+
+#include <cblas.h>
+
+namespace zoo::blas {
+
+// C = alpha * op(A) * op(B) + beta * C, all row-major.
+inline void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
+                 int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+    scipy_cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+                      trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta,
+                      c, ldc);
+}
+
+inline void gemm(bool trans_a, bool trans_b, int m, int n, int k, double alpha, const double* a,
+                 int lda, const double* b, int ldb, double beta, double* c, int ldc) {
+    scipy_cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+                      trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta,
+                      c, ldc);
+}
+
+// OpenBLAS keeps its own pthread pool. Inside our OpenMP regions every thread
+// already owns a chunk, so BLAS must run single-threaded there or the two pools
+// oversubscribe the cores. Scope this guard around such regions.
+class SingleThreadedScope {
+public:
+    SingleThreadedScope() : previous_(scipy_openblas_get_num_threads()) {
+        if (previous_ != 1) scipy_openblas_set_num_threads(1);
+    }
+    ~SingleThreadedScope() {
+        if (previous_ != 1) scipy_openblas_set_num_threads(previous_);
+    }
+    SingleThreadedScope(const SingleThreadedScope&) = delete;
+    SingleThreadedScope& operator=(const SingleThreadedScope&) = delete;
+
+private:
+    int previous_;
+};
+
+}  // namespace zoo::blas

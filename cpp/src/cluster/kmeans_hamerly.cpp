@@ -1,0 +1,103 @@
+// Hamerly, "Making k-means even faster" (SDM 2010): per point, an upper bound
+// on the distance to its own centre and one lower bound on the distance to
+// every other centre. A point is re-examined only when the bounds overlap.
+#include "kmeans_bounded.hpp"
+
+namespace zoo::cluster {
+
+using namespace detail;
+
+namespace {
+
+template <class T>
+class HamerlyBounds {
+public:
+    HamerlyBounds(const Points<T>& points, int k, int n_threads)
+        : points_(points), k_(k), n_threads_(n_threads),
+          upper_(static_cast<size_t>(points.n)), lower_(static_cast<size_t>(points.n)) {}
+
+    void initialize(const T* centers, std::int32_t* labels, std::vector<ClusterSums>& partial) {
+        for_each_point_distances(points_, k_, centers, true, n_threads_, [&](index_t i, const T* row, int thread) {
+            const NearestTwo<T> nearest(row, k_);
+            labels[i] = nearest.best;
+            upper_[static_cast<size_t>(i)] = std::sqrt(nearest.best_value);
+            lower_[static_cast<size_t>(i)] = std::sqrt(nearest.second_value);
+            partial[static_cast<size_t>(thread)].add(nearest.best, row_of(i), points_.d, weight_of(i));
+        });
+    }
+
+    void forget(index_t i) {
+        upper_[static_cast<size_t>(i)] = std::numeric_limits<T>::infinity();
+        lower_[static_cast<size_t>(i)] = 0;
+    }
+
+    index_t assign(const T* centers, std::int32_t* labels, const std::vector<double>& shift_sq,
+                   std::vector<ClusterSums>& partial) {
+        const index_t d = points_.d;
+        // Every other centre moved by at most the largest shift (the second
+        // largest for the points of the centre that moved most).
+        std::vector<T> shift(static_cast<size_t>(k_));
+        int farthest = 0;
+        for (int j = 0; j < k_; ++j) {
+            shift[static_cast<size_t>(j)] = static_cast<T>(std::sqrt(shift_sq[static_cast<size_t>(j)]));
+            if (shift[static_cast<size_t>(j)] > shift[static_cast<size_t>(farthest)]) farthest = j;
+        }
+        T second_shift = 0;
+        for (int j = 0; j < k_; ++j)
+            if (j != farthest) second_shift = std::max(second_shift, shift[static_cast<size_t>(j)]);
+        const T largest_shift = shift[static_cast<size_t>(farthest)];
+        std::vector<T> half_gap;
+        center_distances(centers, k_, d, half_gap);
+
+        std::vector<index_t> changed(static_cast<size_t>(n_threads_), 0);
+        std::vector<std::vector<T>> scratch(static_cast<size_t>(n_threads_), std::vector<T>(static_cast<size_t>(k_)));
+        parallel_chunks(ceil_div(points_.n, kChunkRows), n_threads_, [&](index_t chunk, int thread) {
+            const index_t begin = chunk * kChunkRows, end = std::min(points_.n, begin + kChunkRows);
+            for (index_t i = begin; i < end; ++i) {
+                const auto s = static_cast<size_t>(i);
+                const int own = labels[i];
+                upper_[s] += shift[static_cast<size_t>(own)];
+                lower_[s] -= own == farthest ? second_shift : largest_shift;
+                const T bound = std::max(half_gap[static_cast<size_t>(own)], lower_[s]);
+                if (upper_[s] <= bound) continue;
+                // Tighten the upper bound to the true distance before scanning.
+                upper_[s] = std::sqrt(sq_distance(row_of(i), centers + own * d, d));
+                if (upper_[s] <= bound) continue;
+                T* distances = scratch[static_cast<size_t>(thread)].data();
+                for (int j = 0; j < k_; ++j) distances[j] = sq_distance(row_of(i), centers + j * d, d);
+                const NearestTwo<T> nearest(distances, k_);
+                upper_[s] = std::sqrt(nearest.best_value);
+                lower_[s] = std::sqrt(nearest.second_value);
+                if (nearest.best != own) {
+                    partial[static_cast<size_t>(thread)].move(own, nearest.best, row_of(i), d, weight_of(i));
+                    labels[i] = nearest.best;
+                    ++changed[static_cast<size_t>(thread)];
+                }
+            }
+        });
+        return std::accumulate(changed.begin(), changed.end(), index_t(0));
+    }
+
+private:
+    const T* row_of(index_t i) const { return points_.x + i * points_.d; }
+    double weight_of(index_t i) const { return static_cast<double>(points_.weight[i]); }
+
+    const Points<T>& points_;
+    int k_;
+    int n_threads_;
+    std::vector<T> upper_;
+    std::vector<T> lower_;
+};
+
+}  // namespace
+
+template <class T>
+FitSummary kmeans_hamerly(const Points<T>& points, int k, T* centers, std::int32_t* labels, int max_iter,
+                          double tol, int n_threads) {
+    return run_bounded<T, HamerlyBounds<T>>(points, k, centers, labels, max_iter, tol, n_threads);
+}
+
+template FitSummary kmeans_hamerly<float>(const Points<float>&, int, float*, std::int32_t*, int, double, int);
+template FitSummary kmeans_hamerly<double>(const Points<double>&, int, double*, std::int32_t*, int, double, int);
+
+}  // namespace zoo::cluster

@@ -1,0 +1,75 @@
+// Lloyd's algorithm with BLAS distances, plus the plain assignment and
+// transform passes used at predict time.
+#include "kmeans_common.hpp"
+
+namespace zoo::cluster {
+
+using namespace detail;
+
+template <class T>
+FitSummary kmeans_lloyd(const Points<T>& points, int k, T* centers, std::int32_t* labels, int max_iter,
+                        double tol, int n_threads) {
+    check_problem(points, k, n_threads);
+    blas::SingleThreadedScope single_threaded_blas;
+    const index_t d = points.d;
+    // No point starts with a label, so the first pass always counts as a change.
+    std::fill(labels, labels + points.n, -1);
+    std::vector<ClusterSums> partial(static_cast<size_t>(n_threads), ClusterSums(k, d));
+    ClusterSums sums(k, d);
+    std::vector<double> shift_sq;
+
+    bool labels_stable = false;
+    int iteration = 0;
+    while (iteration < max_iter) {
+        ++iteration;
+        // E-step: nearest centre for each point; M-step sums come for free.
+        const index_t changed = assign_all(points, k, centers, labels, n_threads, &partial);
+        sums.clear();
+        sums.merge(partial);
+        relocate_empty_clusters(points, k, centers, labels, sums);
+        update_centers(sums, k, d, centers, shift_sq);
+        if (changed == 0) {
+            labels_stable = true;
+            break;
+        }
+        if (total(shift_sq) <= tol) break;
+    }
+    // Centres moved after the last assignment: label against the final centres.
+    if (!labels_stable) assign_all<T>(points, k, centers, labels, n_threads, nullptr);
+    return {iteration, weighted_inertia(points, centers, labels, n_threads)};
+}
+
+template <class T>
+double kmeans_assign(const Points<T>& points, int k, const T* centers, std::int32_t* labels, int n_threads) {
+    // Unlike fitting, predicting may ask for fewer points than clusters.
+    if (points.n < 1 || points.d < 1 || k < 1) throw std::invalid_argument("assign needs samples, features and centres");
+    checked_threads(n_threads);
+    blas::SingleThreadedScope single_threaded_blas;
+    assign_all<T>(points, k, centers, labels, n_threads, nullptr);
+    return weighted_inertia(points, centers, labels, n_threads);
+}
+
+template <class T>
+void kmeans_transform(const T* x, index_t n, index_t d, int k, const T* centers, T* distances, int n_threads) {
+    if (n < 1 || d < 1 || k < 1) throw std::invalid_argument("transform needs samples, features and centres");
+    checked_threads(n_threads);
+    blas::SingleThreadedScope single_threaded_blas;
+    const std::vector<T> c_sq = row_sq_norms(centers, k, d);
+    parallel_chunks(ceil_div(n, kChunkRows), n_threads, [&](index_t chunk, int) {
+        const index_t begin = chunk * kChunkRows, rows = std::min(kChunkRows, n - begin);
+        const std::vector<T> x_sq = row_sq_norms(x + begin * d, rows, d);
+        T* out = distances + begin * k;
+        chunk_sq_distances(x + begin * d, rows, d, centers, c_sq.data(), k, x_sq.data(), out);
+        for (index_t i = 0; i < rows * k; ++i) out[i] = std::sqrt(out[i]);
+    });
+}
+
+#define ZOO_INSTANTIATE(T)                                                                                 \
+    template FitSummary kmeans_lloyd<T>(const Points<T>&, int, T*, std::int32_t*, int, double, int);        \
+    template double kmeans_assign<T>(const Points<T>&, int, const T*, std::int32_t*, int);                 \
+    template void kmeans_transform<T>(const T*, index_t, index_t, int, const T*, T*, int);
+ZOO_INSTANTIATE(float)
+ZOO_INSTANTIATE(double)
+#undef ZOO_INSTANTIATE
+
+}  // namespace zoo::cluster
