@@ -1,3 +1,21 @@
-"""zoo: machine learning on a C++/OpenBLAS core behind one fit/predict API."""
-from zoo import _runtime  # noqa: F401  (loads OpenBLAS before the C++ core)
+"""zoo: machine learning on a C++/OpenBLAS core behind one fit/predict API.
+
+    >>> from zoo import KMeans
+    >>> KMeans(n_clusters=3, random_state=0).fit(X).labels_   # doctest: +SKIP
+"""
+from zoo import _runtime  # noqa: F401  (makes OpenBLAS loadable before the C++ core)
 from zoo._core import __version__
+from zoo._threads import get_num_threads, set_num_threads
+from zoo.exceptions import NotFittedError
+from zoo.persistence import load
+from zoo.unsupervised import KMeans, MiniBatchKMeans
+
+__all__ = [
+    "__version__",
+    "KMeans",
+    "MiniBatchKMeans",
+    "NotFittedError",
+    "get_num_threads",
+    "load",
+    "set_num_threads",
+]

@@ -24,7 +24,7 @@ constexpr index_t kChunkRows = 256;
 // plain loop must keep the serial order and stays scalar); the lane order is
 // fixed at compile time, so results stay reproducible.
 template <class T>
-inline T sq_distance(const T* a, const T* b, index_t d) {
+[[gnu::always_inline]] inline T sq_distance(const T* a, const T* b, index_t d) {
     T acc = 0;
 #pragma omp simd reduction(+ : acc)
     for (index_t f = 0; f < d; ++f) {

@@ -49,10 +49,14 @@ public:
         std::vector<T> half_gap;
         center_distances(centers, k_, d, half_gap);
 
+        const std::vector<T> center_norms = row_sq_norms(centers, k_, d);
+
         std::vector<index_t> changed(static_cast<size_t>(n_threads_), 0);
-        std::vector<std::vector<T>> scratch(static_cast<size_t>(n_threads_), std::vector<T>(static_cast<size_t>(k_)));
+        std::vector<Rescan> rescans(static_cast<size_t>(n_threads_));
         parallel_chunks(ceil_div(points_.n, kChunkRows), n_threads_, [&](index_t chunk, int thread) {
             const index_t begin = chunk * kChunkRows, end = std::min(points_.n, begin + kChunkRows);
+            Rescan& rescan = rescans[static_cast<size_t>(thread)];
+            rescan.rows.clear();
             for (index_t i = begin; i < end; ++i) {
                 const auto s = static_cast<size_t>(i);
                 const int own = labels[i];
@@ -60,12 +64,29 @@ public:
                 lower_[s] -= own == farthest ? second_shift : largest_shift;
                 const T bound = std::max(half_gap[static_cast<size_t>(own)], lower_[s]);
                 if (upper_[s] <= bound) continue;
-                // Tighten the upper bound to the true distance before scanning.
+                // Tighten the upper bound to the true distance before rescanning.
                 upper_[s] = std::sqrt(sq_distance(row_of(i), centers + own * d, d));
                 if (upper_[s] <= bound) continue;
-                T* distances = scratch[static_cast<size_t>(thread)].data();
-                for (int j = 0; j < k_; ++j) distances[j] = sq_distance(row_of(i), centers + j * d, d);
-                const NearestTwo<T> nearest(distances, k_);
+                rescan.rows.push_back(i);
+            }
+            if (rescan.rows.empty()) return;
+            // Points whose bounds failed get all their distances from one GEMM.
+            const index_t m = static_cast<index_t>(rescan.rows.size());
+            rescan.x.resize(static_cast<size_t>(m * d));
+            rescan.x_sq.resize(static_cast<size_t>(m));
+            rescan.distances.resize(static_cast<size_t>(m * k_));
+            for (index_t r = 0; r < m; ++r) {
+                std::copy(row_of(rescan.rows[static_cast<size_t>(r)]), row_of(rescan.rows[static_cast<size_t>(r)]) + d,
+                          rescan.x.begin() + r * d);
+            }
+            const std::vector<T> x_sq = row_sq_norms(rescan.x.data(), m, d);
+            chunk_sq_distances(rescan.x.data(), m, d, centers, center_norms.data(), k_, x_sq.data(),
+                               rescan.distances.data());
+            for (index_t r = 0; r < m; ++r) {
+                const index_t i = rescan.rows[static_cast<size_t>(r)];
+                const auto s = static_cast<size_t>(i);
+                const int own = labels[i];
+                const NearestTwo<T> nearest(rescan.distances.data() + r * k_, k_);
                 upper_[s] = std::sqrt(nearest.best_value);
                 lower_[s] = std::sqrt(nearest.second_value);
                 if (nearest.best != own) {
@@ -79,6 +100,14 @@ public:
     }
 
 private:
+    // Per-thread scratch for the points of a chunk that need all distances.
+    struct Rescan {
+        std::vector<index_t> rows;
+        std::vector<T> x;
+        std::vector<T> x_sq;
+        std::vector<T> distances;
+    };
+
     const T* row_of(index_t i) const { return points_.x + i * points_.d; }
     double weight_of(index_t i) const { return static_cast<double>(points_.weight[i]); }
 

@@ -11,24 +11,35 @@ using namespace detail;
 
 namespace {
 
-// Index i with probability weights_i / total, through the running sum of the
-// weights: the first index whose running sum exceeds a uniform draw. Points of
-// zero weight are never drawn.
-index_t draw_proportional(const std::vector<double>& running_sum, Rng& rng) {
-    const double target = rng.uniform() * running_sum.back();
-    const auto it = std::upper_bound(running_sum.begin(), running_sum.end(), target);
-    return std::min<index_t>(static_cast<index_t>(it - running_sum.begin()), static_cast<index_t>(running_sum.size()) - 1);
-}
+// Block of rows per BLAS call: a step scores only a few candidates, so the
+// GEMMs are thin and larger blocks amortise each call.
+constexpr index_t kInitRows = 8 * kChunkRows;
 
-template <class T>
-void running_sum(const Points<T>& points, const std::vector<T>* closest_sq, std::vector<double>& out) {
-    double acc = 0.0;
-    for (index_t i = 0; i < points.n; ++i) {
-        double mass = static_cast<double>(points.weight[i]);
-        if (closest_sq) mass *= static_cast<double>((*closest_sq)[static_cast<size_t>(i)]);
-        acc += mass;
-        out[static_cast<size_t>(i)] = acc;
+// Draws index i with probability mass_i / total mass. `block_mass` holds the
+// mass of each block of kInitRows rows, so a draw walks the blocks and then
+// one block only: no full running sum per k-means++ step. Rows of zero mass
+// are never drawn.
+template <class Mass>
+index_t draw_proportional(const std::vector<double>& block_mass, index_t n, Rng& rng, Mass&& mass) {
+    double total = 0.0;
+    for (double m : block_mass) total += m;
+    double target = rng.uniform() * total;
+    size_t block = 0;
+    while (block + 1 < block_mass.size() && target >= block_mass[block]) target -= block_mass[block++];
+    const index_t begin = static_cast<index_t>(block) * kInitRows, end = std::min(n, begin + kInitRows);
+    index_t last_with_mass = -1;
+    for (index_t i = begin; i < end; ++i) {
+        const double m = mass(i);
+        if (m <= 0.0) continue;
+        if (target < m) return i;
+        target -= m;
+        last_with_mass = i;
     }
+    // Rounding can leave a sliver of the draw unspent: take a row that has mass.
+    if (last_with_mass >= 0) return last_with_mass;
+    for (index_t i = n - 1; i > 0; --i)
+        if (mass(i) > 0.0) return i;
+    return 0;
 }
 
 }  // namespace
@@ -38,90 +49,105 @@ void kmeans_plusplus(const Points<T>& points, int k, int n_local_trials, std::ui
                      T* centers, std::int64_t* chosen) {
     check_problem(points, k, n_threads);
     if (n_local_trials < 1) throw std::invalid_argument("n_local_trials must be >= 1");
+    blas::SingleThreadedScope single_threaded_blas;
     const index_t n = points.n, d = points.d;
-    const index_t n_chunks = ceil_div(n, kChunkRows);
+    const index_t n_blocks = ceil_div(n, kInitRows);
     const int trials = n_local_trials;
+    const std::vector<T> x_sq = row_sq_norms(points.x, n, d);
     Rng rng(seed);
-    std::vector<double> cumulative(static_cast<size_t>(n));
+    const auto weight_of = [&](index_t i) { return static_cast<double>(points.weight[i]); };
     const auto take = [&](int slot, index_t row) {
         chosen[slot] = row;
         std::copy(points.x + row * d, points.x + (row + 1) * d, centers + slot * d);
     };
 
     // First centre: a point drawn in proportion to its weight.
-    running_sum<T>(points, nullptr, cumulative);
-    if (!(cumulative.back() > 0.0)) throw std::invalid_argument("sample_weight must not be all zero");
-    take(0, draw_proportional(cumulative, rng));
-    std::vector<T> closest_sq(static_cast<size_t>(n));          // to the nearest chosen centre
-    std::vector<std::int32_t> nearest(static_cast<size_t>(n), 0);  // which centre that is
-    parallel_chunks(n_chunks, n_threads, [&](index_t chunk, int) {
-        const index_t end = std::min(n, (chunk + 1) * kChunkRows);
-        for (index_t i = chunk * kChunkRows; i < end; ++i)
-            closest_sq[static_cast<size_t>(i)] = sq_distance(points.x + i * d, centers, d);
-    });
+    std::vector<double> block_weight(static_cast<size_t>(n_blocks), 0.0);
+    for (index_t i = 0; i < n; ++i) block_weight[static_cast<size_t>(i / kInitRows)] += weight_of(i);
+    double total_weight = 0.0;
+    for (double m : block_weight) total_weight += m;
+    if (!(total_weight > 0.0)) throw std::invalid_argument("sample_weight must not be all zero");
+    take(0, draw_proportional(block_weight, n, rng, weight_of));
 
+    // closest_sq: squared distance to the nearest chosen centre; block_mass:
+    // the potential (sum of weight * closest_sq) of each block of rows.
+    std::vector<T> closest_sq(static_cast<size_t>(n));
+    std::vector<double> block_mass(static_cast<size_t>(n_blocks));
+    parallel_chunks(n_blocks, n_threads, [&](index_t block, int) {
+        const index_t end = std::min(n, (block + 1) * kInitRows);
+        double mass = 0.0;
+        for (index_t i = block * kInitRows; i < end; ++i) {
+            closest_sq[static_cast<size_t>(i)] = sq_distance(points.x + i * d, centers, d);
+            mass += weight_of(i) * static_cast<double>(closest_sq[static_cast<size_t>(i)]);
+        }
+        block_mass[static_cast<size_t>(block)] = mass;
+    });
+    const auto potential_of = [&](index_t i) { return weight_of(i) * static_cast<double>(closest_sq[static_cast<size_t>(i)]); };
+
+    std::vector<T> candidates(static_cast<size_t>(trials * d));
     std::vector<index_t> candidate_rows(static_cast<size_t>(trials));
-    std::vector<T> to_candidate_sq(static_cast<size_t>(n * trials));  // n x trials; +inf where pruned
-    std::vector<T> center_to_candidate_sq(static_cast<size_t>(k * trials));
-    std::vector<double> chunk_gain(static_cast<size_t>(n_chunks * trials));  // per chunk, summed in order
+    std::vector<T> candidate_sq(static_cast<size_t>(n * trials));           // per block: trials x rows
+    std::vector<double> block_gain(static_cast<size_t>(n_blocks * trials));  // per block, summed in order
     for (int slot = 1; slot < k; ++slot) {
-        running_sum(points, &closest_sq, cumulative);
+        double potential = 0.0;
+        for (double m : block_mass) potential += m;
         // Every point already sits on a centre (duplicates): any point will do.
-        if (!(cumulative.back() > 0.0)) {
-            running_sum<T>(points, nullptr, cumulative);
-            take(slot, draw_proportional(cumulative, rng));
+        if (!(potential > 0.0)) {
+            take(slot, draw_proportional(block_weight, n, rng, weight_of));
             continue;
         }
-        for (int t = 0; t < trials; ++t) candidate_rows[static_cast<size_t>(t)] = draw_proportional(cumulative, rng);
-        for (int c = 0; c < slot; ++c)
-            for (int t = 0; t < trials; ++t)
-                center_to_candidate_sq[static_cast<size_t>(c * trials + t)] =
-                    sq_distance(centers + c * d, points.x + candidate_rows[static_cast<size_t>(t)] * d, d);
-
-        // Gain of each candidate: how much it would lower the potential. By the
-        // triangle inequality a point whose nearest centre lies at least twice
-        // its distance away from the candidate cannot get closer, so most
-        // points skip the distance computation once a few centres are placed.
-        parallel_chunks(n_chunks, n_threads, [&](index_t chunk, int) {
-            const index_t begin = chunk * kChunkRows, end = std::min(n, begin + kChunkRows);
-            double* gain = chunk_gain.data() + chunk * trials;
-            std::fill(gain, gain + trials, 0.0);
-            for (index_t i = begin; i < end; ++i) {
-                const T current = closest_sq[static_cast<size_t>(i)];
-                const T* reach = center_to_candidate_sq.data() + nearest[static_cast<size_t>(i)] * trials;
-                T* to_candidate = to_candidate_sq.data() + i * trials;
-                for (int t = 0; t < trials; ++t) {
-                    if (reach[t] >= 4 * current) {
-                        to_candidate[t] = std::numeric_limits<T>::infinity();
-                        continue;
-                    }
-                    const T dist = sq_distance(points.x + i * d, points.x + candidate_rows[static_cast<size_t>(t)] * d, d);
-                    to_candidate[t] = dist;
-                    if (dist < current)
-                        gain[t] += static_cast<double>(points.weight[i]) * static_cast<double>(current - dist);
+        for (int t = 0; t < trials; ++t) {
+            const index_t row = draw_proportional(block_mass, n, rng, potential_of);
+            candidate_rows[static_cast<size_t>(t)] = row;
+            std::copy(points.x + row * d, points.x + (row + 1) * d, candidates.begin() + t * d);
+        }
+        // Gain of each candidate: how much it would lower the potential.
+        // Candidates form the GEMM's left side, so each candidate's distances
+        // to a block of rows are contiguous and the gain loop vectorises.
+        const std::vector<T> candidate_norms = row_sq_norms(candidates.data(), trials, d);
+        parallel_chunks(n_blocks, n_threads, [&](index_t block, int) {
+            const index_t begin = block * kInitRows, rows = std::min(kInitRows, n - begin);
+            T* dist = candidate_sq.data() + begin * trials;  // trials x rows
+            blas::gemm(false, true, trials, static_cast<int>(rows), static_cast<int>(d), T(-2), candidates.data(),
+                       static_cast<int>(d), points.x + begin * d, static_cast<int>(d), T(0), dist, static_cast<int>(rows));
+            const T* x_norm = x_sq.data() + begin;
+            const T* closest = closest_sq.data() + begin;
+            const T* w = points.weight + begin;
+            for (int t = 0; t < trials; ++t) {
+                T* row = dist + t * rows;
+                const T c_norm = candidate_norms[static_cast<size_t>(t)];
+                double gain = 0.0;
+#pragma omp simd reduction(+ : gain)
+                for (index_t r = 0; r < rows; ++r) {
+                    row[r] = std::max(row[r] + c_norm + x_norm[r], T(0));
+                    gain += static_cast<double>(w[r] * std::max(closest[r] - row[r], T(0)));
                 }
+                block_gain[static_cast<size_t>(block * trials + t)] = gain;
             }
         });
         int best = 0;
         double best_gain = -1.0;
         for (int t = 0; t < trials; ++t) {
             double gain = 0.0;
-            for (index_t chunk = 0; chunk < n_chunks; ++chunk) gain += chunk_gain[static_cast<size_t>(chunk * trials + t)];
+            for (index_t block = 0; block < n_blocks; ++block) gain += block_gain[static_cast<size_t>(block * trials + t)];
             if (gain > best_gain) {
                 best_gain = gain;
                 best = t;
             }
         }
         take(slot, candidate_rows[static_cast<size_t>(best)]);
-        parallel_chunks(n_chunks, n_threads, [&](index_t chunk, int) {
-            const index_t end = std::min(n, (chunk + 1) * kChunkRows);
-            for (index_t i = chunk * kChunkRows; i < end; ++i) {
-                const T dist = to_candidate_sq[static_cast<size_t>(i * trials + best)];
-                if (dist < closest_sq[static_cast<size_t>(i)]) {
-                    closest_sq[static_cast<size_t>(i)] = dist;
-                    nearest[static_cast<size_t>(i)] = slot;
-                }
+        parallel_chunks(n_blocks, n_threads, [&](index_t block, int) {
+            const index_t begin = block * kInitRows, rows = std::min(kInitRows, n - begin);
+            const T* best_dist = candidate_sq.data() + begin * trials + best * rows;
+            T* closest = closest_sq.data() + begin;
+            const T* w = points.weight + begin;
+            double mass = 0.0;
+#pragma omp simd reduction(+ : mass)
+            for (index_t r = 0; r < rows; ++r) {
+                closest[r] = std::min(closest[r], best_dist[r]);
+                mass += static_cast<double>(w[r]) * static_cast<double>(closest[r]);
             }
+            block_mass[static_cast<size_t>(block)] = mass;
         });
     }
 }

@@ -1,0 +1,173 @@
+"""k-means clustering: zoo.KMeans."""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+
+from zoo import _core
+from zoo._threads import resolve_n_jobs
+from zoo._validation import check_sample_weight, seed_from_random_state, validate_data
+from zoo.base import BaseEstimator, ClusterMixin, Options, Interval, TransformerMixin
+from zoo.unsupervised._kmeans_common import (
+    COMMON_CONSTRAINTS,
+    FittedCentersMixin,
+    check_enough_samples,
+    initial_centers,
+    run_seeds,
+    scaled_tol,
+)
+
+# Above this many features the bound-based variants spend more on their
+# per-point distance scans than BLAS spends on all distances at once.
+_BOUNDS_MAX_FEATURES = 128
+
+
+class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
+    """k-means clustering with a C++ core.
+
+    Lloyd's algorithm (Lloyd 1982) with distances from BLAS, or the same
+    iterates computed with distance bounds (Elkan 2003, Hamerly 2010); seeds
+    from greedy k-means++ (Arthur & Vassilvitskii 2007).
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+    init : {"k-means++", "random"} or array-like of shape (n_clusters, n_features), default="k-means++"
+        Seeding: greedy k-means++ with 2 + log(n_clusters) local trials, distinct
+        random points drawn in proportion to their weight, or given centres.
+    n_init : "auto" or int, default="auto"
+        Independent runs; the one with the lowest inertia is kept. "auto" is 1
+        for "k-means++" or an array and 10 for "random".
+    max_iter : int, default=300
+        Maximum Lloyd iterations per run.
+    tol : float, default=1e-4
+        Stop when the summed squared centre shift is at most `tol` times the
+        mean feature variance of X.
+    algorithm : {"auto", "lloyd", "elkan", "hamerly"}, default="auto"
+        "lloyd" computes every distance with BLAS; "elkan" and "hamerly" give
+        the same result while skipping most distances through the triangle
+        inequality. "auto" picks "hamerly" up to 128 features, "lloyd" above.
+    random_state : int, RandomState, Generator or None, default=None
+        Seeds the initialisation; an int makes fits repeatable bit for bit
+        (for a given `n_jobs`).
+    n_jobs : int or None, default=None
+        Threads; None uses `zoo.get_num_threads()` (all cores unless set),
+        -1 all cores.
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+    labels_ : ndarray of shape (n_samples,), dtype int32
+    inertia_ : float
+        Sum of weighted squared distances of the samples to their centre.
+    n_iter_ : int
+        Lloyd iterations of the kept run.
+    n_features_in_ : int
+    """
+
+    _parameter_constraints = {
+        **COMMON_CONSTRAINTS,
+        "n_init": [Options({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "algorithm": [Options({"auto", "lloyd", "elkan", "hamerly"})],
+    }
+
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        init="k-means++",
+        n_init="auto",
+        max_iter=300,
+        tol=1e-4,
+        algorithm="auto",
+        random_state=None,
+        n_jobs=None,
+    ):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.algorithm = algorithm
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Compute the clusters.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            float32 stays float32; other numeric types become float64.
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self : KMeans
+        """
+        self._validate_params()
+        X = validate_data(self, X, reset=True)
+        check_enough_samples(X.shape[0], self.n_clusters)
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        n_threads = resolve_n_jobs(self.n_jobs)
+        n_init = self._resolved_n_init()
+        algorithm = self._resolved_algorithm(X.shape[1])
+        tol = scaled_tol(X, self.tol)
+
+        # Centring keeps float32 distance expansions accurate for data far
+        # from the origin; centres are shifted back at the end.
+        mean = X.mean(axis=0, dtype=np.float64).astype(X.dtype)
+        Xc = np.ascontiguousarray(X - mean)
+        init = self.init
+        if not isinstance(init, str):
+            init = np.asarray(init, dtype=X.dtype) - mean
+
+        best = None
+        for seed in run_seeds(seed_from_random_state(self.random_state), n_init):
+            centers = initial_centers(Xc, weight, init, self.n_clusters, seed, n_threads)
+            labels = np.empty(X.shape[0], dtype=np.int32)
+            n_iter, inertia = _core.kmeans_fit(
+                Xc, weight, centers, labels, self.max_iter, tol, algorithm, n_threads
+            )
+            if best is None or inertia < best[3]:
+                best = (centers, labels, n_iter, inertia)
+
+        centers, labels, n_iter, inertia = best
+        self.cluster_centers_ = centers + mean
+        self.labels_ = labels
+        self.n_iter_ = int(n_iter)
+        self.inertia_ = float(inertia)
+        n_found = len(np.unique(self.cluster_centers_, axis=0))
+        if n_found < self.n_clusters:
+            warnings.warn(
+                f"Number of distinct clusters ({n_found}) found smaller than "
+                f"n_clusters ({self.n_clusters}). Possibly due to duplicate points in X.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self
+
+    def _resolved_n_init(self) -> int:
+        explicit_init = not isinstance(self.init, str)
+        if self.n_init == "auto":
+            return 10 if not explicit_init and self.init == "random" else 1
+        if explicit_init and self.n_init != 1:
+            warnings.warn(
+                f"Explicit initial center position passed: performing only one init in "
+                f"KMeans instead of n_init={self.n_init}.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return 1
+        return int(self.n_init)
+
+    def _resolved_algorithm(self, n_features: int) -> str:
+        if self.algorithm != "auto":
+            return self.algorithm
+        return "hamerly" if n_features <= _BOUNDS_MAX_FEATURES else "lloyd"

@@ -1,0 +1,36 @@
+"""The shared API-conformance suite: every public zoo estimator passes
+scikit-learn's check_estimator. Each family adds its estimators to
+ESTIMATORS with small, fast parameters."""
+
+import pytest
+
+import zoo
+
+sklearn_checks = pytest.importorskip("sklearn.utils.estimator_checks")
+
+ESTIMATORS = [
+    zoo.KMeans(n_clusters=2, n_init=2, max_iter=5, random_state=0),
+    zoo.MiniBatchKMeans(n_clusters=2, n_init=2, max_iter=5, batch_size=10, random_state=0),
+]
+
+# scikit-learn grants its own KMeans and MiniBatchKMeans the same exemption:
+# k-means++ draws different points from weighted rows than from repeated
+# rows, so the fits differ; sample weights are tested for equivalence with
+# repetition from a fixed initialisation in tests/unsupervised/.
+EXPECTED_FAILURES = {
+    "KMeans": {"check_sample_weight_equivalence_on_dense_data": "random seeding sees different rows"},
+    "MiniBatchKMeans": {"check_sample_weight_equivalence_on_dense_data": "random seeding sees different rows"},
+}
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda est: type(est).__name__)
+def test_check_estimator(estimator):
+    name = type(estimator).__name__
+    results = sklearn_checks.check_estimator(
+        estimator, on_fail=None, expected_failed_checks=EXPECTED_FAILURES.get(name, {})
+    )
+    failed = [f"{r['check_name']}: {r['exception']!r}" for r in results if r["status"] == "failed"]
+    assert not failed, "\n".join(failed)
+    passed = [r for r in results if r["status"] == "passed"]
+    assert len(passed) >= 40, f"only {len(passed)} checks ran for {name}"
