@@ -1,0 +1,782 @@
+"""Input checking and conversion: the one place where user data is validated.
+
+Every public ``fit``/``predict``/``transform`` passes its inputs through these
+functions before any compiled kernel sees them, so the C++ core may assume
+C-contiguous, finite arrays of the float type it was instantiated for.
+Messages name the argument and, when given, the estimator; several phrases
+("0 sample(s)", "Expected 2D array", "Reshape your data", "contains NaN",
+"X has 5 features, but ... is expecting 4 features as input") follow
+scikit-learn's wording because its ``check_estimator`` matches them.
+"""
+
+from __future__ import annotations
+
+import numbers
+import sys
+import warnings
+
+import numpy as np
+
+from .exceptions import not_fitted_error
+
+__all__ = [
+    "check_array",
+    "check_sample_weight",
+    "check_consistent_length",
+    "validate_data",
+    "check_is_fitted",
+    "has_fitted_attributes",
+    "check_random_state",
+    "seed_from_random_state",
+    "check_in_range",
+    "assert_all_finite",
+]
+
+FLOAT_POLICY = "numeric-float"
+_MAX_NAMES_SHOWN = 5
+
+
+# --------------------------------------------------------------------- arrays
+
+
+def check_array(
+    X,
+    *,
+    name="X",
+    dtype=FLOAT_POLICY,
+    ensure_2d=True,
+    ensure_min_samples=1,
+    ensure_min_features=1,
+    copy=False,
+    estimator=None,
+):
+    """Check an input array and convert it to a C-contiguous ndarray.
+
+    Parameters
+    ----------
+    X : array-like
+        A NumPy array (any memory layout, read-only included), a nested
+        list, a pandas DataFrame or Series, a NumPy matrix or any object
+        with ``__array__``. Sparse matrices are rejected.
+    name : str, default="X"
+        Argument name used in error messages.
+    dtype : "numeric-float", None, or a NumPy dtype, default="numeric-float"
+        ``"numeric-float"``: float32 and float64 stay as they are; bool,
+        integer, float16, longdouble and numeric object arrays become
+        float64. ``None``: numeric dtypes (bool, int, float) are kept,
+        object arrays become float64. A dtype (e.g. ``np.float32``): the
+        result has exactly that dtype.
+    ensure_2d : bool, default=True
+        Require ``X.ndim == 2``. Otherwise any ``ndim >= 1`` is accepted.
+    ensure_min_samples : int, default=1
+        Minimum length of the first axis.
+    ensure_min_features : int, default=1
+        Minimum length of the second axis (only checked for 2D results).
+    copy : bool, default=False
+        Return memory that is never shared with the input. Without it the
+        input itself may come back, so callers must not write into it.
+    estimator : estimator instance, class or str, optional
+        Named in error messages.
+
+    Returns
+    -------
+    ndarray
+        C-contiguous, aligned, native byte order, finite if floating.
+
+    Raises
+    ------
+    TypeError
+        For sparse matrices, or object arrays holding values that are not
+        numbers (e.g. dicts).
+    ValueError
+        For complex, string or datetime data, unconvertible objects, wrong
+        ``ndim``, too few samples or features, NaN or infinity.
+    """
+    owner = _estimator_name(estimator)
+    if _is_sparse(X):
+        raise TypeError(
+            _prefixed(
+                owner,
+                f"sparse input is not supported for {name} (got a "
+                f"{type(X).__name__} of shape {getattr(X, 'shape', '?')}). "
+                f"Convert it to a dense array first, e.g. {name}.toarray().",
+            )
+        )
+    array = _as_ndarray(X, name, owner)
+    array = _convert_dtype(array, dtype, name, owner)
+    _check_ndim(array, name, owner, ensure_2d)
+    _check_min_size(array, name, owner, ensure_min_samples, ensure_min_features)
+    if array.dtype.kind == "f":
+        assert_all_finite(array, name=name, estimator=owner)
+    result = np.require(array, requirements=("C_CONTIGUOUS", "ALIGNED"))
+    if copy and _may_alias_input(X, result):
+        result = result.copy()
+    return result
+
+
+def assert_all_finite(array, *, name="X", estimator=None):
+    """Raise ``ValueError`` if a floating array contains NaN or infinity.
+
+    Parameters
+    ----------
+    array : ndarray
+        Floating-point array.
+    name : str, default="X"
+        Argument name used in the message.
+    estimator : estimator instance, class or str, optional
+        Named in the message.
+    """
+    owner = _estimator_name(estimator)
+    # A sum is one pass with no temporary array; it is finite exactly when
+    # every element is, unless large finite values overflow, which the
+    # element-wise test below then clears.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(array, dtype=np.float64)
+    if np.isfinite(total):
+        return
+    if np.isnan(array).any():
+        hint = (
+            f" {owner} does not accept missing values encoded as NaN; "
+            "impute or drop them first."
+            if owner
+            else ""
+        )
+        raise ValueError(_prefixed(owner, f"Input {name} contains NaN.{hint}"))
+    if np.isinf(array).any():
+        raise ValueError(
+            _prefixed(
+                owner,
+                f"Input {name} contains infinity or a value too large for "
+                f"{array.dtype!r}.",
+            )
+        )
+
+
+def check_sample_weight(
+    sample_weight, n_samples, dtype, *, name="sample_weight", copy=False, estimator=None
+):
+    """Check sample weights and return them as a 1-D array.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,), scalar or None
+        ``None`` means unit weights; a scalar is used for every sample.
+    n_samples : int
+        Number of samples in ``X``.
+    dtype : NumPy dtype
+        dtype of the result, normally ``X.dtype``.
+    name : str, default="sample_weight"
+        Argument name used in error messages.
+    copy : bool, default=False
+        Never return the caller's own array. Without it the input may come
+        back unchanged, so callers must not write into it.
+    estimator : estimator instance, class or str, optional
+        Named in error messages.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+        C-contiguous, finite, non-negative, not all zero.
+
+    Raises
+    ------
+    ValueError
+        Wrong shape or length, NaN or infinity, negative values, or all
+        weights zero.
+    """
+    owner = _estimator_name(estimator)
+    dtype = np.dtype(dtype)
+    if sample_weight is None:
+        return np.ones(n_samples, dtype=dtype)
+    if isinstance(sample_weight, numbers.Number) and not isinstance(sample_weight, bool):
+        weights = np.full(n_samples, sample_weight, dtype=dtype)
+        assert_all_finite(weights, name=name, estimator=owner)
+    else:
+        weights = check_array(
+            sample_weight,
+            name=name,
+            dtype=dtype,
+            ensure_2d=False,
+            ensure_min_samples=0,
+            copy=copy,
+            estimator=owner,
+        )
+        if weights.ndim != 1:
+            raise ValueError(
+                _prefixed(
+                    owner,
+                    f"{name} must be a scalar or a 1D array of shape "
+                    f"(n_samples,); got shape {weights.shape}.",
+                )
+            )
+        if weights.shape[0] != n_samples:
+            raise ValueError(
+                _prefixed(
+                    owner,
+                    f"{name} has {weights.shape[0]} entries but X has "
+                    f"{n_samples} samples.",
+                )
+            )
+    if n_samples and weights.min() < 0:
+        raise ValueError(
+            _prefixed(
+                owner,
+                f"{name} must be non-negative; got a minimum of {_short_repr(weights.min())}.",
+            )
+        )
+    if n_samples and not weights.any():
+        raise ValueError(
+            _prefixed(
+                owner,
+                f"{name} must contain at least one positive weight; "
+                "all weights are zero.",
+            )
+        )
+    return weights
+
+
+def check_consistent_length(**named_arrays):
+    """Check that all given arrays have the same number of samples.
+
+    Parameters
+    ----------
+    **named_arrays : array-like or None
+        Arrays keyed by the argument name used in the message; ``None``
+        values are ignored.
+
+    Raises
+    ------
+    ValueError
+        If the lengths differ, e.g. "Inconsistent numbers of samples: X has
+        4, y has 3."
+    """
+    lengths = {
+        key: _num_samples(value, key)
+        for key, value in named_arrays.items()
+        if value is not None
+    }
+    if len(set(lengths.values())) > 1:
+        listing = ", ".join(f"{key} has {length}" for key, length in lengths.items())
+        raise ValueError(f"Inconsistent numbers of samples: {listing}.")
+
+
+def validate_data(
+    estimator,
+    X,
+    *,
+    reset,
+    dtype=FLOAT_POLICY,
+    ensure_2d=True,
+    ensure_min_samples=1,
+    ensure_min_features=1,
+    copy=False,
+):
+    """Validate ``X`` for an estimator and record or check its features.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The estimator calling; it receives ``n_features_in_`` (and
+        ``feature_names_in_``) when ``reset`` is true.
+    X : array-like of shape (n_samples, n_features)
+        The input; see :func:`check_array`.
+    reset : bool
+        True in ``fit``: set ``n_features_in_`` and, when ``X`` is a
+        DataFrame whose column names are all strings, ``feature_names_in_``
+        (a stale one is deleted otherwise). False in ``predict``,
+        ``transform``, ``score``...: check ``X`` against them.
+    dtype, ensure_2d, ensure_min_samples, ensure_min_features, copy
+        Passed to :func:`check_array`.
+
+    Returns
+    -------
+    ndarray
+        The validated array.
+
+    Raises
+    ------
+    ValueError
+        Everything :func:`check_array` raises; a feature count differing
+        from the one seen in ``fit``; column names differing from those seen
+        in ``fit``.
+
+    Warns
+    -----
+    UserWarning
+        When ``X`` has feature names and ``fit`` had none, or the reverse.
+    """
+    feature_names = _feature_names(X)
+    if not reset:
+        _check_feature_names(estimator, feature_names)
+    array = check_array(
+        X,
+        name="X",
+        dtype=dtype,
+        ensure_2d=ensure_2d,
+        ensure_min_samples=ensure_min_samples,
+        ensure_min_features=ensure_min_features,
+        copy=copy,
+        estimator=estimator,
+    )
+    n_features = array.shape[1] if array.ndim >= 2 else 1
+    if reset:
+        estimator.n_features_in_ = n_features
+        if feature_names is not None:
+            estimator.feature_names_in_ = feature_names
+        elif "feature_names_in_" in vars(estimator):
+            del estimator.feature_names_in_
+        return array
+    expected = getattr(estimator, "n_features_in_", None)
+    if expected is not None and n_features != expected:
+        raise ValueError(
+            f"X has {n_features} features, but {type(estimator).__name__} "
+            f"is expecting {expected} features as input."
+        )
+    return array
+
+
+# ----------------------------------------------------------------- fitted-ness
+
+
+def has_fitted_attributes(estimator):
+    """Whether the instance holds a public fitted attribute (``name_``).
+
+    Parameters
+    ----------
+    estimator : object
+
+    Returns
+    -------
+    bool
+        True if ``vars(estimator)`` has a key that ends with ``_`` and does
+        not start with ``_``.
+    """
+    return any(
+        key.endswith("_") and not key.startswith("_") for key in vars(estimator)
+    )
+
+
+def check_is_fitted(estimator, attributes=None, *, msg=None):
+    """Raise ``NotFittedError`` if an estimator has not been fitted.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The estimator to check.
+    attributes : str or sequence of str, optional
+        The estimator counts as fitted if any of these attributes exists.
+        By default, ``estimator.__sklearn_is_fitted__()`` decides when it is
+        defined, else :func:`has_fitted_attributes`.
+    msg : str, optional
+        Message; ``%(name)s`` is replaced by the class name.
+
+    Raises
+    ------
+    zoo.exceptions.NotFittedError
+        If the estimator is not fitted.
+    TypeError
+        If ``estimator`` is a class rather than an instance.
+    """
+    if isinstance(estimator, type):
+        raise TypeError(f"{estimator.__name__} is a class, not an estimator instance.")
+    if attributes is not None:
+        if isinstance(attributes, str):
+            attributes = [attributes]
+        fitted = any(hasattr(estimator, attribute) for attribute in attributes)
+    elif hasattr(estimator, "__sklearn_is_fitted__"):
+        fitted = estimator.__sklearn_is_fitted__()
+    else:
+        fitted = has_fitted_attributes(estimator)
+    if not fitted:
+        if msg is None:
+            msg = (
+                "This %(name)s instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+        raise not_fitted_error(msg % {"name": type(estimator).__name__})
+
+
+# ------------------------------------------------------------------ randomness
+
+
+def check_random_state(random_state, *, name="random_state"):
+    """Turn a ``random_state`` parameter into a ``numpy.random.Generator``.
+
+    Parameters
+    ----------
+    random_state : None, int, numpy.random.Generator, RandomState or SeedSequence
+        ``None``: fresh entropy from the operating system. A non-negative
+        int or a SeedSequence: a deterministic generator. A Generator: returned
+        as is, so drawing from the result advances it. A RandomState: a new
+        Generator seeded with values drawn from it (advancing it).
+    name : str, default="random_state"
+        Argument name used in the error message.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Raises
+    ------
+    ValueError
+        For any other value, including negative ints and bools.
+    """
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        entropy = random_state.randint(0, 2**32, size=4, dtype=np.uint64)
+        return np.random.default_rng([int(word) for word in entropy])
+    return np.random.default_rng(_seed_source(random_state, name))
+
+
+def seed_from_random_state(random_state, *, name="random_state"):
+    """Draw one 64-bit seed for the C++ core from a ``random_state``.
+
+    Parameters
+    ----------
+    random_state : None, int, numpy.random.Generator, RandomState or SeedSequence
+        As for :func:`check_random_state`. A Generator or RandomState is
+        advanced by one draw; the same int always gives the same seed.
+    name : str, default="random_state"
+        Argument name used in the error message.
+
+    Returns
+    -------
+    int
+        In ``[0, 2**64)``.
+
+    Raises
+    ------
+    ValueError
+        For invalid values, as :func:`check_random_state`.
+    """
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, 2**64, dtype=np.uint64))
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**64, dtype=np.uint64))
+    source = _seed_source(random_state, name)
+    # Hashing the user's seed through SeedSequence keeps nearby seeds (0, 1,
+    # 2...) from starting nearby C++ generator states.
+    if not isinstance(source, np.random.SeedSequence):
+        source = np.random.SeedSequence(source)
+    return int(source.generate_state(1, np.uint64)[0])
+
+
+def _seed_source(random_state, name):
+    if random_state is None or isinstance(random_state, np.random.SeedSequence):
+        return random_state
+    if (
+        isinstance(random_state, numbers.Integral)
+        and not isinstance(random_state, (bool, np.bool_))
+        and random_state >= 0
+    ):
+        return int(random_state)
+    raise ValueError(
+        f"{name} must be None, a non-negative int, a numpy.random.Generator, "
+        f"a numpy.random.RandomState or a numpy.random.SeedSequence; "
+        f"got {_short_repr(random_state)}."
+    )
+
+
+# --------------------------------------------------------------------- scalars
+
+
+def check_in_range(
+    value, *, name, low=None, high=None, closed="both", integral=False, estimator=None
+):
+    """Check that a scalar argument lies in an interval; return it.
+
+    Meant for ``fit`` arguments that are not constructor parameters
+    (constructor parameters are declared in ``_parameter_constraints``).
+
+    Parameters
+    ----------
+    value : int or float
+        The value to check. bool and NaN are rejected.
+    name : str
+        Argument name used in the message.
+    low, high : int or float, optional
+        Bounds; ``None`` is unbounded.
+    closed : {"both", "left", "right", "neither"}, default="both"
+        Which bounds are included.
+    integral : bool, default=False
+        Require an integer.
+    estimator : estimator instance, class or str, optional
+        Named in the message.
+
+    Returns
+    -------
+    int or float
+        ``value`` unchanged.
+
+    Raises
+    ------
+    ValueError
+        If the value is of the wrong type or out of range.
+    """
+    kind = numbers.Integral if integral else numbers.Real
+    ok = isinstance(value, kind) and not isinstance(value, (bool, np.bool_))
+    if ok and not integral:
+        ok = not np.isnan(value)
+    if ok and low is not None:
+        ok = value >= low if closed in ("both", "left") else value > low
+    if ok and high is not None:
+        ok = value <= high if closed in ("both", "right") else value < high
+    if not ok:
+        left = "[" if closed in ("both", "left") and low is not None else "("
+        right = "]" if closed in ("both", "right") and high is not None else ")"
+        bounds = f"{left}{'-inf' if low is None else low}, {'inf' if high is None else high}{right}"
+        noun = "an int" if integral else "a number"
+        raise ValueError(
+            _prefixed(
+                _estimator_name(estimator),
+                f"{name} must be {noun} in the range {bounds}; got {_short_repr(value)}.",
+            )
+        )
+    return value
+
+
+# --------------------------------------------------------------------- helpers
+
+
+def _estimator_name(estimator):
+    if estimator is None or isinstance(estimator, str):
+        return estimator
+    if isinstance(estimator, type):
+        return estimator.__name__
+    return type(estimator).__name__
+
+
+def _prefixed(owner, message):
+    return f"{owner}: {message}" if owner else message
+
+
+def _short_repr(value, limit=80):
+    if isinstance(value, np.generic):
+        value = value.item()  # "3", not NumPy 2's "np.int64(3)"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _is_sparse(X):
+    # scipy is only consulted when already imported: a sparse matrix cannot
+    # exist otherwise.
+    sparse = sys.modules.get("scipy.sparse")
+    if sparse is not None and sparse.issparse(X):
+        return True
+    return type(X).__module__.split(".")[0] == "sparse"  # pydata/sparse arrays
+
+
+def _pandas_object(X):
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(X, (pandas.DataFrame, pandas.Series)):
+        return pandas
+    return None
+
+
+def _as_ndarray(X, name, owner):
+    pandas = _pandas_object(X)
+    try:
+        if pandas is not None:
+            return _pandas_to_numpy(X, pandas)
+        # np.asarray (not asanyarray) drops subclasses such as np.matrix,
+        # whose operators would silently mean something else.
+        return np.asarray(X)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(
+            _prefixed(owner, f"{name} could not be converted to an array: {exc}")
+        ) from exc
+
+
+def _pandas_to_numpy(X, pandas):
+    dtypes = list(X.dtypes) if isinstance(X, pandas.DataFrame) else [X.dtype]
+    if all(isinstance(dtype, np.dtype) for dtype in dtypes):
+        return X.to_numpy()
+    # Nullable extension dtypes (Int64, Float64, boolean) hold pd.NA, which
+    # float() refuses; map it to NaN so the finiteness check reports it.
+    try:
+        return X.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        return X.to_numpy()
+
+
+def _convert_dtype(array, dtype, name, owner):
+    kind = array.dtype.kind
+    if kind == "c":
+        raise ValueError(
+            _prefixed(
+                owner,
+                f"Complex data not supported: {name} has dtype {array.dtype}. "
+                "Pass the real part, the modulus, or both as separate features.",
+            )
+        )
+    if kind in "USMmV":
+        what = {"U": "strings", "S": "bytes", "M": "datetimes", "m": "timedeltas"}.get(
+            kind, "structured records"
+        )
+        raise ValueError(
+            _prefixed(
+                owner,
+                f"{name} must be numeric; got an array of {what} (dtype "
+                f"{array.dtype}). Encode such columns as numbers first.",
+            )
+        )
+    target = _target_dtype(array.dtype, dtype)
+    if kind != "O":
+        return array if array.dtype == target else array.astype(target)
+    try:
+        return array.astype(target)
+    except (TypeError, ValueError) as exc:
+        raise _object_conversion_error(array, name, owner, exc) from exc
+
+
+def _target_dtype(source, requested):
+    if requested is None:
+        return np.dtype(np.float64) if source.kind == "O" else source.newbyteorder("=")
+    if isinstance(requested, str) and requested == FLOAT_POLICY:
+        if source.type in (np.float32, np.float64):
+            return np.dtype(source.type)
+        return np.dtype(np.float64)
+    return np.dtype(requested)
+
+
+def _object_conversion_error(array, name, owner, exc):
+    flat = array.ravel()
+    if any(isinstance(value, complex) for value in flat):
+        return ValueError(_prefixed(owner, f"Complex data not supported in {name}."))
+    # Keep the exception type: a dict inside X is a TypeError ("float()
+    # argument must be a string or a real number"), a non-numeric string a
+    # ValueError ("could not convert string to float").
+    return type(exc)(
+        _prefixed(owner, f"{name} contains values that are not numbers: {exc}")
+    )
+
+
+def _check_ndim(array, name, owner, ensure_2d):
+    if ensure_2d and array.ndim == 2:
+        return
+    if array.ndim == 0:
+        message = (
+            f"Expected 2D array for {name}, got a scalar ({array[()]!r}) instead. "
+            f"Reshape your data to (n_samples, n_features), e.g. "
+            f"np.reshape({name}, (1, 1))."
+        )
+        if not ensure_2d:
+            message = f"Expected an array for {name}, got a scalar ({array[()]!r})."
+        raise ValueError(_prefixed(owner, message))
+    if not ensure_2d:
+        return
+    if array.ndim == 1:
+        message = (
+            f"Expected 2D array for {name}, got 1D array instead "
+            f"(shape={array.shape}). Reshape your data either using "
+            f"{name}.reshape(-1, 1) if it has a single feature or "
+            f"{name}.reshape(1, -1) if it contains a single sample."
+        )
+    else:
+        message = (
+            f"Expected 2D array for {name}, got {array.ndim}D array instead "
+            f"(shape={array.shape}). Reshape your data to "
+            f"(n_samples, n_features), e.g. {name}.reshape(len({name}), -1)."
+        )
+    raise ValueError(_prefixed(owner, message))
+
+
+def _check_min_size(array, name, owner, min_samples, min_features):
+    by = f" by {owner}" if owner else ""
+    about = "" if name == "X" else f"{name}: "
+    n_samples = array.shape[0]
+    if n_samples < min_samples:
+        raise ValueError(
+            f"{about}Found array with {n_samples} sample(s) (shape={array.shape}) "
+            f"while a minimum of {min_samples} is required{by}."
+        )
+    if array.ndim == 2 and array.shape[1] < min_features:
+        raise ValueError(
+            f"{about}Found array with {array.shape[1]} feature(s) "
+            f"(shape={array.shape}) while a minimum of {min_features} is "
+            f"required{by}."
+        )
+
+
+def _may_alias_input(X, result):
+    if isinstance(X, (list, tuple)):
+        return False  # np.asarray already built a fresh array
+    try:
+        return np.may_share_memory(result, np.asarray(X))
+    except Exception:
+        return True  # cannot tell: copying is the safe answer
+
+
+def _num_samples(value, name):
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        if len(shape) == 0:
+            raise TypeError(f"{name} must be array-like, got a scalar {_short_repr(value)}.")
+        return int(shape[0])
+    try:
+        return len(value)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be array-like, got {type(value).__name__}."
+        ) from None
+
+
+def _feature_names(X):
+    """Column names of a DataFrame whose columns are all strings, else None."""
+    pandas = sys.modules.get("pandas")
+    if pandas is None or not isinstance(X, pandas.DataFrame) or len(X.columns) == 0:
+        return None
+    columns = list(X.columns)
+    is_string = [isinstance(column, str) for column in columns]
+    if all(is_string):
+        return np.asarray(columns, dtype=object)
+    if any(is_string):
+        kinds = sorted({type(column).__name__ for column in columns})
+        raise TypeError(
+            "Feature names are only supported if all input features have string "
+            f"names, but X has column names of types {kinds}. Convert them all "
+            "to strings, e.g. X.columns = X.columns.astype(str)."
+        )
+    return None
+
+
+def _check_feature_names(estimator, names):
+    fitted = getattr(estimator, "feature_names_in_", None)
+    owner = type(estimator).__name__
+    if fitted is None and names is None:
+        return
+    if fitted is None:
+        warnings.warn(
+            f"X has feature names, but {owner} was fitted without feature names",
+            UserWarning,
+            stacklevel=4,
+        )
+        return
+    if names is None:
+        warnings.warn(
+            f"X does not have valid feature names, but {owner} was fitted with "
+            "feature names",
+            UserWarning,
+            stacklevel=4,
+        )
+        return
+    if len(fitted) == len(names) and np.array_equal(fitted, names):
+        return
+    unseen = sorted(set(names) - set(fitted))
+    missing = sorted(set(fitted) - set(names))
+    lines = [f"{owner}: The feature names should match those that were passed during fit."]
+    if unseen:
+        lines += ["Feature names unseen at fit time:", *_bullets(unseen)]
+    if missing:
+        lines += ["Feature names seen at fit time, yet now missing:", *_bullets(missing)]
+    if not unseen and not missing:
+        lines.append("Feature names must be in the same order as they were in fit.")
+    raise ValueError("\n".join(lines) + "\n")
+
+
+def _bullets(names):
+    shown = [f"- {name}" for name in names[:_MAX_NAMES_SHOWN]]
+    if len(names) > _MAX_NAMES_SHOWN:
+        shown.append("- ...")
+    return shown
