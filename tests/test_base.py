@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from zoo import base
+from zoo import _registry, base
 from zoo._validation import check_is_fitted, check_sample_weight, validate_data
 from zoo.base import (
     BaseEstimator,
@@ -137,8 +137,8 @@ class LeastSquares(RegressorMixin, BaseEstimator):
 @pytest.fixture
 def isolated_registry(monkeypatch):
     """A registry copy, so classes made in a test do not leak out."""
-    monkeypatch.setattr(base, "_REGISTRY", dict(base._REGISTRY))
-    return base._REGISTRY
+    monkeypatch.setattr(_registry, "_REGISTRY", dict(_registry._REGISTRY))
+    return _registry._REGISTRY
 
 
 # --------------------------------------------------------------- parameters

@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from zoo import base, persistence
+from zoo import _registry, persistence
 from zoo._validation import check_is_fitted, validate_data
 from zoo.base import BaseEstimator, register_estimator
 from zoo.persistence import load, save
@@ -366,6 +366,6 @@ def test_metadata_that_is_not_json_text(tmp_path):
 
 def test_loading_uses_only_the_registry(tmp_path, monkeypatch):
     save(PersistToy(), tmp_path / "toy.npz")
-    monkeypatch.setattr(base, "_REGISTRY", {})
+    monkeypatch.setattr(_registry, "_REGISTRY", {})
     with pytest.raises(ValueError, match="'PersistToy' is not a registered zoo estimator class"):
         load(tmp_path / "toy.npz")

@@ -9,19 +9,45 @@ zoo follows scikit-learn's estimator API without importing scikit-learn:
 - estimator tags are declared as plain class attributes (``_estimator_type``
   and ``_zoo_tags``) and translated into scikit-learn's ``Tags`` only when
   scikit-learn asks for them (``__sklearn_tags__``).
+
+The registry lives in :mod:`zoo._registry`, the constraints in
+:mod:`zoo._param_validation` and the tags in :mod:`zoo._tags`; their public
+names are importable from here as well.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
 import inspect
 import math
 import numbers
-import sys
 import warnings
 
 import numpy as np
 
+from . import _registry
+from ._param_validation import (  # noqa: F401  (re-exported)
+    Interval,
+    Options,
+    _compile_constraints,
+    _Constraint,
+    _describe,
+    _is_array_like,
+    _is_random_state,
+    make_constraint,
+)
+from ._registry import (  # noqa: F401  (re-exported)
+    _qualified,
+    register_estimator,
+    registered_estimator,
+    zoo_version,
+)
+from ._tags import (  # noqa: F401  (re-exported)
+    _DEFAULT_TAGS,
+    _TAG_HOMES,
+    _check_tag_names,
+    _sklearn_tags,
+    get_tags,
+)
 from ._validation import _short_repr, check_sample_weight, has_fitted_attributes
 from .exceptions import InconsistentVersionWarning, InvalidParameterError
 
@@ -39,337 +65,6 @@ __all__ = [
 ]
 
 
-def zoo_version():
-    """The installed zoo version, or ``"unknown"``.
-
-    Returns
-    -------
-    str
-    """
-    version = getattr(sys.modules.get("zoo"), "__version__", None)
-    if isinstance(version, str):
-        return version
-    try:
-        return importlib.metadata.version("zoo")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-# -------------------------------------------------------------------- registry
-
-# Class name -> class. Persistence rebuilds estimators from this table only,
-# so loading a file can never import or instantiate anything else.
-_REGISTRY: dict[str, type] = {}
-
-
-def register_estimator(cls):
-    """Make an estimator class loadable by :func:`zoo.persistence.load`.
-
-    Classes defined in ``zoo.`` modules register themselves; use this (as a
-    decorator) for estimators defined elsewhere.
-
-    Parameters
-    ----------
-    cls : type
-        A :class:`BaseEstimator` subclass.
-
-    Returns
-    -------
-    type
-        ``cls`` itself.
-
-    Raises
-    ------
-    TypeError
-        If ``cls`` is not a BaseEstimator subclass, or another class already
-        holds its name.
-    """
-    if not (isinstance(cls, type) and issubclass(cls, BaseEstimator)):
-        raise TypeError(f"Only BaseEstimator subclasses can be registered; got {cls!r}.")
-    existing = _REGISTRY.get(cls.__name__)
-    # Redefining the same class (a module reload) replaces it; two different
-    # classes under one name would make saved files ambiguous.
-    if existing is not None and _qualified(existing) != _qualified(cls):
-        raise TypeError(
-            f"Cannot register {_qualified(cls)} as {cls.__name__!r}: that name "
-            f"already belongs to {_qualified(existing)}."
-        )
-    _REGISTRY[cls.__name__] = cls
-    return cls
-
-
-def registered_estimator(name):
-    """The registered estimator class called ``name``, or None.
-
-    Parameters
-    ----------
-    name : str
-
-    Returns
-    -------
-    type or None
-    """
-    return _REGISTRY.get(name)
-
-
-def _qualified(cls):
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-# ----------------------------------------------------------------- constraints
-
-
-class _Constraint:
-    """One allowed form of a parameter value; ``str()`` describes it."""
-
-    def is_satisfied_by(self, value):
-        raise NotImplementedError
-
-
-class Interval(_Constraint):
-    """Numbers within an interval.
-
-    Parameters
-    ----------
-    kind : {int, float, numbers.Integral, numbers.Real, "int", "real"}
-        ``int`` accepts integers only; ``float`` (real) accepts any real
-        number, integers included. bool and NaN are never accepted.
-    low, high : int, float or None
-        Bounds; None means unbounded.
-    closed : {"both", "left", "right", "neither"}, default="both"
-        Which bounds belong to the interval.
-
-    Examples
-    --------
-    >>> str(Interval(int, 1, None))
-    'an int in the range [1, inf)'
-    """
-
-    _KINDS = {
-        int: numbers.Integral,
-        numbers.Integral: numbers.Integral,
-        "int": numbers.Integral,
-        float: numbers.Real,
-        numbers.Real: numbers.Real,
-        "real": numbers.Real,
-    }
-
-    def __init__(self, kind, low, high, closed="both"):
-        if kind not in self._KINDS:
-            raise TypeError(f"Interval kind must be int or float (real); got {kind!r}.")
-        if closed not in ("both", "left", "right", "neither"):
-            raise ValueError(
-                f"closed must be 'both', 'left', 'right' or 'neither'; got {closed!r}."
-            )
-        if low is not None and high is not None and low > high:
-            raise ValueError(f"Interval low={low} is greater than high={high}.")
-        self.kind = self._KINDS[kind]
-        self.low = low
-        self.high = high
-        self.closed = closed
-
-    def is_satisfied_by(self, value):
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
-            return False
-        if self.kind is numbers.Real and math.isnan(value):
-            return False
-        if self.low is not None:
-            if value < self.low or (value == self.low and self.closed in ("right", "neither")):
-                return False
-        if self.high is not None:
-            if value > self.high or (value == self.high and self.closed in ("left", "neither")):
-                return False
-        return True
-
-    def __str__(self):
-        left = "[" if self.low is not None and self.closed in ("both", "left") else "("
-        right = "]" if self.high is not None and self.closed in ("both", "right") else ")"
-        low = "-inf" if self.low is None else self.low
-        high = "inf" if self.high is None else self.high
-        noun = "an int" if self.kind is numbers.Integral else "a float"
-        return f"{noun} in the range {left}{low}, {high}{right}"
-
-
-class Options(_Constraint):
-    """One of a fixed set of values (usually strings).
-
-    Parameters
-    ----------
-    options : iterable of hashable
-        The allowed values.
-
-    Examples
-    --------
-    >>> str(Options({"lloyd", "elkan"}))
-    "a str among {'elkan', 'lloyd'}"
-    """
-
-    def __init__(self, options):
-        self.options = frozenset(options)
-
-    def is_satisfied_by(self, value):
-        try:
-            if value not in self.options:
-                return False
-        except TypeError:  # unhashable values (lists, arrays) are never options
-            return False
-        # True == 1, so a bool must not match the int option 1 (or vice versa).
-        is_bool = isinstance(value, (bool, np.bool_))
-        return any(
-            isinstance(option, bool) == is_bool for option in self.options if option == value
-        )
-
-    def __str__(self):
-        listed = "{" + ", ".join(sorted(repr(option) for option in self.options)) + "}"
-        if all(isinstance(option, str) for option in self.options):
-            return f"a str among {listed}"
-        return f"one of {listed}"
-
-
-class _Predicate(_Constraint):
-    def __init__(self, test, description):
-        self._test = test
-        self._description = description
-
-    def is_satisfied_by(self, value):
-        return self._test(value)
-
-    def __str__(self):
-        return self._description
-
-
-class _InstanceOf(_Constraint):
-    def __init__(self, kind):
-        self.kind = kind
-
-    def is_satisfied_by(self, value):
-        if isinstance(value, (bool, np.bool_)) and self.kind in (
-            int, float, numbers.Integral, numbers.Real, numbers.Number
-        ):
-            return False
-        return isinstance(value, self.kind)
-
-    def __str__(self):
-        article = "an" if self.kind.__name__[0].lower() in "aeiou" else "a"
-        return f"{article} {self.kind.__name__}"
-
-
-def _is_array_like(value):
-    return isinstance(value, (list, tuple, np.ndarray)) or hasattr(value, "__array__")
-
-
-def _is_random_state(value):
-    if value is None or isinstance(
-        value, (np.random.Generator, np.random.RandomState, np.random.SeedSequence)
-    ):
-        return True
-    return (
-        isinstance(value, numbers.Integral)
-        and not isinstance(value, (bool, np.bool_))
-        and value >= 0
-    )
-
-
-_MARKERS = {
-    "array-like": _Predicate(_is_array_like, "an array-like"),
-    "random_state": _Predicate(
-        _is_random_state,
-        "None, a non-negative int, a numpy Generator, RandomState or SeedSequence",
-    ),
-    "boolean": _Predicate(lambda value: isinstance(value, (bool, np.bool_)), "a bool"),
-    "no_validation": _Predicate(lambda value: True, "anything"),
-}
-_NONE = _Predicate(lambda value: value is None, "None")
-_CALLABLE = _Predicate(callable, "a callable")
-
-
-def make_constraint(spec):
-    """Turn one entry of ``_parameter_constraints`` into a constraint object.
-
-    Parameters
-    ----------
-    spec : Interval, Options, type, None, callable or str
-        A constraint object; ``None`` (the value None); the builtin
-        ``callable``; a type (instances of it; bool excluded from numeric
-        types); or one of the markers ``"array-like"``, ``"random_state"``,
-        ``"boolean"``, ``"no_validation"``.
-
-    Returns
-    -------
-    constraint object
-    """
-    if isinstance(spec, _Constraint):
-        return spec
-    if spec is None:
-        return _NONE
-    if spec is callable:
-        return _CALLABLE
-    if isinstance(spec, str):
-        if spec not in _MARKERS:
-            raise TypeError(f"Unknown constraint marker {spec!r}; known: {sorted(_MARKERS)}.")
-        return _MARKERS[spec]
-    if isinstance(spec, type):
-        return _InstanceOf(spec)
-    raise TypeError(f"Cannot interpret {spec!r} as a parameter constraint.")
-
-
-def _describe(constraints):
-    texts = [str(constraint) for constraint in constraints]
-    if len(texts) == 1:
-        return texts[0]
-    return ", ".join(texts[:-1]) + " or " + texts[-1]
-
-
-# ------------------------------------------------------------------------ tags
-
-# zoo tag -> where it lives in scikit-learn's Tags; BaseEstimator._zoo_tags
-# holds the defaults, subclasses and mixins override a few keys.
-_TAG_HOMES = {
-    "requires_y": "target_tags.required",
-    "multi_output": "target_tags.multi_output",
-    "single_output": "target_tags.single_output",
-    "allow_nan": "input_tags.allow_nan",
-    "sparse": "input_tags.sparse",
-    "positive_only": "input_tags.positive_only",
-    "pairwise": "input_tags.pairwise",
-    "one_d_array": "input_tags.one_d_array",
-    "two_d_array": "input_tags.two_d_array",
-    "three_d_array": "input_tags.three_d_array",
-    "categorical": "input_tags.categorical",
-    "string": "input_tags.string",
-    "dict": "input_tags.dict",
-    "transformer": "transformer_tags is not None",
-    "preserves_dtype": "transformer_tags.preserves_dtype",
-    "poor_score": "classifier_tags/regressor_tags.poor_score",
-    "multi_class": "classifier_tags.multi_class",
-    "multi_label": "classifier_tags.multi_label",
-    "non_deterministic": "non_deterministic",
-    "requires_fit": "requires_fit",
-    "no_validation": "no_validation",
-    "array_api_support": "array_api_support",
-}
-
-
-def get_tags(estimator):
-    """The zoo tags of an estimator, merged along its class hierarchy.
-
-    Parameters
-    ----------
-    estimator : estimator instance or class
-
-    Returns
-    -------
-    dict
-        Every key of ``BaseEstimator._zoo_tags``; later classes in the MRO
-        are overridden by earlier ones.
-    """
-    cls = estimator if isinstance(estimator, type) else type(estimator)
-    merged = {}
-    for klass in reversed(cls.__mro__):
-        merged.update(klass.__dict__.get("_zoo_tags", {}))
-    return merged
-
-
 # ------------------------------------------------------------------- estimator
 
 
@@ -383,7 +78,7 @@ class BaseEstimator:
     - ``_parameter_constraints``: ``{name: [constraint, ...]}`` (see
       :func:`make_constraint`), checked by ``self._validate_params()`` at the
       start of ``fit``;
-    - ``_zoo_tags``: overrides of the default tags (see ``_TAG_HOMES``);
+    - ``_zoo_tags``: overrides of the default tags (see ``zoo._tags._TAG_HOMES``);
       mixins set ``_estimator_type``.
 
     Fitted state lives in attributes whose names end with ``_``; that is
@@ -394,31 +89,7 @@ class BaseEstimator:
     _estimator_type = None
     _parameter_constraints: dict = {}
     _compiled_constraints: dict = {}  # built per subclass by __init_subclass__
-    _zoo_tags = {
-        "requires_y": False,
-        "multi_output": False,
-        "single_output": True,
-        "allow_nan": False,
-        "sparse": False,
-        "positive_only": False,
-        "pairwise": False,
-        "one_d_array": False,
-        "two_d_array": True,
-        "three_d_array": False,
-        "categorical": False,
-        "string": False,
-        "dict": False,
-        "transformer": False,
-        # Classic estimators compute in the caller's float type.
-        "preserves_dtype": ["float64", "float32"],
-        "poor_score": False,
-        "multi_class": True,
-        "multi_label": False,
-        "non_deterministic": False,
-        "requires_fit": True,
-        "no_validation": False,
-        "array_api_support": False,
-    }
+    _zoo_tags = _DEFAULT_TAGS  # the defaults of every tag; see zoo._tags
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -653,79 +324,12 @@ class BaseEstimator:
 
     def __sklearn_tags__(self):
         """scikit-learn's view of :func:`get_tags` (needs scikit-learn >= 1.6)."""
-        from sklearn.utils import (
-            ClassifierTags,
-            InputTags,
-            RegressorTags,
-            Tags,
-            TargetTags,
-            TransformerTags,
-        )
-
-        tags = get_tags(self)
-        kind = self._estimator_type
-        input_keys = ("one_d_array", "two_d_array", "three_d_array", "sparse",
-                      "categorical", "string", "dict", "positive_only",
-                      "allow_nan", "pairwise")
-        return Tags(
-            estimator_type=kind,
-            target_tags=TargetTags(
-                required=tags["requires_y"],
-                multi_output=tags["multi_output"],
-                single_output=tags["single_output"],
-            ),
-            input_tags=InputTags(**{key: tags[key] for key in input_keys}),
-            transformer_tags=(
-                TransformerTags(preserves_dtype=list(tags["preserves_dtype"]))
-                if tags["transformer"] or kind == "transformer"
-                else None
-            ),
-            classifier_tags=(
-                ClassifierTags(
-                    poor_score=tags["poor_score"],
-                    multi_class=tags["multi_class"],
-                    multi_label=tags["multi_label"],
-                )
-                if kind == "classifier"
-                else None
-            ),
-            regressor_tags=(
-                RegressorTags(poor_score=tags["poor_score"]) if kind == "regressor" else None
-            ),
-            array_api_support=tags["array_api_support"],
-            no_validation=tags["no_validation"],
-            non_deterministic=tags["non_deterministic"],
-            requires_fit=tags["requires_fit"],
-        )
+        return _sklearn_tags(self)
 
 
-def _check_tag_names(cls):
-    for klass in cls.__mro__:
-        unknown = set(klass.__dict__.get("_zoo_tags", {})) - set(_TAG_HOMES)
-        if unknown:
-            raise TypeError(
-                f"{klass.__name__}._zoo_tags has unknown tag(s) {sorted(unknown)}; "
-                f"known tags: {sorted(_TAG_HOMES)}."
-            )
-
-
-def _compile_constraints(cls):
-    declared = cls._parameter_constraints
-    compiled = {name: [make_constraint(spec) for spec in specs] for name, specs in declared.items()}
-    # A typo in a constraint name would silently disable the check; catch it
-    # when the class is defined, for constraints the class declares itself.
-    if "_parameter_constraints" in cls.__dict__:
-        try:
-            params = set(cls._get_param_names())
-        except RuntimeError:
-            return compiled
-        unknown = set(declared) - params
-        if unknown:
-            raise TypeError(
-                f"{cls.__name__}._parameter_constraints names {sorted(unknown)}, "
-                f"which are not parameters of {cls.__name__}.__init__."
-            )
-    return compiled
+# zoo._registry cannot import this module; hand it the class that registered
+# estimators must derive from.
+_registry._set_estimator_base(BaseEstimator)
 
 
 def _differs_from_default(value, default):

@@ -1,0 +1,104 @@
+"""The estimator registry and the installed zoo version.
+
+Persistence (:mod:`zoo.persistence`) rebuilds estimators from this registry
+only, and records :func:`zoo_version` in what it saves (as pickling does).
+
+This module must not import :mod:`zoo.base` (which imports it);
+:class:`~zoo.base.BaseEstimator` hands itself over with
+:func:`_set_estimator_base` as soon as it is defined.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import sys
+
+
+def zoo_version():
+    """The installed zoo version, or ``"unknown"``.
+
+    Returns
+    -------
+    str
+    """
+    version = getattr(sys.modules.get("zoo"), "__version__", None)
+    if isinstance(version, str):
+        return version
+    try:
+        return importlib.metadata.version("zoo")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+# -------------------------------------------------------------------- registry
+
+# Class name -> class. Persistence rebuilds estimators from this table only,
+# so loading a file can never import or instantiate anything else.
+_REGISTRY: dict[str, type] = {}
+
+# zoo.base.BaseEstimator, set by zoo.base right after the class is defined
+# (before any subclass can exist and register itself).
+_ESTIMATOR_BASE: type | None = None
+
+
+def _set_estimator_base(cls):
+    global _ESTIMATOR_BASE
+    _ESTIMATOR_BASE = cls
+
+
+def register_estimator(cls):
+    """Make an estimator class loadable by :func:`zoo.persistence.load`.
+
+    Classes defined in ``zoo.`` modules register themselves; use this (as a
+    decorator) for estimators defined elsewhere.
+
+    Parameters
+    ----------
+    cls : type
+        A :class:`BaseEstimator` subclass.
+
+    Returns
+    -------
+    type
+        ``cls`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``cls`` is not a BaseEstimator subclass, or another class already
+        holds its name.
+    """
+    if not (
+        isinstance(cls, type)
+        and _ESTIMATOR_BASE is not None
+        and issubclass(cls, _ESTIMATOR_BASE)
+    ):
+        raise TypeError(f"Only BaseEstimator subclasses can be registered; got {cls!r}.")
+    existing = _REGISTRY.get(cls.__name__)
+    # Redefining the same class (a module reload) replaces it; two different
+    # classes under one name would make saved files ambiguous.
+    if existing is not None and _qualified(existing) != _qualified(cls):
+        raise TypeError(
+            f"Cannot register {_qualified(cls)} as {cls.__name__!r}: that name "
+            f"already belongs to {_qualified(existing)}."
+        )
+    _REGISTRY[cls.__name__] = cls
+    return cls
+
+
+def registered_estimator(name):
+    """The registered estimator class called ``name``, or None.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    type or None
+    """
+    return _REGISTRY.get(name)
+
+
+def _qualified(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
