@@ -77,11 +77,15 @@ void chunk_sq_distances(const T* x, index_t rows, index_t d, const T* centers, c
     }
 }
 
+// First index of the smallest value. The minimum comes from a vectorised
+// reduction; the index search then stops early, so this beats a branchy scan.
 template <class T>
 inline int argmin(const T* values, int k) {
+    T smallest = values[0];
+#pragma omp simd reduction(min : smallest)
+    for (int j = 1; j < k; ++j) smallest = std::min(smallest, values[j]);
     int best = 0;
-    for (int j = 1; j < k; ++j)
-        if (values[j] < values[best]) best = j;
+    while (values[best] != smallest) ++best;
     return best;
 }
 
