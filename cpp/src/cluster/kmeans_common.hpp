@@ -77,46 +77,95 @@ void chunk_sq_distances(const T* x, index_t rows, index_t d, const T* centers, c
     }
 }
 
-// First index of the smallest value. The minimum comes from a vectorised
-// reduction; the index search then stops early, so this beats a branchy scan.
 template <class T>
 inline int argmin(const T* values, int k) {
-    T smallest = values[0];
-#pragma omp simd reduction(min : smallest)
-    for (int j = 1; j < k; ++j) smallest = std::min(smallest, values[j]);
     int best = 0;
-    while (values[best] != smallest) ++best;
+    for (int j = 1; j < k; ++j)
+        if (values[j] < values[best]) best = j;
     return best;
 }
 
-// Nearest and second-nearest entries of a row of k values (second is +inf
-// when k == 1).
+// Nearest centre, its squared distance and the second-smallest squared
+// distance for a block of points. The GEMM writes distances centre-major
+// (k x rows), so the scan over centres runs across points in vector lanes
+// with no serial dependency. Ties go to the lowest centre index.
 template <class T>
-struct NearestTwo {
-    int best = 0;
-    T best_value = std::numeric_limits<T>::infinity();
-    T second_value = std::numeric_limits<T>::infinity();
+struct NearestBlock {
+    std::vector<T> distances;  // k x rows
+    std::vector<T> x_sq;
+    std::vector<std::int32_t> best;
+    std::vector<T> best_value;
+    std::vector<T> second_value;
 
-    NearestTwo(const T* values, int k) {
+    // `exact` adds ||x||^2 (true squared distances, clamped at 0); without it
+    // the values only rank the centres. `second` also tracks the runner-up.
+    void compute(const T* x, index_t rows, index_t d, const T* centers, const T* center_sq, int k, bool exact,
+                 bool second) {
+        distances.resize(static_cast<size_t>(k * rows));
+        best.assign(static_cast<size_t>(rows), 0);
+        best_value.assign(static_cast<size_t>(rows), std::numeric_limits<T>::infinity());
+        second_value.assign(static_cast<size_t>(rows), std::numeric_limits<T>::infinity());
+        blas::gemm(false, true, k, static_cast<int>(rows), static_cast<int>(d), T(-2), centers, static_cast<int>(d), x,
+                   static_cast<int>(d), T(0), distances.data(), static_cast<int>(rows));
+        std::int32_t* idx = best.data();
+        T* lowest = best_value.data();
+        T* runner_up = second_value.data();
         for (int j = 0; j < k; ++j) {
-            const T v = values[j];
-            if (v < best_value) {
-                second_value = best_value;
-                best_value = v;
-                best = j;
-            } else if (v < second_value) {
-                second_value = v;
+            const T* column = distances.data() + j * rows;
+            const T norm = center_sq[j];
+            if (second) {
+#pragma omp simd
+                for (index_t r = 0; r < rows; ++r) {
+                    const T v = column[r] + norm;
+                    const bool smaller = v < lowest[r];
+                    runner_up[r] = smaller ? lowest[r] : (v < runner_up[r] ? v : runner_up[r]);
+                    lowest[r] = smaller ? v : lowest[r];
+                    idx[r] = smaller ? j : idx[r];
+                }
+            } else {
+#pragma omp simd
+                for (index_t r = 0; r < rows; ++r) {
+                    const T v = column[r] + norm;
+                    const bool smaller = v < lowest[r];
+                    lowest[r] = smaller ? v : lowest[r];
+                    idx[r] = smaller ? j : idx[r];
+                }
             }
+        }
+        if (!exact) return;
+        x_sq.resize(static_cast<size_t>(rows));
+        for (index_t r = 0; r < rows; ++r) {
+            const T* row = x + r * d;
+            T acc = 0;
+#pragma omp simd reduction(+ : acc)
+            for (index_t f = 0; f < d; ++f) acc += row[f] * row[f];
+            lowest[r] = std::max(lowest[r] + acc, T(0));
+            runner_up[r] = std::max(runner_up[r] + acc, T(0));
         }
     }
 };
 
-// Calls visit(i, sq_distances_row, thread) for every point, the row holding
-// its squared distances to all k centres, computed by chunked GEMMs in
-// parallel. With `exact` false the ||x||^2 term is left out (argmin only).
+// Calls visit(i, nearest, r, thread) for every point i, where row r of the
+// thread's NearestBlock holds that point's nearest centres. Chunks of rows
+// run in parallel.
 template <class T, class Visit>
-void for_each_point_distances(const Points<T>& points, int k, const T* centers, bool exact, int n_threads,
-                              Visit&& visit) {
+void for_each_nearest(const Points<T>& points, int k, const T* centers, bool exact, bool second, int n_threads,
+                      Visit&& visit) {
+    const index_t d = points.d;
+    const std::vector<T> c_sq = row_sq_norms(centers, k, d);
+    std::vector<NearestBlock<T>> blocks(static_cast<size_t>(n_threads));
+    parallel_chunks(ceil_div(points.n, kChunkRows), n_threads, [&](index_t chunk, int thread) {
+        NearestBlock<T>& nearest = blocks[static_cast<size_t>(thread)];
+        const index_t begin = chunk * kChunkRows, rows = std::min(kChunkRows, points.n - begin);
+        nearest.compute(points.x + begin * d, rows, d, centers, c_sq.data(), k, exact, second);
+        for (index_t r = 0; r < rows; ++r) visit(begin + r, nearest, r, thread);
+    });
+}
+
+// Calls visit(i, sq_distances_row, thread) for every point, the row holding
+// its exact squared distances to all k centres (chunked GEMMs in parallel).
+template <class T, class Visit>
+void for_each_point_distances(const Points<T>& points, int k, const T* centers, int n_threads, Visit&& visit) {
     const index_t d = points.d;
     const std::vector<T> c_sq = row_sq_norms(centers, k, d);
     std::vector<std::vector<T>> scratch(static_cast<size_t>(n_threads));
@@ -125,9 +174,8 @@ void for_each_point_distances(const Points<T>& points, int k, const T* centers, 
         distances.resize(static_cast<size_t>(kChunkRows * k));
         const index_t begin = chunk * kChunkRows, rows = std::min(kChunkRows, points.n - begin);
         const T* x = points.x + begin * d;
-        std::vector<T> x_sq;
-        if (exact) x_sq = row_sq_norms(x, rows, d);
-        chunk_sq_distances(x, rows, d, centers, c_sq.data(), k, exact ? x_sq.data() : nullptr, distances.data());
+        const std::vector<T> x_sq = row_sq_norms(x, rows, d);
+        chunk_sq_distances(x, rows, d, centers, c_sq.data(), k, x_sq.data(), distances.data());
         for (index_t r = 0; r < rows; ++r) visit(begin + r, distances.data() + r * k, thread);
     });
 }
@@ -248,8 +296,9 @@ index_t assign_all(const Points<T>& points, int k, const T* centers, std::int32_
     std::vector<index_t> changed(static_cast<size_t>(n_threads), 0);
     if (partial_sums)
         for (ClusterSums& s : *partial_sums) s.clear();
-    for_each_point_distances(points, k, centers, false, n_threads, [&](index_t i, const T* row, int thread) {
-        const int best = argmin(row, k);
+    for_each_nearest(points, k, centers, false, false, n_threads,
+                     [&](index_t i, const NearestBlock<T>& nearest, index_t r, int thread) {
+        const int best = nearest.best[static_cast<size_t>(r)];
         changed[static_cast<size_t>(thread)] += labels[i] != best;
         labels[i] = best;
         if (partial_sums)

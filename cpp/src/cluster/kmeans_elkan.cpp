@@ -18,7 +18,7 @@ public:
           upper_(static_cast<size_t>(points.n)), lower_(static_cast<size_t>(points.n) * static_cast<size_t>(k)) {}
 
     void initialize(const T* centers, std::int32_t* labels, std::vector<ClusterSums>& partial) {
-        for_each_point_distances(points_, k_, centers, true, n_threads_, [&](index_t i, const T* row, int thread) {
+        for_each_point_distances(points_, k_, centers, n_threads_, [&](index_t i, const T* row, int thread) {
             T* lower = lower_of(i);
             for (int j = 0; j < k_; ++j) lower[j] = std::sqrt(row[j]);
             const int best = argmin(row, k_);

@@ -17,12 +17,13 @@ public:
           upper_(static_cast<size_t>(points.n)), lower_(static_cast<size_t>(points.n)) {}
 
     void initialize(const T* centers, std::int32_t* labels, std::vector<ClusterSums>& partial) {
-        for_each_point_distances(points_, k_, centers, true, n_threads_, [&](index_t i, const T* row, int thread) {
-            const NearestTwo<T> nearest(row, k_);
-            labels[i] = nearest.best;
-            upper_[static_cast<size_t>(i)] = std::sqrt(nearest.best_value);
-            lower_[static_cast<size_t>(i)] = std::sqrt(nearest.second_value);
-            partial[static_cast<size_t>(thread)].add(nearest.best, row_of(i), points_.d, weight_of(i));
+        for_each_nearest(points_, k_, centers, true, true, n_threads_,
+                         [&](index_t i, const NearestBlock<T>& nearest, index_t r, int thread) {
+            const auto s = static_cast<size_t>(r);
+            labels[i] = nearest.best[s];
+            upper_[static_cast<size_t>(i)] = std::sqrt(nearest.best_value[s]);
+            lower_[static_cast<size_t>(i)] = std::sqrt(nearest.second_value[s]);
+            partial[static_cast<size_t>(thread)].add(nearest.best[s], row_of(i), points_.d, weight_of(i));
         });
     }
 
@@ -73,25 +74,21 @@ public:
             // Points whose bounds failed get all their distances from one GEMM.
             const index_t m = static_cast<index_t>(rescan.rows.size());
             rescan.x.resize(static_cast<size_t>(m * d));
-            rescan.x_sq.resize(static_cast<size_t>(m));
-            rescan.distances.resize(static_cast<size_t>(m * k_));
             for (index_t r = 0; r < m; ++r) {
-                std::copy(row_of(rescan.rows[static_cast<size_t>(r)]), row_of(rescan.rows[static_cast<size_t>(r)]) + d,
-                          rescan.x.begin() + r * d);
+                const T* row = row_of(rescan.rows[static_cast<size_t>(r)]);
+                std::copy(row, row + d, rescan.x.begin() + r * d);
             }
-            const std::vector<T> x_sq = row_sq_norms(rescan.x.data(), m, d);
-            chunk_sq_distances(rescan.x.data(), m, d, centers, center_norms.data(), k_, x_sq.data(),
-                               rescan.distances.data());
+            rescan.nearest.compute(rescan.x.data(), m, d, centers, center_norms.data(), k_, true, true);
             for (index_t r = 0; r < m; ++r) {
                 const index_t i = rescan.rows[static_cast<size_t>(r)];
                 const auto s = static_cast<size_t>(i);
                 const int own = labels[i];
-                const NearestTwo<T> nearest(rescan.distances.data() + r * k_, k_);
-                upper_[s] = std::sqrt(nearest.best_value);
-                lower_[s] = std::sqrt(nearest.second_value);
-                if (nearest.best != own) {
-                    partial[static_cast<size_t>(thread)].move(own, nearest.best, row_of(i), d, weight_of(i));
-                    labels[i] = nearest.best;
+                const int best = rescan.nearest.best[static_cast<size_t>(r)];
+                upper_[s] = std::sqrt(rescan.nearest.best_value[static_cast<size_t>(r)]);
+                lower_[s] = std::sqrt(rescan.nearest.second_value[static_cast<size_t>(r)]);
+                if (best != own) {
+                    partial[static_cast<size_t>(thread)].move(own, best, row_of(i), d, weight_of(i));
+                    labels[i] = best;
                     ++changed[static_cast<size_t>(thread)];
                 }
             }
@@ -104,8 +101,7 @@ private:
     struct Rescan {
         std::vector<index_t> rows;
         std::vector<T> x;
-        std::vector<T> x_sq;
-        std::vector<T> distances;
+        NearestBlock<T> nearest;
     };
 
     const T* row_of(index_t i) const { return points_.x + i * points_.d; }

@@ -17,11 +17,12 @@ double minibatch_step(const Points<T>& batch, int k, T* centers, T* weight_sums,
     const index_t d = batch.d;
     std::vector<ClusterSums> partial(static_cast<size_t>(n_threads), ClusterSums(k, d));
     std::vector<double> inertia(static_cast<size_t>(n_threads), 0.0);
-    for_each_point_distances(batch, k, centers, true, n_threads, [&](index_t i, const T* row, int thread) {
-        const int best = argmin(row, k);
+    for_each_nearest(batch, k, centers, true, false, n_threads,
+                     [&](index_t i, const NearestBlock<T>& nearest, index_t r, int thread) {
+        const int best = nearest.best[static_cast<size_t>(r)];
         labels[i] = best;
         const double w = static_cast<double>(batch.weight[i]);
-        inertia[static_cast<size_t>(thread)] += w * static_cast<double>(row[best]);
+        inertia[static_cast<size_t>(thread)] += w * static_cast<double>(nearest.best_value[static_cast<size_t>(r)]);
         partial[static_cast<size_t>(thread)].add(best, batch.x + i * d, d, w);
     });
     ClusterSums batch_sums(k, d);
