@@ -1,0 +1,190 @@
+"""k-means: zoo.KMeans and zoo.MiniBatchKMeans against scikit-learn and mlpack.
+
+Every library gets the same array and the same k, one k-means++
+initialisation and the same iteration cap. Initialisations differ (each
+library has its own random stream), so inertias differ slightly; they are
+all computed here by one helper, in float64, from each library's own labels
+and centres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+import zoo
+from zoo.datasets import load_iris, make_blobs
+
+from .harness import Case, optional_module
+
+sklearn_cluster = optional_module("sklearn.cluster")
+mlpack = optional_module("mlpack")
+
+SEED = 0
+# mlpack reads seed=0 as "seed from the clock", so it gets its own constant.
+MLPACK_SEED = 1
+MAX_ITER = 100
+BATCH_SIZE = 1024
+
+
+@dataclass(frozen=True)
+class Problem:
+    X: np.ndarray
+    k: int
+    max_iter: int
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """What every contender hands back, whatever its library's API."""
+
+    labels: np.ndarray
+    centers: np.ndarray
+    n_iter: int | None  # None where the library does not report it
+
+
+def inertia(X, labels, centers) -> float:
+    """Sum of squared distances from each point to its assigned centre.
+
+    float64 throughout, so that a float32 library is not judged by float32
+    round-off in the score itself.
+    """
+    labels = np.asarray(labels, dtype=np.intp).ravel()
+    residual = np.asarray(X, dtype=np.float64) - np.asarray(centers, dtype=np.float64)[labels]
+    return float(np.einsum("ij,ij->", residual, residual))
+
+
+def clustering_quality(problem: Problem, result: Clustering) -> dict:
+    return {
+        "inertia": inertia(problem.X, result.labels, result.centers),
+        "n_iter": result.n_iter,
+    }
+
+
+# ----------------------------------------------------------------- data
+
+
+@lru_cache(maxsize=2)
+def blobs_problem(quick: bool) -> Problem:
+    # cluster_std=5 makes the blobs overlap, so Lloyd runs tens of
+    # iterations; with well separated blobs it stops after two or three and
+    # the timing would measure only the initialisation.
+    n_samples, n_features, n_blobs = (2_000, 8, 8) if quick else (200_000, 32, 64)
+    X, _ = make_blobs(
+        n_samples,
+        n_features,
+        centers=n_blobs,
+        cluster_std=5.0,
+        random_state=SEED,
+        dtype=np.float32,
+    )
+    return Problem(X, k=n_blobs, max_iter=MAX_ITER)
+
+
+def iris_problem(quick: bool) -> Problem:
+    X, _ = load_iris()
+    return Problem(X, k=3, max_iter=300)
+
+
+# ---------------------------------------------------------- contenders
+
+
+def zoo_kmeans(p: Problem, threads: int) -> Clustering:
+    model = zoo.KMeans(
+        n_clusters=p.k, n_init=1, max_iter=p.max_iter, random_state=SEED, n_jobs=threads
+    ).fit(p.X)
+    return Clustering(model.labels_, model.cluster_centers_, model.n_iter_)
+
+
+def sklearn_kmeans(p: Problem, threads: int) -> Clustering:
+    # scikit-learn has no n_jobs here; the harness caps its OpenMP pool.
+    model = sklearn_cluster.KMeans(
+        n_clusters=p.k, n_init=1, max_iter=p.max_iter, algorithm="lloyd", random_state=SEED
+    ).fit(p.X)
+    return Clustering(model.labels_, model.cluster_centers_, model.n_iter_)
+
+
+def mlpack_kmeans(p: Problem, threads: int) -> Clustering:
+    out = mlpack.kmeans(
+        input_=p.X,
+        clusters=p.k,
+        max_iterations=p.max_iter,
+        kmeans_plus_plus=True,
+        labels_only=True,
+        seed=MLPACK_SEED,
+    )
+    # mlpack returns labels as a float64 column and no iteration count.
+    return Clustering(out["output"].ravel().astype(np.intp), out["centroid"], None)
+
+
+def zoo_minibatch(p: Problem, threads: int) -> Clustering:
+    model = zoo.MiniBatchKMeans(
+        n_clusters=p.k,
+        batch_size=BATCH_SIZE,
+        max_iter=p.max_iter,
+        n_init=1,
+        random_state=SEED,
+        n_jobs=threads,
+    ).fit(p.X)
+    return Clustering(model.labels_, model.cluster_centers_, model.n_iter_)
+
+
+def sklearn_minibatch(p: Problem, threads: int) -> Clustering:
+    model = sklearn_cluster.MiniBatchKMeans(
+        n_clusters=p.k, batch_size=BATCH_SIZE, max_iter=p.max_iter, n_init=1, random_state=SEED
+    ).fit(p.X)
+    return Clustering(model.labels_, model.cluster_centers_, model.n_iter_)
+
+
+def _installed(contenders: dict) -> dict:
+    """Keep zoo and the references whose library imported."""
+    available = {"scikit-learn": sklearn_cluster is not None, "mlpack": mlpack is not None}
+    return {name: run for name, run in contenders.items() if available.get(name, True)}
+
+
+KMEANS_CONTENDERS = _installed(
+    {"zoo": zoo_kmeans, "scikit-learn": sklearn_kmeans, "mlpack": mlpack_kmeans}
+)
+MINIBATCH_CONTENDERS = _installed({"zoo": zoo_minibatch, "scikit-learn": sklearn_minibatch})
+
+CASES = [
+    Case(
+        name="blobs-200k",
+        description=(
+            "KMeans: 200,000 × 32 float32 points from 64 overlapping Gaussian blobs "
+            "(make_blobs, cluster_std=5, seed 0); k=64, one k-means++ initialisation "
+            "(n_init=1), max_iter=100, tol=1e-4. scikit-learn: algorithm='lloyd'. "
+            "mlpack: its default 'naive' Lloyd with kmeans_plus_plus=True, data "
+            "converted to float64 by mlpack inside the timed call."
+        ),
+        setup=blobs_problem,
+        contenders=KMEANS_CONTENDERS,
+        quality=clustering_quality,
+        compare=("inertia",),
+    ),
+    Case(
+        name="iris",
+        description=(
+            "KMeans per-call overhead: Fisher's iris, 150 × 4 float64; k=3, "
+            "one k-means++ initialisation (n_init=1), max_iter=300, tol=1e-4."
+        ),
+        setup=iris_problem,
+        contenders=KMEANS_CONTENDERS,
+        quality=clustering_quality,
+        compare=("inertia",),
+        number=200,
+    ),
+    Case(
+        name="minibatch-blobs-200k",
+        description=(
+            "MiniBatchKMeans: the blobs-200k data; k=64, batch_size=1024, "
+            "max_iter=100, n_init=1, default early stopping (max_no_improvement=10)."
+        ),
+        setup=blobs_problem,
+        contenders=MINIBATCH_CONTENDERS,
+        quality=clustering_quality,
+        compare=("inertia",),
+    ),
+]

@@ -1,0 +1,242 @@
+"""Time zoo and reference libraries on the same work, in one process.
+
+A :class:`Case` is one piece of work (data plus parameters) and the
+contenders that do it. :func:`run_case` times the contenders in alternation,
+so that drift in machine speed (turbo, other load, thermal limits) hits every
+library alike, and keeps the median. :meth:`CaseResult.to_markdown` renders
+the comparison.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import numbers
+import os
+import statistics
+import time
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+# Read by OpenMP and BLAS runtimes when they load; threadpoolctl covers the
+# runtimes that were loaded before the limit was known.
+THREAD_ENV_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One benchmark: the work, and who competes at it.
+
+    Attributes
+    ----------
+    name : str
+        Short identifier, matched by ``--only``.
+    description : str
+        The data and parameters at full size, for the report.
+    setup : callable(quick: bool) -> data
+        Builds the data once per case; ``quick`` asks for a tiny version.
+    contenders : mapping of library name -> callable(data, threads) -> result
+        "zoo" first, then the reference libraries that are installed. Only
+        this call is timed; its result must be cheap to produce (labels,
+        centres), not a metric.
+    quality : callable(data, result) -> dict of metric name -> number
+        Scores a contender's result, untimed, the same way for every library.
+    compare : tuple of str
+        Metrics also shown as the ratio zoo / reference.
+    number : int
+        Calls per timed sample, for work too quick to time in one call.
+    """
+
+    name: str
+    description: str
+    setup: Callable[[bool], Any]
+    contenders: Mapping[str, Callable[[Any, int], Any]]
+    quality: Callable[[Any, Any], dict]
+    compare: tuple[str, ...] = ()
+    number: int = 1
+
+
+@dataclass
+class Outcome:
+    """What one library did on one case: seconds per call, and its quality."""
+
+    library: str
+    seconds: list[float] = field(default_factory=list)
+    quality: dict = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def fastest(self) -> float:
+        return min(self.seconds)
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    outcomes: list[Outcome]
+    repeats: int
+    number: int
+
+    @property
+    def failed(self) -> bool:
+        return any(outcome.error for outcome in self.outcomes)
+
+    def to_markdown(self) -> str:
+        return render_case(self)
+
+
+def optional_module(name: str):
+    """The module if it imports, else None: reference libraries are extras."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def set_thread_env(threads: int) -> None:
+    """Cap threads for runtimes not loaded yet; call before importing them."""
+    for var in THREAD_ENV_VARS:
+        os.environ[var] = str(threads)
+
+
+@contextmanager
+def limit_threads(threads: int):
+    """Cap BLAS and OpenMP pools already loaded (numpy's, scikit-learn's, ...)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        limiter = nullcontext()
+    else:
+        limiter = threadpool_limits(limits=threads)
+    with limiter:
+        yield
+
+
+def run_case(case: Case, *, repeats: int = 5, threads: int = 2, quick: bool = False) -> CaseResult:
+    """Time every contender ``repeats`` times after one untimed warm-up each.
+
+    Rounds alternate between libraries (zoo, ref1, ref2, zoo, ...). A
+    contender that raises is reported with its error and not run again; the
+    others go on.
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be >= 1, got {repeats}")
+    number = 1 if quick else case.number
+    data = case.setup(quick)
+    outcomes = {name: Outcome(name) for name in case.contenders}
+    last_result = {}
+
+    with limit_threads(threads):
+        for round_index in range(repeats + 1):
+            warm_up = round_index == 0
+            for name, contender in case.contenders.items():
+                outcome = outcomes[name]
+                if outcome.error:
+                    continue
+                # Garbage left by the previous contender should not be
+                # collected on this one's clock.
+                gc.collect()
+                try:
+                    start = time.perf_counter()
+                    for _ in range(number):
+                        result = contender(data, threads)
+                    elapsed = (time.perf_counter() - start) / number
+                except Exception as exc:  # noqa: BLE001 - reported in the table
+                    outcome.error = f"{type(exc).__name__}: {exc}"
+                    continue
+                if not warm_up:
+                    outcome.seconds.append(elapsed)
+                last_result[name] = result
+
+    for name, result in last_result.items():
+        outcome = outcomes[name]
+        if outcome.error:
+            continue
+        try:
+            outcome.quality = dict(case.quality(data, result))
+        except Exception as exc:  # noqa: BLE001 - reported in the table
+            outcome.error = f"quality: {type(exc).__name__}: {exc}"
+    return CaseResult(case, list(outcomes.values()), repeats, number)
+
+
+def render_case(result: CaseResult) -> str:
+    """A Markdown section: heading, description, table, legend."""
+    case = result.case
+    outcomes = result.outcomes
+    zoo = outcomes[0]
+    metrics = _metric_names(outcomes)
+
+    header = ["library", "median s", "min s", "zoo speed-up"]
+    header += metrics
+    header += [f"{metric} zoo / ref" for metric in case.compare]
+    rows = []
+    for outcome in outcomes:
+        is_zoo = outcome is zoo
+        if outcome.error:
+            rows.append([outcome.library, f"error: {_one_line(outcome.error)}"]
+                        + [""] * (len(header) - 2))
+            continue
+        row = [outcome.library, _seconds(outcome.median), _seconds(outcome.fastest)]
+        row.append("—" if is_zoo else _ratio(outcome.median, zoo))
+        row += [_number(outcome.quality.get(metric)) for metric in metrics]
+        for metric in case.compare:
+            row.append("—" if is_zoo else _quality_ratio(zoo, outcome, metric))
+        rows.append(row)
+
+    lines = [f"### {case.name}", "", case.description, ""]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join(["---"] + ["--:"] * (len(header) - 1)) + "|")
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines += [
+        "",
+        f"Median and minimum of {result.repeats} timed runs after one warm-up, "
+        f"{result.number} call(s) per run; zoo speed-up = reference median / zoo "
+        "median (> 1: zoo is faster).",
+    ]
+    return "\n".join(lines)
+
+
+def _metric_names(outcomes):
+    names = []
+    for outcome in outcomes:
+        names += [name for name in outcome.quality if name not in names]
+    return names
+
+
+def _ratio(reference_seconds, zoo):
+    if zoo.error or not zoo.seconds or zoo.median <= 0:
+        return "n/a"
+    return f"{reference_seconds / zoo.median:.2f}×"
+
+
+def _quality_ratio(zoo, reference, metric):
+    ours, theirs = zoo.quality.get(metric), reference.quality.get(metric)
+    if ours is None or theirs is None or zoo.error or theirs == 0:
+        return "n/a"
+    return f"{ours / theirs:.4f}"
+
+
+def _seconds(value):
+    return f"{value:.4g}"
+
+
+def _number(value):
+    """Integers exactly; floats to 6 significant digits, enough to compare."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return f"{float(value):.6g}"
+    return str(value)
+
+
+def _one_line(text, limit=120):
+    # A "|" would end the table cell early.
+    text = " ".join(str(text).split()).replace("|", "\\|")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

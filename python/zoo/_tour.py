@@ -1,0 +1,139 @@
+"""``python -m zoo tour``: every algorithm, trained once on built-in data.
+
+Each family adds one or more entries to :data:`ENTRIES` with
+:func:`tour_entry`: a small function that trains on built-in data (no
+downloads, about a second at most) and returns a :class:`TourRow`. The tour
+runs them in order and prints one aligned table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Callable, NamedTuple
+
+
+class TourRow(NamedTuple):
+    algorithm: str
+    data: str
+    quality: str
+    seconds: float
+
+
+ENTRIES: list[Callable[[], TourRow]] = []
+
+
+def tour_entry(function: Callable[[], TourRow]) -> Callable[[], TourRow]:
+    """Register ``function`` as a tour entry (used as a decorator)."""
+    ENTRIES.append(function)
+    return function
+
+
+def timed(fit: Callable[[], object]) -> tuple[object, float]:
+    """Call ``fit`` and return its result and the seconds it took."""
+    start = time.perf_counter()
+    result = fit()
+    return result, time.perf_counter() - start
+
+
+# ------------------------------------------------------------- clustering
+
+
+def _blobs():
+    from zoo.datasets import make_blobs
+
+    return make_blobs(20_000, 16, centers=10, random_state=0)
+
+
+@tour_entry
+def kmeans_iris() -> TourRow:
+    from zoo import KMeans
+    from zoo.datasets import load_iris
+    from zoo.metrics import adjusted_rand_score
+
+    X, species = load_iris()
+    model, seconds = timed(lambda: KMeans(n_clusters=3, random_state=0).fit(X))
+    ari = adjusted_rand_score(species, model.labels_)
+    return TourRow("KMeans", "iris 150×4, k=3", f"ARI vs species {ari:.3f}", seconds)
+
+
+@tour_entry
+def kmeans_blobs() -> TourRow:
+    from zoo import KMeans
+    from zoo.metrics import adjusted_rand_score
+
+    X, blob = _blobs()
+    model, seconds = timed(lambda: KMeans(n_clusters=10, random_state=0).fit(X))
+    ari = adjusted_rand_score(blob, model.labels_)
+    return TourRow("KMeans", "blobs 20,000×16, k=10", _cluster_quality(ari, model), seconds)
+
+
+@tour_entry
+def minibatch_kmeans_blobs() -> TourRow:
+    from zoo import MiniBatchKMeans
+    from zoo.metrics import adjusted_rand_score
+
+    X, blob = _blobs()
+    model, seconds = timed(lambda: MiniBatchKMeans(n_clusters=10, random_state=0).fit(X))
+    ari = adjusted_rand_score(blob, model.labels_)
+    return TourRow(
+        "MiniBatchKMeans", "blobs 20,000×16, k=10", _cluster_quality(ari, model), seconds
+    )
+
+
+def _cluster_quality(ari, model) -> str:
+    return f"ARI vs blobs {ari:.3f}, inertia {model.inertia_:,.0f}"
+
+
+# ---------------------------------------------------------------- running
+
+
+def run_entries(entries=None) -> list[TourRow | tuple[str, BaseException]]:
+    """Run each entry; a failing one is kept as (name, exception), not fatal."""
+    rows = []
+    for entry in ENTRIES if entries is None else entries:
+        try:
+            rows.append(entry())
+        except Exception as exc:  # noqa: BLE001 - shown in the table
+            rows.append((entry.__name__, exc))
+    return rows
+
+
+def format_table(rows) -> str:
+    """An aligned text table; failed entries show their error as the quality."""
+    header = ("algorithm", "trained on", "quality", "seconds")
+    cells = [header]
+    for row in rows:
+        if isinstance(row, TourRow):
+            cells.append((row.algorithm, row.data, row.quality, f"{row.seconds:.3f}"))
+        else:
+            name, exc = row
+            cells.append((name, "", f"FAILED: {type(exc).__name__}: {exc}", ""))
+    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+
+    def line(values):
+        # Seconds are right-aligned so the decimal points line up.
+        left = [value.ljust(width) for value, width in zip(values[:-1], widths)]
+        return "  ".join(left + [values[-1].rjust(widths[-1])]).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(header), rule, *map(line, cells[1:])])
+
+
+def main(argv=None) -> int:
+    argparse.ArgumentParser(
+        prog="python -m zoo tour",
+        description="Train each zoo algorithm on built-in data; show quality and time.",
+    ).parse_args(argv)
+    import zoo
+
+    print(f"zoo {getattr(zoo, '__version__', '')} tour: each algorithm on built-in data\n")
+    rows = run_entries()
+    print(format_table(rows))
+    failures = sum(not isinstance(row, TourRow) for row in rows)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,108 @@
+"""The benchmark runner end to end (tiny sizes), and the harness's rules."""
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_zoo(*args, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "zoo", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.fixture
+def harness(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from bench import harness
+
+    return harness
+
+
+def _stamp(path):
+    return path.stat().st_mtime_ns if path.exists() else None
+
+
+def test_quick_bench_writes_a_table_with_zoo_and_ratios(tmp_path):
+    output = tmp_path / "RESULTS.md"
+    committed_results = REPO_ROOT / "bench" / "RESULTS.md"
+    committed_stamp = _stamp(committed_results)
+    done = run_zoo("bench", "--quick", "--repeats", "1", "--output", str(output), cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr
+    report = output.read_text(encoding="utf-8")
+
+    assert "python -m zoo bench --quick --repeats 1 --output" in report
+    assert "Quick mode" in report
+    for case in ("blobs-200k", "iris", "minibatch-blobs-200k"):
+        assert f"### {case}" in report
+    zoo_rows = re.findall(r"^\| zoo \| [0-9.e-]+ \|", report, flags=re.MULTILINE)
+    assert len(zoo_rows) == 3
+    if importlib.util.find_spec("sklearn") is not None:
+        # Reference row: name, median, min, then reference / zoo time ratio.
+        ratio = re.search(r"^\| scikit-learn \| [0-9.e-]+ \| [0-9.e-]+ \| ([0-9.]+)×", report,
+                          flags=re.MULTILINE)
+        assert ratio and float(ratio.group(1)) > 0
+    # The tables also go to stdout, and the default RESULTS.md is untouched.
+    assert "| zoo |" in done.stdout
+    assert _stamp(committed_results) == committed_stamp
+
+
+def test_bench_outside_a_checkout_says_where_to_run_it(tmp_path):
+    done = run_zoo("bench", "--quick", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "checkout" in done.stderr
+
+
+def test_bench_only_with_no_match_lists_the_cases(tmp_path):
+    done = run_zoo("bench", "--only", "no-such-case", "--output", str(tmp_path / "r.md"),
+                   cwd=REPO_ROOT)
+    assert done.returncode == 2
+    assert "iris" in done.stderr
+    assert not (tmp_path / "r.md").exists()
+
+
+def _recording_case(harness, log, fail=()):
+    def contender(name):
+        def run(data, threads):
+            log.append(name)
+            if name in fail:
+                raise RuntimeError(f"{name} broke")
+            return data * 2
+
+        return run
+
+    return harness.Case(
+        name="fake",
+        description="records its calls",
+        setup=lambda quick: 21,
+        contenders={"zoo": contender("zoo"), "ref": contender("ref")},
+        quality=lambda data, result: {"answer": result},
+        compare=("answer",),
+    )
+
+
+def test_run_case_alternates_libraries_after_one_warm_up_each(harness):
+    log = []
+    result = harness.run_case(_recording_case(harness, log), repeats=3, threads=1)
+    assert log == ["zoo", "ref"] * 4
+    zoo, ref = result.outcomes
+    assert len(zoo.seconds) == 3 and len(ref.seconds) == 3
+    assert zoo.quality == {"answer": 42}
+    table = result.to_markdown()
+    assert re.search(r"^\| ref \| \S+ \| \S+ \| [0-9.]+× \| 42 \| 1\.0000 \|$", table, re.M)
+
+
+def test_a_failing_reference_is_reported_and_the_rest_still_runs(harness):
+    log = []
+    result = harness.run_case(_recording_case(harness, log, fail={"ref"}), repeats=2, threads=1)
+    assert log == ["zoo", "ref", "zoo", "zoo"]
+    assert result.failed
+    assert "error: RuntimeError: ref broke" in result.to_markdown()
+    assert len(result.outcomes[0].seconds) == 2
