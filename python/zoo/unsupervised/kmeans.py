@@ -17,7 +17,6 @@ from zoo.unsupervised._kmeans_common import (
     check_enough_samples,
     initial_centers,
     run_seeds,
-    scaled_tol,
 )
 
 # Above this many features the bound-based variants spend more on their
@@ -118,12 +117,12 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         n_threads = resolve_n_jobs(self.n_jobs)
         n_init = self._resolved_n_init()
         algorithm = self._resolved_algorithm(X.shape[1])
-        tol = scaled_tol(X, self.tol)
-
         # Centring keeps float32 distance expansions accurate for data far
-        # from the origin; centres are shifted back at the end.
-        mean = X.mean(axis=0, dtype=np.float64).astype(X.dtype)
-        Xc = np.ascontiguousarray(X - mean)
+        # from the origin; centres are shifted back at the end. `tol` is
+        # relative to the mean feature variance, as in scikit-learn.
+        Xc, mean, variance = _core.center_columns(X, n_threads)
+        mean = mean.astype(X.dtype)
+        tol = float(variance.mean()) * self.tol
         init = self.init
         if not isinstance(init, str):
             init = np.asarray(init, dtype=X.dtype) - mean
