@@ -22,9 +22,7 @@ from .harness import Case, optional_module
 sklearn_cluster = optional_module("sklearn.cluster")
 mlpack = optional_module("mlpack")
 
-SEED = 0
-# mlpack reads seed=0 as "seed from the clock", so it gets its own constant.
-MLPACK_SEED = 1
+DATA_SEED = 0
 MAX_ITER = 100
 BATCH_SIZE = 1024
 
@@ -34,6 +32,7 @@ class Problem:
     X: np.ndarray
     k: int
     max_iter: int
+    init: np.ndarray | None = None  # shared initial centres, or None: each library seeds itself
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class Clustering:
     """What every contender hands back, whatever its library's API."""
 
     labels: np.ndarray
-    centers: np.ndarray
+    centers: np.ndarray | None  # None: the means of the labelled clusters
     n_iter: int | None  # None where the library does not report it
 
 
@@ -56,9 +55,18 @@ def inertia(X, labels, centers) -> float:
     return float(np.einsum("ij,ij->", residual, residual))
 
 
+def cluster_means(X, labels, k) -> np.ndarray:
+    labels = np.asarray(labels, dtype=np.intp).ravel()
+    sums = np.zeros((k, X.shape[1]))
+    np.add.at(sums, labels, np.asarray(X, dtype=np.float64))
+    counts = np.bincount(labels, minlength=k)[:, None]
+    return sums / np.maximum(counts, 1)
+
+
 def clustering_quality(problem: Problem, result: Clustering) -> dict:
+    centers = result.centers if result.centers is not None else cluster_means(problem.X, result.labels, problem.k)
     return {
-        "inertia": inertia(problem.X, result.labels, result.centers),
+        "inertia": inertia(problem.X, result.labels, centers),
         "n_iter": result.n_iter,
     }
 
@@ -77,7 +85,7 @@ def blobs_problem(quick: bool) -> Problem:
         n_features,
         centers=n_blobs,
         cluster_std=5.0,
-        random_state=SEED,
+        random_state=DATA_SEED,
         dtype=np.float32,
     )
     return Problem(X, k=n_blobs, max_iter=MAX_ITER)
@@ -88,52 +96,69 @@ def iris_problem(quick: bool) -> Problem:
     return Problem(X, k=3, max_iter=300)
 
 
+def blobs_same_init_problem(quick: bool) -> Problem:
+    """The blobs with one set of k-means++ centres given to every library:
+    isolates the Lloyd iterations, whose result must then agree."""
+    problem = blobs_problem(quick)
+    # One Lloyd iteration from k-means++ barely moves the centres; what
+    # matters is that all libraries start from the same ones.
+    centers = zoo.KMeans(problem.k, max_iter=1, random_state=DATA_SEED).fit(problem.X).cluster_centers_
+    return Problem(problem.X, problem.k, problem.max_iter, init=centers)
+
+
 # ---------------------------------------------------------- contenders
 
 
-def zoo_kmeans(p: Problem, threads: int) -> Clustering:
+def zoo_kmeans(p: Problem, threads: int, seed: int) -> Clustering:
+    init = "k-means++" if p.init is None else p.init
     model = zoo.KMeans(
-        n_clusters=p.k, n_init=1, max_iter=p.max_iter, random_state=SEED, n_jobs=threads
+        n_clusters=p.k, init=init, n_init=1, max_iter=p.max_iter, random_state=seed, n_jobs=threads
     ).fit(p.X)
     return Clustering(model.labels_, model.cluster_centers_, model.n_iter_)
 
 
-def sklearn_kmeans(p: Problem, threads: int) -> Clustering:
+def sklearn_kmeans(p: Problem, threads: int, seed: int) -> Clustering:
     # scikit-learn has no n_jobs here; the harness caps its OpenMP pool.
+    init = "k-means++" if p.init is None else p.init
     model = sklearn_cluster.KMeans(
-        n_clusters=p.k, n_init=1, max_iter=p.max_iter, algorithm="lloyd", random_state=SEED
+        n_clusters=p.k, init=init, n_init=1, max_iter=p.max_iter, algorithm="lloyd", random_state=seed
     ).fit(p.X)
     return Clustering(model.labels_, model.cluster_centers_, model.n_iter_)
 
 
-def mlpack_kmeans(p: Problem, threads: int) -> Clustering:
+def mlpack_kmeans(p: Problem, threads: int, seed: int) -> Clustering:
+    seeding = {"kmeans_plus_plus": True} if p.init is None else {"initial_centroids": p.init.astype(np.float64)}
     out = mlpack.kmeans(
         input_=p.X,
         clusters=p.k,
         max_iterations=p.max_iter,
-        kmeans_plus_plus=True,
         labels_only=True,
-        seed=MLPACK_SEED,
+        # mlpack reads seed=0 as "seed from the clock".
+        seed=seed + 1,
+        **seeding,
     )
-    # mlpack returns labels as a float64 column and no iteration count.
-    return Clustering(out["output"].ravel().astype(np.intp), out["centroid"], None)
+    # mlpack returns labels as a float64 column and no iteration count; its
+    # "centroid" output is not filled when initial centroids are given, so
+    # its centres are taken as the means of its clusters (what its last
+    # Lloyd step computes).
+    return Clustering(out["output"].ravel().astype(np.intp), None, None)
 
 
-def zoo_minibatch(p: Problem, threads: int) -> Clustering:
+def zoo_minibatch(p: Problem, threads: int, seed: int) -> Clustering:
     model = zoo.MiniBatchKMeans(
         n_clusters=p.k,
         batch_size=BATCH_SIZE,
         max_iter=p.max_iter,
         n_init=1,
-        random_state=SEED,
+        random_state=seed,
         n_jobs=threads,
     ).fit(p.X)
     return Clustering(model.labels_, model.cluster_centers_, model.n_iter_)
 
 
-def sklearn_minibatch(p: Problem, threads: int) -> Clustering:
+def sklearn_minibatch(p: Problem, threads: int, seed: int) -> Clustering:
     model = sklearn_cluster.MiniBatchKMeans(
-        n_clusters=p.k, batch_size=BATCH_SIZE, max_iter=p.max_iter, n_init=1, random_state=SEED
+        n_clusters=p.k, batch_size=BATCH_SIZE, max_iter=p.max_iter, n_init=1, random_state=seed
     ).fit(p.X)
     return Clustering(model.labels_, model.cluster_centers_, model.n_iter_)
 
@@ -155,11 +180,24 @@ CASES = [
         description=(
             "KMeans: 200,000 × 32 float32 points from 64 overlapping Gaussian blobs "
             "(make_blobs, cluster_std=5, seed 0); k=64, one k-means++ initialisation "
-            "(n_init=1), max_iter=100, tol=1e-4. scikit-learn: algorithm='lloyd'. "
+            "(n_init=1), max_iter=100, tol=1e-4. zoo: algorithm='auto' (Hamerly here). "
+            "scikit-learn: algorithm='lloyd'. "
             "mlpack: its default 'naive' Lloyd with kmeans_plus_plus=True, data "
             "converted to float64 by mlpack inside the timed call."
         ),
         setup=blobs_problem,
+        contenders=KMEANS_CONTENDERS,
+        quality=clustering_quality,
+        compare=("inertia",),
+    ),
+    Case(
+        name="blobs-200k-same-init",
+        description=(
+            "KMeans iterations alone: the blobs-200k data and parameters, every library "
+            "starting from the same k-means++ centres (computed once, untimed). The "
+            "inertias must agree; the time is the Lloyd phase plus per-call overhead."
+        ),
+        setup=blobs_same_init_problem,
         contenders=KMEANS_CONTENDERS,
         quality=clustering_quality,
         compare=("inertia",),

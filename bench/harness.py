@@ -36,12 +36,15 @@ class Case:
         The data and parameters at full size, for the report.
     setup : callable(quick: bool) -> data
         Builds the data once per case; ``quick`` asks for a tiny version.
-    contenders : mapping of library name -> callable(data, threads) -> result
+    contenders : mapping of library name -> callable(data, threads, seed) -> result
         "zoo" first, then the reference libraries that are installed. Only
         this call is timed; its result must be cheap to produce (labels,
-        centres), not a metric.
+        centres), not a metric. Round r of the timing passes seed r to every
+        library, so all of them see the same seeds.
     quality : callable(data, result) -> dict of metric name -> number
-        Scores a contender's result, untimed, the same way for every library.
+        Scores a contender's result, untimed, the same way for every library;
+        the report shows the mean over the timed runs, because one seed's
+        result says little about a randomised algorithm.
     compare : tuple of str
         Metrics also shown as the ratio zoo / reference.
     number : int
@@ -59,12 +62,14 @@ class Case:
 
 @dataclass
 class Outcome:
-    """What one library did on one case: seconds per call, and its quality."""
+    """What one library did on one case: seconds per call, and its quality
+    (the mean of each metric over the timed runs)."""
 
     library: str
     seconds: list[float] = field(default_factory=list)
     quality: dict = field(default_factory=dict)
     error: str | None = None
+    results: list = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -120,16 +125,15 @@ def limit_threads(threads: int):
 def run_case(case: Case, *, repeats: int = 5, threads: int = 2, quick: bool = False) -> CaseResult:
     """Time every contender ``repeats`` times after one untimed warm-up each.
 
-    Rounds alternate between libraries (zoo, ref1, ref2, zoo, ...). A
-    contender that raises is reported with its error and not run again; the
-    others go on.
+    Rounds alternate between libraries (zoo, ref1, ref2, zoo, ...); round r
+    (0 is the warm-up) runs every library with seed r. A contender that
+    raises is reported with its error and not run again; the others go on.
     """
     if repeats < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats}")
     number = 1 if quick else case.number
     data = case.setup(quick)
     outcomes = {name: Outcome(name) for name in case.contenders}
-    last_result = {}
 
     with limit_threads(threads):
         for round_index in range(repeats + 1):
@@ -144,24 +148,39 @@ def run_case(case: Case, *, repeats: int = 5, threads: int = 2, quick: bool = Fa
                 try:
                     start = time.perf_counter()
                     for _ in range(number):
-                        result = contender(data, threads)
+                        result = contender(data, threads, round_index)
                     elapsed = (time.perf_counter() - start) / number
                 except Exception as exc:  # noqa: BLE001 - reported in the table
                     outcome.error = f"{type(exc).__name__}: {exc}"
                     continue
                 if not warm_up:
                     outcome.seconds.append(elapsed)
-                last_result[name] = result
+                    outcome.results.append(result)
 
-    for name, result in last_result.items():
-        outcome = outcomes[name]
+    for outcome in outcomes.values():
         if outcome.error:
             continue
         try:
-            outcome.quality = dict(case.quality(data, result))
+            outcome.quality = _mean_quality([case.quality(data, result) for result in outcome.results])
         except Exception as exc:  # noqa: BLE001 - reported in the table
             outcome.error = f"quality: {type(exc).__name__}: {exc}"
+        outcome.results.clear()  # results can be large (labels of every point)
     return CaseResult(case, list(outcomes.values()), repeats, number)
+
+
+def _mean_quality(scores: list[dict]) -> dict:
+    """Mean of each metric over runs; None where a library does not report it.
+    Integer metrics (iteration counts) stay integers when all runs agree."""
+    merged = {}
+    for name in scores[0]:
+        values = [score[name] for score in scores]
+        if any(value is None for value in values):
+            merged[name] = None
+        elif all(isinstance(v, numbers.Integral) for v in values) and len(set(values)) == 1:
+            merged[name] = values[0]
+        else:
+            merged[name] = statistics.fmean(values)
+    return merged
 
 
 def render_case(result: CaseResult) -> str:
@@ -195,8 +214,9 @@ def render_case(result: CaseResult) -> str:
     lines += [
         "",
         f"Median and minimum of {result.repeats} timed runs after one warm-up, "
-        f"{result.number} call(s) per run; zoo speed-up = reference median / zoo "
-        "median (> 1: zoo is faster).",
+        f"{result.number} call(s) per run, run r with seed r for every library; "
+        "quality columns are means over the timed runs; zoo speed-up = reference "
+        "median / zoo median (> 1: zoo is faster).",
     ]
     return "\n".join(lines)
 

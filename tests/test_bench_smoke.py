@@ -40,10 +40,11 @@ def test_quick_bench_writes_a_table_with_zoo_and_ratios(tmp_path):
 
     assert "python -m zoo bench --quick --repeats 1 --output" in report
     assert "Quick mode" in report
-    for case in ("blobs-200k", "iris", "minibatch-blobs-200k"):
+    cases = ("blobs-200k", "blobs-200k-same-init", "iris", "minibatch-blobs-200k")
+    for case in cases:
         assert f"### {case}" in report
     zoo_rows = re.findall(r"^\| zoo \| [0-9.e-]+ \|", report, flags=re.MULTILINE)
-    assert len(zoo_rows) == 3
+    assert len(zoo_rows) == len(cases)
     if importlib.util.find_spec("sklearn") is not None:
         # Reference row: name, median, min, then reference / zoo time ratio.
         ratio = re.search(r"^\| scikit-learn \| [0-9.e-]+ \| [0-9.e-]+ \| ([0-9.]+)×", report,
@@ -70,8 +71,8 @@ def test_bench_only_with_no_match_lists_the_cases(tmp_path):
 
 def _recording_case(harness, log, fail=()):
     def contender(name):
-        def run(data, threads):
-            log.append(name)
+        def run(data, threads, seed):
+            log.append((name, seed))
             if name in fail:
                 raise RuntimeError(f"{name} broke")
             return data * 2
@@ -91,7 +92,7 @@ def _recording_case(harness, log, fail=()):
 def test_run_case_alternates_libraries_after_one_warm_up_each(harness):
     log = []
     result = harness.run_case(_recording_case(harness, log), repeats=3, threads=1)
-    assert log == ["zoo", "ref"] * 4
+    assert log == [(name, seed) for seed in range(4) for name in ("zoo", "ref")]
     zoo, ref = result.outcomes
     assert len(zoo.seconds) == 3 and len(ref.seconds) == 3
     assert zoo.quality == {"answer": 42}
@@ -102,7 +103,7 @@ def test_run_case_alternates_libraries_after_one_warm_up_each(harness):
 def test_a_failing_reference_is_reported_and_the_rest_still_runs(harness):
     log = []
     result = harness.run_case(_recording_case(harness, log, fail={"ref"}), repeats=2, threads=1)
-    assert log == ["zoo", "ref", "zoo", "zoo"]
+    assert [name for name, _ in log] == ["zoo", "ref", "zoo", "zoo"]
     assert result.failed
     assert "error: RuntimeError: ref broke" in result.to_markdown()
     assert len(result.outcomes[0].seconds) == 2
