@@ -19,11 +19,6 @@ from zoo.unsupervised._kmeans_common import (
     run_seeds,
 )
 
-# Above this many features the bound-based variants spend more on their
-# per-point distance scans than BLAS spends on all distances at once.
-_BOUNDS_MAX_FEATURES = 128
-
-
 class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     """k-means clustering with a C++ core.
 
@@ -49,7 +44,9 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     algorithm : {"auto", "lloyd", "elkan", "hamerly"}, default="auto"
         "lloyd" computes every distance with BLAS; "elkan" and "hamerly" give
         the same result while skipping most distances through the triangle
-        inequality. "auto" picks "hamerly" up to 128 features, "lloyd" above.
+        inequality. "auto" is "hamerly", the fastest here on every shape
+        measured (2 to 1000 features, 8 to 256 clusters, separated or
+        uniform data): its few full rescans also go through BLAS.
     random_state : int, RandomState, Generator or None, default=None
         Seeds the initialisation; an int makes fits repeatable bit for bit
         (for a given `n_jobs`).
@@ -116,7 +113,7 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         n_threads = resolve_n_jobs(self.n_jobs)
         n_init = self._resolved_n_init()
-        algorithm = self._resolved_algorithm(X.shape[1])
+        algorithm = "hamerly" if self.algorithm == "auto" else self.algorithm
         # Centring keeps float32 distance expansions accurate for data far
         # from the origin; centres are shifted back at the end. `tol` is
         # relative to the mean feature variance, as in scikit-learn.
@@ -165,8 +162,3 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
             )
             return 1
         return int(self.n_init)
-
-    def _resolved_algorithm(self, n_features: int) -> str:
-        if self.algorithm != "auto":
-            return self.algorithm
-        return "hamerly" if n_features <= _BOUNDS_MAX_FEATURES else "lloyd"
