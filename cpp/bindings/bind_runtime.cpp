@@ -1,6 +1,10 @@
 // Runtime facts and knobs shared by every family: threads, BLAS identity.
 #include <omp.h>
 
+#include <new>
+#include <stdexcept>
+#include <string>
+
 #include "bindings.hpp"
 #include "zoo/blas.hpp"
 #include "zoo/parallel.hpp"
@@ -14,13 +18,19 @@ void bind_runtime(py::module_& m) {
     m.def("blas_config", [] { return std::string(scipy_openblas_get_config()); });
     m.def(
         "_raise_inside_parallel_region",
-        [](int n_threads) {
+        [](int n_threads, const std::string& kind) {
             py::gil_scoped_release release;
-            parallel_chunks(64, n_threads, [](std::int64_t chunk, int) {
-                if (chunk == 37) throw std::out_of_range("raised in chunk 37 of a parallel region");
+            parallel_chunks(64, n_threads, [&](std::int64_t chunk, int) {
+                if (chunk != 37) return;
+                if (kind == "invalid_argument") throw std::invalid_argument("raised in chunk 37 of a parallel region");
+                if (kind == "out_of_range") throw std::out_of_range("raised in chunk 37 of a parallel region");
+                if (kind == "bad_alloc") throw std::bad_alloc();
+                throw std::runtime_error("raised in chunk 37 of a parallel region");
             });
         },
-        "Test hook: proves an exception thrown by an OpenMP worker reaches Python.");
+        py::arg("n_threads"), py::arg("kind"),
+        "Test hook: proves that an exception thrown by an OpenMP worker reaches Python as the "
+        "matching Python exception instead of terminating the process.");
 }
 
 }  // namespace zoo::bindings

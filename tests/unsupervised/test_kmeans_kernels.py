@@ -225,6 +225,12 @@ class TestKernelGuards:
         with pytest.raises(ValueError, match="n_threads"):
             fit(X, np.ones(50), X[:2], "lloyd", n_threads=0)
 
-    def test_exception_inside_parallel_region_reaches_python(self):
-        with pytest.raises(IndexError, match="chunk 37"):
-            _core._raise_inside_parallel_region(2)
+    @pytest.mark.parametrize(
+        "kind, error",
+        [("invalid_argument", ValueError), ("out_of_range", IndexError), ("bad_alloc", MemoryError),
+         ("other", RuntimeError)],
+    )
+    @pytest.mark.parametrize("n_threads", [1, 2])
+    def test_exception_inside_parallel_region_reaches_python(self, kind, error, n_threads):
+        with pytest.raises(error):
+            _core._raise_inside_parallel_region(n_threads, kind)
