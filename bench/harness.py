@@ -39,11 +39,11 @@ class Case:
     contenders : mapping of library name -> callable(data, threads, seed) -> result
         "zoo" first, then the reference libraries that are installed. Only
         this call is timed; its result must be cheap to produce (labels,
-        centres), not a metric. Round r of the timing passes seed r to every
-        library, so all of them see the same seeds.
+        centres), not a metric. Call c of round r gets seed r * number + c,
+        the same for every library.
     quality : callable(data, result) -> dict of metric name -> number
         Scores a contender's result, untimed, the same way for every library;
-        the report shows the mean over the timed runs, because one seed's
+        the report shows the mean over all timed calls, because one seed's
         result says little about a randomised algorithm.
     compare : tuple of str
         Metrics also shown as the ratio zoo / reference.
@@ -125,8 +125,9 @@ def limit_threads(threads: int):
 def run_case(case: Case, *, repeats: int = 5, threads: int = 2, quick: bool = False) -> CaseResult:
     """Time every contender ``repeats`` times after one untimed warm-up each.
 
-    Rounds alternate between libraries (zoo, ref1, ref2, zoo, ...); round r
-    (0 is the warm-up) runs every library with seed r. A contender that
+    Rounds alternate between libraries (zoo, ref1, ref2, zoo, ...); call c of
+    round r (round 0 is the warm-up) runs with seed r * number + c for every
+    library. A contender that
     raises is reported with its error and not run again; the others go on.
     """
     if repeats < 1:
@@ -145,17 +146,18 @@ def run_case(case: Case, *, repeats: int = 5, threads: int = 2, quick: bool = Fa
                 # Garbage left by the previous contender should not be
                 # collected on this one's clock.
                 gc.collect()
+                results = []
                 try:
                     start = time.perf_counter()
-                    for _ in range(number):
-                        result = contender(data, threads, round_index)
+                    for call in range(number):
+                        results.append(contender(data, threads, round_index * number + call))
                     elapsed = (time.perf_counter() - start) / number
                 except Exception as exc:  # noqa: BLE001 - reported in the table
                     outcome.error = f"{type(exc).__name__}: {exc}"
                     continue
                 if not warm_up:
                     outcome.seconds.append(elapsed)
-                    outcome.results.append(result)
+                    outcome.results.extend(results)
 
     for outcome in outcomes.values():
         if outcome.error:
@@ -214,8 +216,9 @@ def render_case(result: CaseResult) -> str:
     lines += [
         "",
         f"Median and minimum of {result.repeats} timed runs after one warm-up, "
-        f"{result.number} call(s) per run, run r with seed r for every library; "
-        "quality columns are means over the timed runs; zoo speed-up = reference "
+        f"{result.number} call(s) per run, each call with its own seed, the same "
+        "seeds for every library; quality columns are means over all timed calls; "
+        "zoo speed-up = reference "
         "median / zoo median (> 1: zoo is faster).",
     ]
     return "\n".join(lines)
