@@ -34,6 +34,23 @@ std::vector<T> center_distances(const T* centers, int k, index_t d, std::vector<
     return between;
 }
 
+// What every bound policy holds: the points and one upper bound per point
+// on the distance to its own centre.
+template <class T>
+class PointBounds {
+protected:
+    PointBounds(const Points<T>& points, int k, int n_threads)
+        : points_(points), k_(k), n_threads_(n_threads), upper_(static_cast<size_t>(points.n)) {}
+
+    const T* row_of(index_t i) const { return points_.x + i * points_.d; }
+    double weight_of(index_t i) const { return static_cast<double>(points_.weight[i]); }
+
+    const Points<T>& points_;
+    int k_;
+    int n_threads_;
+    std::vector<T> upper_;
+};
+
 template <class T, class Bounds>
 FitSummary run_bounded(const Points<T>& points, int k, T* centers, std::int32_t* labels, int max_iter,
                        double tol, int n_threads) {

@@ -11,11 +11,18 @@ using namespace detail;
 namespace {
 
 template <class T>
-class ElkanBounds {
+class ElkanBounds : public PointBounds<T> {
+    using Base = PointBounds<T>;
+    using Base::k_;
+    using Base::n_threads_;
+    using Base::points_;
+    using Base::row_of;
+    using Base::upper_;
+    using Base::weight_of;
+
 public:
     ElkanBounds(const Points<T>& points, int k, int n_threads)
-        : points_(points), k_(k), n_threads_(n_threads),
-          upper_(static_cast<size_t>(points.n)), lower_(static_cast<size_t>(points.n) * static_cast<size_t>(k)) {}
+        : Base(points, k, n_threads), lower_(static_cast<size_t>(points.n) * static_cast<size_t>(k)) {}
 
     void initialize(const T* centers, std::int32_t* labels, std::vector<ClusterSums>& partial) {
         for_each_point_distances(points_, k_, centers, n_threads_, [&](index_t i, const T* row, int thread) {
@@ -85,14 +92,8 @@ public:
     }
 
 private:
-    const T* row_of(index_t i) const { return points_.x + i * points_.d; }
     T* lower_of(index_t i) { return lower_.data() + static_cast<size_t>(i) * static_cast<size_t>(k_); }
-    double weight_of(index_t i) const { return static_cast<double>(points_.weight[i]); }
 
-    const Points<T>& points_;
-    int k_;
-    int n_threads_;
-    std::vector<T> upper_;
     std::vector<T> lower_;  // n x k
 };
 

@@ -10,11 +10,18 @@ using namespace detail;
 namespace {
 
 template <class T>
-class HamerlyBounds {
+class HamerlyBounds : public PointBounds<T> {
+    using Base = PointBounds<T>;
+    using Base::k_;
+    using Base::n_threads_;
+    using Base::points_;
+    using Base::row_of;
+    using Base::upper_;
+    using Base::weight_of;
+
 public:
     HamerlyBounds(const Points<T>& points, int k, int n_threads)
-        : points_(points), k_(k), n_threads_(n_threads),
-          upper_(static_cast<size_t>(points.n)), lower_(static_cast<size_t>(points.n)) {}
+        : Base(points, k, n_threads), lower_(static_cast<size_t>(points.n)) {}
 
     void initialize(const T* centers, std::int32_t* labels, std::vector<ClusterSums>& partial) {
         for_each_nearest(points_, k_, centers, true, true, n_threads_,
@@ -104,13 +111,6 @@ private:
         NearestBlock<T> nearest;
     };
 
-    const T* row_of(index_t i) const { return points_.x + i * points_.d; }
-    double weight_of(index_t i) const { return static_cast<double>(points_.weight[i]); }
-
-    const Points<T>& points_;
-    int k_;
-    int n_threads_;
-    std::vector<T> upper_;
     std::vector<T> lower_;
 };
 

@@ -117,12 +117,9 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
         check_enough_samples(n_samples, self.n_clusters)
         weight = check_sample_weight(sample_weight, n_samples, X.dtype)
         n_threads = resolve_n_jobs(self.n_jobs)
-        rng = self._rng_ = np.random.default_rng(seed_from_random_state(self.random_state))
         batch_size = min(self.batch_size, n_samples)
-
-        self.cluster_centers_ = self._best_initial_centers(X, weight, rng, n_threads)
-        self._weight_sums_ = np.zeros(self.n_clusters, dtype=X.dtype)
-        self._since_reassign_ = 0
+        self._start(X, weight, n_threads)
+        rng = self._rng_
         tol = scaled_tol(X, self.tol)
         monitor = _ConvergenceMonitor(n_samples, batch_size, self.max_no_improvement)
         labels = np.empty(batch_size, dtype=np.int32)
@@ -166,10 +163,7 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
         n_threads = resolve_n_jobs(self.n_jobs)
         if first_call:
             check_enough_samples(X.shape[0], self.n_clusters)
-            self._rng_ = np.random.default_rng(seed_from_random_state(self.random_state))
-            self.cluster_centers_ = self._best_initial_centers(X, weight, self._rng_, n_threads)
-            self._weight_sums_ = np.zeros(self.n_clusters, dtype=X.dtype)
-            self._since_reassign_ = 0
+            self._start(X, weight, n_threads)
             self.n_steps_ = 0
         if getattr(self, "_rng_", None) is None:
             # Restored from a file: the generator is not part of the saved state.
@@ -180,6 +174,13 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
         return self
 
     # -- one step ------------------------------------------------------------
+
+    def _start(self, X, weight, n_threads) -> None:
+        """Fresh centres and step state, for fit and the first partial_fit."""
+        self._rng_ = np.random.default_rng(seed_from_random_state(self.random_state))
+        self.cluster_centers_ = self._best_initial_centers(X, weight, self._rng_, n_threads)
+        self._weight_sums_ = np.zeros(self.n_clusters, dtype=X.dtype)
+        self._since_reassign_ = 0
 
     def _step(self, X, weight, labels, rng, n_threads) -> float:
         X = np.ascontiguousarray(X)
