@@ -148,7 +148,8 @@ def git_commit():
                               text=True, timeout=10, check=True).stdout.strip()
     try:
         commit = git("rev-parse", "--short", "HEAD")
-        dirty = git("status", "--porcelain", "--untracked-files=no")
+        # The report being rewritten is not a change to what is measured.
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", ":(top)", ":(top,exclude)bench/RESULTS.md")
     except (OSError, subprocess.SubprocessError):
         return "unknown (not a git checkout, or no commits yet)"
     return commit + (" with uncommitted changes" if dirty else "")
