@@ -38,7 +38,8 @@ void bind_for(py::module_& m) {
             std::int64_t* chosen_out = chosen.mutable_data();
             {
                 py::gil_scoped_release release;
-                cluster::kmeans_plusplus(points, k, n_local_trials, seed, n_threads, centers_out, chosen_out);
+                cluster::kmeans_plusplus(points, k, n_local_trials, seed, n_threads, centers_out, chosen_out,
+                                         python_interrupt_check());
             }
             return py::make_tuple(centers, chosen);
         },
@@ -53,7 +54,8 @@ void bind_for(py::module_& m) {
             const int k = n_clusters_of(centers, x);
             require_shape(labels, "labels", {x.shape(0)});
             require_writable(labels, "labels");
-            using Kernel = cluster::FitSummary (*)(const Points<T>&, int, T*, std::int32_t*, int, double, int);
+            using Kernel = cluster::FitSummary (*)(const Points<T>&, int, T*, std::int32_t*, int, double, int,
+                                                   const InterruptCheck&);
             Kernel kernel = algorithm == "lloyd"     ? &cluster::kmeans_lloyd<T>
                             : algorithm == "elkan"   ? &cluster::kmeans_elkan<T>
                             : algorithm == "hamerly" ? &cluster::kmeans_hamerly<T>
@@ -65,7 +67,7 @@ void bind_for(py::module_& m) {
             cluster::FitSummary summary;
             {
                 py::gil_scoped_release release;
-                summary = kernel(points, k, centers_io, labels_out, max_iter, tol, n_threads);
+                summary = kernel(points, k, centers_io, labels_out, max_iter, tol, n_threads, python_interrupt_check());
             }
             return py::make_tuple(summary.n_iter, summary.inertia);
         },

@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -39,6 +40,16 @@ void require_shape(const A& a, const char* name, std::initializer_list<py::ssize
         throw std::invalid_argument(std::string(name) + " has shape " + got + ")" +
                                     ", which does not match the other arguments");
     }
+}
+
+// An interrupt check for kernels running with the GIL released: takes the GIL
+// for a moment and runs Python's signal handlers, so Ctrl-C (or any handler
+// that raises) aborts the kernel with the Python exception.
+inline std::function<void()> python_interrupt_check() {
+    return [] {
+        py::gil_scoped_acquire gil;
+        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    };
 }
 
 template <class A>

@@ -1,6 +1,9 @@
 """zoo.KMeans: behaviour, agreement with scikit-learn, errors, persistence."""
 
+import _thread
 import pickle
+import threading
+import time
 import warnings
 
 import numpy as np
@@ -215,6 +218,25 @@ class TestErrors:
         with pytest.raises(ValueError):
             km.fit(np.full((20, 3), np.nan))
         np.testing.assert_array_equal(km.cluster_centers_, centers)
+
+
+@pytest.mark.parametrize("algorithm", ["lloyd", "hamerly", "elkan"])
+def test_ctrl_c_stops_a_long_fit_and_keeps_the_previous_model(algorithm):
+    X = np.random.default_rng(0).random((50_000, 32), dtype=np.float32)
+    km = KMeans(8, random_state=0).fit(X[:100])
+    previous = km.cluster_centers_.copy()
+    # Uniform data with tol=0 keeps Lloyd iterating far longer than the timer.
+    km.set_params(n_clusters=64, algorithm=algorithm, tol=0.0, max_iter=100_000)
+    timer = threading.Timer(0.05, _thread.interrupt_main)
+    start = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            km.fit(X)
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - start < 5.0
+    np.testing.assert_array_equal(km.cluster_centers_, previous)
 
 
 class TestPersistence:

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "zoo/interrupt.hpp"
+
 namespace zoo::cluster {
 
 using index_t = std::int64_t;
@@ -29,27 +31,32 @@ struct FitSummary {
 // indices into `chosen`.
 template <class T>
 void kmeans_plusplus(const Points<T>& points, int k, int n_local_trials, std::uint64_t seed,
-                     int n_threads, T* centers, std::int64_t* chosen);
+                     int n_threads, T* centers, std::int64_t* chosen,
+                     const InterruptCheck& interrupt = {});
 
 // Lloyd's algorithm. `centers` holds the initial centres on entry and the
 // final ones on exit; `labels` receives each point's cluster. Stops when the
 // assignment no longer changes or when the total squared centre shift is at
 // most `tol` (an absolute value; the caller scales it by the data variance).
+// `interrupt` runs between iterations and may throw to abort the fit.
 template <class T>
 FitSummary kmeans_lloyd(const Points<T>& points, int k, T* centers, std::int32_t* labels,
-                        int max_iter, double tol, int n_threads);
+                        int max_iter, double tol, int n_threads,
+                        const InterruptCheck& interrupt = {});
 
 // Hamerly (2010): one upper and one lower distance bound per point skip most
 // distance computations once centres settle. Same iterates as Lloyd.
 template <class T>
 FitSummary kmeans_hamerly(const Points<T>& points, int k, T* centers, std::int32_t* labels,
-                          int max_iter, double tol, int n_threads);
+                          int max_iter, double tol, int n_threads,
+                          const InterruptCheck& interrupt = {});
 
 // Elkan (2003): one lower bound per point and centre plus the triangle
 // inequality between centres. Same iterates as Lloyd.
 template <class T>
 FitSummary kmeans_elkan(const Points<T>& points, int k, T* centers, std::int32_t* labels,
-                        int max_iter, double tol, int n_threads);
+                        int max_iter, double tol, int n_threads,
+                        const InterruptCheck& interrupt = {});
 
 // Nearest centre of each point; returns the weighted inertia.
 template <class T>

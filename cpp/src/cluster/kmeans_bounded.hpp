@@ -53,7 +53,7 @@ protected:
 
 template <class T, class Bounds>
 FitSummary run_bounded(const Points<T>& points, int k, T* centers, std::int32_t* labels, int max_iter,
-                       double tol, int n_threads) {
+                       double tol, int n_threads, const InterruptCheck& interrupt) {
     check_problem(points, k, n_threads);
     if (max_iter < 1) throw std::invalid_argument("max_iter must be >= 1");
     blas::SingleThreadedScope single_threaded_blas;
@@ -77,6 +77,7 @@ FitSummary run_bounded(const Points<T>& points, int k, T* centers, std::int32_t*
             break;
         }
         if (total(shift_sq) <= tol || iteration == max_iter) break;
+        check_interrupt(interrupt);
         ++iteration;
         for (ClusterSums& s : partial) s.clear();
         changed = bounds.assign(centers, labels, shift_sq, partial);

@@ -101,11 +101,13 @@ private:
 
 template <class T>
 FitSummary kmeans_elkan(const Points<T>& points, int k, T* centers, std::int32_t* labels, int max_iter,
-                        double tol, int n_threads) {
-    return run_bounded<T, ElkanBounds<T>>(points, k, centers, labels, max_iter, tol, n_threads);
+                        double tol, int n_threads, const InterruptCheck& interrupt) {
+    return run_bounded<T, ElkanBounds<T>>(points, k, centers, labels, max_iter, tol, n_threads, interrupt);
 }
 
-template FitSummary kmeans_elkan<float>(const Points<float>&, int, float*, std::int32_t*, int, double, int);
-template FitSummary kmeans_elkan<double>(const Points<double>&, int, double*, std::int32_t*, int, double, int);
+template FitSummary kmeans_elkan<float>(const Points<float>&, int, float*, std::int32_t*, int, double, int,
+                                          const InterruptCheck&);
+template FitSummary kmeans_elkan<double>(const Points<double>&, int, double*, std::int32_t*, int, double, int,
+                                          const InterruptCheck&);
 
 }  // namespace zoo::cluster

@@ -46,7 +46,7 @@ index_t draw_proportional(const std::vector<double>& block_mass, index_t n, Rng&
 
 template <class T>
 void kmeans_plusplus(const Points<T>& points, int k, int n_local_trials, std::uint64_t seed, int n_threads,
-                     T* centers, std::int64_t* chosen) {
+                     T* centers, std::int64_t* chosen, const InterruptCheck& interrupt) {
     check_problem(points, k, n_threads);
     if (n_local_trials < 1) throw std::invalid_argument("n_local_trials must be >= 1");
     blas::SingleThreadedScope single_threaded_blas;
@@ -89,6 +89,7 @@ void kmeans_plusplus(const Points<T>& points, int k, int n_local_trials, std::ui
     std::vector<T> candidate_sq(static_cast<size_t>(n * trials));           // per block: trials x rows
     std::vector<double> block_gain(static_cast<size_t>(n_blocks * trials));  // per block, summed in order
     for (int slot = 1; slot < k; ++slot) {
+        check_interrupt(interrupt);
         double potential = 0.0;
         for (double m : block_mass) potential += m;
         // Every point already sits on a centre (duplicates): any point will do.
@@ -152,7 +153,9 @@ void kmeans_plusplus(const Points<T>& points, int k, int n_local_trials, std::ui
     }
 }
 
-template void kmeans_plusplus<float>(const Points<float>&, int, int, std::uint64_t, int, float*, std::int64_t*);
-template void kmeans_plusplus<double>(const Points<double>&, int, int, std::uint64_t, int, double*, std::int64_t*);
+template void kmeans_plusplus<float>(const Points<float>&, int, int, std::uint64_t, int, float*, std::int64_t*,
+                                     const InterruptCheck&);
+template void kmeans_plusplus<double>(const Points<double>&, int, int, std::uint64_t, int, double*, std::int64_t*,
+                                      const InterruptCheck&);
 
 }  // namespace zoo::cluster

@@ -8,7 +8,7 @@ using namespace detail;
 
 template <class T>
 FitSummary kmeans_lloyd(const Points<T>& points, int k, T* centers, std::int32_t* labels, int max_iter,
-                        double tol, int n_threads) {
+                        double tol, int n_threads, const InterruptCheck& interrupt) {
     check_problem(points, k, n_threads);
     blas::SingleThreadedScope single_threaded_blas;
     const index_t d = points.d;
@@ -21,6 +21,7 @@ FitSummary kmeans_lloyd(const Points<T>& points, int k, T* centers, std::int32_t
     bool labels_stable = false;
     int iteration = 0;
     while (iteration < max_iter) {
+        check_interrupt(interrupt);
         ++iteration;
         // E-step: nearest centre for each point; M-step sums come for free.
         const index_t changed = assign_all(points, k, centers, labels, n_threads, &partial);
@@ -65,7 +66,8 @@ void kmeans_transform(const T* x, index_t n, index_t d, int k, const T* centers,
 }
 
 #define ZOO_INSTANTIATE(T)                                                                                 \
-    template FitSummary kmeans_lloyd<T>(const Points<T>&, int, T*, std::int32_t*, int, double, int);        \
+    template FitSummary kmeans_lloyd<T>(const Points<T>&, int, T*, std::int32_t*, int, double, int,         \
+                                        const InterruptCheck&);                                              \
     template double kmeans_assign<T>(const Points<T>&, int, const T*, std::int32_t*, int);                 \
     template void kmeans_transform<T>(const T*, index_t, index_t, int, const T*, T*, int);
 ZOO_INSTANTIATE(float)
