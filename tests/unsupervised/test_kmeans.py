@@ -124,6 +124,21 @@ def test_integer_sample_weight_equals_repeating_rows():
     assert weighted.inertia_ == pytest.approx(repeated.inertia_, rel=1e-10)
 
 
+def test_any_layout_and_container_gives_the_same_fit(separated):
+    X, _ = separated
+    reference = KMeans(5, random_state=0).fit(X)
+    strided = np.repeat(X, 2, axis=1)[:, ::2]  # a non-contiguous view of X
+    for variant in [np.asfortranarray(X), strided, X.tolist()]:
+        km = KMeans(5, random_state=0).fit(variant)
+        np.testing.assert_array_equal(km.cluster_centers_, reference.cluster_centers_)
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    km = KMeans(5, random_state=0).fit(frame)
+    np.testing.assert_array_equal(km.cluster_centers_, reference.cluster_centers_)
+    assert list(km.feature_names_in_) == list(frame.columns)
+    np.testing.assert_array_equal(km.predict(frame), reference.labels_)
+
+
 def test_float32_data_far_from_origin():
     X, y = make_blobs(2000, 4, centers=3, cluster_std=0.3, random_state=0, dtype=np.float32)
     X += np.float32(1e4)
