@@ -58,9 +58,8 @@ std::vector<T> row_sq_norms(const T* x, index_t rows, index_t d) {
     return norms;
 }
 
-// Squared distances of `rows` points to k centres through one GEMM:
-// ||x||^2 - 2 x.c + ||c||^2. Without `x_sq` (nullptr) the ||x||^2 term is
-// left out, which does not change any argmin and saves a pass.
+// Squared distances of `rows` points to k centres through one GEMM,
+// ||x||^2 - 2 x.c + ||c||^2 clamped at 0, written point-major (rows x k).
 template <class T>
 void chunk_sq_distances(const T* x, index_t rows, index_t d, const T* centers, const T* center_sq,
                         int k, const T* x_sq, T* out) {
@@ -68,12 +67,8 @@ void chunk_sq_distances(const T* x, index_t rows, index_t d, const T* centers, c
                static_cast<int>(d), centers, static_cast<int>(d), T(0), out, k);
     for (index_t i = 0; i < rows; ++i) {
         T* row = out + i * k;
-        if (x_sq) {
-            const T xi = x_sq[i];
-            for (int j = 0; j < k; ++j) row[j] = std::max(row[j] + center_sq[j] + xi, T(0));
-        } else {
-            for (int j = 0; j < k; ++j) row[j] += center_sq[j];
-        }
+        const T xi = x_sq[i];
+        for (int j = 0; j < k; ++j) row[j] = std::max(row[j] + center_sq[j] + xi, T(0));
     }
 }
 
@@ -92,7 +87,6 @@ inline int argmin(const T* values, int k) {
 template <class T>
 struct NearestBlock {
     std::vector<T> distances;  // k x rows
-    std::vector<T> x_sq;
     std::vector<std::int32_t> best;
     std::vector<T> best_value;
     std::vector<T> second_value;
@@ -133,7 +127,6 @@ struct NearestBlock {
             }
         }
         if (!exact) return;
-        x_sq.resize(static_cast<size_t>(rows));
         for (index_t r = 0; r < rows; ++r) {
             const T* row = x + r * d;
             T acc = 0;

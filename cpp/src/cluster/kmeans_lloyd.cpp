@@ -10,6 +10,7 @@ template <class T>
 FitSummary kmeans_lloyd(const Points<T>& points, int k, T* centers, std::int32_t* labels, int max_iter,
                         double tol, int n_threads, const InterruptCheck& interrupt) {
     check_problem(points, k, n_threads);
+    if (max_iter < 1) throw std::invalid_argument("max_iter must be >= 1");
     blas::SingleThreadedScope single_threaded_blas;
     const index_t d = points.d;
     // No point starts with a label, so the first pass always counts as a change.
