@@ -138,8 +138,8 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
 
         self.n_steps_ = step + 1
         self.n_iter_ = int(np.ceil(self.n_steps_ * batch_size / n_samples))
-        self.labels_, self.inertia_ = self._assign(X, weight)
-        self.inertia_ = float(self.inertia_)
+        labels, inertia = self._assign(X, weight)
+        self.labels_, self.inertia_ = labels, float(inertia)
         return self
 
     def partial_fit(self, X, y=None, sample_weight=None):
