@@ -60,5 +60,6 @@ void require_writable(const A& a, const char* name) {
 void bind_runtime(py::module_& m);
 void bind_cluster(py::module_& m);
 void bind_stats(py::module_& m);
+void bind_nn(py::module_& m);
 
 }  // namespace zoo::bindings

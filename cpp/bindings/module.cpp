@@ -30,4 +30,5 @@ PYBIND11_MODULE(_core, m) {
     zoo::bindings::bind_runtime(m);
     zoo::bindings::bind_cluster(m);
     zoo::bindings::bind_stats(m);
+    zoo::bindings::bind_nn(m);
 }

@@ -21,22 +21,30 @@ inline void gemm(bool trans_a, bool trans_b, int m, int n, int k, double alpha, 
                       c, ldc);
 }
 
-// OpenBLAS keeps its own pthread pool. Inside our OpenMP regions every thread
-// already owns a chunk, so BLAS must run single-threaded there or the two pools
-// oversubscribe the cores. Scope this guard around such regions.
-class SingleThreadedScope {
+// OpenBLAS keeps its own pthread pool, sized process-wide. A kernel sets it
+// for its duration and restores it after: to 1 around our own OpenMP regions
+// (every thread already owns a chunk; two pools would oversubscribe the
+// cores), or to n_jobs where BLAS itself is the parallel part.
+class ThreadCountScope {
 public:
-    SingleThreadedScope() : previous_(scipy_openblas_get_num_threads()) {
-        if (previous_ != 1) scipy_openblas_set_num_threads(1);
+    explicit ThreadCountScope(int n_threads) : previous_(scipy_openblas_get_num_threads()) {
+        if (previous_ != n_threads) scipy_openblas_set_num_threads(n_threads);
+        current_ = n_threads;
     }
-    ~SingleThreadedScope() {
-        if (previous_ != 1) scipy_openblas_set_num_threads(previous_);
+    ~ThreadCountScope() {
+        if (previous_ != current_) scipy_openblas_set_num_threads(previous_);
     }
-    SingleThreadedScope(const SingleThreadedScope&) = delete;
-    SingleThreadedScope& operator=(const SingleThreadedScope&) = delete;
+    ThreadCountScope(const ThreadCountScope&) = delete;
+    ThreadCountScope& operator=(const ThreadCountScope&) = delete;
 
 private:
     int previous_;
+    int current_;
+};
+
+class SingleThreadedScope : public ThreadCountScope {
+public:
+    SingleThreadedScope() : ThreadCountScope(1) {}
 };
 
 }  // namespace zoo::blas

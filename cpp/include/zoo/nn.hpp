@@ -1,0 +1,128 @@
+// The neural-network engine: fully connected networks with batch norm and
+// dropout, trained by mini-batch gradient descent. Shared by every zoo model
+// with a network (MLP, autoencoder, the RL learners).
+//
+// All state lives in caller-owned flat arrays:
+//   params   every trainable value, layer after layer: W (n_in x n_out,
+//            row-major), b (n_out), and for batch-norm layers gamma, beta
+//   grads    same layout as params
+//   state    optimizer moments, n_slots x params.size (see optimizer_slots)
+//   buffers  non-trainable values: batch-norm running mean and variance
+// The Network below only says where each layer's pieces sit in those arrays.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "zoo/interrupt.hpp"
+
+namespace zoo::nn {
+
+using index_t = std::int64_t;
+
+enum class Activation : int { identity = 0, relu, leaky_relu, elu, gelu, tanh, sigmoid };
+enum class Loss : int { mse = 0, mae, huber, binary_crossentropy, categorical_crossentropy };
+enum class Optimizer : int { sgd = 0, adam, adamw, rmsprop, adagrad };
+
+struct Layer {
+    index_t n_in = 0;
+    index_t n_out = 0;
+    Activation activation = Activation::identity;
+    double activation_param = 0.0;  // leaky_relu slope, elu alpha
+    double dropout = 0.0;           // drop probability on this layer's output (training only)
+    bool batch_norm = false;        // between the affine map and the activation
+    bool trainable = true;          // frozen layers keep their parameters
+    index_t weight_offset = 0;      // into params / grads
+    index_t bias_offset = 0;
+    index_t gamma_offset = -1;      // batch norm scale and shift, -1 without
+    index_t beta_offset = -1;
+    index_t running_offset = -1;    // into buffers: mean, then variance (n_out each)
+};
+
+struct Network {
+    std::vector<Layer> layers;
+    index_t n_params = 0;
+    index_t n_buffers = 0;
+    index_t n_inputs() const { return layers.front().n_in; }
+    index_t n_outputs() const { return layers.back().n_out; }
+    void validate() const;  // throws std::invalid_argument on an inconsistent layout
+};
+
+struct OptimizerConfig {
+    Optimizer kind = Optimizer::adam;
+    double learning_rate = 1e-3;
+    double beta1 = 0.9;         // Adam/AdamW first moment; SGD momentum
+    double beta2 = 0.999;       // Adam/AdamW second moment; RMSprop rho
+    double epsilon = 1e-8;
+    double weight_decay = 0.0;  // AdamW decoupled decay (weights only)
+    bool nesterov = false;      // SGD
+};
+
+// Moment arrays each optimizer keeps per parameter.
+int optimizer_slots(const OptimizerConfig& config);
+
+struct TrainConfig {
+    Loss loss = Loss::mse;
+    double huber_delta = 1.0;
+    OptimizerConfig optimizer;
+    double l1 = 0.0;             // penalties on weights, not biases
+    double l2 = 0.0;
+    double clip_norm = 0.0;      // 0: off; global norm of all gradients
+    double clip_value = 0.0;     // 0: off
+    index_t batch_size = 32;
+    bool shuffle = true;
+    double bn_momentum = 0.1;    // running = (1 - m) running + m batch
+    double bn_epsilon = 1e-5;
+    std::uint64_t seed = 0;      // shuffling and dropout masks of this epoch
+    int n_threads = 1;
+};
+
+// Targets: n x n_outputs values for mse/mae/huber/binary cross-entropy; for
+// categorical cross-entropy, n x 1 class indices stored as numbers.
+template <class T>
+struct Batch {
+    const T* x;       // n x n_inputs
+    const T* y;       // n x n_targets
+    const T* weight;  // n sample weights (class weights already folded in)
+    index_t n;
+    index_t n_targets;
+};
+
+struct EpochSummary {
+    double loss = 0.0;      // weighted mean data loss over the epoch + penalty
+    double correct = 0.0;   // weighted count of correct argmax / thresholded predictions
+    double weight = 0.0;    // total sample weight seen
+    std::int64_t steps = 0; // optimizer steps taken (the caller's step counter advances by this)
+};
+
+// One epoch: shuffle, then for each mini-batch forward, loss, backward,
+// penalties, clipping and one optimizer step, all in place.
+template <class T>
+EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T* grads, T* state,
+                         std::int64_t step, T* buffers, const TrainConfig& config,
+                         const InterruptCheck& interrupt = {});
+
+// Inference: outputs (logits / raw values) for every row, batch norm with
+// running statistics, no dropout.
+template <class T>
+void predict(const Network& net, const T* x, index_t n, const T* params, const T* buffers, T* out,
+             int n_threads);
+
+// Loss and correct count of a data set in inference mode (validation).
+template <class T>
+EpochSummary evaluate(const Network& net, const Batch<T>& data, const T* params, const T* buffers,
+                      const TrainConfig& config);
+
+// Loss (data + penalty) and its gradient on one batch in training mode,
+// with `seed` fixing the dropout masks; updates no parameter or running
+// statistic. For gradient checks and custom training loops.
+template <class T>
+double loss_and_gradient(const Network& net, const Batch<T>& data, const T* params, T* grads,
+                         const T* buffers, const TrainConfig& config);
+
+// One optimizer step from `grads` (penalties and clipping already applied).
+template <class T>
+void optimizer_step(const Network& net, T* params, const T* grads, T* state, std::int64_t step,
+                    const OptimizerConfig& config);
+
+}  // namespace zoo::nn

@@ -1,0 +1,120 @@
+// Losses and their gradients with respect to the network outputs. Softmax is
+// fused with categorical cross-entropy (log-sum-exp, gradient p - onehot),
+// and the sigmoid with binary cross-entropy, so neither ever takes the log
+// of a rounded probability.
+#include "losses.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace zoo::nn::detail {
+
+namespace {
+
+template <class T>
+double categorical_crossentropy(const T* z, index_t k, index_t label, T* grad, double scale, bool& correct) {
+    if (label < 0 || label >= k)
+        throw std::invalid_argument("class index " + std::to_string(label) + " outside [0, " + std::to_string(k) + ")");
+    T top = z[0];
+    index_t argmax = 0;
+    for (index_t j = 1; j < k; ++j)
+        if (z[j] > top) top = z[j], argmax = j;
+    double sum = 0.0;
+    for (index_t j = 0; j < k; ++j) sum += std::exp(static_cast<double>(z[j] - top));
+    correct = argmax == label;
+    if (grad) {
+        for (index_t j = 0; j < k; ++j)
+            grad[j] = static_cast<T>(scale * std::exp(static_cast<double>(z[j] - top)) / sum);
+        grad[label] -= static_cast<T>(scale);
+    }
+    return std::log(sum) + static_cast<double>(top - z[label]);
+}
+
+// log(1 + exp(-|z|)) + max(z, 0) - z y: stable for any z.
+template <class T>
+double binary_crossentropy(const T* z, const T* y, index_t k, T* grad, double scale, bool& correct) {
+    double total = 0.0;
+    correct = true;
+    for (index_t j = 0; j < k; ++j) {
+        const double zj = z[j], yj = y[j];
+        total += std::max(zj, 0.0) - zj * yj + std::log1p(std::exp(-std::abs(zj)));
+        correct = correct && ((zj > 0.0) == (yj > 0.5));
+        if (grad) {
+            const double p = zj >= 0 ? 1.0 / (1.0 + std::exp(-zj)) : std::exp(zj) / (1.0 + std::exp(zj));
+            grad[j] = static_cast<T>(scale * (p - yj) / static_cast<double>(k));
+        }
+    }
+    return total / static_cast<double>(k);
+}
+
+template <class T>
+double regression(Loss loss, double delta, const T* z, const T* y, index_t k, T* grad, double scale) {
+    double total = 0.0;
+    const double per_output = scale / static_cast<double>(k);
+    for (index_t j = 0; j < k; ++j) {
+        const double r = static_cast<double>(z[j]) - static_cast<double>(y[j]);
+        double g = 0.0;
+        switch (loss) {
+            case Loss::mse:
+                total += r * r;
+                g = 2.0 * r;
+                break;
+            case Loss::mae:
+                total += std::abs(r);
+                g = (r > 0) - (r < 0);
+                break;
+            default: {  // Huber
+                const double a = std::abs(r);
+                total += a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
+                g = std::clamp(r, -delta, delta);
+            }
+        }
+        if (grad) grad[j] = static_cast<T>(per_output * g);
+    }
+    return total / static_cast<double>(k);
+}
+
+}  // namespace
+
+template <class T>
+LossResult apply_loss(Loss loss, double huber_delta, const T* outputs, const T* targets, const T* weight,
+                      index_t rows, index_t n_outputs, double weight_total, T* grad) {
+    LossResult result;
+    const index_t n_targets = target_columns(loss, n_outputs);
+    for (index_t i = 0; i < rows; ++i) {
+        const double w = static_cast<double>(weight[i]);
+        const double scale = weight_total > 0 ? w / weight_total : 0.0;
+        const T* z = outputs + i * n_outputs;
+        const T* y = targets + i * n_targets;
+        T* g = grad ? grad + i * n_outputs : nullptr;
+        bool correct = false;
+        double sample_loss;
+        switch (loss) {
+            case Loss::categorical_crossentropy: {
+                const double label = static_cast<double>(y[0]);
+                const auto index = static_cast<index_t>(label);
+                if (static_cast<double>(index) != label)
+                    throw std::invalid_argument("class labels must be whole numbers, got " + std::to_string(label));
+                sample_loss = categorical_crossentropy(z, n_outputs, index, g, scale, correct);
+                break;
+            }
+            case Loss::binary_crossentropy:
+                sample_loss = binary_crossentropy(z, y, n_outputs, g, scale, correct);
+                break;
+            default:
+                sample_loss = regression(loss, huber_delta, z, y, n_outputs, g, scale);
+        }
+        result.weighted_loss += w * sample_loss;
+        result.correct += correct ? w : 0.0;
+    }
+    return result;
+}
+
+template LossResult apply_loss<float>(Loss, double, const float*, const float*, const float*, index_t, index_t, double,
+                                      float*);
+template LossResult apply_loss<double>(Loss, double, const double*, const double*, const double*, index_t, index_t,
+                                       double, double*);
+
+}  // namespace zoo::nn::detail

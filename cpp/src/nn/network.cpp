@@ -1,0 +1,299 @@
+// Forward and backward passes: one GEMM per layer and direction through
+// BLAS, with bias, batch norm, activation and dropout fused into single
+// passes over each layer's output.
+#include "network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "activations.hpp"
+#include "zoo/blas.hpp"
+
+namespace zoo::nn {
+
+void Network::validate() const {
+    if (layers.empty()) throw std::invalid_argument("a network needs at least one layer");
+    index_t expected_in = layers.front().n_in;
+    for (size_t l = 0; l < layers.size(); ++l) {
+        const Layer& layer = layers[l];
+        const std::string where = "layer " + std::to_string(l);
+        if (layer.n_in < 1 || layer.n_out < 1) throw std::invalid_argument(where + " has an empty side");
+        if (layer.n_in != expected_in) throw std::invalid_argument(where + " does not take the previous layer's output");
+        if (layer.dropout < 0.0 || layer.dropout >= 1.0) throw std::invalid_argument(where + ": dropout must be in [0, 1)");
+        const auto inside = [&](index_t offset, index_t length, index_t size) {
+            return offset >= 0 && length >= 0 && offset + length <= size;
+        };
+        bool ok = inside(layer.weight_offset, layer.n_in * layer.n_out, n_params) &&
+                  inside(layer.bias_offset, layer.n_out, n_params);
+        if (layer.batch_norm)
+            ok = ok && inside(layer.gamma_offset, layer.n_out, n_params) && inside(layer.beta_offset, layer.n_out, n_params) &&
+                 inside(layer.running_offset, 2 * layer.n_out, n_buffers);
+        if (!ok) throw std::out_of_range(where + " points outside the parameter or buffer arrays");
+        expected_in = layer.n_out;
+    }
+}
+
+namespace detail {
+
+template <class T>
+Workspace<T>::Workspace(const Network& net, index_t rows) : max_rows(rows), layers(net.layers.size()) {
+    index_t widest = net.n_inputs();
+    for (size_t l = 0; l < net.layers.size(); ++l) {
+        const Layer& layer = net.layers[l];
+        const auto cells = static_cast<size_t>(rows * layer.n_out);
+        LayerCache<T>& cache = layers[l];
+        cache.pre.resize(cells);
+        cache.post.resize(cells);
+        if (layer.dropout > 0) {
+            cache.dropped.resize(cells);
+            cache.mask.resize(cells);
+        }
+        if (layer.batch_norm) {
+            cache.xhat.resize(cells);
+            cache.inv_std.resize(static_cast<size_t>(layer.n_out));
+            cache.column_a.resize(static_cast<size_t>(layer.n_out));
+            cache.column_b.resize(static_cast<size_t>(layer.n_out));
+        }
+        widest = std::max(widest, layer.n_out);
+    }
+    grad_out.resize(static_cast<size_t>(rows * widest));
+    grad_in.resize(static_cast<size_t>(rows * widest));
+}
+
+namespace {
+
+// The output a following layer reads: after dropout when there is dropout.
+template <class T>
+const T* layer_output(const Layer& layer, const LayerCache<T>& cache) {
+    return layer.dropout > 0 ? cache.dropped.data() : cache.post.data();
+}
+
+// pre = pre + b, then the activation, in one pass.
+template <class T>
+void bias_activation(const Layer& layer, const T* bias, T* pre, T* post, index_t rows) {
+    const T param = static_cast<T>(layer.activation_param);
+    const index_t cols = layer.n_out;
+    with_activation(layer.activation, [&](auto policy) {
+        using Policy = decltype(policy);
+        for (index_t r = 0; r < rows; ++r) {
+            T* z = pre + r * cols;
+            T* a = post + r * cols;
+            for (index_t j = 0; j < cols; ++j) {
+                z[j] += bias[j];
+                a[j] = Policy::forward(z[j], param);
+            }
+        }
+    });
+}
+
+// Batch norm over the rows of `pre` (which already holds x W), then the
+// activation. Training uses the batch's statistics and folds them into the
+// running ones; inference uses the running ones.
+template <class T>
+void batch_norm_activation(const Layer& layer, const T* params, T* buffers, LayerCache<T>& cache, index_t rows,
+                           const ForwardOptions& options) {
+    const index_t cols = layer.n_out;
+    const T* bias = params + layer.bias_offset;
+    const T* gamma = params + layer.gamma_offset;
+    const T* beta = params + layer.beta_offset;
+    T* running_mean = buffers + layer.running_offset;
+    T* running_var = running_mean + cols;
+    T* pre = cache.pre.data();
+    std::vector<T>& inv_std = cache.inv_std;
+    std::vector<T>& mean = cache.column_a;
+    std::vector<T>& var = cache.column_b;
+    std::fill(mean.begin(), mean.end(), T(0));
+    std::fill(var.begin(), var.end(), T(0));
+
+    if (options.mode == Mode::train) {
+        for (index_t r = 0; r < rows; ++r)
+            for (index_t j = 0; j < cols; ++j) mean[j] += pre[r * cols + j] + bias[j];
+        for (index_t j = 0; j < cols; ++j) mean[j] /= static_cast<T>(rows);
+        for (index_t r = 0; r < rows; ++r)
+            for (index_t j = 0; j < cols; ++j) {
+                const T centred = pre[r * cols + j] + bias[j] - mean[j];
+                var[j] += centred * centred;
+            }
+        for (index_t j = 0; j < cols; ++j) {
+            var[j] /= static_cast<T>(rows);
+            inv_std[j] = T(1) / std::sqrt(var[j] + static_cast<T>(options.bn_epsilon));
+        }
+        if (options.update_running_stats) {
+            const T m = static_cast<T>(options.bn_momentum);
+            // Running variance is the unbiased estimate, as in PyTorch.
+            const T unbias = rows > 1 ? static_cast<T>(rows) / static_cast<T>(rows - 1) : T(1);
+            for (index_t j = 0; j < cols; ++j) {
+                running_mean[j] = (T(1) - m) * running_mean[j] + m * mean[j];
+                running_var[j] = (T(1) - m) * running_var[j] + m * var[j] * unbias;
+            }
+        }
+        for (index_t r = 0; r < rows; ++r)
+            for (index_t j = 0; j < cols; ++j) {
+                const T xhat = (pre[r * cols + j] + bias[j] - mean[j]) * inv_std[j];
+                cache.xhat[r * cols + j] = xhat;
+                pre[r * cols + j] = gamma[j] * xhat + beta[j];
+            }
+    } else {
+        for (index_t j = 0; j < cols; ++j) {
+            inv_std[j] = T(1) / std::sqrt(running_var[j] + static_cast<T>(options.bn_epsilon));
+            mean[j] = running_mean[j];
+        }
+        for (index_t r = 0; r < rows; ++r)
+            for (index_t j = 0; j < cols; ++j)
+                pre[r * cols + j] = gamma[j] * (pre[r * cols + j] + bias[j] - mean[j]) * inv_std[j] + beta[j];
+    }
+    const T param = static_cast<T>(layer.activation_param);
+    with_activation(layer.activation, [&](auto policy) {
+        using Policy = decltype(policy);
+        T* post = cache.post.data();
+        for (index_t i = 0; i < rows * cols; ++i) post[i] = Policy::forward(pre[i], param);
+    });
+}
+
+template <class T>
+void apply_dropout(const Layer& layer, LayerCache<T>& cache, index_t rows, Rng& rng) {
+    const double p = layer.dropout;
+    const T keep_scale = static_cast<T>(1.0 / (1.0 - p));
+    for (index_t i = 0; i < rows * layer.n_out; ++i) {
+        const T m = rng.uniform() >= p ? keep_scale : T(0);
+        cache.mask[i] = m;
+        cache.dropped[i] = cache.post[i] * m;
+    }
+}
+
+}  // namespace
+
+template <class T>
+const T* forward(const Network& net, const T* x, index_t rows, const T* params, T* buffers, Workspace<T>& ws,
+                 const ForwardOptions& options) {
+    if (rows > ws.max_rows) throw std::out_of_range("batch larger than the workspace");
+    const T* input = x;
+    for (size_t l = 0; l < net.layers.size(); ++l) {
+        const Layer& layer = net.layers[l];
+        LayerCache<T>& cache = ws.layers[l];
+        blas::gemm(false, false, static_cast<int>(rows), static_cast<int>(layer.n_out), static_cast<int>(layer.n_in),
+                   T(1), input, static_cast<int>(layer.n_in), params + layer.weight_offset,
+                   static_cast<int>(layer.n_out), T(0), cache.pre.data(), static_cast<int>(layer.n_out));
+        if (layer.batch_norm)
+            batch_norm_activation(layer, params, buffers, cache, rows, options);
+        else
+            bias_activation(layer, params + layer.bias_offset, cache.pre.data(), cache.post.data(), rows);
+        if (layer.dropout > 0) {
+            if (options.mode == Mode::train) {
+                if (!options.dropout_rng) throw std::invalid_argument("dropout in training needs a random generator");
+                apply_dropout(layer, cache, rows, *options.dropout_rng);
+            } else {
+                std::copy(cache.post.begin(), cache.post.begin() + rows * layer.n_out, cache.dropped.begin());
+            }
+        }
+        input = layer_output(layer, cache);
+    }
+    return input;
+}
+
+template <class T>
+void backward(const Network& net, const T* x, index_t rows, const T* params, T* grads, Workspace<T>& ws) {
+    // Layers below the first trainable one need no input gradient.
+    size_t first_trainable = net.layers.size();
+    for (size_t l = 0; l < net.layers.size(); ++l)
+        if (net.layers[l].trainable) {
+            first_trainable = l;
+            break;
+        }
+    T* grad_out = ws.grad_out.data();
+    T* grad_in = ws.grad_in.data();
+    for (size_t l = net.layers.size(); l-- > 0;) {
+        const Layer& layer = net.layers[l];
+        LayerCache<T>& cache = ws.layers[l];
+        const index_t cols = layer.n_out;
+        const T* input = l == 0 ? x : layer_output(net.layers[l - 1], ws.layers[l - 1]);
+        // Through dropout and the activation, in one pass: grad_out becomes
+        // d loss / d (activation input).
+        const T param = static_cast<T>(layer.activation_param);
+        const T* mask = layer.dropout > 0 ? cache.mask.data() : nullptr;
+        with_activation(layer.activation, [&](auto policy) {
+            using Policy = decltype(policy);
+            for (index_t i = 0; i < rows * cols; ++i) {
+                const T g = mask ? grad_out[i] * mask[i] : grad_out[i];
+                grad_out[i] = g * Policy::derivative(cache.pre[i], cache.post[i], param);
+            }
+        });
+        if (layer.batch_norm) {
+            // Through the normalisation: d loss / d (x W + b).
+            const T* gamma = params + layer.gamma_offset;
+            std::vector<T>& sum_dy = cache.column_a;
+            std::vector<T>& sum_dy_xhat = cache.column_b;
+            std::fill(sum_dy.begin(), sum_dy.end(), T(0));
+            std::fill(sum_dy_xhat.begin(), sum_dy_xhat.end(), T(0));
+            for (index_t r = 0; r < rows; ++r)
+                for (index_t j = 0; j < cols; ++j) {
+                    sum_dy[j] += grad_out[r * cols + j];
+                    sum_dy_xhat[j] += grad_out[r * cols + j] * cache.xhat[r * cols + j];
+                }
+            if (layer.trainable) {
+                T* dgamma = grads + layer.gamma_offset;
+                T* dbeta = grads + layer.beta_offset;
+                for (index_t j = 0; j < cols; ++j) {
+                    dgamma[j] = sum_dy_xhat[j];
+                    dbeta[j] = sum_dy[j];
+                }
+            }
+            const T inv_rows = T(1) / static_cast<T>(rows);
+            for (index_t r = 0; r < rows; ++r)
+                for (index_t j = 0; j < cols; ++j) {
+                    const T xhat = cache.xhat[r * cols + j];
+                    grad_out[r * cols + j] = gamma[j] * cache.inv_std[j] *
+                                             (grad_out[r * cols + j] - inv_rows * (sum_dy[j] + xhat * sum_dy_xhat[j]));
+                }
+        }
+        if (layer.trainable) {
+            // dW = input^T grad, db = column sums of grad.
+            blas::gemm(true, false, static_cast<int>(layer.n_in), static_cast<int>(cols), static_cast<int>(rows), T(1),
+                       input, static_cast<int>(layer.n_in), grad_out, static_cast<int>(cols), T(0),
+                       grads + layer.weight_offset, static_cast<int>(cols));
+            T* db = grads + layer.bias_offset;
+            std::fill(db, db + cols, T(0));
+            for (index_t r = 0; r < rows; ++r)
+                for (index_t j = 0; j < cols; ++j) db[j] += grad_out[r * cols + j];
+        } else {
+            std::fill(grads + layer.weight_offset, grads + layer.weight_offset + layer.n_in * cols, T(0));
+            std::fill(grads + layer.bias_offset, grads + layer.bias_offset + cols, T(0));
+            if (layer.batch_norm) {
+                std::fill(grads + layer.gamma_offset, grads + layer.gamma_offset + cols, T(0));
+                std::fill(grads + layer.beta_offset, grads + layer.beta_offset + cols, T(0));
+            }
+        }
+        if (l == 0 || l <= first_trainable) {
+            // Nothing below needs a gradient; frozen layers below keep zeros.
+            for (size_t below = 0; below < l; ++below) {
+                const Layer& frozen = net.layers[below];
+                std::fill(grads + frozen.weight_offset, grads + frozen.weight_offset + frozen.n_in * frozen.n_out, T(0));
+                std::fill(grads + frozen.bias_offset, grads + frozen.bias_offset + frozen.n_out, T(0));
+                if (frozen.batch_norm) {
+                    std::fill(grads + frozen.gamma_offset, grads + frozen.gamma_offset + frozen.n_out, T(0));
+                    std::fill(grads + frozen.beta_offset, grads + frozen.beta_offset + frozen.n_out, T(0));
+                }
+            }
+            break;
+        }
+        // d loss / d input = grad W^T, the previous layer's output gradient.
+        blas::gemm(false, true, static_cast<int>(rows), static_cast<int>(layer.n_in), static_cast<int>(cols), T(1),
+                   grad_out, static_cast<int>(cols), params + layer.weight_offset, static_cast<int>(cols), T(0), grad_in,
+                   static_cast<int>(layer.n_in));
+        std::swap(grad_out, grad_in);
+    }
+}
+
+template struct Workspace<float>;
+template struct Workspace<double>;
+template const float* forward<float>(const Network&, const float*, index_t, const float*, float*, Workspace<float>&,
+                                     const ForwardOptions&);
+template const double* forward<double>(const Network&, const double*, index_t, const double*, double*,
+                                       Workspace<double>&, const ForwardOptions&);
+template void backward<float>(const Network&, const float*, index_t, const float*, float*, Workspace<float>&);
+template void backward<double>(const Network&, const double*, index_t, const double*, double*, Workspace<double>&);
+
+}  // namespace detail
+}  // namespace zoo::nn
