@@ -90,12 +90,13 @@ void bind_for(py::module_& m) {
                 py::gil_scoped_release release;
                 summary = nn::train_epoch(net, data, p, g, s, step, b, config);
             }
-            return py::make_tuple(summary.loss, summary.correct, summary.weight, summary.steps);
+            return py::make_tuple(summary.loss, summary.correct, summary.weight, summary.squared_error, summary.steps);
         },
         py::arg("network"), py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("params").noconvert(),
         py::arg("grads").noconvert(), py::arg("state").noconvert(), py::arg("step"), py::arg("buffers").noconvert(),
         py::arg("config"),
-        "One training epoch in place; returns (mean loss, weighted correct, total weight, optimizer steps).");
+        "One training epoch in place; returns (mean loss, weighted correct, total weight, weighted squared "
+        "error, optimizer steps).");
 
     m.def(
         "nn_predict",
@@ -127,10 +128,11 @@ void bind_for(py::module_& m) {
                 py::gil_scoped_release release;
                 summary = nn::evaluate(net, data, params.data(), buffers.data(), config);
             }
-            return py::make_tuple(summary.loss, summary.correct, summary.weight);
+            return py::make_tuple(summary.loss, summary.correct, summary.weight, summary.squared_error);
         },
         py::arg("network"), py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("params"),
-        py::arg("buffers"), py::arg("config"), "Inference-mode (loss, weighted correct, total weight).");
+        py::arg("buffers"), py::arg("config"),
+        "Inference-mode (loss, weighted correct, total weight, weighted squared error).");
 
     m.def(
         "nn_loss_and_gradient",

@@ -92,6 +92,7 @@ struct EpochSummary {
     double loss = 0.0;      // weighted mean data loss over the epoch + penalty
     double correct = 0.0;   // weighted count of correct argmax / thresholded predictions
     double weight = 0.0;    // total sample weight seen
+    double squared_error = 0.0;  // weighted sum of squared residuals (regression losses)
     std::int64_t steps = 0; // optimizer steps taken (the caller's step counter advances by this)
 };
 

@@ -50,11 +50,14 @@ double binary_crossentropy(const T* z, const T* y, index_t k, T* grad, double sc
 }
 
 template <class T>
-double regression(Loss loss, double delta, const T* z, const T* y, index_t k, T* grad, double scale) {
+double regression(Loss loss, double delta, const T* z, const T* y, index_t k, T* grad, double scale,
+                  double& squared_error) {
     double total = 0.0;
+    squared_error = 0.0;
     const double per_output = scale / static_cast<double>(k);
     for (index_t j = 0; j < k; ++j) {
         const double r = static_cast<double>(z[j]) - static_cast<double>(y[j]);
+        squared_error += r * r;
         double g = 0.0;
         switch (loss) {
             case Loss::mse:
@@ -103,8 +106,11 @@ LossResult apply_loss(Loss loss, double huber_delta, const T* outputs, const T* 
             case Loss::binary_crossentropy:
                 sample_loss = binary_crossentropy(z, y, n_outputs, g, scale, correct);
                 break;
-            default:
-                sample_loss = regression(loss, huber_delta, z, y, n_outputs, g, scale);
+            default: {
+                double squared_error = 0.0;
+                sample_loss = regression(loss, huber_delta, z, y, n_outputs, g, scale, squared_error);
+                result.squared_error += w * squared_error;
+            }
         }
         result.weighted_loss += w * sample_loss;
         result.correct += correct ? w : 0.0;

@@ -8,6 +8,7 @@ namespace zoo::nn::detail {
 struct LossResult {
     double weighted_loss = 0.0;  // sum of weight * per-sample loss
     double correct = 0.0;        // weighted count of correct predictions (classification)
+    double squared_error = 0.0;  // sum of weight * squared residuals (regression losses), for R^2
 };
 
 // Per-sample losses of `rows` outputs against their targets. When `grad` is

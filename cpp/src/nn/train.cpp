@@ -137,6 +137,7 @@ EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T*
         optimizer_step(net, params, grads, state, step + summary.steps, config.optimizer);
         summary.loss += result.weighted_loss;
         summary.correct += result.correct;
+        summary.squared_error += result.squared_error;
         summary.weight += batch_weight;
         ++summary.steps;
     }
@@ -178,6 +179,7 @@ EpochSummary evaluate(const Network& net, const Batch<T>& data, const T* params,
     summary.weight = total_weight;
     summary.loss = (total_weight > 0 ? result.weighted_loss / total_weight : 0.0) + penalty_value(net, params, config);
     summary.correct = result.correct;
+    summary.squared_error = result.squared_error;
     return summary;
 }
 
