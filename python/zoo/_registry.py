@@ -102,3 +102,30 @@ def registered_estimator(name):
 
 def _qualified(cls):
     return f"{cls.__module__}.{cls.__qualname__}"
+
+
+# ------------------------------------------------------- configuration objects
+#
+# Small objects given as parameters (optimizers, learning-rate schedules)
+# are saved as their `to_config()` dict and rebuilt by `from_config(dict)`.
+# Only classes registered here can be rebuilt, so loading a file still runs
+# no code that zoo did not define.
+
+_CONFIG_CLASSES: dict = {}
+
+
+def register_config_class(cls):
+    """Class decorator: `cls` has `to_config()` and a `from_config(dict)`
+    classmethod, and may appear as a parameter of a saved estimator."""
+    if not (hasattr(cls, "to_config") and hasattr(cls, "from_config")):
+        raise TypeError(f"{cls.__name__} needs to_config() and from_config() to be registered")
+    previous = _CONFIG_CLASSES.get(cls.__name__)
+    if previous is not None and previous is not cls:
+        raise TypeError(f"two configuration classes are named {cls.__name__!r}")
+    _CONFIG_CLASSES[cls.__name__] = cls
+    return cls
+
+
+def registered_config_class(name):
+    """The configuration class registered under `name`, or None."""
+    return _CONFIG_CLASSES.get(name)

@@ -228,6 +228,12 @@ class BaseEstimator:
     def __sklearn_is_fitted__(self):
         return has_fitted_attributes(self)
 
+    def _persisted_params(self):
+        """The constructor parameters :meth:`save` stores: all of them by
+        default. Override to leave out run-time hooks that cannot be stored
+        (callbacks); they come back as their defaults."""
+        return self.get_params(deep=False)
+
     def _save_state(self):
         """The fitted state that :meth:`save` stores.
 

@@ -25,6 +25,7 @@ import secrets
 
 import numpy as np
 
+from ._registry import registered_config_class
 from .base import BaseEstimator, registered_estimator, zoo_version
 
 __all__ = ["save", "load", "FORMAT_VERSION"]
@@ -151,7 +152,7 @@ class _Encoder:
             "class": cls.__name__,
             "params": {
                 name: self.encode(value, (*path, "params", name))
-                for name, value in estimator.get_params(deep=False).items()
+                for name, value in estimator._persisted_params().items()
             },
             "state": {
                 name: self.encode(value, (*path, "state", name))
@@ -179,6 +180,9 @@ class _Encoder:
             return self._encode_dict(value, path)
         if isinstance(value, BaseEstimator):
             return {"__estimator__": self.estimator_record(value, path)}
+        if registered_config_class(kind.__name__) is kind:
+            config = self.encode(value.to_config(), (*path, "config"))
+            return {"__object__": {"class": kind.__name__, "config": config}}
         if kind is np.random.Generator:
             if type(value.bit_generator).__name__ not in _BIT_GENERATORS:
                 self._refuse(value, path)
@@ -224,8 +228,9 @@ class _Encoder:
         raise TypeError(
             f"Cannot save {self.owner}: {what} {name!r}{where} is {detail}, which "
             "zoo's .npz format cannot store (it stores arrays, numbers, strings, "
-            "None, lists, tuples, dicts, numpy random generators and zoo "
-            "estimators). Override _save_state/_load_state to convert it."
+            "None, lists, tuples, dicts, numpy random generators, zoo "
+            "estimators and zoo configuration objects such as optimizers). "
+            "Override _save_state/_load_state to convert it."
         )
 
 
@@ -317,6 +322,13 @@ class _Decoder:
             return {self.decode(key): self.decode(item) for key, item in pairs}
         if marker == "__estimator__":
             return self.estimator(_expect(content, dict, "estimator"))
+        if marker == "__object__":
+            record = _expect(content, dict, "object")
+            name = _expect(record.get("class"), str, "object class")
+            cls = registered_config_class(name)
+            if cls is None:
+                raise ValueError(f"{name!r} is not a registered zoo configuration class.")
+            return cls.from_config(self.decode(_expect(record.get("config"), dict, "object config")))
         if marker == "__generator__":
             return self._generator(self.decode(content))
         if marker == "__random_state__":

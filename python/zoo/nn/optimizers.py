@@ -13,6 +13,7 @@ from __future__ import annotations
 from numbers import Real
 
 from zoo import _core
+from zoo._registry import register_config_class
 
 
 class Optimizer:
@@ -37,6 +38,10 @@ class Optimizer:
 
     def to_config(self) -> dict:
         return {"name": self.name, **self._hyperparameters()}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Optimizer":
+        return optimizer_from_config(config)
 
     def _hyperparameters(self) -> dict:
         return dict(vars(self))
@@ -63,6 +68,7 @@ class Optimizer:
         return type(self) is type(other) and self._hyperparameters() == other._hyperparameters()
 
 
+@register_config_class
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with (Nesterov) momentum
     (Sutskever et al. 2013): v = momentum v + g; p -= lr v."""
@@ -81,6 +87,7 @@ class SGD(Optimizer):
         config.nesterov = bool(self.nesterov)
 
 
+@register_config_class
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015) with bias-corrected moments."""
 
@@ -96,6 +103,7 @@ class Adam(Optimizer):
         config.beta1, config.beta2, config.epsilon = float(self.beta1), float(self.beta2), float(self.epsilon)
 
 
+@register_config_class
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019), on
     weight matrices only."""
@@ -112,6 +120,7 @@ class AdamW(Adam):
         config.weight_decay = float(self.weight_decay)
 
 
+@register_config_class
 class RMSprop(Optimizer):
     """RMSprop (Hinton, Coursera lecture 6e): p -= lr g / (sqrt(s) + eps),
     s a running mean of g^2 with decay rho."""
@@ -127,6 +136,7 @@ class RMSprop(Optimizer):
         config.beta2, config.epsilon = float(self.rho), float(self.epsilon)
 
 
+@register_config_class
 class AdaGrad(Optimizer):
     """AdaGrad (Duchi, Hazan & Singer, 2011): p -= lr g / (sqrt(sum g^2) + eps)."""
 
