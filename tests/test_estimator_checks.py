@@ -8,9 +8,18 @@ import zoo
 
 sklearn_checks = pytest.importorskip("sklearn.utils.estimator_checks")
 
+# Full-batch gradient descent in float64 makes a network's fit a
+# deterministic function of the weighted data, so sample weights are exactly
+# equivalent to repeated rows, as scikit-learn checks.
+_NETWORK = dict(hidden_layer_sizes=(16,), epochs=200, batch_size=4096, shuffle=False, learning_rate=0.05,
+                dtype="float64", random_state=0)
+
 ESTIMATORS = [
     zoo.KMeans(n_clusters=2, n_init=2, max_iter=5, random_state=0),
     zoo.MiniBatchKMeans(n_clusters=2, n_init=2, max_iter=5, batch_size=10, random_state=0),
+    zoo.MLPClassifier(**_NETWORK),
+    zoo.MLPRegressor(**_NETWORK),
+    zoo.MLP(**_NETWORK),
 ]
 
 # scikit-learn grants its own KMeans and MiniBatchKMeans the same exemption:

@@ -4,18 +4,24 @@
     >>> KMeans(n_clusters=3, random_state=0).fit(X).labels_   # doctest: +SKIP
 """
 from zoo import _runtime  # noqa: F401  (makes OpenBLAS loadable before the C++ core)
+from zoo import nn
 from zoo._core import __version__
 from zoo._threads import get_num_threads, set_num_threads
 from zoo.exceptions import NotFittedError
 from zoo.persistence import load
+from zoo.supervised import MLP, MLPClassifier, MLPRegressor
 from zoo.unsupervised import KMeans, MiniBatchKMeans
 
 __all__ = [
     "__version__",
     "KMeans",
+    "MLP",
+    "MLPClassifier",
+    "MLPRegressor",
     "MiniBatchKMeans",
     "NotFittedError",
     "get_num_threads",
     "load",
+    "nn",
     "set_num_threads",
 ]

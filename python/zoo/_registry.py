@@ -114,18 +114,19 @@ def _qualified(cls):
 _CONFIG_CLASSES: dict = {}
 
 
-def register_config_class(cls):
-    """Class decorator: `cls` has `to_config()` and a `from_config(dict)`
-    classmethod, and may appear as a parameter of a saved estimator."""
-    if not (hasattr(cls, "to_config") and hasattr(cls, "from_config")):
-        raise TypeError(f"{cls.__name__} needs to_config() and from_config() to be registered")
+def register_config_class(cls, rebuild=None):
+    """Register `cls`, whose objects have `to_config()`, so they may appear as
+    parameters of a saved estimator. `rebuild(config)` makes the object again
+    from that config (default: `cls.from_config`)."""
+    if not hasattr(cls, "to_config"):
+        raise TypeError(f"{cls.__name__} needs to_config() to be registered")
     previous = _CONFIG_CLASSES.get(cls.__name__)
-    if previous is not None and previous is not cls:
+    if previous is not None and previous[0] is not cls:
         raise TypeError(f"two configuration classes are named {cls.__name__!r}")
-    _CONFIG_CLASSES[cls.__name__] = cls
+    _CONFIG_CLASSES[cls.__name__] = (cls, rebuild or cls.from_config)
     return cls
 
 
 def registered_config_class(name):
-    """The configuration class registered under `name`, or None."""
+    """(class, rebuild) registered under `name`, or None."""
     return _CONFIG_CLASSES.get(name)

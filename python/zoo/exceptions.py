@@ -119,6 +119,29 @@ def _sklearn_bridge_class():
     return bridge
 
 
+class DataConversionWarning(UserWarning):
+    """Input was converted to what the estimator expects (a column-vector y
+    flattened to 1-D)."""
+
+
+def data_conversion_warning():
+    """The warning class to emit: also scikit-learn's DataConversionWarning
+    when scikit-learn is imported, so its estimator checks recognise it."""
+    if "sklearn.exceptions" not in sys.modules:
+        return DataConversionWarning
+    bridge = globals().get("_SklearnCompatibleDataConversionWarning")
+    if bridge is None:
+        from sklearn.exceptions import DataConversionWarning as SklearnDataConversionWarning
+
+        bridge = type(
+            "_SklearnCompatibleDataConversionWarning",
+            (DataConversionWarning, SklearnDataConversionWarning),
+            {"__module__": __name__, "__doc__": DataConversionWarning.__doc__},
+        )
+        globals()["_SklearnCompatibleDataConversionWarning"] = bridge
+    return bridge
+
+
 def __getattr__(name):
     # Unpickling a bridged error in a fresh process looks the class up here
     # before anything has created it.

@@ -180,7 +180,8 @@ class _Encoder:
             return self._encode_dict(value, path)
         if isinstance(value, BaseEstimator):
             return {"__estimator__": self.estimator_record(value, path)}
-        if registered_config_class(kind.__name__) is kind:
+        registered = registered_config_class(kind.__name__)
+        if registered is not None and registered[0] is kind:
             config = self.encode(value.to_config(), (*path, "config"))
             return {"__object__": {"class": kind.__name__, "config": config}}
         if kind is np.random.Generator:
@@ -325,10 +326,10 @@ class _Decoder:
         if marker == "__object__":
             record = _expect(content, dict, "object")
             name = _expect(record.get("class"), str, "object class")
-            cls = registered_config_class(name)
-            if cls is None:
+            registered = registered_config_class(name)
+            if registered is None:
                 raise ValueError(f"{name!r} is not a registered zoo configuration class.")
-            return cls.from_config(self.decode(_expect(record.get("config"), dict, "object config")))
+            return registered[1](self.decode(_expect(record.get("config"), dict, "object config")))
         if marker == "__generator__":
             return self._generator(self.decode(content))
         if marker == "__random_state__":

@@ -39,10 +39,6 @@ class Optimizer:
     def to_config(self) -> dict:
         return {"name": self.name, **self._hyperparameters()}
 
-    @classmethod
-    def from_config(cls, config: dict) -> "Optimizer":
-        return optimizer_from_config(config)
-
     def _hyperparameters(self) -> dict:
         return dict(vars(self))
 
@@ -68,7 +64,6 @@ class Optimizer:
         return type(self) is type(other) and self._hyperparameters() == other._hyperparameters()
 
 
-@register_config_class
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with (Nesterov) momentum
     (Sutskever et al. 2013): v = momentum v + g; p -= lr v."""
@@ -87,7 +82,6 @@ class SGD(Optimizer):
         config.nesterov = bool(self.nesterov)
 
 
-@register_config_class
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015) with bias-corrected moments."""
 
@@ -103,7 +97,6 @@ class Adam(Optimizer):
         config.beta1, config.beta2, config.epsilon = float(self.beta1), float(self.beta2), float(self.epsilon)
 
 
-@register_config_class
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019), on
     weight matrices only."""
@@ -120,7 +113,6 @@ class AdamW(Adam):
         config.weight_decay = float(self.weight_decay)
 
 
-@register_config_class
 class RMSprop(Optimizer):
     """RMSprop (Hinton, Coursera lecture 6e): p -= lr g / (sqrt(s) + eps),
     s a running mean of g^2 with decay rho."""
@@ -136,7 +128,6 @@ class RMSprop(Optimizer):
         config.beta2, config.epsilon = float(self.rho), float(self.epsilon)
 
 
-@register_config_class
 class AdaGrad(Optimizer):
     """AdaGrad (Duchi, Hazan & Singer, 2011): p -= lr g / (sqrt(sum g^2) + eps)."""
 
@@ -173,3 +164,8 @@ def optimizer_from_config(config: dict) -> Optimizer:
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r} in a saved configuration")
     return OPTIMIZERS[name](**config)
+
+
+# Optimizer objects given as a parameter are saved by their config.
+for _optimizer_class in OPTIMIZERS.values():
+    register_config_class(_optimizer_class, rebuild=optimizer_from_config)

@@ -1,0 +1,554 @@
+"""Multi-layer perceptrons: zoo.MLP, zoo.MLPClassifier, zoo.MLPRegressor.
+
+A stack of dense layers (optionally with batch norm and dropout) trained by
+the C++ engine a whole epoch per call. The three estimators share one
+implementation; they differ only in how targets are read and predictions
+returned (Rumelhart, Hinton & Williams 1986 for backpropagation; the
+optimizers, schedules and callbacks are those of zoo.nn).
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+
+from zoo import _core
+from zoo._validation import (
+    check_is_fitted,
+    check_sample_weight,
+    seed_from_random_state,
+    validate_data,
+)
+from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options, RegressorMixin
+from zoo.nn._model import NetworkModelMixin, TrainingSet
+from zoo.nn._network import ACTIVATIONS, INITIALIZERS, LayerSpec
+from zoo.nn.history import History
+from zoo.supervised._targets import ClassTargets, RegressionTargets
+
+LOSSES = {
+    "mse": _core.Loss.mse,
+    "mae": _core.Loss.mae,
+    "huber": _core.Loss.huber,
+    "binary_crossentropy": _core.Loss.binary_crossentropy,
+    "categorical_crossentropy": _core.Loss.categorical_crossentropy,
+}
+CLASSIFICATION_LOSSES = {"binary_crossentropy", "categorical_crossentropy"}
+
+
+class _BaseMLP(NetworkModelMixin, BaseEstimator):
+    """The shared implementation; see MLP for the parameters."""
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [Options(set(ACTIVATIONS))],
+        "loss": [None, Options(set(LOSSES))],
+        "optimizer": ["no_validation"],  # checked by zoo.nn.get_optimizer
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "lr_schedule": ["no_validation"],  # checked by zoo.nn.get_schedule
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "l1": [Interval(Real, 0, None, closed="left")],
+        "l2": [Interval(Real, 0, None, closed="left")],
+        "dropout": ["array-like", Interval(Real, 0, 1, closed="left")],
+        "batch_norm": ["boolean"],
+        "clip_norm": [None, Interval(Real, 0, None, closed="neither")],
+        "clip_value": [None, Interval(Real, 0, None, closed="neither")],
+        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "validation_data": [None, "no_validation"],
+        "early_stopping": ["no_validation"],
+        "callbacks": [None, list],
+        "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
+        "random_state": ["random_state"],
+        "n_jobs": [None, Integral],
+        "warm_start": ["boolean"],
+        "init": [Options(set(INITIALIZERS))],
+        "init_from": [None, "no_validation"],
+        "init_layers": [None, Interval(Integral, 1, None, closed="left")],
+        "frozen_layers": [None, "array-like"],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
+        "shuffle": ["boolean"],
+        "dtype": [Options({"float32", "float64"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        activation="relu",
+        loss=None,
+        optimizer="adam",
+        learning_rate=1e-3,
+        lr_schedule=None,
+        batch_size=32,
+        epochs=100,
+        l1=0.0,
+        l2=0.0,
+        dropout=0.0,
+        batch_norm=False,
+        clip_norm=None,
+        clip_value=None,
+        validation_split=0.0,
+        validation_data=None,
+        early_stopping=False,
+        callbacks=None,
+        verbose=0,
+        random_state=None,
+        n_jobs=None,
+        warm_start=False,
+        init="glorot_uniform",
+        init_from=None,
+        init_layers=None,
+        frozen_layers=None,
+        huber_delta=1.0,
+        shuffle=True,
+        dtype="float32",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.loss = loss
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.l1 = l1
+        self.l2 = l2
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.clip_norm = clip_norm
+        self.clip_value = clip_value
+        self.validation_split = validation_split
+        self.validation_data = validation_data
+        self.early_stopping = early_stopping
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.warm_start = warm_start
+        self.init = init
+        self.init_from = init_from
+        self.init_layers = init_layers
+        self.frozen_layers = frozen_layers
+        self.huber_delta = huber_delta
+        self.shuffle = shuffle
+        self.dtype = dtype
+
+    # -- fitting ---------------------------------------------------------------
+
+    def fit(self, X, y, sample_weight=None, *, resume=False):
+        """Train for `epochs` epochs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels for classification, values for regression.
+        sample_weight : array-like of shape (n_samples,), default=None
+        resume : bool, default=False
+            Continue a saved or interrupted run up to `epochs` epochs in all,
+            exactly as if it had never stopped (same shuffles, dropout masks
+            and schedule).
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        continuing = (resume or self.warm_start) and hasattr(self, "params_")
+        X = validate_data(self, X, reset=not continuing, dtype=np.dtype(self.dtype))
+        targets = self._read_targets(y, X, fit=not continuing)
+        weight = self._sample_weights(targets, sample_weight, X)
+        train, validation = self._split(X, targets, weight)
+        if not continuing:
+            rng = np.random.default_rng(seed_from_random_state(self.random_state))
+            self._initialise_state(rng, X.dtype)
+            self._transfer_layers()
+            self.history_ = History(baseline=self._targets_.baseline(train, self._loss_name()))
+        until = self.epochs if resume else self.n_epochs_ + self.epochs
+        self.interrupted_ = False
+        self._run_epochs(train, validation, until)
+        return self
+
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """One epoch over (X, y), starting a model on the first call.
+
+        For classification the first call needs every class, either in `y`
+        or listed in `classes`.
+        """
+        first_call = not hasattr(self, "params_")
+        if first_call:
+            self._validate_params()
+        X = validate_data(self, X, reset=first_call, dtype=np.dtype(self.dtype))
+        targets = self._read_targets(y, X, fit=first_call, classes=classes)
+        weight = self._sample_weights(targets, sample_weight, X)
+        if first_call:
+            rng = np.random.default_rng(seed_from_random_state(self.random_state))
+            self._initialise_state(rng, X.dtype)
+            self._transfer_layers()
+        self._run_epochs(TrainingSet(X, targets, weight), None, self.n_epochs_ + 1)
+        return self
+
+    # -- what the engine needs from the estimator -------------------------------
+
+    def _hidden_sizes(self) -> list[int]:
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
+        if any(not isinstance(s, Integral) or s < 1 for s in sizes):
+            raise ValueError(f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}")
+        return [int(s) for s in sizes]
+
+    def _dropouts(self, n_hidden: int) -> list[float]:
+        if np.ndim(self.dropout) == 0:
+            return [float(self.dropout)] * n_hidden
+        rates = [float(r) for r in self.dropout]
+        if len(rates) != n_hidden or any(not 0 <= r < 1 for r in rates):
+            raise ValueError(
+                f"dropout must be a rate in [0, 1) or one per hidden layer ({n_hidden}), got {self.dropout!r}"
+            )
+        return rates
+
+    def _layout_specs(self) -> list[LayerSpec]:
+        sizes = self._hidden_sizes()
+        dropouts = self._dropouts(len(sizes))
+        frozen = self._frozen_set(len(sizes) + 1)
+        widths = [self.n_features_in_, *sizes, self.n_outputs_]
+        specs = []
+        for i in range(len(widths) - 1):
+            hidden = i < len(sizes)
+            specs.append(
+                LayerSpec(
+                    widths[i],
+                    widths[i + 1],
+                    self.activation if hidden else "identity",
+                    dropouts[i] if hidden else 0.0,
+                    bool(self.batch_norm) and hidden,
+                    i not in frozen,
+                )
+            )
+        return specs
+
+    def _frozen_set(self, n_layers: int) -> set[int]:
+        frozen = set()
+        for index in self.frozen_layers or ():
+            if not isinstance(index, Integral) or not -n_layers <= index < n_layers:
+                raise ValueError(f"frozen_layers: {index!r} is not a layer index of a {n_layers}-layer network")
+            frozen.add(int(index) % n_layers)
+        return frozen
+
+    def _loss_name(self) -> str:
+        return self.loss or self._targets_.default_loss
+
+    def _loss_code(self):
+        return LOSSES[self._loss_name()]
+
+    def _epoch_metrics(self, data: TrainingSet, correct: float, weight: float, squared_error: float) -> dict:
+        return self._targets_.metrics(data, correct, weight, squared_error)
+
+    # -- targets, weights, validation split ---------------------------------------
+
+    def _read_targets(self, y, X, *, fit, classes=None):
+        if fit:
+            self._targets_ = self._target_reader(y, classes)
+            self.n_outputs_ = self._targets_.n_outputs
+            self._check_loss_fits_targets()
+            if getattr(self._targets_, "classes", None) is not None:
+                self.classes_ = self._targets_.classes
+        check_is_fitted(self, "_targets_")
+        targets = self._targets_.encode(y, dtype=np.dtype(self.dtype))
+        if targets.shape[0] != X.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} samples but y has {targets.shape[0]}")
+        return targets
+
+    def _check_loss_fits_targets(self):
+        loss = self._loss_name()
+        classification = isinstance(self._targets_, ClassTargets)
+        if classification and loss != self._targets_.default_loss:
+            raise ValueError(
+                f"loss={loss!r} does not fit class labels; use {self._targets_.default_loss!r} "
+                "(or a regressor for numeric targets)"
+            )
+        if not classification and loss in CLASSIFICATION_LOSSES:
+            raise ValueError(f"loss={loss!r} needs class labels, but y holds numeric targets")
+
+    def _sample_weights(self, targets, sample_weight, X):
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        return self._targets_.fold_class_weight(weight, targets, getattr(self, "class_weight", None))
+
+    def _split(self, X, targets, weight):
+        if self.validation_data is not None:
+            X_val, y_val = self.validation_data[:2]
+            X_val = validate_data(self, X_val, reset=False, dtype=X.dtype)
+            val_targets = self._targets_.encode(y_val, dtype=X.dtype)
+            val_weight = np.ones(X_val.shape[0], dtype=X.dtype)
+            if len(self.validation_data) > 2:
+                val_weight = check_sample_weight(self.validation_data[2], X_val.shape[0], X.dtype)
+            return TrainingSet(X, targets, weight), TrainingSet(X_val, val_targets, val_weight)
+        if self.validation_split == 0:
+            return TrainingSet(X, targets, weight), None
+        rng = np.random.default_rng(seed_from_random_state(self.random_state))
+        train_rows, val_rows = self._targets_.split(targets, self.validation_split, rng)
+        pick = lambda rows: TrainingSet(  # noqa: E731
+            np.ascontiguousarray(X[rows]), np.ascontiguousarray(targets[rows]), np.ascontiguousarray(weight[rows])
+        )
+        return pick(train_rows), pick(val_rows)
+
+    # -- transfer learning ----------------------------------------------------------
+
+    def _transfer_layers(self):
+        """Copy the first `init_layers` layers (all matching ones by default)
+        of `init_from`, a fitted network, into this one."""
+        source = self.init_from
+        if source is None:
+            return
+        if not isinstance(source, NetworkModelMixin) or not hasattr(source, "params_"):
+            raise ValueError("init_from must be a fitted zoo network model")
+        mine, theirs = self._layout(), source._layout()
+        count = self.init_layers or min(len(mine.specs), len(theirs.specs))
+        if count > min(len(mine.specs), len(theirs.specs)):
+            raise ValueError(f"init_layers={count} but the networks have {len(mine.specs)} and {len(theirs.specs)} layers")
+        for i in range(count):
+            a, b = mine.specs[i], theirs.specs[i]
+            if (a.n_in, a.n_out, a.batch_norm) != (b.n_in, b.n_out, b.batch_norm):
+                raise ValueError(
+                    f"layer {i} differs: {a.n_in}x{a.n_out} here, {b.n_in}x{b.n_out} in init_from; "
+                    "set init_layers to the layers that match"
+                )
+            for piece in ("weight", "bias", "gamma", "beta"):
+                target, origin = getattr(mine.slices[i], piece), getattr(theirs.slices[i], piece)
+                if target is not None:
+                    self.params_[target] = source.params_[origin]
+            if a.batch_norm:
+                self.buffers_[mine.slices[i].running] = source.buffers_[theirs.slices[i].running]
+
+    # -- inspection ---------------------------------------------------------------
+
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        """Weight matrix of each layer, (n_in, n_out), as views of `params_`."""
+        check_is_fitted(self, "params_")
+        return self._layout().weights(self.params_)
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        check_is_fitted(self, "params_")
+        return self._layout().biases(self.params_)
+
+    def _outputs(self, X):
+        check_is_fitted(self, "params_")
+        X = validate_data(self, X, reset=False, dtype=self.params_.dtype)
+        return self._forward(X)
+
+    def _persisted_params(self):
+        # Callbacks are run-time hooks (they may hold files, or this model);
+        # like Keras, a saved model does not carry them. init_from only
+        # mattered at the first fit; its weights are already in params_.
+        params = super()._persisted_params()
+        params["callbacks"] = None
+        params["init_from"] = None
+        params["validation_data"] = None
+        params["early_stopping"] = bool(params["early_stopping"])
+        return params
+
+    def _save_state(self):
+        state = super()._save_state()
+        state.pop("_targets_", None)
+        state["_targets_config_"] = self._targets_.to_config() if hasattr(self, "_targets_") else None
+        return state
+
+    def _load_state(self, state):
+        state = dict(state)
+        config = state.pop("_targets_config_", None)
+        super()._load_state(state)
+        if config is not None:
+            self._targets_ = self._target_reader_from_config(config)
+
+
+class MLPRegressor(RegressorMixin, _BaseMLP):
+    """Multi-layer perceptron for regression (loss "mse", "mae" or "huber").
+
+    See MLP for the parameters. `predict` returns (n_samples,) when y was 1-D.
+    """
+
+    def _target_reader(self, y, classes=None):
+        return RegressionTargets.from_fit(y)
+
+    def _target_reader_from_config(self, config):
+        return RegressionTargets.from_config(config)
+
+    _zoo_tags = {"multi_output": True}
+
+    def predict(self, X):
+        """Predicted values, shaped like the y given to fit."""
+        outputs = self._outputs(X)
+        return self._targets_.decode(outputs)
+
+
+class _ClassWeightedMLP(_BaseMLP):
+    """Adds `class_weight` to the shared parameters."""
+
+    _parameter_constraints = {**_BaseMLP._parameter_constraints, "class_weight": [None, dict, Options({"balanced"})]}
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        activation="relu",
+        loss=None,
+        optimizer="adam",
+        learning_rate=1e-3,
+        lr_schedule=None,
+        batch_size=32,
+        epochs=100,
+        l1=0.0,
+        l2=0.0,
+        dropout=0.0,
+        batch_norm=False,
+        clip_norm=None,
+        clip_value=None,
+        validation_split=0.0,
+        validation_data=None,
+        early_stopping=False,
+        class_weight=None,
+        callbacks=None,
+        verbose=0,
+        random_state=None,
+        n_jobs=None,
+        warm_start=False,
+        init="glorot_uniform",
+        init_from=None,
+        init_layers=None,
+        frozen_layers=None,
+        huber_delta=1.0,
+        shuffle=True,
+        dtype="float32",
+    ):
+        super().__init__(
+            hidden_layer_sizes, activation=activation, loss=loss, optimizer=optimizer,
+            learning_rate=learning_rate, lr_schedule=lr_schedule, batch_size=batch_size, epochs=epochs,
+            l1=l1, l2=l2, dropout=dropout, batch_norm=batch_norm, clip_norm=clip_norm, clip_value=clip_value,
+            validation_split=validation_split, validation_data=validation_data, early_stopping=early_stopping,
+            callbacks=callbacks, verbose=verbose, random_state=random_state, n_jobs=n_jobs,
+            warm_start=warm_start, init=init, init_from=init_from, init_layers=init_layers,
+            frozen_layers=frozen_layers, huber_delta=huber_delta, shuffle=shuffle, dtype=dtype,
+        )  # fmt: skip
+        self.class_weight = class_weight
+
+
+class MLPClassifier(ClassifierMixin, _ClassWeightedMLP):
+    """Multi-layer perceptron classifier: softmax cross-entropy over the
+    classes (one-hot multiclass), or sigmoid cross-entropy per column for a
+    2-D indicator y (multilabel).
+
+    See MLP for the parameters.
+    """
+
+    def _target_reader(self, y, classes=None):
+        return ClassTargets.from_fit(y, classes)
+
+    def _target_reader_from_config(self, config):
+        return ClassTargets.from_config(config)
+
+    def predict(self, X):
+        """Predicted class labels."""
+        outputs = self._outputs(X)
+        return self._targets_.decode(outputs)
+
+    def predict_proba(self, X):
+        """Class probabilities, (n_samples, n_classes)."""
+        outputs = self._outputs(X)
+        return self._targets_.probabilities(outputs)
+
+    def predict_log_proba(self, X):
+        return np.log(np.clip(self.predict_proba(X), np.finfo(np.float64).tiny, None))
+
+
+class MLP(_ClassWeightedMLP):
+    """A multi-layer perceptron for any task: classification when `loss` is a
+    cross-entropy or y holds labels (integers, strings, booleans), regression
+    when `loss` is "mse", "mae" or "huber" or y holds floats.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or sequence of int, default=(100,)
+    activation : {"relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "identity"}, default="relu"
+    loss : {"mse", "mae", "huber", "binary_crossentropy", "categorical_crossentropy"} or None
+        None: categorical cross-entropy for labels, binary cross-entropy for a
+        2-D 0/1 indicator matrix, mse for numbers.
+    optimizer : str or zoo.nn.Optimizer, default="adam"
+        "sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad", or an object
+        with its own hyperparameters (e.g. zoo.nn.SGD(momentum=0.9, nesterov=True)).
+    learning_rate : float, default=1e-3
+    lr_schedule : str or zoo.nn schedule, default=None (constant)
+    batch_size : int, default=32
+        1 is per-sample SGD, n_samples full-batch gradient descent.
+    epochs : int, default=100
+    l1, l2 : float, default=0
+        Penalties l1 * sum|W| + l2 * sum W^2 on weights (not biases); both
+        together are the elastic net.
+    dropout : float or sequence, default=0
+        Drop rate after each hidden layer (inverted dropout).
+    batch_norm : bool, default=False
+        Batch normalisation before each hidden activation.
+    clip_norm, clip_value : float or None
+        Gradient clipping by global norm / by value.
+    validation_split : float, default=0
+        Fraction held out (shuffled; stratified for classification).
+    validation_data : (X_val, y_val[, sample_weight]), default=None
+    early_stopping : bool or zoo.nn.EarlyStopping, default=False
+    class_weight : dict, "balanced" or None
+    callbacks : list of zoo.nn.Callback
+    verbose : int, default=0
+        1 shows a progress bar (tqdm when installed).
+    random_state, n_jobs : as everywhere in zoo
+    warm_start : bool, default=False
+        Keep the weights between fits and train `epochs` more epochs.
+    init : {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal"}
+    init_from : fitted network model, default=None
+        Transfer learning: start from its first `init_layers` layers.
+    init_layers : int or None
+    frozen_layers : sequence of int
+        Layers (0 = first hidden) whose parameters do not change.
+    huber_delta : float, default=1.0
+    shuffle : bool, default=True
+    dtype : {"float32", "float64"}, default="float32"
+
+    Attributes
+    ----------
+    params_, buffers_, optimizer_state_ : ndarray
+        All of the network's state (see zoo.nn._network.Layout).
+    coefs_, intercepts_ : list of ndarray (views of params_)
+    history_ : zoo.nn.History
+    n_epochs_, n_steps_ : int
+    classes_ : ndarray (classification)
+    n_features_in_, n_outputs_ : int
+    """
+
+    def _target_reader(self, y, classes=None):
+        if self.loss in CLASSIFICATION_LOSSES or (self.loss is None and ClassTargets.looks_like_labels(y)):
+            return ClassTargets.from_fit(y, classes)
+        return RegressionTargets.from_fit(y)
+
+    def _target_reader_from_config(self, config):
+        if config.get("kind") == "classes":
+            return ClassTargets.from_config(config)
+        return RegressionTargets.from_config(config)
+
+    _zoo_tags = {"multi_output": True}
+
+    def predict(self, X):
+        """Class labels or values, depending on the task."""
+        outputs = self._outputs(X)
+        return self._targets_.decode(outputs)
+
+    def predict_proba(self, X):
+        """Class probabilities (classification only)."""
+        outputs = self._outputs(X)
+        if not isinstance(self._targets_, ClassTargets):
+            raise AttributeError("predict_proba is only available for classification")
+        return self._targets_.probabilities(outputs)
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy for classification, R^2 for regression."""
+        mixin = ClassifierMixin if isinstance(self._targets_, ClassTargets) else RegressorMixin
+        return mixin.score(self, X, y, sample_weight)

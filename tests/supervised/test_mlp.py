@@ -1,0 +1,243 @@
+"""zoo.MLP, MLPClassifier, MLPRegressor: learning, the training toolbox,
+checkpoints, transfer learning and errors."""
+
+import numpy as np
+import pytest
+
+import zoo
+from zoo import MLP, MLPClassifier, MLPRegressor
+from zoo.nn import EarlyStopping, LambdaCallback, ModelCheckpoint
+
+
+def xor(n_repeat=50):
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * n_repeat, dtype=np.float64)
+    y = np.array([0, 1, 1, 0] * n_repeat)
+    return X, y
+
+
+def noisy_sine(n=600, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-3, 3, size=(n, 1))
+    y = np.sin(X[:, 0]) + rng.normal(scale=0.1, size=n)
+    return X, y
+
+
+def ten_classes(n=3000, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(scale=3.0, size=(10, 8))
+    y = rng.integers(0, 10, n)
+    X = centres[y] + rng.normal(size=(n, 8))
+    return X, y
+
+
+def test_learns_xor():
+    X, y = xor()
+    model = MLPClassifier((8,), activation="tanh", learning_rate=0.05, epochs=150, random_state=0).fit(X, y)
+    assert model.score(X, y) == 1.0
+    assert model.history_["loss"][-1] < 0.05
+
+
+def test_noisy_sine_regression():
+    X, y = noisy_sine()
+    model = MLPRegressor((32, 32), activation="tanh", learning_rate=0.01, epochs=150, random_state=0).fit(X, y)
+    assert model.predict(X).shape == (600,)
+    assert model.score(X, y) > 0.95
+    assert model.history_["r2"][-1] > 0.9
+
+
+def test_ten_classes_with_validation():
+    X, y = ten_classes()
+    model = MLPClassifier((64,), epochs=20, batch_size=64, validation_split=0.2, random_state=0).fit(X, y)
+    assert model.history_["val_accuracy"][-1] > 0.9
+    assert model.predict_proba(X[:5]).shape == (5, 10)
+    np.testing.assert_allclose(model.predict_proba(X[:5]).sum(1), 1.0)
+    assert set(model.history_.keys()) >= {"loss", "accuracy", "val_loss", "val_accuracy", "lr", "epoch_time"}
+
+
+def test_string_labels_and_general_mlp():
+    X, y = xor()
+    labels = np.array(["no", "yes"])[y]
+    model = MLP((8,), activation="tanh", learning_rate=0.05, epochs=150, random_state=0).fit(X, labels)
+    assert set(model.predict(X)) <= {"no", "yes"} and model.score(X, labels) == 1.0
+    regression = MLP((16,), epochs=50, random_state=0).fit(*noisy_sine(200))
+    assert regression.predict(np.zeros((2, 1))).shape == (2,)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad"])
+def test_every_optimizer_learns(optimizer):
+    X, y = ten_classes(800)
+    lr = {"sgd": 0.1, "momentum": 0.05, "adagrad": 0.1}.get(optimizer, 0.01)
+    model = MLPClassifier((32,), optimizer=optimizer, learning_rate=lr, epochs=15, random_state=0).fit(X, y)
+    assert model.score(X, y) > 0.85
+
+
+def test_batch_sizes_from_one_to_full_batch():
+    X, y = xor(20)
+    for batch_size in (1, 16, 80):
+        model = MLPClassifier((8,), activation="tanh", learning_rate=0.05, batch_size=batch_size, epochs=300,
+                              random_state=0).fit(X, y)
+        assert model.n_steps_ == 300 * -(-80 // batch_size)
+    assert model.score(X, y) == 1.0
+
+
+def test_dropout_and_batch_norm_differ_between_training_and_inference():
+    X, y = ten_classes(500)
+    model = MLPClassifier((32,), dropout=0.5, batch_norm=True, epochs=5, random_state=0).fit(X, y)
+    # Inference is deterministic (no dropout, running statistics)...
+    np.testing.assert_array_equal(model.predict_proba(X), model.predict_proba(X))
+    # ...and differs from a training-mode pass, which drops units and uses batch statistics.
+    from zoo import _core
+
+    grads = np.empty_like(model.params_)
+    config = model._train_config(0.0, 123, 1)
+    train_loss = _core.nn_loss_and_gradient(model._network(), X.astype(np.float32),
+                                            model._targets_.encode(y, dtype=np.float32),
+                                            np.ones(len(X), np.float32), model.params_, grads, model.buffers_, config)
+    eval_loss = _core.nn_evaluate(model._network(), X.astype(np.float32), model._targets_.encode(y, dtype=np.float32),
+                                  np.ones(len(X), np.float32), model.params_, model.buffers_, config)[0]
+    assert abs(train_loss - eval_loss) > 1e-3
+    assert not np.allclose(model.buffers_[:32], 0)  # running means moved during training
+
+
+def test_early_stopping_restores_best_weights():
+    X, y = ten_classes(600)
+    rng = np.random.default_rng(1)
+    y_noisy = np.where(rng.random(len(y)) < 0.3, rng.integers(0, 10, len(y)), y)  # overfits fast
+    stopper = EarlyStopping(patience=3, restore_best_weights=True)
+    seen = {}
+    record = LambdaCallback(on_epoch_end=lambda model, epoch, logs: seen.__setitem__(epoch, model._get_weights()))
+    model = MLPClassifier((256, 256), epochs=200, learning_rate=3e-3, validation_split=0.3, early_stopping=stopper,
+                          callbacks=[record], random_state=0).fit(X, y_noisy)
+    assert model.n_epochs_ < 200
+    best = int(np.argmin(model.history_["val_loss"]))
+    np.testing.assert_array_equal(model.params_, seen[best]["params_"])
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "plateau"])
+def test_checkpoint_resume_is_exact(tmp_path, schedule):
+    X, y = ten_classes(400)
+    checkpoint = ModelCheckpoint(str(tmp_path / "epoch{epoch}.npz"), every=3)
+    straight = MLPClassifier((16,), epochs=6, dropout=0.2, batch_norm=True, lr_schedule=schedule,
+                             validation_split=0.2, callbacks=[checkpoint], random_state=3).fit(X, y)
+    resumed = zoo.load(tmp_path / "epoch3.npz").fit(X, y, resume=True)
+    assert resumed.n_epochs_ == 6
+    np.testing.assert_array_equal(resumed.params_, straight.params_)
+    np.testing.assert_array_equal(resumed.buffers_, straight.buffers_)
+    np.testing.assert_array_equal(resumed.optimizer_state_, straight.optimizer_state_)
+    assert resumed.history_["loss"] == straight.history_["loss"]
+    assert resumed.history_["lr"] == straight.history_["lr"]
+
+
+def test_model_checkpoint_callback_writes_loadable_files(tmp_path):
+    X, y = xor()
+    checkpoint = ModelCheckpoint(str(tmp_path / "epoch{epoch}.npz"), every=2)
+    MLPClassifier((4,), epochs=4, callbacks=[checkpoint], random_state=0).fit(X, y)
+    restored = zoo.load(tmp_path / "epoch4.npz")
+    assert restored.n_epochs_ == 4 and restored.predict(X).shape == (len(X),)
+
+
+def test_frozen_layers_do_not_move_and_transfer_learning():
+    X, y = ten_classes(800)
+    base = MLPClassifier((32, 16), epochs=5, random_state=0).fit(X, y)
+    # Fine-tune everything but the first layer, with a smaller learning rate.
+    tuned = MLPClassifier((32, 16), epochs=3, init_from=base, frozen_layers=[0], learning_rate=1e-4,
+                          random_state=1).fit(X, y)
+    np.testing.assert_array_equal(tuned.coefs_[0], base.coefs_[0])
+    np.testing.assert_array_equal(tuned.intercepts_[0], base.intercepts_[0])
+    assert not np.array_equal(tuned.coefs_[1], base.coefs_[1])
+    assert tuned.score(X, y) >= base.score(X, y) - 0.02
+    # A new head on two transferred layers: those two start as the source's.
+    head = MLPClassifier((32, 16), epochs=1, init_from=base, init_layers=2, frozen_layers=[0, 1],
+                         random_state=1).fit(X, y)
+    for i in (0, 1):
+        np.testing.assert_array_equal(head.coefs_[i], base.coefs_[i])
+    assert not np.array_equal(head.coefs_[2], base.coefs_[2])
+    with pytest.raises(ValueError, match="layer 1 differs"):
+        MLPClassifier((32, 8), init_from=base, init_layers=2, epochs=1).fit(X, y)
+
+
+def test_class_weight_changes_the_decision():
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, size=(950, 2)), rng.normal(1.5, 1, size=(50, 2))])
+    y = np.r_[np.zeros(950, int), np.ones(50, int)]
+    plain = MLPClassifier((16,), epochs=30, random_state=0).fit(X, y)
+    balanced = MLPClassifier((16,), epochs=30, class_weight="balanced", random_state=0).fit(X, y)
+    recall = lambda m: (m.predict(X[y == 1]) == 1).mean()  # noqa: E731
+    assert recall(balanced) > recall(plain) + 0.3
+
+
+def test_warm_start_and_partial_fit_continue_training():
+    X, y = ten_classes(500)
+    model = MLPClassifier((16,), epochs=2, warm_start=True, random_state=0).fit(X, y)
+    model.fit(X, y)
+    assert model.n_epochs_ == 4 and len(model.history_["loss"]) == 4
+    streaming = MLPClassifier((16,), random_state=0)
+    streaming.partial_fit(X[:100], y[:100], classes=np.arange(10))
+    streaming.partial_fit(X[100:], y[100:])
+    assert streaming.n_epochs_ == 2
+
+
+def test_pickle_and_save_load_give_the_same_predictions(tmp_path):
+    import pickle
+
+    X, y = ten_classes(300)
+    model = MLPClassifier((8,), epochs=3, optimizer=zoo.nn.SGD(momentum=0.9), random_state=0,
+                          lr_schedule=zoo.nn.LinearWarmup(2, then=zoo.nn.StepDecay(2, 0.5))).fit(X, y)
+    again = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
+    model.save(tmp_path / "m.npz")
+    loaded = zoo.load(tmp_path / "m.npz")
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    assert loaded.optimizer == model.optimizer and loaded.lr_schedule == model.lr_schedule
+    assert loaded.history_["loss"] == model.history_["loss"]
+
+
+def test_ctrl_c_stops_after_the_current_epoch_with_a_usable_model():
+    import _thread
+    import threading
+
+    X, y = ten_classes(20000)
+    model = MLPClassifier((64,), epochs=100_000, random_state=0)
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.warns(RuntimeWarning, match="interrupted"):
+            model.fit(X, y)
+    finally:
+        timer.cancel()
+    assert model.interrupted_ and 1 <= model.n_epochs_ < 100_000
+    assert len(model.history_["loss"]) == model.n_epochs_
+    assert model.score(X, y) > 0.5
+
+
+class TestErrors:
+    def test_labels_unseen_at_fit(self):
+        X, y = xor()
+        model = MLPClassifier((4,), epochs=1).fit(X, y)
+        with pytest.raises(ValueError, match="not seen at fit"):
+            model.partial_fit(X, y + 5)
+
+    def test_loss_that_does_not_fit_the_targets(self):
+        X, y = xor()
+        with pytest.raises(ValueError, match="does not fit class labels"):
+            MLPClassifier(loss="mse", epochs=1).fit(X, y)
+        with pytest.raises(ValueError, match="needs class labels"):
+            MLPRegressor(loss="categorical_crossentropy", epochs=1).fit(X, y.astype(float))
+        with pytest.raises(ValueError, match="continuous"):
+            MLPClassifier(epochs=1).fit(X, y + 0.5)
+
+    def test_shapes_and_values(self):
+        X, y = xor()
+        with pytest.raises(ValueError, match="samples"):
+            MLPClassifier(epochs=1).fit(X, y[:-1])
+        with pytest.raises(ValueError, match="NaN"):
+            MLPRegressor(epochs=1).fit(X, np.where(y == 0, np.nan, 1.0))
+        model = MLPRegressor((4,), epochs=1).fit(X, y.astype(float))
+        with pytest.raises(ValueError, match="features"):
+            model.predict(np.zeros((3, 5)))
+        with pytest.raises(ValueError, match="dropout"):
+            MLPClassifier((4, 4), dropout=[0.1], epochs=1).fit(X, y)
+        with pytest.raises(ValueError, match="optimizer must be one of"):
+            MLPClassifier(optimizer="newton", epochs=1).fit(X, y)
+        with pytest.raises(ValueError, match="learning_rate"):
+            MLPClassifier(learning_rate=0, epochs=1).fit(X, y)
