@@ -49,6 +49,14 @@ class Case:
         Metrics also shown as the ratio zoo / reference.
     number : int
         Calls per timed sample, for work too quick to time in one call.
+    per : int
+        Units of work one call does at full size (epochs of training, ...);
+        the report divides each call's time by it. In quick mode, which also
+        makes one call per sample, a call counts as one unit, so a case's
+        quick setup should ask for one unit of work.
+    unit : str or None
+        Name of that unit ("epoch"): the time columns read "s/epoch". None
+        (the default): times are per call.
     """
 
     name: str
@@ -58,12 +66,15 @@ class Case:
     quality: Callable[[Any, Any], dict]
     compare: tuple[str, ...] = ()
     number: int = 1
+    per: int = 1
+    unit: str | None = None
 
 
 @dataclass
 class Outcome:
-    """What one library did on one case: seconds per call, and its quality
-    (the mean of each metric over the timed runs)."""
+    """What one library did on one case: seconds per call (per unit of work
+    when the case has a ``per``), and its quality (the mean of each metric
+    over the timed runs)."""
 
     library: str
     seconds: list[float] = field(default_factory=list)
@@ -86,6 +97,7 @@ class CaseResult:
     outcomes: list[Outcome]
     repeats: int
     number: int
+    per: int = 1
 
     @property
     def failed(self) -> bool:
@@ -132,7 +144,10 @@ def run_case(case: Case, *, repeats: int = 5, threads: int = 2, quick: bool = Fa
     """
     if repeats < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats}")
+    if case.per < 1:
+        raise ValueError(f"case {case.name!r}: per must be >= 1, got {case.per}")
     number = 1 if quick else case.number
+    per = 1 if quick else case.per
     data = case.setup(quick)
     outcomes = {name: Outcome(name) for name in case.contenders}
 
@@ -151,7 +166,7 @@ def run_case(case: Case, *, repeats: int = 5, threads: int = 2, quick: bool = Fa
                     start = time.perf_counter()
                     for call in range(number):
                         results.append(contender(data, threads, round_index * number + call))
-                    elapsed = (time.perf_counter() - start) / number
+                    elapsed = (time.perf_counter() - start) / (number * per)
                 except Exception as exc:  # noqa: BLE001 - reported in the table
                     outcome.error = f"{type(exc).__name__}: {exc}"
                     continue
@@ -167,7 +182,7 @@ def run_case(case: Case, *, repeats: int = 5, threads: int = 2, quick: bool = Fa
         except Exception as exc:  # noqa: BLE001 - reported in the table
             outcome.error = f"quality: {type(exc).__name__}: {exc}"
         outcome.results.clear()  # results can be large (labels of every point)
-    return CaseResult(case, list(outcomes.values()), repeats, number)
+    return CaseResult(case, list(outcomes.values()), repeats, number, per)
 
 
 def _mean_quality(scores: list[dict]) -> dict:
@@ -192,7 +207,8 @@ def render_case(result: CaseResult) -> str:
     zoo = outcomes[0]
     metrics = _metric_names(outcomes)
 
-    header = ["library", "median s", "min s", "zoo speed-up"]
+    seconds = "s" if case.unit is None else f"s/{case.unit}"
+    header = ["library", f"median {seconds}", f"min {seconds}", "zoo speed-up"]
     header += metrics
     header += [f"{metric} zoo / ref" for metric in case.compare]
     rows = []
@@ -221,6 +237,9 @@ def render_case(result: CaseResult) -> str:
         "zoo speed-up = reference "
         "median / zoo median (> 1: zoo is faster).",
     ]
+    if case.unit is not None:
+        lines[-1] += (f" Times are per {case.unit}: each call does {result.per} "
+                      f"{case.unit}(s), timed as a whole and divided by {result.per}.")
     return "\n".join(lines)
 
 

@@ -25,7 +25,7 @@ from .harness import run_case, set_thread_env
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = BENCH_DIR / "RESULTS.md"
 # Distribution names whose versions the report records.
-VERSIONED = ("zoo", "numpy", "scikit-learn", "mlpack", "threadpoolctl")
+VERSIONED = ("zoo", "numpy", "scikit-learn", "mlpack", "torch", "threadpoolctl")
 
 
 def parse_args(argv, prog):

@@ -1,10 +1,12 @@
 """The benchmark runner end to end (tiny sizes), and the harness's rules."""
 
 import importlib.util
+import itertools
 import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -40,7 +42,8 @@ def test_quick_bench_writes_a_table_with_zoo_and_ratios(tmp_path):
 
     assert "python -m zoo bench --quick --repeats 1 --output" in report
     assert "Quick mode" in report
-    cases = ("blobs-200k", "blobs-200k-same-init", "iris", "minibatch-blobs-200k")
+    cases = ("blobs-200k", "blobs-200k-same-init", "iris", "minibatch-blobs-200k",
+             "mlp-784-256-128-10-b32", "mlp-784-256-128-10-b128", "mlp-784-256-128-10-b512")
     for case in cases:
         assert f"### {case}" in report
     zoo_rows = re.findall(r"^\| zoo \| [0-9.e-]+ \|", report, flags=re.MULTILINE)
@@ -107,3 +110,30 @@ def test_a_failing_reference_is_reported_and_the_rest_still_runs(harness):
     assert result.failed
     assert "error: RuntimeError: ref broke" in result.to_markdown()
     assert len(result.outcomes[0].seconds) == 2
+
+
+def test_a_case_with_per_reports_seconds_per_unit_of_work(harness, monkeypatch):
+    # A clock that advances one second between reads: every call takes 1 s.
+    ticks = itertools.count()
+    monkeypatch.setattr(harness, "time", SimpleNamespace(perf_counter=lambda: float(next(ticks))))
+    case = harness.Case(
+        name="epochs",
+        description="trains 4 epochs per call",
+        setup=lambda quick: None,
+        contenders={name: lambda data, threads, seed: seed for name in ("zoo", "ref")},
+        quality=lambda data, result: {},
+        per=4,
+        unit="epoch",
+    )
+    result = harness.run_case(case, repeats=2, threads=1)
+    assert result.per == 4
+    assert [outcome.seconds for outcome in result.outcomes] == [[0.25, 0.25], [0.25, 0.25]]
+    table = result.to_markdown()
+    assert "| library | median s/epoch | min s/epoch | zoo speed-up |" in table
+    assert re.search(r"^\| ref \| 0\.25 \| 0\.25 \| 1\.00× \|$", table, re.M)
+    assert "each call does 4 epoch(s)" in table
+    # Quick mode counts a call as one unit, as its setup asks for one.
+    quick = harness.run_case(case, repeats=1, threads=1, quick=True)
+    assert quick.outcomes[0].seconds == [1.0]
+    with pytest.raises(ValueError, match="per"):
+        harness.run_case(harness.Case("bad", "", lambda quick: None, {}, lambda d, r: {}, per=0))
