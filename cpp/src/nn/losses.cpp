@@ -118,6 +118,24 @@ LossResult apply_loss(Loss loss, double huber_delta, const T* outputs, const T* 
     return result;
 }
 
+template <class T>
+void validate_targets(Loss loss, const T* targets, index_t rows, index_t n_outputs) {
+    if (loss != Loss::categorical_crossentropy) {
+        for (index_t i = 0; i < rows * n_outputs; ++i)
+            if (!std::isfinite(static_cast<double>(targets[i]))) throw std::invalid_argument("targets contain NaN or infinity");
+        return;
+    }
+    for (index_t i = 0; i < rows; ++i) {
+        const double label = static_cast<double>(targets[i]);
+        if (!(label >= 0 && label < static_cast<double>(n_outputs)) || label != std::floor(label))
+            throw std::invalid_argument("class index " + std::to_string(label) + " is not a whole number in [0, " +
+                                        std::to_string(n_outputs) + ")");
+    }
+}
+
+template void validate_targets<float>(Loss, const float*, index_t, index_t);
+template void validate_targets<double>(Loss, const double*, index_t, index_t);
+
 template LossResult apply_loss<float>(Loss, double, const float*, const float*, const float*, index_t, index_t, double,
                                       float*);
 template LossResult apply_loss<double>(Loss, double, const double*, const double*, const double*, index_t, index_t,

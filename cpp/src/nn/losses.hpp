@@ -18,6 +18,12 @@ template <class T>
 LossResult apply_loss(Loss loss, double huber_delta, const T* outputs, const T* targets, const T* weight,
                       index_t rows, index_t n_outputs, double weight_total, T* grad);
 
+// Throws std::invalid_argument unless every target suits the loss (class
+// indices are whole numbers in [0, n_outputs)). Run before a parallel region,
+// where nothing may throw.
+template <class T>
+void validate_targets(Loss loss, const T* targets, index_t rows, index_t n_outputs);
+
 // Number of target columns a loss expects for a network with n_outputs.
 inline index_t target_columns(Loss loss, index_t n_outputs) {
     return loss == Loss::categorical_crossentropy ? 1 : n_outputs;

@@ -1,7 +1,9 @@
-// Forward and backward passes: one GEMM per layer and direction through
-// BLAS, with bias, batch norm, activation and dropout fused into single
-// passes over each layer's output.
+// Forward and backward passes: each team member multiplies its slice of a
+// layer's columns with single-threaded BLAS, then applies bias, batch norm,
+// activation and dropout to that slice in one pass.
 #include "network.hpp"
+
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -37,6 +39,16 @@ void Network::validate() const {
 
 namespace detail {
 
+Team Team::current() { return {omp_get_thread_num(), omp_get_num_threads()}; }
+
+std::pair<index_t, index_t> Team::share(index_t count) const {
+    constexpr index_t kAlign = 16;
+    index_t chunk = (count + size - 1) / size;
+    chunk = (chunk + kAlign - 1) / kAlign * kAlign;
+    const index_t begin = std::min(count, chunk * id);
+    return {begin, std::min(count, begin + chunk)};
+}
+
 template <class T>
 Workspace<T>::Workspace(const Network& net, index_t rows) : max_rows(rows), layers(net.layers.size()) {
     index_t widest = net.n_inputs();
@@ -64,15 +76,25 @@ Workspace<T>::Workspace(const Network& net, index_t rows) : max_rows(rows), laye
 
 namespace {
 
+inline void barrier() {
+#pragma omp barrier
+}
+
 // The output a following layer reads: after dropout when there is dropout.
 template <class T>
 const T* layer_output(const Layer& layer, const LayerCache<T>& cache) {
     return layer.dropout > 0 ? cache.dropped.data() : cache.post.data();
 }
 
-// pre = pre + b, then the activation, in one pass.
+inline std::uint64_t mix64(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// pre = pre + b, then the activation, over columns [c0, c1).
 template <class T>
-void bias_activation(const Layer& layer, const T* bias, T* pre, T* post, index_t rows) {
+void bias_activation(const Layer& layer, const T* bias, T* pre, T* post, index_t rows, index_t c0, index_t c1) {
     const T param = static_cast<T>(layer.activation_param);
     const index_t cols = layer.n_out;
     with_activation(layer.activation, [&](auto policy) {
@@ -80,7 +102,7 @@ void bias_activation(const Layer& layer, const T* bias, T* pre, T* post, index_t
         for (index_t r = 0; r < rows; ++r) {
             T* z = pre + r * cols;
             T* a = post + r * cols;
-            for (index_t j = 0; j < cols; ++j) {
+            for (index_t j = c0; j < c1; ++j) {
                 z[j] += bias[j];
                 a[j] = Policy::forward(z[j], param);
             }
@@ -88,12 +110,12 @@ void bias_activation(const Layer& layer, const T* bias, T* pre, T* post, index_t
     });
 }
 
-// Batch norm over the rows of `pre` (which already holds x W), then the
-// activation. Training uses the batch's statistics and folds them into the
-// running ones; inference uses the running ones.
+// Batch norm of columns [c0, c1) of `pre` (which holds x W), then the
+// activation. Training normalises with the batch's statistics and folds them
+// into the running ones; inference uses the running ones.
 template <class T>
 void batch_norm_activation(const Layer& layer, const T* params, T* buffers, LayerCache<T>& cache, index_t rows,
-                           const ForwardOptions& options) {
+                           index_t c0, index_t c1, const ForwardOptions& options) {
     const index_t cols = layer.n_out;
     const T* bias = params + layer.bias_offset;
     const T* gamma = params + layer.gamma_offset;
@@ -101,22 +123,22 @@ void batch_norm_activation(const Layer& layer, const T* params, T* buffers, Laye
     T* running_mean = buffers + layer.running_offset;
     T* running_var = running_mean + cols;
     T* pre = cache.pre.data();
-    std::vector<T>& inv_std = cache.inv_std;
-    std::vector<T>& mean = cache.column_a;
-    std::vector<T>& var = cache.column_b;
-    std::fill(mean.begin(), mean.end(), T(0));
-    std::fill(var.begin(), var.end(), T(0));
+    T* inv_std = cache.inv_std.data();
+    T* mean = cache.column_a.data();
+    T* var = cache.column_b.data();
+    std::fill(mean + c0, mean + c1, T(0));
+    std::fill(var + c0, var + c1, T(0));
 
     if (options.mode == Mode::train) {
         for (index_t r = 0; r < rows; ++r)
-            for (index_t j = 0; j < cols; ++j) mean[j] += pre[r * cols + j] + bias[j];
-        for (index_t j = 0; j < cols; ++j) mean[j] /= static_cast<T>(rows);
+            for (index_t j = c0; j < c1; ++j) mean[j] += pre[r * cols + j] + bias[j];
+        for (index_t j = c0; j < c1; ++j) mean[j] /= static_cast<T>(rows);
         for (index_t r = 0; r < rows; ++r)
-            for (index_t j = 0; j < cols; ++j) {
+            for (index_t j = c0; j < c1; ++j) {
                 const T centred = pre[r * cols + j] + bias[j] - mean[j];
                 var[j] += centred * centred;
             }
-        for (index_t j = 0; j < cols; ++j) {
+        for (index_t j = c0; j < c1; ++j) {
             var[j] /= static_cast<T>(rows);
             inv_std[j] = T(1) / std::sqrt(var[j] + static_cast<T>(options.bn_epsilon));
         }
@@ -124,42 +146,58 @@ void batch_norm_activation(const Layer& layer, const T* params, T* buffers, Laye
             const T m = static_cast<T>(options.bn_momentum);
             // Running variance is the unbiased estimate, as in PyTorch.
             const T unbias = rows > 1 ? static_cast<T>(rows) / static_cast<T>(rows - 1) : T(1);
-            for (index_t j = 0; j < cols; ++j) {
+            for (index_t j = c0; j < c1; ++j) {
                 running_mean[j] = (T(1) - m) * running_mean[j] + m * mean[j];
                 running_var[j] = (T(1) - m) * running_var[j] + m * var[j] * unbias;
             }
         }
         for (index_t r = 0; r < rows; ++r)
-            for (index_t j = 0; j < cols; ++j) {
+            for (index_t j = c0; j < c1; ++j) {
                 const T xhat = (pre[r * cols + j] + bias[j] - mean[j]) * inv_std[j];
                 cache.xhat[r * cols + j] = xhat;
                 pre[r * cols + j] = gamma[j] * xhat + beta[j];
             }
     } else {
-        for (index_t j = 0; j < cols; ++j) {
-            inv_std[j] = T(1) / std::sqrt(running_var[j] + static_cast<T>(options.bn_epsilon));
-            mean[j] = running_mean[j];
-        }
+        for (index_t j = c0; j < c1; ++j) inv_std[j] = T(1) / std::sqrt(running_var[j] + static_cast<T>(options.bn_epsilon));
         for (index_t r = 0; r < rows; ++r)
-            for (index_t j = 0; j < cols; ++j)
-                pre[r * cols + j] = gamma[j] * (pre[r * cols + j] + bias[j] - mean[j]) * inv_std[j] + beta[j];
+            for (index_t j = c0; j < c1; ++j)
+                pre[r * cols + j] = gamma[j] * (pre[r * cols + j] + bias[j] - running_mean[j]) * inv_std[j] + beta[j];
     }
     const T param = static_cast<T>(layer.activation_param);
     with_activation(layer.activation, [&](auto policy) {
         using Policy = decltype(policy);
         T* post = cache.post.data();
-        for (index_t i = 0; i < rows * cols; ++i) post[i] = Policy::forward(pre[i], param);
+        for (index_t r = 0; r < rows; ++r)
+            for (index_t j = c0; j < c1; ++j) post[r * cols + j] = Policy::forward(pre[r * cols + j], param);
     });
 }
 
 template <class T>
-void apply_dropout(const Layer& layer, LayerCache<T>& cache, index_t rows, Rng& rng) {
+void apply_dropout(const Layer& layer, size_t layer_index, LayerCache<T>& cache, index_t rows, index_t c0, index_t c1,
+                   const ForwardOptions& options) {
     const double p = layer.dropout;
     const T keep_scale = static_cast<T>(1.0 / (1.0 - p));
-    for (index_t i = 0; i < rows * layer.n_out; ++i) {
-        const T m = rng.uniform() >= p ? keep_scale : T(0);
-        cache.mask[i] = m;
-        cache.dropped[i] = cache.post[i] * m;
+    const std::uint64_t key = mix64(mix64(options.dropout_seed ^ mix64(options.dropout_stream)) + layer_index);
+    const index_t cols = layer.n_out;
+    for (index_t r = 0; r < rows; ++r)
+        for (index_t j = c0; j < c1; ++j) {
+            const index_t i = r * cols + j;
+            const double u = static_cast<double>(mix64(key + static_cast<std::uint64_t>(i) * 0x9e3779b97f4a7c15ULL) >> 11) *
+                             0x1.0p-53;
+            const T m = u >= p ? keep_scale : T(0);
+            cache.mask[i] = m;
+            cache.dropped[i] = cache.post[i] * m;
+        }
+}
+
+template <class T>
+void zero_layer_grads(const Layer& layer, T* grads, index_t c0, index_t c1) {
+    for (index_t r = 0; r < layer.n_in; ++r)
+        std::fill(grads + layer.weight_offset + r * layer.n_out + c0, grads + layer.weight_offset + r * layer.n_out + c1, T(0));
+    std::fill(grads + layer.bias_offset + c0, grads + layer.bias_offset + c1, T(0));
+    if (layer.batch_norm) {
+        std::fill(grads + layer.gamma_offset + c0, grads + layer.gamma_offset + c1, T(0));
+        std::fill(grads + layer.beta_offset + c0, grads + layer.beta_offset + c1, T(0));
     }
 }
 
@@ -167,34 +205,39 @@ void apply_dropout(const Layer& layer, LayerCache<T>& cache, index_t rows, Rng& 
 
 template <class T>
 const T* forward(const Network& net, const T* x, index_t rows, const T* params, T* buffers, Workspace<T>& ws,
-                 const ForwardOptions& options) {
-    if (rows > ws.max_rows) throw std::out_of_range("batch larger than the workspace");
+                 const ForwardOptions& options, const Team& team) {
     const T* input = x;
     for (size_t l = 0; l < net.layers.size(); ++l) {
         const Layer& layer = net.layers[l];
         LayerCache<T>& cache = ws.layers[l];
-        blas::gemm(false, false, static_cast<int>(rows), static_cast<int>(layer.n_out), static_cast<int>(layer.n_in),
-                   T(1), input, static_cast<int>(layer.n_in), params + layer.weight_offset,
-                   static_cast<int>(layer.n_out), T(0), cache.pre.data(), static_cast<int>(layer.n_out));
-        if (layer.batch_norm)
-            batch_norm_activation(layer, params, buffers, cache, rows, options);
-        else
-            bias_activation(layer, params + layer.bias_offset, cache.pre.data(), cache.post.data(), rows);
-        if (layer.dropout > 0) {
-            if (options.mode == Mode::train) {
-                if (!options.dropout_rng) throw std::invalid_argument("dropout in training needs a random generator");
-                apply_dropout(layer, cache, rows, *options.dropout_rng);
-            } else {
-                std::copy(cache.post.begin(), cache.post.begin() + rows * layer.n_out, cache.dropped.begin());
+        const auto [c0, c1] = team.share(layer.n_out);
+        if (c0 < c1) {
+            blas::gemm(false, false, static_cast<int>(rows), static_cast<int>(c1 - c0), static_cast<int>(layer.n_in),
+                       T(1), input, static_cast<int>(layer.n_in), params + layer.weight_offset + c0,
+                       static_cast<int>(layer.n_out), T(0), cache.pre.data() + c0, static_cast<int>(layer.n_out));
+            if (layer.batch_norm)
+                batch_norm_activation(layer, params, buffers, cache, rows, c0, c1, options);
+            else
+                bias_activation(layer, params + layer.bias_offset, cache.pre.data(), cache.post.data(), rows, c0, c1);
+            if (layer.dropout > 0) {
+                if (options.mode == Mode::train) {
+                    apply_dropout(layer, l, cache, rows, c0, c1, options);
+                } else {
+                    for (index_t r = 0; r < rows; ++r)
+                        std::copy(cache.post.begin() + r * layer.n_out + c0, cache.post.begin() + r * layer.n_out + c1,
+                                  cache.dropped.begin() + r * layer.n_out + c0);
+                }
             }
         }
+        barrier();
         input = layer_output(layer, cache);
     }
     return input;
 }
 
 template <class T>
-void backward(const Network& net, const T* x, index_t rows, const T* params, T* grads, Workspace<T>& ws) {
+void backward(const Network& net, const T* x, index_t rows, const T* params, T* grads, Workspace<T>& ws,
+              const Team& team) {
     // Layers below the first trainable one need no input gradient.
     size_t first_trainable = net.layers.size();
     for (size_t l = 0; l < net.layers.size(); ++l)
@@ -209,79 +252,75 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
         LayerCache<T>& cache = ws.layers[l];
         const index_t cols = layer.n_out;
         const T* input = l == 0 ? x : layer_output(net.layers[l - 1], ws.layers[l - 1]);
-        // Through dropout and the activation, in one pass: grad_out becomes
-        // d loss / d (activation input).
-        const T param = static_cast<T>(layer.activation_param);
-        const T* mask = layer.dropout > 0 ? cache.mask.data() : nullptr;
-        with_activation(layer.activation, [&](auto policy) {
-            using Policy = decltype(policy);
-            for (index_t i = 0; i < rows * cols; ++i) {
-                const T g = mask ? grad_out[i] * mask[i] : grad_out[i];
-                grad_out[i] = g * Policy::derivative(cache.pre[i], cache.post[i], param);
-            }
-        });
-        if (layer.batch_norm) {
-            // Through the normalisation: d loss / d (x W + b).
-            const T* gamma = params + layer.gamma_offset;
-            std::vector<T>& sum_dy = cache.column_a;
-            std::vector<T>& sum_dy_xhat = cache.column_b;
-            std::fill(sum_dy.begin(), sum_dy.end(), T(0));
-            std::fill(sum_dy_xhat.begin(), sum_dy_xhat.end(), T(0));
-            for (index_t r = 0; r < rows; ++r)
-                for (index_t j = 0; j < cols; ++j) {
-                    sum_dy[j] += grad_out[r * cols + j];
-                    sum_dy_xhat[j] += grad_out[r * cols + j] * cache.xhat[r * cols + j];
-                }
-            if (layer.trainable) {
-                T* dgamma = grads + layer.gamma_offset;
-                T* dbeta = grads + layer.beta_offset;
-                for (index_t j = 0; j < cols; ++j) {
-                    dgamma[j] = sum_dy_xhat[j];
-                    dbeta[j] = sum_dy[j];
-                }
-            }
-            const T inv_rows = T(1) / static_cast<T>(rows);
-            for (index_t r = 0; r < rows; ++r)
-                for (index_t j = 0; j < cols; ++j) {
-                    const T xhat = cache.xhat[r * cols + j];
-                    grad_out[r * cols + j] = gamma[j] * cache.inv_std[j] *
-                                             (grad_out[r * cols + j] - inv_rows * (sum_dy[j] + xhat * sum_dy_xhat[j]));
-                }
-        }
-        if (layer.trainable) {
-            // dW = input^T grad, db = column sums of grad.
-            blas::gemm(true, false, static_cast<int>(layer.n_in), static_cast<int>(cols), static_cast<int>(rows), T(1),
-                       input, static_cast<int>(layer.n_in), grad_out, static_cast<int>(cols), T(0),
-                       grads + layer.weight_offset, static_cast<int>(cols));
-            T* db = grads + layer.bias_offset;
-            std::fill(db, db + cols, T(0));
-            for (index_t r = 0; r < rows; ++r)
-                for (index_t j = 0; j < cols; ++j) db[j] += grad_out[r * cols + j];
-        } else {
-            std::fill(grads + layer.weight_offset, grads + layer.weight_offset + layer.n_in * cols, T(0));
-            std::fill(grads + layer.bias_offset, grads + layer.bias_offset + cols, T(0));
+        const auto [c0, c1] = team.share(cols);
+        if (c0 < c1) {
+            // Through dropout and the activation, in one pass over this
+            // member's columns: grad_out becomes d loss / d (activation input).
+            const T param = static_cast<T>(layer.activation_param);
+            const T* mask = layer.dropout > 0 ? cache.mask.data() : nullptr;
+            with_activation(layer.activation, [&](auto policy) {
+                using Policy = decltype(policy);
+                for (index_t r = 0; r < rows; ++r)
+                    for (index_t j = c0; j < c1; ++j) {
+                        const index_t i = r * cols + j;
+                        const T g = mask ? grad_out[i] * mask[i] : grad_out[i];
+                        grad_out[i] = g * Policy::derivative(cache.pre[i], cache.post[i], param);
+                    }
+            });
             if (layer.batch_norm) {
-                std::fill(grads + layer.gamma_offset, grads + layer.gamma_offset + cols, T(0));
-                std::fill(grads + layer.beta_offset, grads + layer.beta_offset + cols, T(0));
-            }
-        }
-        if (l == 0 || l <= first_trainable) {
-            // Nothing below needs a gradient; frozen layers below keep zeros.
-            for (size_t below = 0; below < l; ++below) {
-                const Layer& frozen = net.layers[below];
-                std::fill(grads + frozen.weight_offset, grads + frozen.weight_offset + frozen.n_in * frozen.n_out, T(0));
-                std::fill(grads + frozen.bias_offset, grads + frozen.bias_offset + frozen.n_out, T(0));
-                if (frozen.batch_norm) {
-                    std::fill(grads + frozen.gamma_offset, grads + frozen.gamma_offset + frozen.n_out, T(0));
-                    std::fill(grads + frozen.beta_offset, grads + frozen.beta_offset + frozen.n_out, T(0));
+                // Through the normalisation: d loss / d (x W + b).
+                const T* gamma = params + layer.gamma_offset;
+                T* sum_dy = cache.column_a.data();
+                T* sum_dy_xhat = cache.column_b.data();
+                std::fill(sum_dy + c0, sum_dy + c1, T(0));
+                std::fill(sum_dy_xhat + c0, sum_dy_xhat + c1, T(0));
+                for (index_t r = 0; r < rows; ++r)
+                    for (index_t j = c0; j < c1; ++j) {
+                        sum_dy[j] += grad_out[r * cols + j];
+                        sum_dy_xhat[j] += grad_out[r * cols + j] * cache.xhat[r * cols + j];
+                    }
+                if (layer.trainable) {
+                    std::copy(sum_dy_xhat + c0, sum_dy_xhat + c1, grads + layer.gamma_offset + c0);
+                    std::copy(sum_dy + c0, sum_dy + c1, grads + layer.beta_offset + c0);
                 }
+                const T inv_rows = T(1) / static_cast<T>(rows);
+                for (index_t r = 0; r < rows; ++r)
+                    for (index_t j = c0; j < c1; ++j) {
+                        const T xhat = cache.xhat[r * cols + j];
+                        grad_out[r * cols + j] = gamma[j] * cache.inv_std[j] *
+                                                 (grad_out[r * cols + j] - inv_rows * (sum_dy[j] + xhat * sum_dy_xhat[j]));
+                    }
             }
-            break;
+            if (layer.trainable) {
+                // dW = input^T grad and db = column sums, for this member's columns.
+                blas::gemm(true, false, static_cast<int>(layer.n_in), static_cast<int>(c1 - c0), static_cast<int>(rows),
+                           T(1), input, static_cast<int>(layer.n_in), grad_out + c0, static_cast<int>(cols), T(0),
+                           grads + layer.weight_offset + c0, static_cast<int>(cols));
+                T* db = grads + layer.bias_offset;
+                std::fill(db + c0, db + c1, T(0));
+                for (index_t r = 0; r < rows; ++r)
+                    for (index_t j = c0; j < c1; ++j) db[j] += grad_out[r * cols + j];
+            } else {
+                zero_layer_grads(layer, grads, c0, c1);
+            }
         }
-        // d loss / d input = grad W^T, the previous layer's output gradient.
-        blas::gemm(false, true, static_cast<int>(rows), static_cast<int>(layer.n_in), static_cast<int>(cols), T(1),
-                   grad_out, static_cast<int>(cols), params + layer.weight_offset, static_cast<int>(cols), T(0), grad_in,
-                   static_cast<int>(layer.n_in));
+        barrier();
+        if (l == 0 || l <= first_trainable) {
+            // Nothing below needs a gradient; frozen layers below get zeros.
+            for (size_t below = 0; below < l; ++below) {
+                const auto [b0, b1] = team.share(net.layers[below].n_out);
+                zero_layer_grads(net.layers[below], grads, b0, b1);
+            }
+            barrier();
+            return;
+        }
+        // d loss / d input = grad W^T, split over the input's columns.
+        const auto [i0, i1] = team.share(layer.n_in);
+        if (i0 < i1)
+            blas::gemm(false, true, static_cast<int>(rows), static_cast<int>(i1 - i0), static_cast<int>(cols), T(1),
+                       grad_out, static_cast<int>(cols), params + layer.weight_offset + i0 * cols, static_cast<int>(cols),
+                       T(0), grad_in + i0, static_cast<int>(layer.n_in));
+        barrier();
         std::swap(grad_out, grad_in);
     }
 }
@@ -289,11 +328,13 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
 template struct Workspace<float>;
 template struct Workspace<double>;
 template const float* forward<float>(const Network&, const float*, index_t, const float*, float*, Workspace<float>&,
-                                     const ForwardOptions&);
+                                     const ForwardOptions&, const Team&);
 template const double* forward<double>(const Network&, const double*, index_t, const double*, double*,
-                                       Workspace<double>&, const ForwardOptions&);
-template void backward<float>(const Network&, const float*, index_t, const float*, float*, Workspace<float>&);
-template void backward<double>(const Network&, const double*, index_t, const double*, double*, Workspace<double>&);
+                                       Workspace<double>&, const ForwardOptions&, const Team&);
+template void backward<float>(const Network&, const float*, index_t, const float*, float*, Workspace<float>&,
+                              const Team&);
+template void backward<double>(const Network&, const double*, index_t, const double*, double*, Workspace<double>&,
+                               const Team&);
 
 }  // namespace detail
 }  // namespace zoo::nn

@@ -1,16 +1,34 @@
 // Forward and backward passes over a Network, with the per-batch workspace
-// they share (private to cpp/src/nn). The workspace is sized once per call
-// for the largest batch, so the batch loop never allocates.
+// they share (private to cpp/src/nn).
+//
+// Threads: every pass is run by a team of OpenMP threads together. Each
+// member owns a slice of every layer's columns: it multiplies its slice
+// with single-threaded BLAS and applies bias, batch norm, activation and
+// dropout to it, so the team needs only one barrier per layer and
+// direction, and the result does not depend on the team's size. The
+// workspace is sized once per call, so the batch loop never allocates.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "zoo/nn.hpp"
-#include "zoo/rng.hpp"
 
 namespace zoo::nn::detail {
 
-// What one layer keeps from its forward pass for the backward pass.
+// The calling thread's place in its team (a team of one outside OpenMP).
+struct Team {
+    int id = 0;
+    int size = 1;
+
+    static Team current();
+    // This member's share [begin, end) of `count` items; boundaries fall on
+    // multiples of 16 (64 bytes of float) so members never share a cache line.
+    std::pair<index_t, index_t> share(index_t count) const;
+};
+
 template <class T>
 struct LayerCache {
     std::vector<T> pre;      // activation input (after batch norm), rows x n_out
@@ -19,8 +37,8 @@ struct LayerCache {
     std::vector<T> mask;     // dropout multipliers: 0 or 1 / (1 - p)
     std::vector<T> xhat;     // batch-norm normalised values
     std::vector<T> inv_std;  // batch-norm 1 / sqrt(var + eps), n_out
-    std::vector<T> column_a; // batch-norm scratch, n_out: means, then gradient sums
-    std::vector<T> column_b; // batch-norm scratch, n_out: variances, then gradient sums
+    std::vector<T> column_a; // batch-norm scratch, n_out
+    std::vector<T> column_b; // batch-norm scratch, n_out
 };
 
 template <class T>
@@ -41,19 +59,24 @@ struct ForwardOptions {
     double bn_momentum = 0.1;
     double bn_epsilon = 1e-5;
     bool update_running_stats = false;  // training epochs only, not gradient checks
-    Rng* dropout_rng = nullptr;         // training with dropout
+    // Dropout masks come from a counter-based hash of (seed, stream, layer,
+    // element), so they do not depend on which thread draws them.
+    std::uint64_t dropout_seed = 0;
+    std::uint64_t dropout_stream = 0;   // the mini-batch's index
 };
 
 // Runs `rows` inputs through the network; returns the outputs (rows x
-// n_outputs), which stay valid until the next forward pass.
+// n_outputs). Every team member must call it; it ends with a barrier.
 template <class T>
 const T* forward(const Network& net, const T* x, index_t rows, const T* params, T* buffers, Workspace<T>& ws,
-                 const ForwardOptions& options);
+                 const ForwardOptions& options, const Team& team);
 
 // Backpropagates d loss / d outputs, given in ws.grad_out, into `grads`
-// (overwritten; frozen layers get zeros). Needs the forward pass's caches.
+// (overwritten; frozen layers get zeros). Every team member must call it;
+// it ends with a barrier.
 template <class T>
-void backward(const Network& net, const T* x, index_t rows, const T* params, T* grads, Workspace<T>& ws);
+void backward(const Network& net, const T* x, index_t rows, const T* params, T* grads, Workspace<T>& ws,
+              const Team& team);
 
 // Calls body(offset, length, decays) for each contiguous piece of trainable
 // parameters; `decays` marks weight matrices (penalised and decayed).
@@ -69,5 +92,21 @@ void for_each_trainable_segment(const Network& net, Body&& body) {
         }
     }
 }
+
+// The same, restricted to the parameter indices [begin, end): how a team
+// splits the optimizer update.
+template <class Body>
+void for_each_trainable_piece(const Network& net, index_t begin, index_t end, Body&& body) {
+    for_each_trainable_segment(net, [&](index_t offset, index_t length, bool decays) {
+        const index_t from = std::max(offset, begin), to = std::min(offset + length, end);
+        if (from < to) body(from, to - from, decays);
+    });
+}
+
+// The optimizer update restricted to parameter indices [begin, end), so a
+// team can split it (cpp/src/nn/optimizers.cpp).
+template <class T>
+void optimizer_update(const Network& net, T* params, const T* grads, T* state, std::int64_t step,
+                      const OptimizerConfig& config, index_t begin, index_t end);
 
 }  // namespace zoo::nn::detail

@@ -1,5 +1,11 @@
-// Training and inference drivers: a whole epoch of mini-batch steps in one
-// call, inference in row blocks, and single-batch gradients for checks.
+// Training and inference drivers. A whole epoch runs inside one OpenMP
+// parallel region: the team gathers each mini-batch, runs the forward and
+// backward passes column slice by column slice (network.cpp), computes the
+// loss row slice by row slice, and updates its share of the parameters, with
+// BLAS single-threaded inside. Nothing in the region allocates or throws:
+// inputs are validated before it starts.
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -9,6 +15,7 @@
 #include "losses.hpp"
 #include "network.hpp"
 #include "zoo/blas.hpp"
+#include "zoo/rng.hpp"
 
 namespace zoo::nn {
 
@@ -19,6 +26,10 @@ namespace {
 // Rows per block when predicting: big enough for efficient GEMMs, small
 // enough that the caches of a wide network stay modest.
 constexpr index_t kInferenceRows = 1024;
+
+inline void barrier() {
+#pragma omp barrier
+}
 
 void check_config(const Network& net, const TrainConfig& config) {
     net.validate();
@@ -33,6 +44,10 @@ void check_data(const Network& net, const Batch<T>& data, const TrainConfig& con
     if (data.n < 1) throw std::invalid_argument("no samples");
     if (data.n_targets != target_columns(config.loss, net.n_outputs()))
         throw std::invalid_argument("targets have the wrong number of columns for this loss");
+    validate_targets(config.loss, data.y, data.n, net.n_outputs());
+    for (index_t i = 0; i < data.n; ++i)
+        if (!(data.weight[i] >= T(0)) || !std::isfinite(static_cast<double>(data.weight[i])))
+            throw std::invalid_argument("sample weights must be finite and non-negative");
 }
 
 // l1 * sum|W| + l2 * sum W^2 over the weight matrices (not biases).
@@ -50,43 +65,64 @@ double penalty_value(const Network& net, const T* params, const TrainConfig& con
     return config.l1 * l1 + config.l2 * l2;
 }
 
-// Adds the penalties' gradient, then clips by value and by global norm.
+// Penalty gradients and value clipping on the trainable parameters in
+// [begin, end); returns their squared gradient norm (for norm clipping).
 template <class T>
-void finish_gradient(const Network& net, const T* params, T* grads, const TrainConfig& config) {
-    if (config.l1 != 0 || config.l2 != 0) {
-        const T l1 = static_cast<T>(config.l1), twice_l2 = static_cast<T>(2 * config.l2);
-        for (const Layer& layer : net.layers) {
-            if (!layer.trainable) continue;
-            const T* w = params + layer.weight_offset;
-            T* g = grads + layer.weight_offset;
-            for (index_t i = 0; i < layer.n_in * layer.n_out; ++i)
-                g[i] += l1 * static_cast<T>((w[i] > T(0)) - (w[i] < T(0))) + twice_l2 * w[i];
+double finish_gradient_range(const Network& net, const T* params, T* grads, const TrainConfig& config, index_t begin,
+                             index_t end) {
+    const T l1 = static_cast<T>(config.l1), twice_l2 = static_cast<T>(2 * config.l2);
+    const T limit = static_cast<T>(config.clip_value);
+    const bool penalised = config.l1 != 0 || config.l2 != 0, clipped = config.clip_value > 0, norm = config.clip_norm > 0;
+    double squares = 0.0;
+    if (!penalised && !clipped && !norm) return 0.0;
+    for_each_trainable_piece(net, begin, end, [&](index_t offset, index_t length, bool decays) {
+        T* g = grads + offset;
+        const T* w = params + offset;
+        for (index_t i = 0; i < length; ++i) {
+            if (penalised && decays) g[i] += l1 * static_cast<T>((w[i] > T(0)) - (w[i] < T(0))) + twice_l2 * w[i];
+            if (clipped) g[i] = std::clamp(g[i], -limit, limit);
+            squares += static_cast<double>(g[i]) * static_cast<double>(g[i]);
         }
-    }
-    if (config.clip_value > 0) {
-        const T limit = static_cast<T>(config.clip_value);
-        for_each_trainable_segment(net, [&](index_t offset, index_t length, bool) {
-            for (index_t i = 0; i < length; ++i) grads[offset + i] = std::clamp(grads[offset + i], -limit, limit);
-        });
-    }
-    if (config.clip_norm > 0) {
-        double squares = 0.0;
-        for_each_trainable_segment(net, [&](index_t offset, index_t length, bool) {
-            for (index_t i = 0; i < length; ++i) squares += static_cast<double>(grads[offset + i]) * grads[offset + i];
-        });
-        const double norm = std::sqrt(squares);
-        if (norm > config.clip_norm) {
-            const T scale = static_cast<T>(config.clip_norm / norm);
-            for_each_trainable_segment(net, [&](index_t offset, index_t length, bool) {
-                for (index_t i = 0; i < length; ++i) grads[offset + i] *= scale;
-            });
-        }
-    }
+    });
+    return squares;
 }
 
 template <class T>
-void gather_rows(const T* source, index_t width, const index_t* rows, index_t count, T* out) {
-    for (index_t r = 0; r < count; ++r) std::copy(source + rows[r] * width, source + (rows[r] + 1) * width, out + r * width);
+void scale_range(const Network& net, T* grads, T scale, index_t begin, index_t end) {
+    for_each_trainable_piece(net, begin, end, [&](index_t offset, index_t length, bool) {
+        for (index_t i = 0; i < length; ++i) grads[offset + i] *= scale;
+    });
+}
+
+// Penalties, clipping and the optimizer update, each member on its share of
+// the parameters. `norms` has one slot per member (global-norm clipping).
+template <class T>
+void update_parameters(const Network& net, T* params, T* grads, T* state, std::int64_t step, const TrainConfig& config,
+                       std::vector<double>& norms, const Team& team) {
+    const auto [p0, p1] = team.share(net.n_params);
+    norms[static_cast<size_t>(team.id)] = finish_gradient_range(net, params, grads, config, p0, p1);
+    if (config.clip_norm > 0) {
+        barrier();
+        const double norm = std::sqrt(std::accumulate(norms.begin(), norms.end(), 0.0));
+        if (norm > config.clip_norm) scale_range(net, grads, static_cast<T>(config.clip_norm / norm), p0, p1);
+    }
+    optimizer_update(net, params, grads, state, step, config.optimizer, p0, p1);
+}
+
+template <class T>
+void gather_rows(const T* source, index_t width, const index_t* rows, index_t from, index_t to, T* out) {
+    for (index_t r = from; r < to; ++r)
+        std::copy(source + rows[r] * width, source + (rows[r] + 1) * width, out + r * width);
+}
+
+ForwardOptions training_options(const TrainConfig& config, bool update_running_stats) {
+    ForwardOptions options;
+    options.mode = Mode::train;
+    options.bn_momentum = config.bn_momentum;
+    options.bn_epsilon = config.bn_epsilon;
+    options.update_running_stats = update_running_stats;
+    options.dropout_seed = config.seed;
+    return options;
 }
 
 }  // namespace
@@ -96,9 +132,11 @@ EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T*
                          T* buffers, const TrainConfig& config, const InterruptCheck& interrupt) {
     check_config(net, config);
     check_data(net, data, config);
-    blas::ThreadCountScope blas_threads(config.n_threads);
+    check_interrupt(interrupt);
+    blas::SingleThreadedScope single_threaded_blas;
     const index_t n = data.n, d = net.n_inputs(), t = data.n_targets, k = net.n_outputs();
     const index_t batch = std::min(config.batch_size, n);
+    const index_t n_batches = (n + batch - 1) / batch;
 
     Rng rng(config.seed);
     std::vector<index_t> order(static_cast<size_t>(n));
@@ -110,38 +148,63 @@ EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T*
     ws.x.resize(static_cast<size_t>(batch * d));
     ws.y.resize(static_cast<size_t>(batch * t));
     ws.weight.resize(static_cast<size_t>(batch));
-    ForwardOptions options;
-    options.mode = Mode::train;
-    options.bn_momentum = config.bn_momentum;
-    options.bn_epsilon = config.bn_epsilon;
-    options.update_running_stats = true;
-    options.dropout_rng = &rng;
+    const int team_size = config.n_threads;
+    std::vector<LossResult> totals(static_cast<size_t>(team_size));
+    std::vector<double> norms(static_cast<size_t>(team_size), 0.0);
+    double total_weight = 0.0;
+    std::int64_t steps = 0;
+
+#pragma omp parallel num_threads(team_size)
+    {
+        const Team team = Team::current();
+        ForwardOptions options = training_options(config, true);
+        LossResult& mine = totals[static_cast<size_t>(team.id)];
+        std::int64_t taken = 0;
+        double seen_weight = 0.0;
+        for (index_t b = 0; b < n_batches; ++b) {
+            const index_t start = b * batch, rows = std::min(batch, n - start);
+            const index_t* picked = order.data() + start;
+            const auto [r0, r1] = team.share(rows);
+            gather_rows(data.x, d, picked, r0, r1, ws.x.data());
+            gather_rows(data.y, t, picked, r0, r1, ws.y.data());
+            gather_rows(data.weight, 1, picked, r0, r1, ws.weight.data());
+            barrier();
+            double batch_weight = 0.0;  // every member sums in the same order
+            for (index_t r = 0; r < rows; ++r) batch_weight += static_cast<double>(ws.weight[static_cast<size_t>(r)]);
+            if (!(batch_weight > 0)) {  // nothing to learn from zero-weight rows
+                barrier();
+                continue;
+            }
+            options.dropout_stream = static_cast<std::uint64_t>(b);
+            const T* outputs = forward(net, ws.x.data(), rows, params, buffers, ws, options, team);
+            const LossResult part = apply_loss(config.loss, config.huber_delta, outputs + r0 * k, ws.y.data() + r0 * t,
+                                               ws.weight.data() + r0, r1 - r0, k, batch_weight,
+                                               ws.grad_out.data() + r0 * k);
+            mine.weighted_loss += part.weighted_loss;
+            mine.correct += part.correct;
+            mine.squared_error += part.squared_error;
+            barrier();
+            backward(net, ws.x.data(), rows, params, grads, ws, team);
+            update_parameters(net, params, grads, state, step + taken, config, norms, team);
+            ++taken;
+            seen_weight += batch_weight;
+            barrier();  // parameters settled before the next batch reads them
+        }
+        if (team.id == 0) {
+            steps = taken;
+            total_weight = seen_weight;
+        }
+    }
 
     EpochSummary summary;
-    for (index_t start = 0; start < n; start += batch) {
-        check_interrupt(interrupt);
-        const index_t rows = std::min(batch, n - start);
-        const index_t* picked = order.data() + start;
-        gather_rows(data.x, d, picked, rows, ws.x.data());
-        gather_rows(data.y, t, picked, rows, ws.y.data());
-        gather_rows(data.weight, 1, picked, rows, ws.weight.data());
-        double batch_weight = 0.0;
-        for (index_t r = 0; r < rows; ++r) batch_weight += static_cast<double>(ws.weight[static_cast<size_t>(r)]);
-        if (!(batch_weight > 0)) continue;  // nothing to learn from zero-weight rows
-
-        const T* outputs = forward(net, ws.x.data(), rows, params, buffers, ws, options);
-        const LossResult result = apply_loss(config.loss, config.huber_delta, outputs, ws.y.data(), ws.weight.data(),
-                                             rows, k, batch_weight, ws.grad_out.data());
-        backward(net, ws.x.data(), rows, params, grads, ws);
-        finish_gradient(net, params, grads, config);
-        optimizer_step(net, params, grads, state, step + summary.steps, config.optimizer);
-        summary.loss += result.weighted_loss;
-        summary.correct += result.correct;
-        summary.squared_error += result.squared_error;
-        summary.weight += batch_weight;
-        ++summary.steps;
+    for (const LossResult& part : totals) {
+        summary.loss += part.weighted_loss;
+        summary.correct += part.correct;
+        summary.squared_error += part.squared_error;
     }
-    summary.loss = summary.weight > 0 ? summary.loss / summary.weight : 0.0;
+    summary.weight = total_weight;
+    summary.steps = steps;
+    summary.loss = total_weight > 0 ? summary.loss / total_weight : 0.0;
     summary.loss += penalty_value(net, params, config);
     return summary;
 }
@@ -150,16 +213,24 @@ template <class T>
 void predict(const Network& net, const T* x, index_t n, const T* params, const T* buffers, T* out, int n_threads) {
     net.validate();
     if (n_threads < 1) throw std::invalid_argument("n_threads must be >= 1");
-    blas::ThreadCountScope blas_threads(n_threads);
-    const index_t block = std::min(kInferenceRows, std::max<index_t>(n, 1));
+    if (n < 1) return;
+    blas::SingleThreadedScope single_threaded_blas;
+    const index_t block = std::min(kInferenceRows, n);
     Workspace<T> ws(net, block);
-    ForwardOptions options;  // inference: running statistics, no dropout
     const index_t k = net.n_outputs();
-    for (index_t start = 0; start < n; start += block) {
-        const index_t rows = std::min(block, n - start);
-        // Inference never writes the buffers; forward's signature is shared with training.
-        const T* outputs = forward(net, x + start * net.n_inputs(), rows, params, const_cast<T*>(buffers), ws, options);
-        std::copy(outputs, outputs + rows * k, out + start * k);
+#pragma omp parallel num_threads(n_threads)
+    {
+        const Team team = Team::current();
+        const ForwardOptions options;  // inference: running statistics, no dropout
+        for (index_t start = 0; start < n; start += block) {
+            const index_t rows = std::min(block, n - start);
+            // Inference never writes the buffers; forward's signature is shared with training.
+            const T* outputs =
+                forward(net, x + start * net.n_inputs(), rows, params, const_cast<T*>(buffers), ws, options, team);
+            const auto [r0, r1] = team.share(rows);
+            std::copy(outputs + r0 * k, outputs + r1 * k, out + (start + r0) * k);
+            barrier();
+        }
     }
 }
 
@@ -188,23 +259,36 @@ double loss_and_gradient(const Network& net, const Batch<T>& data, const T* para
                          const TrainConfig& config) {
     check_config(net, config);
     check_data(net, data, config);
-    blas::ThreadCountScope blas_threads(config.n_threads);
+    blas::SingleThreadedScope single_threaded_blas;
     Workspace<T> ws(net, data.n);
-    Rng rng(config.seed);
-    ForwardOptions options;
-    options.mode = Mode::train;
-    options.bn_momentum = config.bn_momentum;
-    options.bn_epsilon = config.bn_epsilon;
-    options.dropout_rng = &rng;
+    const index_t k = net.n_outputs();
     double total_weight = 0.0;
     for (index_t i = 0; i < data.n; ++i) total_weight += static_cast<double>(data.weight[i]);
-    // Running statistics are not updated, so the buffers stay untouched.
-    const T* outputs = forward(net, data.x, data.n, params, const_cast<T*>(buffers), ws, options);
-    const LossResult result = apply_loss(config.loss, config.huber_delta, outputs, data.y, data.weight, data.n,
-                                         net.n_outputs(), total_weight, ws.grad_out.data());
-    backward(net, data.x, data.n, params, grads, ws);
-    finish_gradient(net, params, grads, config);
-    return (total_weight > 0 ? result.weighted_loss / total_weight : 0.0) + penalty_value(net, params, config);
+    std::vector<LossResult> parts(static_cast<size_t>(config.n_threads));
+    std::vector<double> norms(static_cast<size_t>(config.n_threads), 0.0);
+#pragma omp parallel num_threads(config.n_threads)
+    {
+        const Team team = Team::current();
+        // Running statistics are not updated, so the buffers stay untouched.
+        const T* outputs = forward(net, data.x, data.n, params, const_cast<T*>(buffers), ws,
+                                   training_options(config, false), team);
+        const auto [r0, r1] = team.share(data.n);
+        parts[static_cast<size_t>(team.id)] =
+            apply_loss(config.loss, config.huber_delta, outputs + r0 * k, data.y + r0 * data.n_targets, data.weight + r0,
+                       r1 - r0, k, total_weight, ws.grad_out.data() + r0 * k);
+        barrier();
+        backward(net, data.x, data.n, params, grads, ws, team);
+        const auto [p0, p1] = team.share(net.n_params);
+        norms[static_cast<size_t>(team.id)] = finish_gradient_range(net, params, grads, config, p0, p1);
+        barrier();
+        if (config.clip_norm > 0) {
+            const double norm = std::sqrt(std::accumulate(norms.begin(), norms.end(), 0.0));
+            if (norm > config.clip_norm) scale_range(net, grads, static_cast<T>(config.clip_norm / norm), p0, p1);
+        }
+    }
+    double loss = 0.0;
+    for (const LossResult& part : parts) loss += part.weighted_loss;
+    return (total_weight > 0 ? loss / total_weight : 0.0) + penalty_value(net, params, config);
 }
 
 #define ZOO_INSTANTIATE(T)                                                                                          \
