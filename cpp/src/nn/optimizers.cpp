@@ -27,9 +27,11 @@ int optimizer_slots(const OptimizerConfig& config) {
 
 namespace {
 
+// The arrays never overlap; saying so (__restrict) lets every loop below
+// compile to vector instructions.
 template <class T>
-void update_segment(const OptimizerConfig& c, T* p, const T* g, T* s0, T* s1, index_t length, bool decays,
-                    std::int64_t t) {
+void update_segment(const OptimizerConfig& c, T* __restrict p, const T* __restrict g, T* __restrict s0,
+                    T* __restrict s1, index_t length, bool decays, std::int64_t t) {
     const T lr = static_cast<T>(c.learning_rate);
     const T eps = static_cast<T>(c.epsilon);
     switch (c.kind) {
