@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "network.hpp"
+#include "zoo/denormals.hpp"
 
 namespace zoo::nn {
 
@@ -116,6 +117,7 @@ template void optimizer_update<double>(const Network&, double*, const double*, d
 template <class T>
 void optimizer_step(const Network& net, T* params, const T* grads, T* state, std::int64_t step,
                     const OptimizerConfig& config) {
+    const FlushDenormalsScope flush_denormals;
     detail::optimizer_update(net, params, grads, state, step, config, 0, net.n_params);
 }
 

@@ -15,6 +15,7 @@
 #include "losses.hpp"
 #include "network.hpp"
 #include "zoo/blas.hpp"
+#include "zoo/denormals.hpp"
 #include "zoo/rng.hpp"
 
 namespace zoo::nn {
@@ -156,6 +157,7 @@ EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T*
 
 #pragma omp parallel num_threads(team_size)
     {
+        const FlushDenormalsScope flush_denormals;  // per thread: MXCSR is thread state
         const Team team = Team::current();
         ForwardOptions options = training_options(config, true);
         LossResult& mine = totals[static_cast<size_t>(team.id)];
@@ -220,6 +222,7 @@ void predict(const Network& net, const T* x, index_t n, const T* params, const T
     const index_t k = net.n_outputs();
 #pragma omp parallel num_threads(n_threads)
     {
+        const FlushDenormalsScope flush_denormals;
         const Team team = Team::current();
         const ForwardOptions options;  // inference: running statistics, no dropout
         for (index_t start = 0; start < n; start += block) {
@@ -268,6 +271,7 @@ double loss_and_gradient(const Network& net, const Batch<T>& data, const T* para
     std::vector<double> norms(static_cast<size_t>(config.n_threads), 0.0);
 #pragma omp parallel num_threads(config.n_threads)
     {
+        const FlushDenormalsScope flush_denormals;
         const Team team = Team::current();
         // Running statistics are not updated, so the buffers stay untouched.
         const T* outputs = forward(net, data.x, data.n, params, const_cast<T*>(buffers), ws,
