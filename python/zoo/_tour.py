@@ -86,6 +86,38 @@ def _cluster_quality(ari, model) -> str:
     return f"ARI vs blobs {ari:.3f}, inertia {model.inertia_:,.0f}"
 
 
+# ------------------------------------------------------- neural networks
+
+
+@tour_entry
+def mlp_classifier() -> TourRow:
+    from zoo import MLPClassifier
+    from zoo.datasets import make_classification
+
+    X, y = make_classification(12_000, 64, n_classes=10, n_informative=12, random_state=0, dtype="float32")
+    train, test = slice(0, 10_000), slice(10_000, None)
+    model, seconds = timed(
+        lambda: MLPClassifier((128, 64), batch_size=128, epochs=5, random_state=0).fit(X[train], y[train])
+    )
+    accuracy = model.score(X[test], y[test])
+    return TourRow("MLPClassifier", "10 classes 10,000×64, 5 epochs", f"test accuracy {accuracy:.3f}", seconds)
+
+
+@tour_entry
+def mlp_regressor() -> TourRow:
+    import numpy as np
+
+    from zoo import MLPRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-3, 3, size=(4000, 1))
+    y = np.sin(X[:, 0]) + rng.normal(scale=0.1, size=4000)
+    model, seconds = timed(
+        lambda: MLPRegressor((32, 32), activation="tanh", learning_rate=0.01, epochs=40, random_state=0).fit(X, y)
+    )
+    return TourRow("MLPRegressor", "noisy sine 4,000×1, 40 epochs", f"R² {model.score(X, y):.3f}", seconds)
+
+
 # ---------------------------------------------------------------- running
 
 
