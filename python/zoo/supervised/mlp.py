@@ -34,6 +34,7 @@ LOSSES = {
     "categorical_crossentropy": _core.Loss.categorical_crossentropy,
 }
 CLASSIFICATION_LOSSES = {"binary_crossentropy", "categorical_crossentropy"}
+_VALIDATION_STREAM = 0x5EED  # separates the validation split's draws from the training seed
 
 
 class _BaseMLP(NetworkModelMixin, BaseEstimator):
@@ -159,11 +160,12 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         X = validate_data(self, X, reset=not continuing, dtype=np.dtype(self.dtype))
         targets = self._read_targets(y, X, fit=not continuing)
         weight = self._sample_weights(targets, sample_weight, X)
-        train, validation = self._split(X, targets, weight)
         if not continuing:
             rng = np.random.default_rng(seed_from_random_state(self.random_state))
             self._initialise_state(rng, X.dtype)
             self._transfer_layers()
+        train, validation = self._split(X, targets, weight)
+        if not continuing:
             self.history_ = History(baseline=self._targets_.baseline(train, self._loss_name()))
         until = self.epochs if resume else self.n_epochs_ + self.epochs
         self.interrupted_ = False
@@ -286,7 +288,8 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             return TrainingSet(X, targets, weight), TrainingSet(X_val, val_targets, val_weight)
         if self.validation_split == 0:
             return TrainingSet(X, targets, weight), None
-        rng = np.random.default_rng(seed_from_random_state(self.random_state))
+        # Drawn from the model's own seed, so a resumed run holds out the same rows.
+        rng = np.random.default_rng((self._seed_, _VALIDATION_STREAM))
         train_rows, val_rows = self._targets_.split(targets, self.validation_split, rng)
         pick = lambda rows: TrainingSet(  # noqa: E731
             np.ascontiguousarray(X[rows]), np.ascontiguousarray(targets[rows]), np.ascontiguousarray(weight[rows])
