@@ -59,3 +59,106 @@ def minibatch_step(
     labels: NDArray[np.int32],  # in place
     n_threads: int,
 ) -> float: ...
+
+# -- neural-network engine (zoo.nn; layouts built by zoo.nn._network.Layout) ---
+class Activation:
+    identity: Activation
+    relu: Activation
+    leaky_relu: Activation
+    elu: Activation
+    gelu: Activation
+    tanh: Activation
+    sigmoid: Activation
+
+class Loss:
+    mse: Loss
+    mae: Loss
+    huber: Loss
+    binary_crossentropy: Loss
+    categorical_crossentropy: Loss
+
+class OptimizerKind:
+    sgd: OptimizerKind
+    adam: OptimizerKind
+    adamw: OptimizerKind
+    rmsprop: OptimizerKind
+    adagrad: OptimizerKind
+
+class OptimizerConfig:
+    kind: OptimizerKind
+    learning_rate: float
+    beta1: float
+    beta2: float
+    epsilon: float
+    weight_decay: float
+    nesterov: bool
+
+class TrainConfig:
+    loss: Loss
+    huber_delta: float
+    optimizer: OptimizerConfig
+    l1: float
+    l2: float
+    clip_norm: float
+    clip_value: float
+    batch_size: int
+    shuffle: bool
+    bn_momentum: float
+    bn_epsilon: float
+    seed: int
+    n_threads: int
+
+class Network:
+    def __init__(
+        self, layer_table: NDArray[np.int64], layer_parameters: NDArray[np.float64], n_params: int, n_buffers: int
+    ) -> None: ...
+    @property
+    def n_inputs(self) -> int: ...
+    @property
+    def n_outputs(self) -> int: ...
+    n_params: int
+    n_buffers: int
+
+def optimizer_slots(config: OptimizerConfig) -> int: ...
+def nn_train_epoch(
+    network: Network,
+    X: NDArray[Float],
+    y: NDArray[Float],
+    sample_weight: NDArray[Float],
+    params: NDArray[Float],  # in place
+    grads: NDArray[Float],  # scratch
+    state: NDArray[Float],  # in place, (optimizer_slots, n_params)
+    step: int,
+    buffers: NDArray[Float],  # in place
+    config: TrainConfig,
+) -> tuple[float, float, float, float, int]: ...
+def nn_predict(
+    network: Network, X: NDArray[Float], params: NDArray[Float], buffers: NDArray[Float], n_threads: int
+) -> NDArray[Float]: ...
+def nn_evaluate(
+    network: Network,
+    X: NDArray[Float],
+    y: NDArray[Float],
+    sample_weight: NDArray[Float],
+    params: NDArray[Float],
+    buffers: NDArray[Float],
+    config: TrainConfig,
+) -> tuple[float, float, float, float]: ...
+def nn_loss_and_gradient(
+    network: Network,
+    X: NDArray[Float],
+    y: NDArray[Float],
+    sample_weight: NDArray[Float],
+    params: NDArray[Float],
+    grads: NDArray[Float],  # out
+    buffers: NDArray[Float],
+    config: TrainConfig,
+) -> float: ...
+def nn_optimizer_step(
+    network: Network,
+    params: NDArray[Float],  # in place
+    grads: NDArray[Float],
+    state: NDArray[Float],  # in place
+    step: int,
+    config: OptimizerConfig,
+) -> None: ...
