@@ -102,3 +102,19 @@ def test_batch_norm_inference_uses_running_statistics():
     W = params[layout.slices[0].weight].reshape(3, 4)
     mean, var = buffers[:4], buffers[4:]
     np.testing.assert_allclose(out, (X @ W - mean) / np.sqrt(var + 1e-5), rtol=1e-12)
+
+
+def test_gradient_clipping_by_global_norm_and_by_value():
+    network, params, buffers, X, y, weight, config = make_problem([LayerSpec(3, 6, "tanh"), LayerSpec(6, 2)], "mse")
+    y *= 50.0  # large residuals, large gradients
+    raw = np.zeros_like(params)
+    _core.nn_loss_and_gradient(network, X, y, weight, params, raw, buffers, config)
+    assert np.linalg.norm(raw) > 1.0
+    config.clip_norm = 0.5
+    clipped = np.zeros_like(params)
+    _core.nn_loss_and_gradient(network, X, y, weight, params, clipped, buffers, config)
+    assert np.linalg.norm(clipped) == pytest.approx(0.5, rel=1e-9)
+    np.testing.assert_allclose(clipped, raw * (0.5 / np.linalg.norm(raw)), rtol=1e-9)
+    config.clip_norm, config.clip_value = 0.0, 0.01
+    _core.nn_loss_and_gradient(network, X, y, weight, params, clipped, buffers, config)
+    np.testing.assert_allclose(clipped, np.clip(raw, -0.01, 0.01), rtol=1e-12)
