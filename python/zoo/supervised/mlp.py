@@ -58,6 +58,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         "validation_split": [Interval(Real, 0, 1, closed="left")],
         "validation_data": [None, "no_validation"],
         "early_stopping": ["no_validation"],
+        "class_weight": [None, dict, Options({"balanced"})],
         "callbacks": [None, list],
         "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
         "random_state": ["random_state"],
@@ -92,6 +93,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         validation_split=0.0,
         validation_data=None,
         early_stopping=False,
+        class_weight=None,
         callbacks=None,
         verbose=0,
         random_state=None,
@@ -122,6 +124,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         self.validation_split = validation_split
         self.validation_data = validation_data
         self.early_stopping = early_stopping
+        self.class_weight = class_weight
         self.callbacks = callbacks
         self.verbose = verbose
         self.random_state = random_state
@@ -275,7 +278,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
 
     def _sample_weights(self, targets, sample_weight, X):
         weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        return self._targets_.fold_class_weight(weight, targets, getattr(self, "class_weight", None))
+        return self._targets_.fold_class_weight(weight, targets, self.class_weight)
 
     def _split(self, X, targets, weight):
         if self.validation_data is not None:
@@ -387,58 +390,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         return self._targets_.decode(outputs)
 
 
-class _ClassWeightedMLP(_BaseMLP):
-    """Adds `class_weight` to the shared parameters."""
-
-    _parameter_constraints = {**_BaseMLP._parameter_constraints, "class_weight": [None, dict, Options({"balanced"})]}
-
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        *,
-        activation="relu",
-        loss=None,
-        optimizer="adam",
-        learning_rate=1e-3,
-        lr_schedule=None,
-        batch_size=32,
-        epochs=100,
-        l1=0.0,
-        l2=0.0,
-        dropout=0.0,
-        batch_norm=False,
-        clip_norm=None,
-        clip_value=None,
-        validation_split=0.0,
-        validation_data=None,
-        early_stopping=False,
-        class_weight=None,
-        callbacks=None,
-        verbose=0,
-        random_state=None,
-        n_jobs=None,
-        warm_start=False,
-        init="glorot_uniform",
-        init_from=None,
-        init_layers=None,
-        frozen_layers=None,
-        huber_delta=1.0,
-        shuffle=True,
-        dtype="float32",
-    ):
-        super().__init__(
-            hidden_layer_sizes, activation=activation, loss=loss, optimizer=optimizer,
-            learning_rate=learning_rate, lr_schedule=lr_schedule, batch_size=batch_size, epochs=epochs,
-            l1=l1, l2=l2, dropout=dropout, batch_norm=batch_norm, clip_norm=clip_norm, clip_value=clip_value,
-            validation_split=validation_split, validation_data=validation_data, early_stopping=early_stopping,
-            callbacks=callbacks, verbose=verbose, random_state=random_state, n_jobs=n_jobs,
-            warm_start=warm_start, init=init, init_from=init_from, init_layers=init_layers,
-            frozen_layers=frozen_layers, huber_delta=huber_delta, shuffle=shuffle, dtype=dtype,
-        )  # fmt: skip
-        self.class_weight = class_weight
-
-
-class MLPClassifier(ClassifierMixin, _ClassWeightedMLP):
+class MLPClassifier(ClassifierMixin, _BaseMLP):
     """Multi-layer perceptron classifier: softmax cross-entropy over the
     classes (one-hot multiclass), or sigmoid cross-entropy per column for a
     2-D indicator y (multilabel).
@@ -466,7 +418,7 @@ class MLPClassifier(ClassifierMixin, _ClassWeightedMLP):
         return np.log(np.clip(self.predict_proba(X), np.finfo(np.float64).tiny, None))
 
 
-class MLP(_ClassWeightedMLP):
+class MLP(_BaseMLP):
     """A multi-layer perceptron for any task: classification when `loss` is a
     cross-entropy or y holds labels (integers, strings, booleans), regression
     when `loss` is "mse", "mae" or "huber" or y holds floats.
@@ -500,6 +452,7 @@ class MLP(_ClassWeightedMLP):
     validation_data : (X_val, y_val[, sample_weight]), default=None
     early_stopping : bool or zoo.nn.EarlyStopping, default=False
     class_weight : dict, "balanced" or None
+        Classification only (a regressor refuses anything but None).
     callbacks : list of zoo.nn.Callback
     verbose : int, default=0
         1 shows a progress bar (tqdm when installed).
