@@ -32,7 +32,6 @@ HAVE_TORCH = importlib.util.find_spec("torch") is not None
 DATA_SEED = 0
 EPOCHS = 3
 BATCH_SIZES = (32, 128, 512)
-SKLEARN_BATCH_SIZES = (128,)  # scikit-learn is slow; one size shows its rate
 N_FEATURES = 784
 HIDDEN = (256, 128)
 N_CLASSES = 10
@@ -181,7 +180,7 @@ def contenders(batch_size: int) -> dict:
     runs = {"zoo": zoo_mlp}
     if HAVE_TORCH:
         runs["PyTorch"] = torch_mlp
-    if sklearn_nn is not None and batch_size in SKLEARN_BATCH_SIZES:
+    if sklearn_nn is not None:
         runs["scikit-learn"] = sklearn_mlp
     return runs
 
@@ -197,11 +196,9 @@ def _description(batch_size: int) -> str:
         "which is computed untimed. Glorot-uniform weights and zero biases (PyTorch's "
         "initialisation is set to that; scikit-learn draws its biases from the same "
         "uniform as its weights). PyTorch: a plain loop over index permutations, "
-        "torch.set_num_threads(threads)."
+        "torch.set_num_threads(threads). scikit-learn: MLPClassifier(solver='adam', "
+        f"alpha=0, max_iter={EPOCHS}, tol=0, no early stopping)."
     )
-    if batch_size in SKLEARN_BATCH_SIZES:
-        text += (f" scikit-learn: MLPClassifier(solver='adam', alpha=0, max_iter={EPOCHS}, "
-                 "tol=0, no early stopping).")
     return text
 
 

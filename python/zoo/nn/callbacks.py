@@ -32,7 +32,7 @@ import time
 import warnings
 
 from zoo._validation import _short_repr, check_in_range
-from zoo.nn.history import _check_bool, _Monitor
+from zoo.nn._monitor import _check_bool, _Monitor
 
 __all__ = [
     "Callback",

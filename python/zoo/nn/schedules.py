@@ -33,7 +33,7 @@ import numpy as np
 from zoo._registry import register_config_class
 
 from zoo._validation import _short_repr, check_in_range
-from zoo.nn.history import _check_bool, _Monitor
+from zoo.nn._monitor import _check_bool, _Monitor
 
 __all__ = [
     "Schedule",
