@@ -27,6 +27,7 @@ import numpy as np
 from zoo import _core
 from zoo._threads import resolve_n_jobs
 from zoo.nn.callbacks import CallbackList, EarlyStopping, ProgressBar
+from zoo.nn._network import Layout
 from zoo.nn.history import History
 from zoo.nn.optimizers import get_optimizer
 from zoo.nn.schedules import get_schedule
@@ -47,8 +48,8 @@ def ctrl_c_deferred():
     """While training, Ctrl-C only asks to stop: the loop finishes its
     bookkeeping for the current epoch and then stops, so the model, its
     history and its checkpoints always describe whole epochs. A second Ctrl-C
-    raises at once. (Only the main thread can own signal handlers; elsewhere
-    Ctrl-C behaves as usual.)"""
+    raises KeyboardInterrupt as soon as Python regains control. (Only the main
+    thread can own signal handlers; elsewhere Ctrl-C behaves as usual.)"""
     request = {"stop": False}
     if threading.current_thread() is not threading.main_thread():
         yield request
@@ -64,7 +65,8 @@ def ctrl_c_deferred():
     try:
         yield request
     finally:
-        signal.signal(signal.SIGINT, previous)
+        # None: the previous handler was not set from Python; Python's own is the safe default.
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
 
 
 def epoch_seed(base_seed: int, epoch: int) -> int:
@@ -78,8 +80,6 @@ class NetworkModelMixin:
     # -- construction ------------------------------------------------------
 
     def _layout(self):
-        from zoo.nn._network import Layout
-
         layout = getattr(self, "_cached_layout", None)
         specs = self._layout_specs()
         if layout is None or layout.specs != specs:
