@@ -99,7 +99,7 @@ def test_batch_norm_inference_uses_running_statistics():
     buffers[layout.slices[0].running] = [1.0, 2.0, 3.0, 4.0, 4.0, 1.0, 0.25, 9.0]  # means, then variances
     X = np.random.default_rng(1).normal(size=(5, 3))
     out = _core.nn_predict(layout.network(), X, params, buffers, 1)
-    W = params[layout.slices[0].weight].reshape(3, 4)
+    W = layout.weights(params)[0]
     mean, var = buffers[:4], buffers[4:]
     np.testing.assert_allclose(out, (X @ W - mean) / np.sqrt(var + 1e-5), rtol=1e-12)
 

@@ -3,8 +3,9 @@
 // with a network (MLP, autoencoder, the RL learners).
 //
 // All state lives in caller-owned flat arrays:
-//   params   every trainable value, layer after layer: W (n_in x n_out,
-//            row-major), b (n_out), and for batch-norm layers gamma, beta
+//   params   every trainable value, layer after layer: W (n_out x n_in,
+//            row-major, as PyTorch's Linear.weight), b (n_out), and for
+//            batch-norm layers gamma, beta
 //   grads    same layout as params
 //   state    optimizer moments, n_slots x params.size (see optimizer_slots)
 //   buffers  non-trainable values: batch-norm running mean and variance

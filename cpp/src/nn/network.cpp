@@ -192,8 +192,7 @@ void apply_dropout(const Layer& layer, size_t layer_index, LayerCache<T>& cache,
 
 template <class T>
 void zero_layer_grads(const Layer& layer, T* grads, index_t c0, index_t c1) {
-    for (index_t r = 0; r < layer.n_in; ++r)
-        std::fill(grads + layer.weight_offset + r * layer.n_out + c0, grads + layer.weight_offset + r * layer.n_out + c1, T(0));
+    std::fill(grads + layer.weight_offset + c0 * layer.n_in, grads + layer.weight_offset + c1 * layer.n_in, T(0));
     std::fill(grads + layer.bias_offset + c0, grads + layer.bias_offset + c1, T(0));
     if (layer.batch_norm) {
         std::fill(grads + layer.gamma_offset + c0, grads + layer.gamma_offset + c1, T(0));
@@ -212,9 +211,11 @@ const T* forward(const Network& net, const T* x, index_t rows, const T* params, 
         LayerCache<T>& cache = ws.layers[l];
         const auto [c0, c1] = team.share(layer.n_out);
         if (c0 < c1) {
-            blas::gemm(false, false, static_cast<int>(rows), static_cast<int>(c1 - c0), static_cast<int>(layer.n_in),
-                       T(1), input, static_cast<int>(layer.n_in), params + layer.weight_offset + c0,
-                       static_cast<int>(layer.n_out), T(0), cache.pre.data() + c0, static_cast<int>(layer.n_out));
+            // W is stored n_out x n_in (as PyTorch's Linear), so this member's
+            // columns of x W^T use a contiguous block of W's rows.
+            blas::gemm(false, true, static_cast<int>(rows), static_cast<int>(c1 - c0), static_cast<int>(layer.n_in),
+                       T(1), input, static_cast<int>(layer.n_in), params + layer.weight_offset + c0 * layer.n_in,
+                       static_cast<int>(layer.n_in), T(0), cache.pre.data() + c0, static_cast<int>(layer.n_out));
             if (layer.batch_norm)
                 batch_norm_activation(layer, params, buffers, cache, rows, c0, c1, options);
             else
@@ -292,10 +293,10 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
                     }
             }
             if (layer.trainable) {
-                // dW = input^T grad and db = column sums, for this member's columns.
-                blas::gemm(true, false, static_cast<int>(layer.n_in), static_cast<int>(c1 - c0), static_cast<int>(rows),
-                           T(1), input, static_cast<int>(layer.n_in), grad_out + c0, static_cast<int>(cols), T(0),
-                           grads + layer.weight_offset + c0, static_cast<int>(cols));
+                // dW = grad^T input for this member's rows of W, and db = column sums.
+                blas::gemm(true, false, static_cast<int>(c1 - c0), static_cast<int>(layer.n_in), static_cast<int>(rows),
+                           T(1), grad_out + c0, static_cast<int>(cols), input, static_cast<int>(layer.n_in), T(0),
+                           grads + layer.weight_offset + c0 * layer.n_in, static_cast<int>(layer.n_in));
                 T* db = grads + layer.bias_offset;
                 std::fill(db + c0, db + c1, T(0));
                 for (index_t r = 0; r < rows; ++r)
@@ -314,11 +315,11 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
             barrier();
             return;
         }
-        // d loss / d input = grad W^T, split over the input's columns.
+        // d loss / d input = grad W, split over the input's columns.
         const auto [i0, i1] = team.share(layer.n_in);
         if (i0 < i1)
-            blas::gemm(false, true, static_cast<int>(rows), static_cast<int>(i1 - i0), static_cast<int>(cols), T(1),
-                       grad_out, static_cast<int>(cols), params + layer.weight_offset + i0 * cols, static_cast<int>(cols),
+            blas::gemm(false, false, static_cast<int>(rows), static_cast<int>(i1 - i0), static_cast<int>(cols), T(1),
+                       grad_out, static_cast<int>(cols), params + layer.weight_offset + i0, static_cast<int>(layer.n_in),
                        T(0), grad_in + i0, static_cast<int>(layer.n_in));
         barrier();
         std::swap(grad_out, grad_in);

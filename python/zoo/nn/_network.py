@@ -1,8 +1,8 @@
 """The layout of a fully connected network over flat parameter arrays.
 
 All of a network's state is a handful of flat NumPy arrays (see
-cpp/include/zoo/nn.hpp): `params` (per layer W, b, and gamma, beta with batch
-norm), `buffers` (batch-norm running mean and variance). `Layout` records
+cpp/include/zoo/nn.hpp): `params` (per layer W, stored n_out x n_in as in
+PyTorch's Linear, b, and gamma, beta with batch norm), `buffers` (batch-norm running mean and variance). `Layout` records
 where each piece sits, builds the C++ `Network` that reads them, and gives
 per-layer views for users (`coefs_`, `intercepts_`).
 """
@@ -111,7 +111,7 @@ class Layout:
                 weights = rng.uniform(-limit, limit, size=shape)
             else:
                 weights = rng.normal(0.0, math.sqrt(variance), size=shape)
-            params[where.weight] = weights.ravel()
+            params[where.weight] = weights.T.ravel()  # stored (n_out, n_in)
             if spec.batch_norm:
                 params[where.gamma] = 1.0
         return params
@@ -124,8 +124,9 @@ class Layout:
         return buffers
 
     def weights(self, params: np.ndarray) -> list[np.ndarray]:
-        """Per-layer weight matrices as views (n_in, n_out) into `params`."""
-        return [params[w.weight].reshape(s.n_in, s.n_out) for s, w in zip(self.specs, self.slices)]
+        """Per-layer weight matrices (n_in, n_out), as views into `params`
+        (which stores each one transposed, n_out x n_in)."""
+        return [params[w.weight].reshape(s.n_out, s.n_in).T for s, w in zip(self.specs, self.slices)]
 
     def biases(self, params: np.ndarray) -> list[np.ndarray]:
         return [params[w.bias] for w in self.slices]
