@@ -93,20 +93,29 @@ void for_each_trainable_segment(const Network& net, Body&& body) {
     }
 }
 
-// The same, restricted to the parameter indices [begin, end): how a team
-// splits the optimizer update.
+// The trainable pieces a team member owns: for each layer, the outputs it
+// computes in the forward pass (a block of W's rows, and the matching
+// biases and batch-norm parameters). Updating what it computes keeps each
+// member's weights, gradients and moments in its own core's cache.
 template <class Body>
-void for_each_trainable_piece(const Network& net, index_t begin, index_t end, Body&& body) {
-    for_each_trainable_segment(net, [&](index_t offset, index_t length, bool decays) {
-        const index_t from = std::max(offset, begin), to = std::min(offset + length, end);
-        if (from < to) body(from, to - from, decays);
-    });
+void for_each_owned_piece(const Network& net, const Team& team, Body&& body) {
+    for (const Layer& layer : net.layers) {
+        if (!layer.trainable) continue;
+        const auto [c0, c1] = team.share(layer.n_out);
+        if (c0 >= c1) continue;
+        body(layer.weight_offset + c0 * layer.n_in, (c1 - c0) * layer.n_in, true);
+        body(layer.bias_offset + c0, c1 - c0, false);
+        if (layer.batch_norm) {
+            body(layer.gamma_offset + c0, c1 - c0, false);
+            body(layer.beta_offset + c0, c1 - c0, false);
+        }
+    }
 }
 
-// The optimizer update restricted to parameter indices [begin, end), so a
-// team can split it (cpp/src/nn/optimizers.cpp).
+// The optimizer update of the pieces this member owns (a team member calls
+// it for its share; a team of one updates everything). In optimizers.cpp.
 template <class T>
 void optimizer_update(const Network& net, T* params, const T* grads, T* state, std::int64_t step,
-                      const OptimizerConfig& config, index_t begin, index_t end);
+                      const OptimizerConfig& config, const Team& team);
 
 }  // namespace zoo::nn::detail

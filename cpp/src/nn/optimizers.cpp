@@ -96,21 +96,21 @@ namespace detail {
 
 template <class T>
 void optimizer_update(const Network& net, T* params, const T* grads, T* state, std::int64_t step,
-                      const OptimizerConfig& config, index_t begin, index_t end) {
+                      const OptimizerConfig& config, const Team& team) {
     const index_t n = net.n_params;
     T* slot0 = state;
     T* slot1 = optimizer_slots(config) > 1 ? state + n : nullptr;
     const std::int64_t t = step + 1;  // Adam's bias correction counts this step
-    for_each_trainable_piece(net, begin, end, [&](index_t offset, index_t length, bool decays) {
+    for_each_owned_piece(net, team, [&](index_t offset, index_t length, bool decays) {
         update_segment(config, params + offset, grads + offset, slot0 + offset, slot1 ? slot1 + offset : nullptr,
                        length, decays, t);
     });
 }
 
 template void optimizer_update<float>(const Network&, float*, const float*, float*, std::int64_t,
-                                      const OptimizerConfig&, index_t, index_t);
+                                      const OptimizerConfig&, const Team&);
 template void optimizer_update<double>(const Network&, double*, const double*, double*, std::int64_t,
-                                       const OptimizerConfig&, index_t, index_t);
+                                       const OptimizerConfig&, const Team&);
 
 }  // namespace detail
 
@@ -118,7 +118,7 @@ template <class T>
 void optimizer_step(const Network& net, T* params, const T* grads, T* state, std::int64_t step,
                     const OptimizerConfig& config) {
     const FlushDenormalsScope flush_denormals;
-    detail::optimizer_update(net, params, grads, state, step, config, 0, net.n_params);
+    detail::optimizer_update(net, params, grads, state, step, config, detail::Team{});
 }
 
 template void optimizer_step<float>(const Network&, float*, const float*, float*, std::int64_t, const OptimizerConfig&);

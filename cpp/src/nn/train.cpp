@@ -66,17 +66,16 @@ double penalty_value(const Network& net, const T* params, const TrainConfig& con
     return config.l1 * l1 + config.l2 * l2;
 }
 
-// Penalty gradients and value clipping on the trainable parameters in
-// [begin, end); returns their squared gradient norm (for norm clipping).
+// Penalty gradients and value clipping on the pieces this member owns;
+// returns their squared gradient norm (for norm clipping).
 template <class T>
-double finish_gradient_range(const Network& net, const T* params, T* grads, const TrainConfig& config, index_t begin,
-                             index_t end) {
+double finish_owned_gradients(const Network& net, const T* params, T* grads, const TrainConfig& config, const Team& team) {
     const T l1 = static_cast<T>(config.l1), twice_l2 = static_cast<T>(2 * config.l2);
     const T limit = static_cast<T>(config.clip_value);
     const bool penalised = config.l1 != 0 || config.l2 != 0, clipped = config.clip_value > 0, norm = config.clip_norm > 0;
     double squares = 0.0;
     if (!penalised && !clipped && !norm) return 0.0;
-    for_each_trainable_piece(net, begin, end, [&](index_t offset, index_t length, bool decays) {
+    for_each_owned_piece(net, team, [&](index_t offset, index_t length, bool decays) {
         T* g = grads + offset;
         const T* w = params + offset;
         for (index_t i = 0; i < length; ++i) {
@@ -88,26 +87,28 @@ double finish_gradient_range(const Network& net, const T* params, T* grads, cons
     return squares;
 }
 
+// Penalties and value clipping on this member's pieces, then global-norm
+// clipping across the team (one barrier, only when clipping by norm).
 template <class T>
-void scale_range(const Network& net, T* grads, T scale, index_t begin, index_t end) {
-    for_each_trainable_piece(net, begin, end, [&](index_t offset, index_t length, bool) {
+void finish_gradients(const Network& net, const T* params, T* grads, const TrainConfig& config,
+                      std::vector<double>& norms, const Team& team) {
+    norms[static_cast<size_t>(team.id)] = finish_owned_gradients(net, params, grads, config, team);
+    if (!(config.clip_norm > 0)) return;
+    barrier();
+    const double norm = std::sqrt(std::accumulate(norms.begin(), norms.end(), 0.0));
+    if (norm <= config.clip_norm) return;
+    const T scale = static_cast<T>(config.clip_norm / norm);
+    for_each_owned_piece(net, team, [&](index_t offset, index_t length, bool) {
         for (index_t i = 0; i < length; ++i) grads[offset + i] *= scale;
     });
 }
 
-// Penalties, clipping and the optimizer update, each member on its share of
-// the parameters. `norms` has one slot per member (global-norm clipping).
+// Penalties, clipping and the optimizer update on this member's pieces.
 template <class T>
 void update_parameters(const Network& net, T* params, T* grads, T* state, std::int64_t step, const TrainConfig& config,
                        std::vector<double>& norms, const Team& team) {
-    const auto [p0, p1] = team.share(net.n_params);
-    norms[static_cast<size_t>(team.id)] = finish_gradient_range(net, params, grads, config, p0, p1);
-    if (config.clip_norm > 0) {
-        barrier();
-        const double norm = std::sqrt(std::accumulate(norms.begin(), norms.end(), 0.0));
-        if (norm > config.clip_norm) scale_range(net, grads, static_cast<T>(config.clip_norm / norm), p0, p1);
-    }
-    optimizer_update(net, params, grads, state, step, config.optimizer, p0, p1);
+    finish_gradients(net, params, grads, config, norms, team);
+    optimizer_update(net, params, grads, state, step, config.optimizer, team);
 }
 
 template <class T>
@@ -282,13 +283,7 @@ double loss_and_gradient(const Network& net, const Batch<T>& data, const T* para
                        r1 - r0, k, total_weight, ws.grad_out.data() + r0 * k);
         barrier();
         backward(net, data.x, data.n, params, grads, ws, team);
-        const auto [p0, p1] = team.share(net.n_params);
-        norms[static_cast<size_t>(team.id)] = finish_gradient_range(net, params, grads, config, p0, p1);
-        barrier();
-        if (config.clip_norm > 0) {
-            const double norm = std::sqrt(std::accumulate(norms.begin(), norms.end(), 0.0));
-            if (norm > config.clip_norm) scale_range(net, grads, static_cast<T>(config.clip_norm / norm), p0, p1);
-        }
+        finish_gradients(net, params, grads, config, norms, team);
     }
     double loss = 0.0;
     for (const LossResult& part : parts) loss += part.weighted_loss;
