@@ -161,7 +161,7 @@ EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T*
         const FlushDenormalsScope flush_denormals;  // per thread: MXCSR is thread state
         const Team team = Team::current();
         ForwardOptions options = training_options(config, true);
-        LossResult& mine = totals[static_cast<size_t>(team.id)];
+        LossResult mine;  // a local: members never write the same cache line per batch
         std::int64_t taken = 0;
         double seen_weight = 0.0;
         for (index_t b = 0; b < n_batches; ++b) {
@@ -188,11 +188,13 @@ EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T*
             mine.squared_error += part.squared_error;
             barrier();
             backward(net, ws.x.data(), rows, params, grads, ws, team);
+            // Each member updates the weights it alone reads in the next
+            // forward pass; the next batch's barriers order everything else.
             update_parameters(net, params, grads, state, step + taken, config, norms, team);
             ++taken;
             seen_weight += batch_weight;
-            barrier();  // parameters settled before the next batch reads them
         }
+        totals[static_cast<size_t>(team.id)] = mine;
         if (team.id == 0) {
             steps = taken;
             total_weight = seen_weight;
