@@ -56,11 +56,17 @@ nn::Batch<T> batch_of(const nn::Network& net, const In<T>& x, const In<T>& y, co
     return {x.data(), y.data(), weight.data(), static_cast<index_t>(x.shape(0)), static_cast<index_t>(y.shape(1))};
 }
 
+// The flat state arrays (params, grads, buffers) must match the layout.
+template <class A>
+void require_length(const A& a, const char* name, index_t length) {
+    require(a.ndim() == 1 && a.shape(0) == length, std::string(name) + " has the wrong size for this network");
+}
+
 template <class T>
 void check_state(const nn::Network& net, const Out<T>& params, const Out<T>& grads, const Out<T>& buffers) {
-    require(params.ndim() == 1 && params.shape(0) == net.n_params, "params has the wrong size for this network");
-    require(grads.ndim() == 1 && grads.shape(0) == net.n_params, "grads has the wrong size for this network");
-    require(buffers.ndim() == 1 && buffers.shape(0) == net.n_buffers, "buffers has the wrong size for this network");
+    require_length(params, "params", net.n_params);
+    require_length(grads, "grads", net.n_params);
+    require_length(buffers, "buffers", net.n_buffers);
     require_writable(params, "params");
     require_writable(grads, "grads");
     require_writable(buffers, "buffers");
@@ -103,8 +109,8 @@ void bind_for(py::module_& m) {
         [](const nn::Network& net, In<T> x, In<T> params, In<T> buffers, int n_threads) {
             require(x.ndim() == 2 && x.shape(1) == net.n_inputs(),
                     "X must have shape (n_samples, " + std::to_string(net.n_inputs()) + ")");
-            require(params.ndim() == 1 && params.shape(0) == net.n_params, "params has the wrong size for this network");
-            require(buffers.ndim() == 1 && buffers.shape(0) == net.n_buffers, "buffers has the wrong size for this network");
+            require_length(params, "params", net.n_params);
+            require_length(buffers, "buffers", net.n_buffers);
             Out<T> out({x.shape(0), static_cast<py::ssize_t>(net.n_outputs())});
             T* o = out.mutable_data();
             {
@@ -121,8 +127,8 @@ void bind_for(py::module_& m) {
         [](const nn::Network& net, In<T> x, In<T> y, In<T> weight, In<T> params, In<T> buffers,
            const nn::TrainConfig& config) {
             const nn::Batch<T> data = batch_of(net, x, y, weight);
-            require(params.ndim() == 1 && params.shape(0) == net.n_params, "params has the wrong size for this network");
-            require(buffers.ndim() == 1 && buffers.shape(0) == net.n_buffers, "buffers has the wrong size for this network");
+            require_length(params, "params", net.n_params);
+            require_length(buffers, "buffers", net.n_buffers);
             nn::EpochSummary summary;
             {
                 py::gil_scoped_release release;
@@ -139,9 +145,9 @@ void bind_for(py::module_& m) {
         [](const nn::Network& net, In<T> x, In<T> y, In<T> weight, In<T> params, Out<T> grads, In<T> buffers,
            const nn::TrainConfig& config) {
             const nn::Batch<T> data = batch_of(net, x, y, weight);
-            require(params.ndim() == 1 && params.shape(0) == net.n_params, "params has the wrong size for this network");
-            require(grads.ndim() == 1 && grads.shape(0) == net.n_params, "grads has the wrong size for this network");
-            require(buffers.ndim() == 1 && buffers.shape(0) == net.n_buffers, "buffers has the wrong size for this network");
+            require_length(params, "params", net.n_params);
+            require_length(grads, "grads", net.n_params);
+            require_length(buffers, "buffers", net.n_buffers);
             require_writable(grads, "grads");
             T* g = grads.mutable_data();
             py::gil_scoped_release release;
@@ -155,8 +161,8 @@ void bind_for(py::module_& m) {
         "nn_optimizer_step",
         [](const nn::Network& net, Out<T> params, In<T> grads, Out<T> state, std::int64_t step,
            const nn::OptimizerConfig& config) {
-            require(params.ndim() == 1 && params.shape(0) == net.n_params, "params has the wrong size for this network");
-            require(grads.ndim() == 1 && grads.shape(0) == net.n_params, "grads has the wrong size for this network");
+            require_length(params, "params", net.n_params);
+            require_length(grads, "grads", net.n_params);
             require_writable(params, "params");
             check_optimizer_state(net, state, config);
             T* p = params.mutable_data();

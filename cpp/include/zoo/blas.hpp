@@ -21,30 +21,25 @@ inline void gemm(bool trans_a, bool trans_b, int m, int n, int k, double alpha, 
                       c, ldc);
 }
 
-// OpenBLAS keeps its own pthread pool, sized process-wide. A kernel sets it
-// for its duration and restores it after: to 1 around our own OpenMP regions
-// (every thread already owns a chunk; two pools would oversubscribe the
-// cores), or to n_jobs where BLAS itself is the parallel part.
-class ThreadCountScope {
+// OpenBLAS keeps its own pthread pool, sized process-wide. Our kernels
+// parallelise with OpenMP and give every thread its own piece of work, so
+// BLAS must run single-threaded there or the two pools oversubscribe the
+// cores (OpenBLAS's own omp_in_parallel check does not fire in a team of
+// one, so n_jobs=1 would still use every core). Scope this guard around
+// such kernels; it restores the previous count.
+class SingleThreadedScope {
 public:
-    explicit ThreadCountScope(int n_threads) : previous_(scipy_openblas_get_num_threads()) {
-        if (previous_ != n_threads) scipy_openblas_set_num_threads(n_threads);
-        current_ = n_threads;
+    SingleThreadedScope() : previous_(scipy_openblas_get_num_threads()) {
+        if (previous_ != 1) scipy_openblas_set_num_threads(1);
     }
-    ~ThreadCountScope() {
-        if (previous_ != current_) scipy_openblas_set_num_threads(previous_);
+    ~SingleThreadedScope() {
+        if (previous_ != 1) scipy_openblas_set_num_threads(previous_);
     }
-    ThreadCountScope(const ThreadCountScope&) = delete;
-    ThreadCountScope& operator=(const ThreadCountScope&) = delete;
+    SingleThreadedScope(const SingleThreadedScope&) = delete;
+    SingleThreadedScope& operator=(const SingleThreadedScope&) = delete;
 
 private:
     int previous_;
-    int current_;
-};
-
-class SingleThreadedScope : public ThreadCountScope {
-public:
-    SingleThreadedScope() : ThreadCountScope(1) {}
 };
 
 }  // namespace zoo::blas

@@ -15,8 +15,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "zoo/interrupt.hpp"
-
 namespace zoo::nn {
 
 using index_t = std::int64_t;
@@ -98,11 +96,11 @@ struct EpochSummary {
 };
 
 // One epoch: shuffle, then for each mini-batch forward, loss, backward,
-// penalties, clipping and one optimizer step, all in place.
+// penalties, clipping and one optimizer step, all in place. It always runs
+// to the end; Python stops training between epochs (Ctrl-C, callbacks).
 template <class T>
 EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T* grads, T* state,
-                         std::int64_t step, T* buffers, const TrainConfig& config,
-                         const InterruptCheck& interrupt = {});
+                         std::int64_t step, T* buffers, const TrainConfig& config);
 
 // Inference: outputs (logits / raw values) for every row, batch norm with
 // running statistics, no dropout.

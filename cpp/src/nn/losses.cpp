@@ -13,10 +13,9 @@ namespace zoo::nn::detail {
 
 namespace {
 
+// `label` is in [0, k): validate_targets checked it before training began.
 template <class T>
 double categorical_crossentropy(const T* z, index_t k, index_t label, T* grad, double scale, bool& correct) {
-    if (label < 0 || label >= k)
-        throw std::invalid_argument("class index " + std::to_string(label) + " outside [0, " + std::to_string(k) + ")");
     T top = z[0];
     index_t argmax = 0;
     for (index_t j = 1; j < k; ++j)
@@ -95,14 +94,9 @@ LossResult apply_loss(Loss loss, double huber_delta, const T* outputs, const T* 
         bool correct = false;
         double sample_loss;
         switch (loss) {
-            case Loss::categorical_crossentropy: {
-                const double label = static_cast<double>(y[0]);
-                const auto index = static_cast<index_t>(label);
-                if (static_cast<double>(index) != label)
-                    throw std::invalid_argument("class labels must be whole numbers, got " + std::to_string(label));
-                sample_loss = categorical_crossentropy(z, n_outputs, index, g, scale, correct);
+            case Loss::categorical_crossentropy:
+                sample_loss = categorical_crossentropy(z, n_outputs, static_cast<index_t>(y[0]), g, scale, correct);
                 break;
-            }
             case Loss::binary_crossentropy:
                 sample_loss = binary_crossentropy(z, y, n_outputs, g, scale, correct);
                 break;

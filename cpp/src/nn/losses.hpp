@@ -11,7 +11,9 @@ struct LossResult {
     double squared_error = 0.0;  // sum of weight * squared residuals (regression losses), for R^2
 };
 
-// Per-sample losses of `rows` outputs against their targets. When `grad` is
+// Per-sample losses of `rows` outputs against their targets, which
+// validate_targets has accepted (this runs inside parallel regions and never
+// throws). When `grad` is
 // given it receives d(batch loss)/d(outputs), where the batch loss is
 // sum(w_i * loss_i) / weight_total. Regression losses average over outputs.
 template <class T>

@@ -9,7 +9,6 @@
 // workspace is sized once per call, so the batch loop never allocates.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -77,21 +76,6 @@ const T* forward(const Network& net, const T* x, index_t rows, const T* params, 
 template <class T>
 void backward(const Network& net, const T* x, index_t rows, const T* params, T* grads, Workspace<T>& ws,
               const Team& team);
-
-// Calls body(offset, length, decays) for each contiguous piece of trainable
-// parameters; `decays` marks weight matrices (penalised and decayed).
-template <class Body>
-void for_each_trainable_segment(const Network& net, Body&& body) {
-    for (const Layer& layer : net.layers) {
-        if (!layer.trainable) continue;
-        body(layer.weight_offset, layer.n_in * layer.n_out, true);
-        body(layer.bias_offset, layer.n_out, false);
-        if (layer.batch_norm) {
-            body(layer.gamma_offset, layer.n_out, false);
-            body(layer.beta_offset, layer.n_out, false);
-        }
-    }
-}
 
 // The trainable pieces a team member owns: for each layer, the outputs it
 // computes in the forward pass (a block of W's rows, and the matching

@@ -131,10 +131,9 @@ ForwardOptions training_options(const TrainConfig& config, bool update_running_s
 
 template <class T>
 EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T* grads, T* state, std::int64_t step,
-                         T* buffers, const TrainConfig& config, const InterruptCheck& interrupt) {
+                         T* buffers, const TrainConfig& config) {
     check_config(net, config);
     check_data(net, data, config);
-    check_interrupt(interrupt);
     blas::SingleThreadedScope single_threaded_blas;
     const index_t n = data.n, d = net.n_inputs(), t = data.n_targets, k = net.n_outputs();
     const index_t batch = std::min(config.batch_size, n);
@@ -294,7 +293,7 @@ double loss_and_gradient(const Network& net, const Batch<T>& data, const T* para
 
 #define ZOO_INSTANTIATE(T)                                                                                          \
     template EpochSummary train_epoch<T>(const Network&, const Batch<T>&, T*, T*, T*, std::int64_t, T*,             \
-                                         const TrainConfig&, const InterruptCheck&);                                \
+                                         const TrainConfig&);                                                       \
     template void predict<T>(const Network&, const T*, index_t, const T*, const T*, T*, int);                      \
     template EpochSummary evaluate<T>(const Network&, const Batch<T>&, const T*, const T*, const TrainConfig&);     \
     template double loss_and_gradient<T>(const Network&, const Batch<T>&, const T*, T*, const T*, const TrainConfig&);

@@ -20,7 +20,7 @@ import signal
 import threading
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,6 +41,8 @@ class TrainingSet:
     X: np.ndarray
     targets: np.ndarray
     weight: np.ndarray
+    # Values derived from the set once and reused every epoch (R^2's total sum of squares).
+    derived: dict = field(default_factory=dict, repr=False)
 
 
 @contextlib.contextmanager

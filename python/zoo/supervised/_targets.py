@@ -217,10 +217,12 @@ class RegressionTargets:
         return outputs[:, 0] if self.one_dimensional else outputs
 
     def metrics(self, data, correct, weight, squared_error):
-        w = data.weight.astype(np.float64)
-        targets = data.targets.astype(np.float64)
-        mean = (w[:, None] * targets).sum(0) / max(w.sum(), np.finfo(float).tiny)
-        total = float((w[:, None] * (targets - mean) ** 2).sum())
+        total = data.derived.get("total_sum_squares")
+        if total is None:  # the same every epoch: computed once per data set
+            w = data.weight.astype(np.float64)
+            targets = data.targets.astype(np.float64)
+            mean = (w[:, None] * targets).sum(0) / max(w.sum(), np.finfo(float).tiny)
+            total = data.derived["total_sum_squares"] = float((w[:, None] * (targets - mean) ** 2).sum())
         return {"r2": 1.0 - squared_error / total if total > 0 else 0.0}
 
     def baseline(self, data, loss):
