@@ -61,5 +61,6 @@ void bind_runtime(py::module_& m);
 void bind_cluster(py::module_& m);
 void bind_stats(py::module_& m);
 void bind_nn(py::module_& m);
+void bind_rl(py::module_& m);
 
 }  // namespace zoo::bindings

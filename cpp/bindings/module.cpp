@@ -31,4 +31,5 @@ PYBIND11_MODULE(_core, m) {
     zoo::bindings::bind_cluster(m);
     zoo::bindings::bind_stats(m);
     zoo::bindings::bind_nn(m);
+    zoo::bindings::bind_rl(m);
 }

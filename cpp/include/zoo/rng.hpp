@@ -13,6 +13,17 @@ public:
         for (auto& word : state_) word = splitmix64(seed);
     }
 
+    // A generator whose state lives in a caller-owned array (a learner's RNG
+    // state is a NumPy array, saved with the model): load, draw, store back.
+    static Rng from_state(const std::uint64_t* words) {
+        Rng rng(0);
+        for (int i = 0; i < 4; ++i) rng.state_[i] = words[i];
+        return rng;
+    }
+    void store(std::uint64_t* words) const {
+        for (int i = 0; i < 4; ++i) words[i] = state_[i];
+    }
+
     std::uint64_t next() {
         const std::uint64_t result = rotl(state_[0] + state_[3], 23) + state_[0];
         const std::uint64_t t = state_[1] << 17;

@@ -98,6 +98,13 @@ void for_each_owned_piece(const Network& net, const Team& team, Body&& body) {
 
 // The optimizer update of the pieces this member owns (a team member calls
 // it for its share; a team of one updates everything). In optimizers.cpp.
+// Penalty gradients, value clipping and global-norm clipping of the pieces
+// this member owns; `norms` has one slot per member (one barrier, only when
+// clipping by norm). In train.cpp.
+template <class T>
+void finish_gradients(const Network& net, const T* params, T* grads, const TrainConfig& config,
+                      std::vector<double>& norms, const Team& team);
+
 template <class T>
 void optimizer_update(const Network& net, T* params, const T* grads, T* state, std::int64_t step,
                       const OptimizerConfig& config, const Team& team);

@@ -66,43 +66,6 @@ double penalty_value(const Network& net, const T* params, const TrainConfig& con
     return config.l1 * l1 + config.l2 * l2;
 }
 
-// Penalty gradients and value clipping on the pieces this member owns;
-// returns their squared gradient norm (for norm clipping).
-template <class T>
-double finish_owned_gradients(const Network& net, const T* params, T* grads, const TrainConfig& config, const Team& team) {
-    const T l1 = static_cast<T>(config.l1), twice_l2 = static_cast<T>(2 * config.l2);
-    const T limit = static_cast<T>(config.clip_value);
-    const bool penalised = config.l1 != 0 || config.l2 != 0, clipped = config.clip_value > 0, norm = config.clip_norm > 0;
-    double squares = 0.0;
-    if (!penalised && !clipped && !norm) return 0.0;
-    for_each_owned_piece(net, team, [&](index_t offset, index_t length, bool decays) {
-        T* g = grads + offset;
-        const T* w = params + offset;
-        for (index_t i = 0; i < length; ++i) {
-            if (penalised && decays) g[i] += l1 * static_cast<T>((w[i] > T(0)) - (w[i] < T(0))) + twice_l2 * w[i];
-            if (clipped) g[i] = std::clamp(g[i], -limit, limit);
-            squares += static_cast<double>(g[i]) * static_cast<double>(g[i]);
-        }
-    });
-    return squares;
-}
-
-// Penalties and value clipping on this member's pieces, then global-norm
-// clipping across the team (one barrier, only when clipping by norm).
-template <class T>
-void finish_gradients(const Network& net, const T* params, T* grads, const TrainConfig& config,
-                      std::vector<double>& norms, const Team& team) {
-    norms[static_cast<size_t>(team.id)] = finish_owned_gradients(net, params, grads, config, team);
-    if (!(config.clip_norm > 0)) return;
-    barrier();
-    const double norm = std::sqrt(std::accumulate(norms.begin(), norms.end(), 0.0));
-    if (norm <= config.clip_norm) return;
-    const T scale = static_cast<T>(config.clip_norm / norm);
-    for_each_owned_piece(net, team, [&](index_t offset, index_t length, bool) {
-        for (index_t i = 0; i < length; ++i) grads[offset + i] *= scale;
-    });
-}
-
 // Penalties, clipping and the optimizer update on this member's pieces.
 template <class T>
 void update_parameters(const Network& net, T* params, T* grads, T* state, std::int64_t step, const TrainConfig& config,
@@ -128,6 +91,56 @@ ForwardOptions training_options(const TrainConfig& config, bool update_running_s
 }
 
 }  // namespace
+
+namespace detail {
+
+namespace {
+
+// Penalty gradients and value clipping on the pieces this member owns;
+// returns their squared gradient norm (for norm clipping).
+template <class T>
+double finish_owned_gradients(const Network& net, const T* params, T* grads, const TrainConfig& config, const Team& team) {
+    const T l1 = static_cast<T>(config.l1), twice_l2 = static_cast<T>(2 * config.l2);
+    const T limit = static_cast<T>(config.clip_value);
+    const bool penalised = config.l1 != 0 || config.l2 != 0, clipped = config.clip_value > 0, norm = config.clip_norm > 0;
+    double squares = 0.0;
+    if (!penalised && !clipped && !norm) return 0.0;
+    for_each_owned_piece(net, team, [&](index_t offset, index_t length, bool decays) {
+        T* g = grads + offset;
+        const T* w = params + offset;
+        for (index_t i = 0; i < length; ++i) {
+            if (penalised && decays) g[i] += l1 * static_cast<T>((w[i] > T(0)) - (w[i] < T(0))) + twice_l2 * w[i];
+            if (clipped) g[i] = std::clamp(g[i], -limit, limit);
+            squares += static_cast<double>(g[i]) * static_cast<double>(g[i]);
+        }
+    });
+    return squares;
+}
+
+}  // namespace
+
+// Penalties and value clipping on this member's pieces, then global-norm
+// clipping across the team (one barrier, only when clipping by norm).
+template <class T>
+void finish_gradients(const Network& net, const T* params, T* grads, const TrainConfig& config,
+                      std::vector<double>& norms, const Team& team) {
+    norms[static_cast<size_t>(team.id)] = finish_owned_gradients(net, params, grads, config, team);
+    if (!(config.clip_norm > 0)) return;
+    barrier();
+    const double norm = std::sqrt(std::accumulate(norms.begin(), norms.end(), 0.0));
+    if (norm <= config.clip_norm) return;
+    const T scale = static_cast<T>(config.clip_norm / norm);
+    for_each_owned_piece(net, team, [&](index_t offset, index_t length, bool) {
+        for (index_t i = 0; i < length; ++i) grads[offset + i] *= scale;
+    });
+}
+
+template void finish_gradients<float>(const Network&, const float*, float*, const TrainConfig&, std::vector<double>&,
+                                     const Team&);
+template void finish_gradients<double>(const Network&, const double*, double*, const TrainConfig&, std::vector<double>&,
+                                      const Team&);
+
+}  // namespace detail
 
 template <class T>
 EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T* grads, T* state, std::int64_t step,

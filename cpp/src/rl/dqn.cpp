@@ -1,0 +1,265 @@
+// DQN's learning step and its acting loop on native environments.
+//
+// Mnih et al., "Human-level control through deep reinforcement learning",
+// Nature 2015; van Hasselt, Guez and Silver, "Deep Reinforcement Learning
+// with Double Q-learning", AAAI 2016. The loop follows Stable-Baselines3's
+// DQN step for step (uniform actions before learning_starts, a linearly
+// decaying epsilon, `gradient_steps` updates every `train_freq` steps, the
+// target network refreshed every `target_update_interval` steps).
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include "../nn/network.hpp"
+#include "zoo/blas.hpp"
+#include "zoo/denormals.hpp"
+#include "zoo/rl.hpp"
+#include "zoo/rng.hpp"
+
+namespace zoo::rl {
+
+namespace {
+
+using nn::detail::Team;
+using nn::detail::Workspace;
+
+inline void barrier() {
+#pragma omp barrier
+}
+
+index_t argmax(const float* values, index_t n) {
+    return static_cast<index_t>(std::max_element(values, values + n) - values);
+}
+
+// d(loss)/d(q) for one sample of the mean loss over the batch.
+double td_loss(nn::Loss loss, double delta_max, double error, double scale, float* grad) {
+    if (loss == nn::Loss::huber) {
+        const double a = std::abs(error);
+        *grad = static_cast<float>(scale * (a <= delta_max ? error : std::copysign(delta_max, error)));
+        return a <= delta_max ? 0.5 * error * error : delta_max * (a - 0.5 * delta_max);
+    }
+    *grad = static_cast<float>(scale * 2.0 * error);
+    return error * error;
+}
+
+void check_train(const nn::Network& net, const ReplayBuffer& buffer, const DqnConfig& config) {
+    net.validate();
+    if (buffer.obs_size != net.n_inputs()) throw std::invalid_argument("observations do not fit the Q-network's inputs");
+    if (buffer.meta[1] < 1) throw std::invalid_argument("the replay buffer is empty");
+    if (config.batch_size < 1) throw std::invalid_argument("batch_size must be >= 1");
+    if (config.train.n_threads < 1) throw std::invalid_argument("n_threads must be >= 1");
+    if (config.train.loss != nn::Loss::huber && config.train.loss != nn::Loss::mse)
+        throw std::invalid_argument("DQN's loss must be huber or mse");
+}
+
+// The whole of dqn_train's work, by a team already inside a parallel region.
+class Learner {
+public:
+    Learner(const nn::Network& net, const ReplayBuffer& buffer, const DqnConfig& config)
+        : net_(net), buffer_(buffer), config_(config), batch_(config.batch_size),
+          target_ws_(net, batch_), online_ws_(net, batch_),
+          x_(static_cast<size_t>(batch_ * net.n_inputs())), next_x_(x_.size()),
+          picked_(static_cast<size_t>(batch_)), targets_(picked_.size()),
+          losses_(static_cast<size_t>(config.train.n_threads)), norms_(losses_.size()) {
+        online_ws_.grad_out.assign(static_cast<size_t>(batch_ * net.n_outputs()), 0.0f);
+    }
+
+    // One gradient step; every member calls it.
+    void step(float* params, const float* target_params, float* grads, float* state, std::int64_t step, const float* buffers,
+              Rng& rng, const Team& team) {
+        const index_t d = net_.n_inputs(), k = net_.n_outputs(), n = batch_;
+        if (team.id == 0)
+            for (auto& row : picked_) row = static_cast<index_t>(rng.below(static_cast<std::uint64_t>(buffer_.meta[1])));
+        barrier();
+        const auto [r0, r1] = team.share(n);
+        for (index_t r = r0; r < r1; ++r) {
+            const index_t src = picked_[static_cast<size_t>(r)];
+            std::copy_n(buffer_.observations + src * d, d, x_.data() + r * d);
+            std::copy_n(buffer_.next_observations + src * d, d, next_x_.data() + r * d);
+        }
+        barrier();
+        const nn::detail::ForwardOptions infer;
+        float* mutable_buffers = const_cast<float*>(buffers);  // inference never writes them
+        const float* q_target = nn::detail::forward(net_, next_x_.data(), n, target_params, mutable_buffers, target_ws_,
+                                                    infer, team);
+        const float* q_next = config_.double_q ? nn::detail::forward(net_, next_x_.data(), n, params, mutable_buffers,
+                                                                     online_ws_, infer, team)
+                                               : q_target;
+        for (index_t r = r0; r < r1; ++r) {
+            const index_t src = picked_[static_cast<size_t>(r)];
+            const index_t best = argmax(q_next + r * k, k);
+            const double bootstrap = (1.0 - buffer_.terminated[src]) * q_target[r * k + best];
+            targets_[static_cast<size_t>(r)] = buffer_.rewards[src] + config_.gamma * bootstrap;
+        }
+        barrier();  // the online forward below overwrites q_next
+        nn::detail::ForwardOptions train;
+        train.mode = nn::detail::Mode::train;
+        const float* q = nn::detail::forward(net_, x_.data(), n, params, mutable_buffers, online_ws_, train, team);
+        double loss = 0.0;
+        for (index_t r = r0; r < r1; ++r) {
+            const index_t src = picked_[static_cast<size_t>(r)];
+            const index_t action = buffer_.actions[src];
+            float* grad_row = online_ws_.grad_out.data() + r * k;
+            std::fill_n(grad_row, k, 0.0f);
+            const double error = q[r * k + action] - targets_[static_cast<size_t>(r)];
+            loss += td_loss(config_.train.loss, config_.train.huber_delta, error, 1.0 / static_cast<double>(n),
+                            grad_row + action);
+        }
+        losses_[static_cast<size_t>(team.id)] += loss / static_cast<double>(n);
+        barrier();
+        nn::detail::backward(net_, x_.data(), n, params, grads, online_ws_, team);
+        nn::detail::finish_gradients(net_, params, grads, config_.train, norms_, team);
+        nn::detail::optimizer_update(net_, params, grads, state, step, config_.train.optimizer, team);
+    }
+
+    double loss_sum() const {
+        double total = 0.0;
+        for (double part : losses_) total += part;
+        return total;
+    }
+
+private:
+    const nn::Network& net_;
+    const ReplayBuffer& buffer_;
+    const DqnConfig& config_;
+    index_t batch_;
+    Workspace<float> target_ws_, online_ws_;
+    std::vector<float> x_, next_x_;
+    std::vector<index_t> picked_;
+    std::vector<double> targets_;
+    std::vector<double> losses_, norms_;
+};
+
+// Runs `gradient_steps` learner steps in one parallel region.
+double run_gradient_steps(Learner& learner, const DqnConfig& config, float* params, const float* target_params,
+                          float* grads, float* state, std::int64_t& optimizer_step, const float* buffers,
+                          index_t gradient_steps, Rng& rng) {
+    const std::int64_t first = optimizer_step;
+#pragma omp parallel num_threads(config.train.n_threads)
+    {
+        const FlushDenormalsScope flush_denormals;
+        const Team team = Team::current();
+        for (index_t s = 0; s < gradient_steps; ++s)
+            learner.step(params, target_params, grads, state, first + s, buffers, rng, team);
+    }
+    optimizer_step += gradient_steps;
+    return learner.loss_sum();
+}
+
+// Stable-Baselines3's linear schedule: from start to end over the first
+// `fraction` of training, then constant.
+double epsilon_at(const CollectSchedule& s, std::int64_t t) {
+    const double progress = static_cast<double>(t) / static_cast<double>(s.total_timesteps);
+    if (s.exploration_fraction <= 0 || progress > s.exploration_fraction) return s.epsilon_end;
+    return s.epsilon_start + progress * (s.epsilon_end - s.epsilon_start) / s.exploration_fraction;
+}
+
+}  // namespace
+
+void ReplayBuffer::add(const float* obs, const float* next_obs, std::int64_t action, double reward, bool terminal) {
+    const index_t at = meta[0];
+    std::copy_n(obs, obs_size, observations + at * obs_size);
+    std::copy_n(next_obs, obs_size, next_observations + at * obs_size);
+    actions[at] = action;
+    rewards[at] = static_cast<float>(reward);
+    terminated[at] = terminal ? 1.0f : 0.0f;
+    meta[0] = (at + 1) % capacity;
+    meta[1] = std::min(meta[1] + 1, capacity);
+}
+
+void soft_update(float* target, const float* online, index_t n, double tau) {
+    if (tau >= 1.0) {
+        std::copy_n(online, n, target);
+        return;
+    }
+    const float keep = static_cast<float>(1.0 - tau), take = static_cast<float>(tau);
+    for (index_t i = 0; i < n; ++i) target[i] = keep * target[i] + take * online[i];
+}
+
+double dqn_train(const nn::Network& net, const ReplayBuffer& buffer, float* params, const float* target_params,
+                 float* grads, float* optimizer_state, std::int64_t& optimizer_step, const float* buffers,
+                 const DqnConfig& config, index_t gradient_steps, RngState rng_state) {
+    check_train(net, buffer, config);
+    if (gradient_steps < 1) return 0.0;
+    blas::SingleThreadedScope single_threaded_blas;
+    Learner learner(net, buffer, config);
+    Rng rng = Rng::from_state(rng_state.words);
+    const double loss = run_gradient_steps(learner, config, params, target_params, grads, optimizer_state,
+                                           optimizer_step, buffers, gradient_steps, rng);
+    rng.store(rng_state.words);
+    return loss / static_cast<double>(gradient_steps);
+}
+
+void dqn_greedy(const nn::Network& net, const float* params, const float* buffers, const float* observations, index_t n,
+                std::int64_t* actions) {
+    net.validate();
+    if (n < 1) return;
+    const index_t k = net.n_outputs();
+    std::vector<float> q(static_cast<size_t>(n * k));
+    nn::predict(net, observations, n, params, buffers, q.data(), 1);
+    for (index_t i = 0; i < n; ++i) actions[i] = argmax(q.data() + i * k, k);
+}
+
+CollectResult dqn_collect(const Env& env, EpisodeCursor cursor, const nn::Network& net, ReplayBuffer& buffer,
+                          float* params, float* target_params, float* grads, float* optimizer_state,
+                          std::int64_t& optimizer_step, const float* buffers, const DqnConfig& config,
+                          const CollectSchedule& schedule, index_t n_steps, RngState rng_state,
+                          double* episode_returns, std::int64_t* episode_lengths) {
+    check_train(net, buffer, config);
+    if (buffer.obs_size != env.observation_size()) throw std::invalid_argument("the environment does not fit the buffer");
+    if (net.n_outputs() != env.n_actions()) throw std::invalid_argument("the Q-network needs one output per action");
+    if (schedule.train_freq < 1 || schedule.target_update_interval < 1 || schedule.total_timesteps < 1)
+        throw std::invalid_argument("train_freq, target_update_interval and total_timesteps must be >= 1");
+    blas::SingleThreadedScope single_threaded_blas;
+    const FlushDenormalsScope flush_denormals;
+    const index_t d = buffer.obs_size, k = net.n_outputs();
+    Learner learner(net, buffer, config);
+    Workspace<float> act_ws(net, 1);
+    std::vector<float> next_obs(static_cast<size_t>(d));
+    Rng rng = Rng::from_state(rng_state.words);
+    CollectResult result;
+    const nn::detail::ForwardOptions infer;
+    for (index_t s = 0; s < n_steps; ++s) {
+        const std::int64_t t = schedule.num_timesteps + s;
+        std::int64_t action;
+        if (t < schedule.learning_starts || rng.uniform() < epsilon_at(schedule, t)) {
+            action = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(k)));
+        } else {
+            const float* q = nn::detail::forward(net, cursor.observation, 1, params, const_cast<float*>(buffers), act_ws,
+                                                 infer, Team{});
+            action = argmax(q, k);
+        }
+        const Transition step = env.step(cursor.env_state, action, next_obs.data());
+        const std::int64_t elapsed = ++cursor.counters[0];
+        const bool truncated = schedule.max_episode_steps > 0 && elapsed >= schedule.max_episode_steps;
+        // A time limit is not a terminal state: the target still bootstraps from s'.
+        buffer.add(cursor.observation, next_obs.data(), action, step.reward, step.terminated);
+        *cursor.episode_return += step.reward;
+        if (step.terminated || truncated) {
+            episode_returns[result.n_episodes] = *cursor.episode_return;
+            episode_lengths[result.n_episodes] = elapsed;
+            ++result.n_episodes;
+            *cursor.episode_return = 0.0;
+            cursor.counters[0] = 0;
+            env.reset(cursor.env_state, cursor.observation);
+        } else {
+            std::copy(next_obs.begin(), next_obs.end(), cursor.observation);
+        }
+        const std::int64_t done = t + 1;
+        if (done > schedule.learning_starts && done % schedule.train_freq == 0) {
+            const double before = learner.loss_sum();
+            const double after = run_gradient_steps(learner, config, params, target_params, grads, optimizer_state,
+                                                    optimizer_step, buffers, schedule.gradient_steps, rng);
+            result.loss_sum += after - before;
+            result.n_updates += schedule.gradient_steps;
+        }
+        if (done % schedule.target_update_interval == 0) soft_update(target_params, params, net.n_params, schedule.tau);
+    }
+    rng.store(rng_state.words);
+    return result;
+}
+
+}  // namespace zoo::rl
