@@ -110,9 +110,12 @@ void bind_rl(py::module_& m) {
                 replay_from(observations, next_observations, actions, rewards, terminated, meta);
             const NetworkState s = network_state_from(net, params, target, grads, moments, buffers, config.train.optimizer);
             const rl::RngState r = rng_from(rng);
-            py::gil_scoped_release release;
-            const double loss = rl::dqn_train(net, buffer, s.params, s.target, s.grads, s.moments, optimizer_step,
-                                              s.buffers, config, gradient_steps, r);
+            double loss;
+            {
+                py::gil_scoped_release release;
+                loss = rl::dqn_train(net, buffer, s.params, s.target, s.grads, s.moments, optimizer_step, s.buffers,
+                                     config, gradient_steps, r);
+            }
             return py::make_tuple(loss, optimizer_step);
         },
         py::arg("network"), py::arg("observations").noconvert(), py::arg("next_observations").noconvert(),
@@ -131,8 +134,10 @@ void bind_rl(py::module_& m) {
             require(buffers.ndim() == 1 && buffers.shape(0) == net.n_buffers, "buffers have the wrong size");
             Out<std::int64_t> actions({observations.shape(0)});
             std::int64_t* a = actions.mutable_data();
-            py::gil_scoped_release release;
-            rl::dqn_greedy(net, params.data(), buffers.data(), observations.data(), observations.shape(0), a);
+            {
+                py::gil_scoped_release release;
+                rl::dqn_greedy(net, params.data(), buffers.data(), observations.data(), observations.shape(0), a);
+            }
             return actions;
         },
         py::arg("network"), py::arg("params"), py::arg("buffers"), py::arg("observations"),

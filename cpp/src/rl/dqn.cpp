@@ -63,9 +63,7 @@ public:
           target_ws_(net, batch_), online_ws_(net, batch_),
           x_(static_cast<size_t>(batch_ * net.n_inputs())), next_x_(x_.size()),
           picked_(static_cast<size_t>(batch_)), targets_(picked_.size()),
-          losses_(static_cast<size_t>(config.train.n_threads)), norms_(losses_.size()) {
-        online_ws_.grad_out.assign(static_cast<size_t>(batch_ * net.n_outputs()), 0.0f);
-    }
+          losses_(static_cast<size_t>(config.train.n_threads)), norms_(losses_.size()) {}
 
     // One gradient step; every member calls it.
     void step(float* params, const float* target_params, float* grads, float* state, std::int64_t step, const float* buffers,

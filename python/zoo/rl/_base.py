@@ -1,0 +1,202 @@
+"""The fit loop, evaluation and bookkeeping every zoo RL learner shares.
+
+A learner implements four hooks:
+    _check_spaces(handle)    raise ValueError for spaces it cannot learn
+    _setup(handle, seed)     fresh model state (networks, tables, moments)
+    _runner(handle, total)   an object whose run(n_steps) takes n_steps
+                             environment steps of learning and returns the
+                             finished episodes and the chunk's logs
+    _act(obs, deterministic) actions for a batch of observations
+
+`fit` drives the runner chunk by chunk: between chunks Python runs the
+callbacks (`on_epoch_end(model, chunk, logs)` may stop training), the
+progress bar, and honours Ctrl-C, which stops after the current chunk and
+leaves a usable model.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from numbers import Integral
+
+import numpy as np
+from gymnasium import spaces
+
+from zoo._validation import seed_from_random_state
+from zoo.base import BaseEstimator
+from zoo.exceptions import NotFittedError
+from zoo.nn._model import ctrl_c_deferred
+from zoo.nn.callbacks import CallbackList, ProgressBar
+from zoo.rl._env import EnvHandle, resolve_env
+
+# Mean return is reported over this many latest episodes, as Stable-Baselines3 does.
+RECENT_EPISODES = 100
+
+
+def empty_history() -> dict:
+    return {"episode_return": np.zeros(0), "episode_length": np.zeros(0, dtype=np.int64)}
+
+
+class RLLearner(BaseEstimator):
+    """Base class of the reinforcement learners (not public)."""
+
+    _estimator_type = "reinforcement_learner"
+    # Environment steps per chunk: Python regains control this often.
+    chunk_steps = 1000
+
+    # -- training ----------------------------------------------------------
+
+    def fit(self, env, total_timesteps, *, reset_num_timesteps=True):
+        """Learn from `total_timesteps` environment steps.
+
+        Parameters
+        ----------
+        env : str or gymnasium.Env
+            A gymnasium id (zoo's native environment when zoo has one, for
+            example "CartPole-v1", else gymnasium's) or any gymnasium Env.
+        total_timesteps : int
+            Environment steps to take, at least 1.
+        reset_num_timesteps : bool, default=True
+            False continues a fitted learner's training (its step count,
+            schedules and history carry on).
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        if isinstance(total_timesteps, bool) or not isinstance(total_timesteps, Integral) or total_timesteps < 1:
+            raise ValueError(f"total_timesteps must be a positive integer, got {total_timesteps!r}")
+        handle = resolve_env(env)
+        try:
+            self._check_spaces(handle)
+            continuing = not reset_num_timesteps and hasattr(self, "num_timesteps_")
+            if continuing:
+                self._check_same_spaces(handle)
+            else:
+                self._setup(handle, seed_from_random_state(self.random_state))
+                self.observation_space_ = handle.observation_space
+                self.action_space_ = handle.action_space
+                self.num_timesteps_ = 0
+                self.history_ = empty_history()
+            self._train(handle, self.num_timesteps_ + int(total_timesteps))
+        finally:
+            handle.close()
+        return self
+
+    def _train(self, handle: EnvHandle, until: int) -> None:
+        runner = self._runner(handle, until)
+        n_chunks = -(-(until - self.num_timesteps_) // self.chunk_steps)
+        callbacks = CallbackList(([ProgressBar(total_epochs=n_chunks)] if self.verbose else [])
+                                 + list(self.callbacks or []))
+        logs: dict = {}
+        callbacks.on_train_begin(self, {"total_epochs": n_chunks, "initial_epoch": 0})
+        with contextlib.ExitStack() as cleanup:
+            cleanup.callback(lambda: callbacks.on_train_end(self, logs))
+            ctrl_c = cleanup.enter_context(ctrl_c_deferred())
+            for chunk in range(n_chunks):
+                callbacks.on_epoch_begin(self, chunk, logs)
+                started = time.perf_counter()
+                n_steps = min(self.chunk_steps, until - self.num_timesteps_)
+                returns, lengths, logs = runner.run(n_steps)
+                self._record_episodes(returns, lengths)
+                self.num_timesteps_ += n_steps
+                logs = {**self._recent_logs(), **logs, "timesteps": self.num_timesteps_,
+                        "epoch_time": time.perf_counter() - started}
+                if callbacks.on_epoch_end(self, chunk, logs) or ctrl_c["stop"]:
+                    break
+
+    def _record_episodes(self, returns, lengths) -> None:
+        history = self.history_
+        self.history_ = {
+            "episode_return": np.concatenate([history["episode_return"], np.asarray(returns, dtype=np.float64)]),
+            "episode_length": np.concatenate([history["episode_length"], np.asarray(lengths, dtype=np.int64)]),
+        }
+
+    def _recent_logs(self) -> dict:
+        returns = self.history_["episode_return"][-RECENT_EPISODES:]
+        if len(returns) == 0:
+            return {}
+        return {"mean_return": float(returns.mean()),
+                "mean_length": float(self.history_["episode_length"][-RECENT_EPISODES:].mean()),
+                "episodes": int(len(self.history_["episode_return"]))}
+
+    def _check_same_spaces(self, handle: EnvHandle) -> None:
+        if handle.observation_space != self.observation_space_ or handle.action_space != self.action_space_:
+            raise ValueError("reset_num_timesteps=False needs the environment the learner was fitted on; "
+                             f"got spaces {handle.observation_space}, {handle.action_space}")
+
+    # -- acting ------------------------------------------------------------
+
+    def predict(self, observation, deterministic=True):
+        """The action for one observation, or actions for a batch.
+
+        Parameters
+        ----------
+        observation : array-like
+            One observation of the environment's observation space, or a
+            batch of them stacked along a first axis.
+        deterministic : bool, default=True
+            True: the greedy action; False: an action drawn from the policy.
+
+        Returns
+        -------
+        int, ndarray or array of actions
+            One action for one observation, an array for a batch.
+        """
+        if not hasattr(self, "num_timesteps_"):
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call fit(env, total_timesteps) first.")
+        batch, single = self._observation_batch(observation)
+        actions = self._act(batch, bool(deterministic))
+        return actions[0] if single else actions
+
+    def _observation_batch(self, observation):
+        space = self.observation_space_
+        if isinstance(space, spaces.Discrete):
+            values = np.asarray(observation)
+            if not np.issubdtype(values.dtype, np.integer) or values.ndim > 1:
+                raise ValueError(f"observation must be an integer state or a 1-D array of them, got {observation!r}")
+            if values.size and (values.min() < space.start or values.max() >= space.start + space.n):
+                raise ValueError(f"observation out of range for {space}")
+            return values.reshape(-1).astype(np.int64), values.ndim == 0
+        values = np.asarray(observation, dtype=np.float32)
+        shape = tuple(space.shape)
+        if values.shape == shape:
+            return values.reshape(1, -1), True
+        if values.ndim == len(shape) + 1 and values.shape[1:] == shape:
+            return values.reshape(len(values), -1), False
+        raise ValueError(f"observation has shape {values.shape}; this learner expects {shape} "
+                         f"or (n, {', '.join(map(str, shape))})")
+
+    # -- evaluation --------------------------------------------------------
+
+    def evaluate(self, env, n_episodes=100, *, seed=None, deterministic=True):
+        """Mean and standard deviation of the return over whole episodes.
+
+        Parameters
+        ----------
+        env : str or gymnasium.Env
+            As for fit; an id is made afresh (native when zoo has it).
+        n_episodes : int, default=100
+        seed : int, optional
+            Seeds the first reset; later episodes continue the environment's generator.
+        deterministic : bool, default=True
+
+        Returns
+        -------
+        (float, float)
+            Mean and standard deviation of the episode returns.
+        """
+        if isinstance(n_episodes, bool) or not isinstance(n_episodes, Integral) or n_episodes < 1:
+            raise ValueError(f"n_episodes must be a positive integer, got {n_episodes!r}")
+        returns = self.episode_returns(env, n_episodes, seed=seed, deterministic=deterministic)
+        return float(np.mean(returns)), float(np.std(returns))
+
+    def episode_returns(self, env, n_episodes, *, seed=None, deterministic=True) -> np.ndarray:
+        """The return of each of `n_episodes` episodes played by the policy."""
+        if not hasattr(self, "num_timesteps_"):
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call fit first.")
+        from zoo.rl._rollout import play_episodes  # noqa: PLC0415  (keeps the import graph acyclic)
+
+        return play_episodes(self, env, int(n_episodes), seed, bool(deterministic))

@@ -1,0 +1,311 @@
+"""Deep Q-Network: zoo.DQN.
+
+Mnih et al., "Human-level control through deep reinforcement learning",
+Nature 518 (2015): a network Q(s, .) trained on transitions replayed from a
+buffer towards r + gamma * max_a' Q_target(s', a'), with a target network
+refreshed every `target_update_interval` steps. Double DQN (van Hasselt,
+Guez and Silver, AAAI 2016), on by default, picks a' with the online network
+and values it with the target network.
+
+With a native environment the whole loop (acting, stepping, storing,
+learning, target updates) runs in C++ (cpp/src/rl/dqn.cpp); with a Python
+gymnasium environment, Python steps the environment and C++ learns.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+
+from zoo import _core
+from zoo._threads import resolve_n_jobs
+from zoo.base import Interval, Options
+from zoo.nn._network import ACTIVATIONS, Layout, LayerSpec
+from zoo.nn.optimizers import get_optimizer
+from zoo.rl._base import RLLearner
+from zoo.rl._env import EnvHandle, require_box_observations, require_discrete
+from zoo.rl._native import NativeEpisode
+from zoo.rl._replay import ReplayBuffer
+
+LOSSES = {"huber": _core.Loss.huber, "mse": _core.Loss.mse}
+
+
+class DQN(RLLearner):
+    """Deep Q-learning with experience replay, a target network and double DQN.
+
+    Parameters follow Stable-Baselines3's DQN where it has them.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(64, 64)
+        The Q-network's hidden layers; it maps an observation to one value per action.
+    activation : str, default="relu"
+    optimizer : str or zoo.nn optimizer, default="adam"
+    learning_rate : float, default=1e-4
+    buffer_size : int, default=1_000_000
+        Replay capacity in transitions.
+    learning_starts : int, default=100
+        Steps of uniformly random actions before learning begins.
+    batch_size : int, default=32
+    tau : float, default=1.0
+        Target update coefficient: 1 copies the online network, below 1 is Polyak averaging.
+    gamma : float, default=0.99
+    train_freq : int, default=4
+        Environment steps between learning phases.
+    gradient_steps : int, default=1
+        Gradient steps per learning phase.
+    target_update_interval : int, default=10_000
+        Environment steps between target updates.
+    exploration_fraction : float, default=0.1
+        Fraction of `total_timesteps` over which epsilon falls linearly.
+    exploration_initial_eps, exploration_final_eps : float, default=1.0, 0.05
+    max_grad_norm : float or None, default=10
+        Gradient clipping by global norm.
+    double_q : bool, default=True
+    loss : {"huber", "mse"}, default="huber"
+    callbacks : list of zoo.nn.callbacks.Callback, optional
+        Called after every chunk of `chunk_steps` environment steps with logs
+        (mean_return over the last 100 episodes, loss, timesteps).
+    verbose : int, default=0
+        1 shows a progress bar.
+    random_state : int, Generator or None
+    n_jobs : int or None
+        Threads for the gradient steps.
+
+    Attributes
+    ----------
+    params_, target_params_ : ndarray
+        The online and target networks' flat parameters.
+    optimizer_state_ : ndarray
+    num_timesteps_ : int
+    history_ : dict
+        "episode_return" and "episode_length" of every finished training episode.
+    """
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [Options(set(ACTIVATIONS))],
+        "optimizer": ["no_validation"],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "buffer_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_starts": [Interval(Integral, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "tau": [Interval(Real, 0, 1, closed="right")],
+        "gamma": [Interval(Real, 0, 1, closed="both")],
+        "train_freq": [Interval(Integral, 1, None, closed="left")],
+        "gradient_steps": [Interval(Integral, 0, None, closed="left")],
+        "target_update_interval": [Interval(Integral, 1, None, closed="left")],
+        "exploration_fraction": [Interval(Real, 0, 1, closed="both")],
+        "exploration_initial_eps": [Interval(Real, 0, 1, closed="both")],
+        "exploration_final_eps": [Interval(Real, 0, 1, closed="both")],
+        "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
+        "double_q": ["boolean"],
+        "loss": [Options(set(LOSSES))],
+        "callbacks": [None, list],
+        "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
+        "random_state": ["random_state"],
+        "n_jobs": [None, Integral],
+    }
+
+    def __init__(self, hidden_layer_sizes=(64, 64), *, activation="relu", optimizer="adam", learning_rate=1e-4,
+                 buffer_size=1_000_000, learning_starts=100, batch_size=32, tau=1.0, gamma=0.99, train_freq=4,
+                 gradient_steps=1, target_update_interval=10_000, exploration_fraction=0.1,
+                 exploration_initial_eps=1.0, exploration_final_eps=0.05, max_grad_norm=10.0, double_q=True,
+                 loss="huber", callbacks=None, verbose=0, random_state=None, n_jobs=None):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.buffer_size = buffer_size
+        self.learning_starts = learning_starts
+        self.batch_size = batch_size
+        self.tau = tau
+        self.gamma = gamma
+        self.train_freq = train_freq
+        self.gradient_steps = gradient_steps
+        self.target_update_interval = target_update_interval
+        self.exploration_fraction = exploration_fraction
+        self.exploration_initial_eps = exploration_initial_eps
+        self.exploration_final_eps = exploration_final_eps
+        self.max_grad_norm = max_grad_norm
+        self.double_q = double_q
+        self.loss = loss
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # -- the model ---------------------------------------------------------
+
+    def _check_spaces(self, handle: EnvHandle) -> None:
+        require_box_observations(self, handle.observation_space)
+        require_discrete(self, handle.action_space, "action")
+
+    def _layout(self) -> Layout:
+        sizes = [int(np.prod(self.observation_space_.shape)), *map(int, np.atleast_1d(self.hidden_layer_sizes)),
+                 int(self.action_space_.n)]
+        specs = [LayerSpec(n_in, n_out, self.activation if i < len(sizes) - 2 else "identity")
+                 for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
+        cached = getattr(self, "_cached_layout", None)
+        if cached is None or cached.specs != specs:
+            cached = Layout(specs)
+            self._cached_layout = cached
+            self._cached_network = cached.network()
+        return cached
+
+    def _setup(self, handle: EnvHandle, seed: int) -> None:
+        self.observation_space_ = handle.observation_space
+        self.action_space_ = handle.action_space
+        rng = np.random.default_rng(seed)
+        layout = self._layout()
+        # PyTorch's default Linear initialisation scale for ReLU nets is close to He-uniform.
+        self.params_ = layout.initial_params("he_uniform", rng, np.float32)
+        self.target_params_ = self.params_.copy()
+        self.buffers_ = layout.initial_buffers(np.float32)
+        self.optimizer_state_ = np.zeros((get_optimizer(self.optimizer).n_slots(), layout.n_params), dtype=np.float32)
+        self.n_updates_ = 0
+        self.rng_state_ = rng.integers(0, 2**63, size=4, dtype=np.uint64) | np.uint64(1)
+        self._episode_seed = int(rng.integers(0, 2**63))
+        self._replay = None
+
+    def _dqn_config(self) -> "_core.DqnConfig":
+        config = _core.DqnConfig()
+        config.gamma = float(self.gamma)
+        config.double_q = bool(self.double_q)
+        config.batch_size = int(self.batch_size)
+        train = _core.TrainConfig()
+        train.loss = LOSSES[self.loss]
+        train.optimizer = get_optimizer(self.optimizer).config(float(self.learning_rate))
+        train.clip_norm = float(self.max_grad_norm or 0.0)
+        train.n_threads = resolve_n_jobs(self.n_jobs)
+        config.train = train
+        return config
+
+    def _schedule(self, total: int) -> "_core.CollectSchedule":
+        schedule = _core.CollectSchedule()
+        schedule.num_timesteps = int(self.num_timesteps_)
+        schedule.total_timesteps = int(total)
+        schedule.epsilon_start = float(self.exploration_initial_eps)
+        schedule.epsilon_end = float(self.exploration_final_eps)
+        schedule.exploration_fraction = float(self.exploration_fraction)
+        schedule.learning_starts = int(self.learning_starts)
+        schedule.train_freq = int(self.train_freq)
+        schedule.gradient_steps = int(self.gradient_steps)
+        schedule.target_update_interval = int(self.target_update_interval)
+        schedule.tau = float(self.tau)
+        return schedule
+
+    def _replay_buffer(self) -> ReplayBuffer:
+        if self._replay is None:
+            self._replay = ReplayBuffer(int(self.buffer_size), self._layout().specs[0].n_in)
+        return self._replay
+
+    def _runner(self, handle: EnvHandle, until: int):
+        if handle.native:
+            return _NativeRunner(self, handle, until)
+        return _PythonRunner(self, handle, until)
+
+    def _act(self, observations: np.ndarray, deterministic: bool) -> np.ndarray:
+        greedy = _core.dqn_greedy(self._network(), self.params_, self.buffers_, observations)
+        if deterministic:
+            return greedy
+        # The policy's own exploration: epsilon-greedy at the final epsilon.
+        rng = np.random.default_rng()
+        explore = rng.random(len(greedy)) < self.exploration_final_eps
+        return np.where(explore, rng.integers(0, self.action_space_.n, len(greedy)), greedy)
+
+    def _network(self):
+        self._layout()
+        return self._cached_network
+
+    def _learning_state(self) -> tuple:
+        return (self.params_, self.target_params_, self._grads(), self.optimizer_state_)
+
+    def _grads(self) -> np.ndarray:
+        grads = getattr(self, "_grad_scratch", None)
+        if grads is None or grads.shape != self.params_.shape:
+            grads = self._grad_scratch = np.zeros_like(self.params_)
+        return grads
+
+
+class _NativeRunner:
+    """The whole loop in C++, `n_steps` per call."""
+
+    def __init__(self, model: DQN, handle: EnvHandle, until: int):
+        self.model, self.handle, self.until = model, handle, until
+        self.episode = NativeEpisode.resume_or_start(model, handle)
+        self.config = model._dqn_config()
+
+    def run(self, n_steps: int):
+        m = self.model
+        schedule = m._schedule(self.until)
+        schedule.max_episode_steps = int(self.handle.max_episode_steps or 0)
+        params, target, grads, moments = m._learning_state()
+        returns, lengths, loss_sum, n_updates, m.n_updates_ = _core.dqn_collect(
+            self.handle.core, *self.episode.arrays(), m._network(), *m._replay_buffer().arrays(), params, target,
+            grads, moments, m.n_updates_, m.buffers_, self.config, schedule, n_steps, m.rng_state_)
+        logs = {"loss": loss_sum / n_updates} if n_updates else {}
+        return returns, lengths, logs
+
+
+class _PythonRunner:
+    """Python steps the gymnasium environment; C++ stores and learns."""
+
+    def __init__(self, model: DQN, handle: EnvHandle, until: int):
+        self.model, self.env, self.until = model, handle.gym_env, until
+        self.config = model._dqn_config()
+        self.rng = np.random.default_rng(model.rng_state_[0])
+        self.obs, _ = self.env.reset(seed=model._episode_seed)
+        self.episode_return, self.episode_length = 0.0, 0
+
+    def run(self, n_steps: int):
+        m = self.model
+        schedule = m._schedule(self.until)
+        replay = m._replay_buffer()
+        n_actions = int(m.action_space_.n)
+        returns, lengths, losses = [], [], []
+        for offset in range(n_steps):
+            step = m.num_timesteps_ + offset
+            if step < m.learning_starts or self.rng.random() < _epsilon(schedule, step):
+                action = int(self.rng.integers(n_actions))
+            else:
+                action = int(m._act(np.asarray(self.obs, dtype=np.float32).reshape(1, -1), True)[0])
+            next_obs, reward, terminated, truncated, _ = self.env.step(action)
+            replay.add(self.obs, next_obs, action, reward, terminated)
+            self.episode_return += float(reward)
+            self.episode_length += 1
+            if terminated or truncated:
+                returns.append(self.episode_return)
+                lengths.append(self.episode_length)
+                self.episode_return, self.episode_length = 0.0, 0
+                self.obs, _ = self.env.reset()
+            else:
+                self.obs = next_obs
+            done = step + 1
+            if done > m.learning_starts and done % m.train_freq == 0 and m.gradient_steps > 0:
+                loss, m.n_updates_ = _core.dqn_train(
+                    m._network(), *replay.arrays(), *m._learning_state(), m.n_updates_, m.buffers_, self.config,
+                    int(m.gradient_steps), m.rng_state_)
+                losses.append(loss)
+            if done % m.target_update_interval == 0:
+                _soft_update(m.target_params_, m.params_, float(m.tau))
+        logs = {"loss": float(np.mean(losses))} if losses else {}
+        return returns, lengths, logs
+
+
+def _epsilon(schedule, t: int) -> float:
+    """Stable-Baselines3's linear exploration schedule (as in C++)."""
+    progress = t / schedule.total_timesteps
+    if schedule.exploration_fraction <= 0 or progress > schedule.exploration_fraction:
+        return schedule.epsilon_end
+    return schedule.epsilon_start + progress * (schedule.epsilon_end - schedule.epsilon_start) / \
+        schedule.exploration_fraction
+
+
+def _soft_update(target: np.ndarray, online: np.ndarray, tau: float) -> None:
+    if tau >= 1.0:
+        target[:] = online
+    else:
+        target *= 1.0 - tau
+        target += tau * online
