@@ -72,7 +72,8 @@ Cell slip(int row, int col, int row_step, int col_step) {
 }
 
 double validated_probability(double p, const char* name) {
-    if (!(p >= 0.0 && p <= 1.0)) throw std::invalid_argument(std::string(name) + " must lie in [0, 1], got " + std::to_string(p));
+    if (!(p >= 0.0 && p <= 1.0))
+        throw std::invalid_argument(std::string(name) + " must lie in [0, 1], got " + std::to_string(p));
     return p;
 }
 
