@@ -62,5 +62,6 @@ void bind_cluster(py::module_& m);
 void bind_stats(py::module_& m);
 void bind_nn(py::module_& m);
 void bind_rl(py::module_& m);
+void bind_q_learning(py::module_& m);
 
 }  // namespace zoo::bindings

@@ -32,4 +32,5 @@ PYBIND11_MODULE(_core, m) {
     zoo::bindings::bind_stats(m);
     zoo::bindings::bind_nn(m);
     zoo::bindings::bind_rl(m);
+    zoo::bindings::bind_q_learning(m);
 }

@@ -9,6 +9,7 @@ from zoo._core import __version__
 from zoo._threads import get_num_threads, set_num_threads
 from zoo.exceptions import NotFittedError
 from zoo.persistence import load
+from zoo.rl import QLearning
 from zoo.supervised import MLP, MLPClassifier, MLPRegressor
 from zoo.unsupervised import KMeans, MiniBatchKMeans
 
@@ -20,6 +21,7 @@ __all__ = [
     "MLPRegressor",
     "MiniBatchKMeans",
     "NotFittedError",
+    "QLearning",
     "get_num_threads",
     "load",
     "nn",

@@ -162,3 +162,45 @@ def nn_optimizer_step(
     step: int,
     config: OptimizerConfig,
 ) -> None: ...
+
+# -- tabular TD control (zoo.QLearning) --------------------------------------------
+class TdMethod:
+    q_learning: TdMethod  # bootstraps from max_a' Q(s', a')
+    sarsa: TdMethod  # from Q(s', a') for the action the policy takes next
+    expected_sarsa: TdMethod  # from the epsilon-greedy expectation over a'
+
+class EpsilonDecay:
+    linear: EpsilonDecay  # start -> min over exploration_fraction of total_timesteps
+    exponential: EpsilonDecay  # start * epsilon_decay_rate ** episodes, floored at min
+
+class TabularConfig:
+    method: TdMethod
+    gamma: float
+    learning_rate: float
+    learning_rate_decay: float  # per finished episode; 1: constant
+    learning_rate_min: float
+    epsilon_decay: EpsilonDecay
+    epsilon_start: float
+    epsilon_min: float
+    exploration_fraction: float
+    epsilon_decay_rate: float
+    num_timesteps: int  # steps before this chunk
+    total_timesteps: int  # of the whole fit
+    num_episodes: int  # episodes finished before this chunk
+    max_episode_steps: int  # 0: no time limit
+    def __init__(self) -> None: ...
+
+def tabular_epsilon(config: TabularConfig, t: int, episodes: int) -> float: ...
+def tabular_learning_rate(config: TabularConfig, episodes: int) -> float: ...
+def tabular_collect(
+    env: Env,  # Discrete observations (observation_size 1, n_states > 0)
+    env_state: NDArray[np.uint64],  # in place
+    observation: NDArray[np.float32],  # in place, (1,): the state index
+    counters: NDArray[np.int64],  # in place, (1,): steps of the running episode
+    episode_return: NDArray[np.float64],  # in place, (1,)
+    next_action: NDArray[np.int64],  # in place, (1,): SARSA's chosen next action, -1: none
+    q: NDArray[np.float64],  # in place, (n_states, n_actions)
+    config: TabularConfig,
+    n_steps: int,
+    rng: NDArray[np.uint64],  # in place, (4,): xoshiro256++ state
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]: ...  # finished episodes' returns, lengths
