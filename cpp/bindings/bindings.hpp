@@ -61,6 +61,9 @@ void bind_runtime(py::module_& m);
 void bind_cluster(py::module_& m);
 void bind_stats(py::module_& m);
 void bind_nn(py::module_& m);
+// bind_envs registers the Env base class, so it runs before bind_toy_text.
+void bind_envs(py::module_& m);
+void bind_toy_text(py::module_& m);
 void bind_rl(py::module_& m);
 void bind_q_learning(py::module_& m);
 

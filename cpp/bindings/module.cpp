@@ -31,6 +31,8 @@ PYBIND11_MODULE(_core, m) {
     zoo::bindings::bind_cluster(m);
     zoo::bindings::bind_stats(m);
     zoo::bindings::bind_nn(m);
+    zoo::bindings::bind_envs(m);
+    zoo::bindings::bind_toy_text(m);
     zoo::bindings::bind_rl(m);
     zoo::bindings::bind_q_learning(m);
 }

@@ -163,6 +163,73 @@ def nn_optimizer_step(
     config: OptimizerConfig,
 ) -> None: ...
 
+# -- native environments (zoo.envs) -------------------------------------------------
+# An Env holds fixed configuration; each copy's state is a uint64 record of
+# state_bytes / 8 words (its NumPy generator first), owned by Python.
+class Env:
+    @property
+    def state_bytes(self) -> int: ...
+    @property
+    def observation_size(self) -> int: ...
+    @property
+    def n_states(self) -> int: ...  # Discrete(n_states) observations when > 0; 0 for a Box
+    @property
+    def n_actions(self) -> int: ...
+
+class CartPole(Env):
+    def __init__(self, sutton_barto_reward: bool = False) -> None: ...
+    @property
+    def sutton_barto_reward(self) -> bool: ...
+
+class MountainCar(Env):
+    def __init__(self, goal_velocity: float = 0.0) -> None: ...
+    @property
+    def goal_velocity(self) -> float: ...
+
+class Acrobot(Env):
+    def __init__(self) -> None: ...
+
+def env_seed(state: NDArray[np.uint64], entropy: list[int]) -> None: ...  # state in place; 32-bit words
+def env_reset(
+    env: Env,
+    state: NDArray[np.uint64],  # in place
+    observation: NDArray[np.float32],  # in place, (observation_size,)
+    low: float | None = None,  # with high: the classic-control start-state interval
+    high: float | None = None,
+) -> None: ...
+def env_step(
+    env: Env,
+    state: NDArray[np.uint64],  # in place
+    action: int,
+    observation: NDArray[np.float32],  # in place
+) -> tuple[float, bool, float]: ...  # reward, terminated, probability
+def vector_reset(
+    env: Env,
+    states: NDArray[np.uint64],  # in place, (num_envs, state_bytes / 8)
+    elapsed_steps: NDArray[np.int64],  # in place
+    needs_reset: NDArray[np.uint8],  # in place
+    observations: NDArray[np.float32],  # in place, rows of the reset copies
+    entropy: NDArray[np.uint32] | None = None,  # (num_envs, max_words) seed words
+    n_words: NDArray[np.int64] | None = None,  # words used per copy; 0: no new seed
+    mask: NDArray[np.uint8] | None = None,  # copies to reset; None: all
+    low: float | None = None,
+    high: float | None = None,
+    n_threads: int = 1,
+) -> None: ...
+def vector_step(
+    env: Env,
+    states: NDArray[np.uint64],  # in place
+    elapsed_steps: NDArray[np.int64],  # in place
+    needs_reset: NDArray[np.uint8],  # in place
+    actions: NDArray[np.int64],
+    max_episode_steps: int,  # <= 0: no time limit
+    n_threads: int,
+    probabilities: NDArray[np.float64] | None = None,  # out: the toy-text info["prob"]
+) -> tuple[NDArray[np.float32], NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]: ...
+def _numpy_random_draws(
+    entropy: list[int], method: str, size: int, low: float = 0.0, high: float = 1.0
+) -> NDArray[np.float64] | NDArray[np.int64]: ...
+
 # -- tabular TD control (zoo.QLearning) --------------------------------------------
 class TdMethod:
     q_learning: TdMethod  # bootstraps from max_a' Q(s', a')

@@ -1,0 +1,272 @@
+"""gymnasium's classic-control environments on zoo's C++ kernels.
+
+CartPoleEnv, MountainCarEnv and AcrobotEnv take gymnasium's constructor
+arguments and, for the same seeds, options and actions, return exactly what
+gymnasium 1.4's CartPole-v1, MountainCar-v0 and Acrobot-v1 return: the
+kernels repeat gymnasium's float64 arithmetic operation for operation and
+draw from the same NumPy generator (PCG64 seeded through SeedSequence).
+
+The changing state -- the generator and the physical variables -- is a NumPy
+record (``env.state_record``) that the kernel reads and writes; the Python
+object holds only configuration. ``env.unwrapped.np_random`` is a snapshot of
+the record's generator, and assigning a Generator to it reseeds the record.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import logger, spaces
+from gymnasium.envs.classic_control.utils import maybe_parse_reset_bounds
+
+from zoo import _core
+from zoo.envs import native
+
+__all__ = ["AcrobotEnv", "CartPoleEnv", "MountainCarEnv"]
+
+
+def _action_index(action: Any, n_actions: int) -> int:
+    """An action as gymnasium's Discrete(n).contains accepts it (an integer, or an integer array of one element)."""
+    if isinstance(action, np.ndarray) and action.size == 1 and np.issubdtype(action.dtype, np.integer):
+        action = action.reshape(()).item()
+    if not isinstance(action, numbers.Integral):
+        raise TypeError(
+            f"action must be an integer in [0, {n_actions}), got {action!r} of type {type(action).__name__}"
+        )
+    index = int(action)
+    if not 0 <= index < n_actions:
+        raise ValueError(f"action must be an integer in [0, {n_actions}), got {index}")
+    return index
+
+
+class _ClassicControlEnv(gym.Env):
+    """A Box-observation environment whose state is a record for a C++ kernel.
+
+    Subclasses give the kernel, the spaces, the default start-state interval
+    and how many float64 variables follow the generator in the record.
+    """
+
+    metadata: dict[str, Any] = {"render_modes": [], "render_fps": 50}
+    _default_bounds: tuple[float, float]
+    _n_variables: int
+
+    def __init__(self, render_mode: str | None = None) -> None:
+        if render_mode is not None:
+            raise ValueError(
+                f"render_mode must be None, got {render_mode!r}: zoo's classic-control environments do not "
+                "render (use gymnasium's own class to watch an episode)"
+            )
+        self.render_mode = None
+        self._kernel = self._make_kernel()
+        self.state_record = native.new_state(self._kernel)
+        self.observation_space, self.action_space = self._spaces()
+        self._seeded = False
+        self._has_reset = False
+
+    # -- subclass hooks -----------------------------------------------------------
+    def _make_kernel(self):
+        raise NotImplementedError
+
+    @classmethod
+    def _spaces(cls) -> tuple[spaces.Box, spaces.Discrete]:
+        raise NotImplementedError
+
+    # -- gymnasium API --------------------------------------------------------------
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        """Start an episode: gymnasium's ``reset``.
+
+        Parameters
+        ----------
+        seed : int, optional
+            Seeds the environment's generator as gymnasium does
+            (``np.random.default_rng(seed)``); without it the generator
+            carries on from the previous episode.
+        options : dict, optional
+            ``{"low": ..., "high": ...}`` moves the interval the start state
+            is drawn from, as in gymnasium.
+        """
+        if seed is not None:
+            _core.env_seed(self.state_record, native.seed_words(native.checked_seed(seed)))
+            self._np_random_seed = seed
+            self._seeded = True
+        elif not self._seeded:
+            # Never seeded: fresh OS entropy, as gymnasium's seeding.np_random(None).
+            entropy = native.fresh_entropy()
+            _core.env_seed(self.state_record, native.seed_words(entropy))
+            self._np_random_seed = entropy
+            self._seeded = True
+        observation = np.empty(self._kernel.observation_size, dtype=np.float32)
+        if options is None:
+            _core.env_reset(self._kernel, self.state_record, observation)
+        else:
+            low, high = maybe_parse_reset_bounds(options, *self._default_bounds)
+            if not math.isfinite(high - low):
+                raise ValueError(f"options 'low' and 'high' must span a finite interval, got [{low}, {high}]")
+            _core.env_reset(self._kernel, self.state_record, observation, low, high)
+        self._has_reset = True
+        return observation, {}
+
+    def step(self, action):
+        a = _action_index(action, self._kernel.n_actions)
+        if not self._has_reset:
+            raise gym.error.ResetNeeded("Cannot call env.step() before calling env.reset()")
+        observation = np.empty(self._kernel.observation_size, dtype=np.float32)
+        reward, terminated, _ = _core.env_step(self._kernel, self.state_record, a, observation)
+        # The time limit is gymnasium's TimeLimit wrapper's business, as in gymnasium.
+        return observation, reward, terminated, False, {}
+
+    def render(self):
+        # As gymnasium's classes do without a render mode: warn, return None.
+        gym.logger.warn(
+            f"You are calling render method without specifying any render mode. zoo's {type(self).__name__} "
+            "does not render; gymnasium's own class does (render_mode='rgb_array')."
+        )
+
+    # -- the generator, seen through gymnasium's attributes ---------------------------
+    @property
+    def _np_random(self) -> np.random.Generator | None:
+        # A snapshot: drawing from it leaves the environment's generator as it was.
+        return native.generator_of(self.state_record) if self._seeded else None
+
+    @_np_random.setter
+    def _np_random(self, generator: np.random.Generator | None) -> None:
+        if generator is None:
+            self._seeded = False
+            return
+        native.store_generator(self.state_record, generator)
+        self._seeded = True
+
+    # -- the physical state, as gymnasium's `state` --------------------------------------
+    @property
+    def state(self) -> np.ndarray | None:
+        """The float64 variables after the generator in the record (None before the first reset)."""
+        if not self._has_reset:
+            return None
+        return self._variables().copy()
+
+    @state.setter
+    def state(self, value) -> None:
+        value = np.asarray(value, dtype=np.float64)
+        if value.shape != (self._n_variables,):
+            raise ValueError(f"state must have shape ({self._n_variables},), got {value.shape}")
+        self._variables()[:] = value
+
+    def _variables(self) -> np.ndarray:
+        return self.state_record[native.RNG_WORDS : native.RNG_WORDS + self._n_variables].view(np.float64)
+
+    # -- pickling: the kernel is rebuilt from the configuration ---------------------------
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        del state["_kernel"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._kernel = self._make_kernel()
+
+
+class CartPoleEnv(_ClassicControlEnv):
+    """gymnasium's CartPole-v1 (Barto, Sutton & Anderson 1983): balance a pole on a cart.
+
+    Parameters
+    ----------
+    sutton_barto_reward : bool, default False
+        Reward 0 per step and -1 on termination, instead of +1 per step.
+    render_mode : None
+
+    Observation: cart position, cart velocity, pole angle, pole angular
+    velocity (float32); actions: 0 push left, 1 push right. The episode
+    terminates when the angle leaves +-12 degrees or the cart +-2.4.
+    """
+
+    metadata = {"render_modes": [], "render_fps": 50}
+    _default_bounds = (-0.05, 0.05)
+    _n_variables = 4
+    # The record: generator, x, x_dot, theta, theta_dot, steps_beyond_terminated.
+    _STEPS_BEYOND_WORD = native.RNG_WORDS + 4
+
+    def __init__(self, sutton_barto_reward: bool = False, render_mode: str | None = None) -> None:
+        self._sutton_barto_reward = bool(sutton_barto_reward)
+        super().__init__(render_mode)
+
+    def _make_kernel(self):
+        return _core.CartPole(self._sutton_barto_reward)
+
+    @classmethod
+    def _spaces(cls):
+        theta_threshold_radians = 12 * 2 * math.pi / 360
+        high = np.array([2.4 * 2, np.inf, theta_threshold_radians * 2, np.inf], dtype=np.float32)
+        return spaces.Box(-high, high, dtype=np.float32), spaces.Discrete(2)
+
+    def step(self, action):
+        steps_beyond = int(self.state_record.view(np.int64)[self._STEPS_BEYOND_WORD])
+        result = super().step(action)
+        if result[2] and steps_beyond == 0:
+            logger.warn(
+                "You are calling 'step()' even though this environment has already returned terminated = True. "
+                "You should always call 'reset()' once you receive 'terminated = True' -- any further steps are "
+                "undefined behavior."
+            )
+        return result
+
+
+class MountainCarEnv(_ClassicControlEnv):
+    """gymnasium's MountainCar-v0 (Moore 1990): drive an under-powered car up a hill.
+
+    Parameters
+    ----------
+    render_mode : None
+    goal_velocity : float, default 0
+        The episode ends at the flag (position >= 0.5) only at this speed or more.
+
+    Observation: position, velocity (float32); actions: 0 accelerate left,
+    1 coast, 2 accelerate right. Reward -1 per step.
+    """
+
+    metadata = {"render_modes": [], "render_fps": 30}
+    _default_bounds = (-0.6, -0.4)
+    _n_variables = 2
+
+    def __init__(self, render_mode: str | None = None, goal_velocity: float = 0) -> None:
+        if isinstance(goal_velocity, bool) or not isinstance(goal_velocity, numbers.Real):
+            raise TypeError(f"goal_velocity must be a number, got {goal_velocity!r}")
+        self.goal_velocity = goal_velocity
+        super().__init__(render_mode)
+
+    def _make_kernel(self):
+        return _core.MountainCar(float(self.goal_velocity))
+
+    @classmethod
+    def _spaces(cls):
+        low = np.array([-1.2, -0.07], dtype=np.float32)
+        high = np.array([0.6, 0.07], dtype=np.float32)
+        return spaces.Box(low, high, dtype=np.float32), spaces.Discrete(3)
+
+
+class AcrobotEnv(_ClassicControlEnv):
+    """gymnasium's Acrobot-v1 (Sutton 1996): swing a two-link arm's tip above the bar.
+
+    Parameters
+    ----------
+    render_mode : None
+
+    Observation: cos and sin of both joint angles, then both angular
+    velocities (float32); actions: torque -1, 0 or +1 on the middle joint.
+    Reward -1 per step, 0 on the terminating step.
+    """
+
+    metadata = {"render_modes": [], "render_fps": 15}
+    _default_bounds = (-0.1, 0.1)
+    _n_variables = 4
+
+    def _make_kernel(self):
+        return _core.Acrobot()
+
+    @classmethod
+    def _spaces(cls):
+        high = np.array([1.0, 1.0, 1.0, 1.0, 4 * math.pi, 9 * math.pi], dtype=np.float32)
+        return spaces.Box(low=-high, high=high, dtype=np.float32), spaces.Discrete(3)
