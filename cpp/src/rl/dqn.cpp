@@ -48,7 +48,6 @@ double td_loss(nn::Loss loss, double delta_max, double error, double scale, floa
 void check_train(const nn::Network& net, const ReplayBuffer& buffer, const DqnConfig& config) {
     net.validate();
     if (buffer.obs_size != net.n_inputs()) throw std::invalid_argument("observations do not fit the Q-network's inputs");
-    if (buffer.meta[1] < 1) throw std::invalid_argument("the replay buffer is empty");
     if (config.batch_size < 1) throw std::invalid_argument("batch_size must be >= 1");
     if (config.train.n_threads < 1) throw std::invalid_argument("n_threads must be >= 1");
     if (config.train.loss != nn::Loss::huber && config.train.loss != nn::Loss::mse)
@@ -181,6 +180,7 @@ double dqn_train(const nn::Network& net, const ReplayBuffer& buffer, float* para
                  float* grads, float* optimizer_state, std::int64_t& optimizer_step, const float* buffers,
                  const DqnConfig& config, index_t gradient_steps, RngState rng_state) {
     check_train(net, buffer, config);
+    if (buffer.meta[1] < 1) throw std::invalid_argument("the replay buffer is empty");
     if (gradient_steps < 1) return 0.0;
     blas::SingleThreadedScope single_threaded_blas;
     Learner learner(net, buffer, config);

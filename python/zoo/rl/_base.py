@@ -29,6 +29,7 @@ from zoo.exceptions import NotFittedError
 from zoo.nn._model import ctrl_c_deferred
 from zoo.nn.callbacks import CallbackList, ProgressBar
 from zoo.rl._env import EnvHandle, resolve_env
+from zoo.rl._native import NativeEpisode
 
 # Mean return is reported over this many latest episodes, as Stable-Baselines3 does.
 RECENT_EPISODES = 100
@@ -36,6 +37,21 @@ RECENT_EPISODES = 100
 
 def empty_history() -> dict:
     return {"episode_return": np.zeros(0), "episode_length": np.zeros(0, dtype=np.int64)}
+
+
+def space_to_state(space) -> dict:
+    if isinstance(space, spaces.Discrete):
+        return {"kind": "discrete", "n": int(space.n), "start": int(space.start)}
+    if isinstance(space, spaces.Box):
+        return {"kind": "box", "low": space.low, "high": space.high, "dtype": str(space.dtype)}
+    raise TypeError(f"cannot save a learner fitted on a {type(space).__name__} space")
+
+
+def space_from_state(state: dict):
+    if state["kind"] == "discrete":
+        return spaces.Discrete(int(state["n"]), start=int(state["start"]))
+    low, high = np.asarray(state["low"]), np.asarray(state["high"])
+    return spaces.Box(low, high, shape=low.shape, dtype=np.dtype(state["dtype"]))
 
 
 class RLLearner(BaseEstimator):
@@ -126,6 +142,37 @@ class RLLearner(BaseEstimator):
         if handle.observation_space != self.observation_space_ or handle.action_space != self.action_space_:
             raise ValueError("reset_num_timesteps=False needs the environment the learner was fitted on; "
                              f"got spaces {handle.observation_space}, {handle.action_space}")
+
+    # -- persistence -------------------------------------------------------
+
+    def _persisted_params(self):
+        # Callbacks are run-time hooks, not model state; they load as None.
+        return {**super()._persisted_params(), "callbacks": None}
+
+    def _save_state(self):
+        # gymnasium spaces are not arrays: store what defines them.
+        state = super()._save_state()
+        for name in ("observation_space_", "action_space_"):
+            if isinstance(state.get(name), spaces.Space):
+                state[name] = space_to_state(state[name])
+        # The native episode in progress, so that a loaded learner continues
+        # training exactly where the saved one stopped.
+        if hasattr(self, "_episode_seed"):
+            state["_episode_seed_"] = self._episode_seed
+        if getattr(self, "_episode", None) is not None:
+            state["_episode_arrays_"] = list(self._episode.arrays())
+        return state
+
+    def _load_state(self, state):
+        state = dict(state)
+        for name in ("observation_space_", "action_space_"):
+            if isinstance(state.get(name), dict):
+                state[name] = space_from_state(state[name])
+        if "_episode_seed_" in state:
+            self._episode_seed = int(state.pop("_episode_seed_"))
+        arrays = state.pop("_episode_arrays_", None)
+        self._episode = NativeEpisode.from_arrays(*arrays) if arrays is not None else None
+        super()._load_state(state)
 
     # -- acting ------------------------------------------------------------
 

@@ -17,6 +17,16 @@ class NativeEpisode:
         self.episode_return = np.zeros(1, dtype=np.float64)
         native_envs.reset(core, self.env_state, self.observation, seed=seed)
 
+    @classmethod
+    def from_arrays(cls, env_state, observation, counters, episode_return) -> "NativeEpisode":
+        """An episode restored from saved arrays (see arrays())."""
+        episode = cls.__new__(cls)
+        episode.env_state = np.array(env_state, dtype=np.uint64)
+        episode.observation = np.array(observation, dtype=np.float32)
+        episode.counters = np.array(counters, dtype=np.int64).reshape(1)
+        episode.episode_return = np.array(episode_return, dtype=np.float64).reshape(1)
+        return episode
+
     def arrays(self) -> tuple:
         return (self.env_state, self.observation, self.counters, self.episode_return)
 

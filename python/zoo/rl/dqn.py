@@ -159,8 +159,7 @@ class DQN(RLLearner):
         self.action_space_ = handle.action_space
         rng = np.random.default_rng(seed)
         layout = self._layout()
-        # PyTorch's default Linear initialisation scale for ReLU nets is close to He-uniform.
-        self.params_ = layout.initial_params("he_uniform", rng, np.float32)
+        self.params_ = torch_default_params(layout, rng)
         self.target_params_ = self.params_.copy()
         self.buffers_ = layout.initial_buffers(np.float32)
         self.optimizer_state_ = np.zeros((get_optimizer(self.optimizer).n_slots(), layout.n_params), dtype=np.float32)
@@ -168,6 +167,7 @@ class DQN(RLLearner):
         self.rng_state_ = rng.integers(0, 2**63, size=4, dtype=np.uint64) | np.uint64(1)
         self._episode_seed = int(rng.integers(0, 2**63))
         self._replay = None
+        self._episode = None
 
     def _dqn_config(self) -> "_core.DqnConfig":
         config = _core.DqnConfig()
@@ -197,7 +197,7 @@ class DQN(RLLearner):
         return schedule
 
     def _replay_buffer(self) -> ReplayBuffer:
-        if self._replay is None:
+        if getattr(self, "_replay", None) is None:  # a loaded model starts with an empty buffer
             self._replay = ReplayBuffer(int(self.buffer_size), self._layout().specs[0].n_in)
         return self._replay
 
@@ -292,6 +292,18 @@ class _PythonRunner:
                 _soft_update(m.target_params_, m.params_, float(m.tau))
         logs = {"loss": float(np.mean(losses))} if losses else {}
         return returns, lengths, logs
+
+
+def torch_default_params(layout: Layout, rng: np.random.Generator) -> np.ndarray:
+    """PyTorch's default nn.Linear initialisation, which Stable-Baselines3's
+    tuned hyperparameters assume: weights and biases uniform in
+    +-1/sqrt(fan_in) (He-uniform would start 2.4 times larger)."""
+    params = np.zeros(layout.n_params, dtype=np.float32)
+    for spec, where in zip(layout.specs, layout.slices):
+        bound = 1.0 / np.sqrt(spec.n_in)
+        params[where.weight] = rng.uniform(-bound, bound, spec.n_in * spec.n_out)
+        params[where.bias] = rng.uniform(-bound, bound, spec.n_out)
+    return params
 
 
 def _epsilon(schedule, t: int) -> float:

@@ -208,41 +208,16 @@ class QLearning(RLLearner):
 
     # -- persistence -------------------------------------------------------
 
-    def _persisted_params(self):
-        # Callbacks are run-time hooks, not model state; they load as None.
-        return {**super()._persisted_params(), "callbacks": None}
-
     def _save_state(self):
-        # gymnasium spaces are not arrays: store the two sizes that define them.
         state = super()._save_state()
-        for name in ("observation_space_", "action_space_"):
-            if name in state:
-                state[name] = int(state[name].n)
-        # The native episode in progress, so that a loaded model continues
-        # training exactly where the saved one stopped.
-        if hasattr(self, "_episode_seed"):
-            state["_episode_seed_"] = self._episode_seed
-            state["_next_action_"] = self._next_action
-        if getattr(self, "_episode", None) is not None:
-            state["_episode_arrays_"] = list(self._episode.arrays())
+        if hasattr(self, "_next_action"):
+            state["_next_action_"] = self._next_action  # SARSA's action chosen for the next step
         return state
 
     def _load_state(self, state):
         state = dict(state)
-        for name in ("observation_space_", "action_space_"):
-            if name in state:
-                state[name] = spaces.Discrete(int(state[name]))
-        if "_episode_seed_" in state:
-            self._episode_seed = int(state.pop("_episode_seed_"))
+        if "_next_action_" in state:
             self._next_action = np.array(state.pop("_next_action_"), dtype=np.int64).reshape(1)
-        self._episode = None
-        arrays = state.pop("_episode_arrays_", None)
-        if arrays is not None:
-            episode = NativeEpisode.__new__(NativeEpisode)
-            dtypes = (np.uint64, np.float32, np.int64, np.float64)
-            (episode.env_state, episode.observation, episode.counters,
-             episode.episode_return) = (np.array(a, dtype=d) for a, d in zip(arrays, dtypes))
-            self._episode = episode
         super()._load_state(state)
 
 
