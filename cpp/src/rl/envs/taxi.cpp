@@ -77,8 +77,8 @@ double validated_probability(double p, const char* name) {
     return p;
 }
 
-// Pickup and dropoff leave the taxi where it is; only the passenger and the
-// reward change. Returns the passenger's new place.
+// Pickup and dropoff leave the taxi where it is and never slip, rain or not;
+// only the passenger's place, the reward and the ending change.
 toy_text::Outcome pickup_or_dropoff(int row, int col, int passenger, int destination, int action) {
     toy_text::Outcome o{1.0, 0, -1.0, false};
     int new_passenger = passenger;
