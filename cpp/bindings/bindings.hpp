@@ -65,6 +65,7 @@ void bind_nn(py::module_& m);
 void bind_envs(py::module_& m);
 void bind_toy_text(py::module_& m);
 void bind_rl(py::module_& m);
+void bind_policy_gradient(py::module_& m);
 void bind_q_learning(py::module_& m);
 
 }  // namespace zoo::bindings

@@ -34,5 +34,6 @@ PYBIND11_MODULE(_core, m) {
     zoo::bindings::bind_envs(m);
     zoo::bindings::bind_toy_text(m);
     zoo::bindings::bind_rl(m);
+    zoo::bindings::bind_policy_gradient(m);
     zoo::bindings::bind_q_learning(m);
 }

@@ -9,7 +9,7 @@ from zoo._core import __version__
 from zoo._threads import get_num_threads, set_num_threads
 from zoo.exceptions import NotFittedError
 from zoo.persistence import load
-from zoo.rl import QLearning
+from zoo.rl import QLearning, REINFORCE
 from zoo.supervised import MLP, MLPClassifier, MLPRegressor
 from zoo.unsupervised import KMeans, MiniBatchKMeans
 
@@ -22,6 +22,7 @@ __all__ = [
     "MiniBatchKMeans",
     "NotFittedError",
     "QLearning",
+    "REINFORCE",
     "get_num_threads",
     "load",
     "nn",

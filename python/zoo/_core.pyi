@@ -313,3 +313,94 @@ def tabular_collect(
     n_steps: int,
     rng: NDArray[np.uint64],  # in place, (4,): xoshiro256++ state
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]: ...  # finished episodes' returns, lengths
+
+# -- policy gradients (zoo.REINFORCE, zoo.ActorCritic) ----------------------------
+# A policy's nine arrays, in order (empty where absent): actor params, grads,
+# moments (n_slots, n); log_std, grads, moments (Gaussian only); critic params,
+# grads, moments (a separate critic only). Params, grads and moments are in place.
+class PgActionKind:
+    categorical: PgActionKind
+    gaussian: PgActionKind
+
+class PgCriticKind:
+    none: PgCriticKind
+    separate: PgCriticKind
+    shared: PgCriticKind
+
+class PgConfig:
+    action_kind: PgActionKind
+    critic_kind: PgCriticKind
+    action_dim: int  # categorical: number of actions; gaussian: action size
+    ent_coef: float
+    vf_coef: float
+    max_grad_norm: float  # 0: no clipping
+    clip_jointly: bool  # one global norm over every parameter, or policy and value apart
+    baseline_advantage: bool  # advantages = returns - V(s) (REINFORCE's baseline)
+    normalize_advantage: bool
+    actor_optimizer: OptimizerConfig
+    critic_optimizer: OptimizerConfig
+    n_threads: int
+    def __init__(self) -> None: ...
+
+def pg_update(
+    actor: Network,
+    critic: Network | None,
+    actor_params: NDArray[Float],
+    actor_grads: NDArray[Float],
+    actor_moments: NDArray[Float],
+    log_std: NDArray[Float],
+    log_std_grads: NDArray[Float],
+    log_std_moments: NDArray[Float],
+    critic_params: NDArray[Float],
+    critic_grads: NDArray[Float],
+    critic_moments: NDArray[Float],
+    config: PgConfig,
+    observations: NDArray[Float],  # (n, obs_size)
+    actions: NDArray[np.int64] | NDArray[Float],  # (n,) indices or (n, action_dim) samples
+    advantages: NDArray[Float],  # (n,)
+    returns: NDArray[Float],  # (n,): value targets
+    step: int,  # updates before this one
+) -> tuple[float, float, float, float]: ...  # policy loss, entropy, value loss, gradient norm
+def pg_gradients(
+    actor: Network,
+    critic: Network | None,
+    actor_params: NDArray[np.float64],
+    actor_grads: NDArray[np.float64],
+    actor_moments: NDArray[np.float64],
+    log_std: NDArray[np.float64],
+    log_std_grads: NDArray[np.float64],
+    log_std_moments: NDArray[np.float64],
+    critic_params: NDArray[np.float64],
+    critic_grads: NDArray[np.float64],
+    critic_moments: NDArray[np.float64],
+    config: PgConfig,
+    observations: NDArray[np.float64],
+    actions: NDArray[np.int64] | NDArray[np.float64],
+    advantages: NDArray[np.float64],
+    returns: NDArray[np.float64],
+    step: int,
+) -> tuple[float, float, float, float]: ...  # as pg_update, grads only
+def pg_act(
+    actor: Network,
+    critic: Network | None,
+    actor_params: NDArray[np.float32],
+    log_std: NDArray[np.float32],
+    critic_params: NDArray[np.float32],
+    config: PgConfig,
+    observations: NDArray[np.float32],  # (n, obs_size)
+    deterministic: bool,
+    rng: NDArray[np.uint64],  # in place, (4,): xoshiro256++ state
+    with_values: bool,
+) -> tuple[NDArray[np.int64] | NDArray[np.float32], NDArray[np.float32] | None]: ...
+def pg_discounted_returns(
+    rewards: NDArray[np.float32], episode_ends: NDArray[np.float32], gamma: float
+) -> NDArray[np.float32]: ...
+def pg_gae(
+    rewards: NDArray[np.float32],  # (n_steps, n_envs)
+    values: NDArray[np.float32],
+    episode_starts: NDArray[np.float32],
+    last_values: NDArray[np.float32],  # (n_envs,)
+    last_dones: NDArray[np.float32],
+    gamma: float,
+    gae_lambda: float,
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]: ...  # advantages, returns

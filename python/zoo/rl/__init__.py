@@ -2,5 +2,6 @@
 
 from zoo.rl.dqn import DQN
 from zoo.rl.q_learning import QLearning
+from zoo.rl.reinforce import REINFORCE
 
-__all__ = ["DQN", "QLearning"]
+__all__ = ["DQN", "QLearning", "REINFORCE"]

@@ -1,0 +1,221 @@
+"""REINFORCE: zoo.REINFORCE.
+
+Williams, "Simple statistical gradient-following algorithms for
+connectionist reinforcement learning", Machine Learning 8 (1992): play whole
+episodes with the stochastic policy pi(a|s), then ascend
+    sum_t (G_t - b(s_t)) grad log pi(a_t|s_t),
+where G_t is the discounted reward-to-go and b(s_t) an optional learned
+baseline, a value network fitted to the returns (Sutton and Barto,
+"Reinforcement Learning: An Introduction", 2nd ed., section 13.4).
+
+With a native environment the whole loop (acting, stepping, recording,
+returns, updates) runs in C++ (cpp/src/rl/policy_gradient.cpp); with a
+Python gymnasium environment, Python steps the environment and C++ acts and
+learns.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+
+from zoo import _core
+from zoo.base import Interval, Options
+from zoo.nn._network import ACTIVATIONS
+from zoo.nn.optimizers import get_optimizer
+from zoo.rl._env import EnvHandle
+from zoo.rl._policy import PolicyGradientLearner, flat_observations
+
+
+class REINFORCE(PolicyGradientLearner):
+    """Monte-Carlo policy gradient with an optional learned value baseline.
+
+    Williams (1992). The policy is a network over observations: a softmax
+    over logits for Discrete actions, a Gaussian with learned,
+    state-independent log standard deviations for Box actions (as
+    Stable-Baselines3's policies). After every `n_episodes_per_update`
+    finished episodes (or, with `batch_steps`, once the finished episodes
+    hold that many steps), one gradient step on
+    ``-mean((G_t - V(s_t)) log pi(a_t|s_t)) - ent_coef * mean(entropy)``,
+    and with `baseline` one step of the value network on ``mean((V(s_t) - G_t)^2)``.
+    A time limit ends an episode like termination does.
+
+    On CartPole-v1 the defaults with ``learning_rate=3e-3,
+    n_episodes_per_update=4`` reach a mean return of 500 over 100
+    evaluation episodes within 200,000 steps (``random_state=0``).
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(64, 64)
+        Hidden layers of the policy network (and of the value network).
+    activation : str, default="tanh"
+    optimizer : str or zoo.nn optimizer, default="adam"
+        For both networks.
+    learning_rate : float, default=1e-3
+        The policy's learning rate.
+    gamma : float, default=0.99
+        Discount factor of the returns.
+    baseline : bool, default=True
+        Learn a value network V(s) and use G_t - V(s_t) as the advantage.
+    value_learning_rate : float or None, default=None
+        The value network's learning rate; None uses `learning_rate`.
+    n_episodes_per_update : int, default=1
+        Finished episodes per gradient step.
+    batch_steps : int or None, default=None
+        When set, update as soon as the finished episodes hold at least this
+        many steps instead (`n_episodes_per_update` is then unused).
+    ent_coef : float, default=0.0
+        Weight of the entropy bonus.
+    normalize_advantage : bool, default=True
+        Scale each batch's advantages to zero mean and unit variance.
+    max_grad_norm : float or None, default=None
+        Clip each network's gradient to this global norm.
+    callbacks : list of zoo.nn.callbacks.Callback, optional
+        Called after every chunk of `chunk_steps` environment steps with logs
+        (mean_return over the last 100 episodes, policy_loss, entropy, value_loss).
+    verbose : int, default=0
+        1 shows a progress bar.
+    random_state : int, Generator or None
+    n_jobs : int or None
+        Threads for the gradient steps.
+
+    Attributes
+    ----------
+    actor_params_ : ndarray
+        The policy network's flat parameters (logits or Gaussian means).
+    log_std_ : ndarray or None
+        Gaussian policies: the log standard deviation of each action dimension.
+    critic_params_ : ndarray or None
+        The value network's flat parameters (with `baseline`).
+    actor_optimizer_state_, log_std_optimizer_state_, critic_optimizer_state_ : ndarray or None
+    n_updates_ : int
+    num_timesteps_ : int
+    history_ : dict
+        "episode_return" and "episode_length" of every finished training episode.
+    """
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [Options(set(ACTIVATIONS))],
+        "optimizer": ["no_validation"],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "gamma": [Interval(Real, 0, 1, closed="both")],
+        "baseline": ["boolean"],
+        "value_learning_rate": [None, Interval(Real, 0, None, closed="neither")],
+        "n_episodes_per_update": [Interval(Integral, 1, None, closed="left")],
+        "batch_steps": [None, Interval(Integral, 1, None, closed="left")],
+        "ent_coef": [Interval(Real, 0, None, closed="left")],
+        "normalize_advantage": ["boolean"],
+        "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
+        "callbacks": [None, list],
+        "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
+        "random_state": ["random_state"],
+        "n_jobs": [None, Integral],
+    }
+
+    def __init__(self, hidden_layer_sizes=(64, 64), *, activation="tanh", optimizer="adam", learning_rate=1e-3,
+                 gamma=0.99, baseline=True, value_learning_rate=None, n_episodes_per_update=1, batch_steps=None,
+                 ent_coef=0.0, normalize_advantage=True, max_grad_norm=None, callbacks=None, verbose=0,
+                 random_state=None, n_jobs=None):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.gamma = gamma
+        self.baseline = baseline
+        self.value_learning_rate = value_learning_rate
+        self.n_episodes_per_update = n_episodes_per_update
+        self.batch_steps = batch_steps
+        self.ent_coef = ent_coef
+        self.normalize_advantage = normalize_advantage
+        self.max_grad_norm = max_grad_norm
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # -- the model ---------------------------------------------------------
+
+    def _critic_kind(self):
+        return _core.PgCriticKind.separate if self.baseline else _core.PgCriticKind.none
+
+    def _optimizers(self):
+        optimizer = get_optimizer(self.optimizer)
+        return optimizer, optimizer
+
+    def _critic_learning_rate(self) -> float:
+        return float(self.value_learning_rate if self.value_learning_rate is not None else self.learning_rate)
+
+    def _configure(self, config) -> None:
+        # The advantage is G_t - V(s_t) with the value network's current estimate.
+        config.baseline_advantage = bool(self.baseline)
+        # The two networks learn at their own rates: each gradient is clipped on its own.
+        config.clip_jointly = False
+        config.vf_coef = 0.5
+
+    def _runner(self, handle: EnvHandle, until: int):
+        return _PythonRunner(self, handle)
+
+    def _ready(self, n_episodes: int, n_steps: int) -> bool:
+        if self.batch_steps is not None:
+            return n_steps >= self.batch_steps
+        return n_episodes >= self.n_episodes_per_update
+
+
+class _PythonRunner:
+    """Python steps the gymnasium environment; C++ acts and learns."""
+
+    def __init__(self, model: REINFORCE, handle: EnvHandle):
+        self.model, self.env = model, handle.gym_env
+        self.config = model._pg_config()
+        self.head = model._head()
+        self.obs_size = int(np.prod(model.observation_space_.shape))
+        self.obs, _ = self.env.reset(seed=model._episode_seed)
+        self._clear()
+        self.episode_return = 0.0
+
+    def _clear(self) -> None:
+        self.observations, self.actions, self.rewards, self.ends = [], [], [], []
+        self.n_episodes = 0
+        self.n_finished_steps = 0
+
+    def run(self, n_steps: int):
+        m = self.model
+        returns, lengths, stats = [], [], []
+        for _ in range(n_steps):
+            # Act: a ~ pi(.|s).
+            obs = flat_observations(self.obs, self.obs_size)
+            action, _ = m._sample(self.config, obs)
+            next_obs, reward, terminated, truncated, _ = self.env.step(self.head.to_env(action)[0])
+            self.observations.append(obs[0])
+            self.actions.append(action[0])
+            self.rewards.append(float(reward))
+            self.ends.append(0.0)
+            self.episode_return += float(reward)
+            if not (terminated or truncated):
+                self.obs = next_obs
+                continue
+            # An episode is over: its steps become usable for learning.
+            self.ends[-1] = 1.0
+            returns.append(self.episode_return)
+            lengths.append(len(self.rewards) - self.n_finished_steps)
+            self.n_episodes += 1
+            self.n_finished_steps = len(self.rewards)
+            self.episode_return = 0.0
+            self.obs, _ = self.env.reset()
+            if m._ready(self.n_episodes, self.n_finished_steps):
+                stats.append(self._learn())
+        logs = dict(zip(("policy_loss", "entropy", "value_loss"), np.mean(stats, axis=0)[:3])) if stats else {}
+        return returns, lengths, logs
+
+    def _learn(self):
+        m = self.model
+        # Reward-to-go G_t = r_t + gamma G_{t+1} within each episode.
+        rewards = np.asarray(self.rewards, dtype=np.float32)
+        returns = _core.pg_discounted_returns(rewards, np.asarray(self.ends, dtype=np.float32), float(m.gamma))
+        actions = np.asarray(self.actions)
+        # Without a baseline the advantage is the return itself; with one, C++ subtracts V(s_t).
+        stats = m._update(self.config, np.stack(self.observations), actions, returns, returns)
+        self._clear()
+        return stats
