@@ -9,7 +9,7 @@ from gymnasium import spaces
 
 import zoo
 from zoo import _core
-from zoo.rl import REINFORCE
+from zoo.rl import REINFORCE, ActorCritic
 from zoo.rl._policy import mlp_layout
 
 # -- the loss and its gradient ----------------------------------------------------
@@ -247,6 +247,34 @@ def test_reinforce_same_seed_same_model():
     np.testing.assert_array_equal(a.history_["episode_return"], b.history_["episode_return"])
 
 
+def test_actor_critic_solves_cartpole_on_gymnasiums_environment():
+    """A2C with Stable-Baselines3's defaults (8 copies, 5 steps, RMSprop): 200,000 steps."""
+    model = ActorCritic(random_state=0).fit(gymnasium.make("CartPole-v1"), 200_000)
+    mean, std = model.evaluate(gymnasium.make("CartPole-v1"), n_episodes=100, seed=0)
+    assert mean >= 475, (mean, std)
+    assert model.n_updates_ == 200_000 // 40
+
+
+def test_actor_critic_with_a_shared_trunk_solves_cartpole():
+    model = ActorCritic(shared=True, learning_rate=2e-3, random_state=0).fit(gymnasium.make("CartPole-v1"), 100_000)
+    assert model.critic_params_ is None and model.actor_params_.size == 4 * 64 + 64 + 64 * 64 + 64 + 3 * 64 + 3
+    mean, std = model.evaluate(gymnasium.make("CartPole-v1"), n_episodes=20, seed=0)
+    assert mean >= 475, (mean, std)
+
+
+def test_actor_critic_same_seed_same_model():
+    a = ActorCritic(random_state=3).fit(gymnasium.make("CartPole-v1"), 3_000)
+    b = ActorCritic(random_state=3).fit(gymnasium.make("CartPole-v1"), 3_000)
+    np.testing.assert_array_equal(a.actor_params_, b.actor_params_)
+    np.testing.assert_array_equal(a.critic_params_, b.critic_params_)
+    np.testing.assert_array_equal(a.history_["episode_return"], b.history_["episode_return"])
+
+
+def test_actor_critic_needs_a_spec_to_copy_an_environment():
+    with pytest.raises(ValueError, match="n_envs"):
+        ActorCritic(n_envs=2).fit(_Target(), 100)
+
+
 class _Target(gymnasium.Env):
     """A one-step continuous task: observe x in [-1, 1], earn -(a - x)^2."""
 
@@ -271,6 +299,13 @@ def test_reinforce_learns_a_gaussian_policy():
     assert sampled.std() == pytest.approx(np.exp(model.log_std_[0]), rel=0.1)
 
 
+def test_actor_critic_learns_a_gaussian_policy():
+    model = ActorCritic((16,), n_envs=1, n_steps=16, learning_rate=3e-3, random_state=0).fit(_Target(), 20_000)
+    x = np.linspace(-0.9, 0.9, 19, dtype=np.float32).reshape(-1, 1)
+    np.testing.assert_allclose(model.predict(x).ravel(), x.ravel(), atol=0.15)
+    assert model.log_std_[0] < -0.5
+
+
 def test_deterministic_predict_is_the_argmax_and_sampling_follows_softmax():
     model = REINFORCE((8,), random_state=0).fit(gymnasium.make("CartPole-v1"), 500)
     layout = mlp_layout(4, (8,), 2, "tanh")
@@ -293,7 +328,7 @@ class _MultiDiscreteActions(gymnasium.Env):
     action_space = spaces.MultiDiscrete([2, 3])
 
 
-@pytest.mark.parametrize("learner", [REINFORCE])
+@pytest.mark.parametrize("learner", [REINFORCE, ActorCritic])
 def test_unsupported_spaces_are_refused(learner):
     with pytest.raises(ValueError, match="Box observation"):
         learner().fit(_DictObservations(), 10)
@@ -301,7 +336,7 @@ def test_unsupported_spaces_are_refused(learner):
         learner().fit(_MultiDiscreteActions(), 10)
 
 
-@pytest.mark.parametrize("learner", [REINFORCE])
+@pytest.mark.parametrize("learner", [REINFORCE, ActorCritic])
 def test_predict_checks_its_input(learner):
     model = learner(random_state=0).fit(gymnasium.make("CartPole-v1"), 200)
     assert model.predict(np.zeros(4)) in (0, 1)
@@ -312,7 +347,7 @@ def test_predict_checks_its_input(learner):
         learner().predict(np.zeros(4))
 
 
-@pytest.mark.parametrize("learner", [REINFORCE])
+@pytest.mark.parametrize("learner", [REINFORCE, ActorCritic])
 def test_save_and_load_keep_the_policy(learner, tmp_path):
     model = learner(random_state=0).fit(gymnasium.make("CartPole-v1"), 2_000)
     path = tmp_path / "policy.zoo"
