@@ -9,13 +9,14 @@ from zoo._core import __version__
 from zoo._threads import get_num_threads, set_num_threads
 from zoo.exceptions import NotFittedError
 from zoo.persistence import load
-from zoo.rl import ActorCritic, QLearning, REINFORCE
+from zoo.rl import ActorCritic, DQN, QLearning, REINFORCE
 from zoo.supervised import MLP, MLPClassifier, MLPRegressor
 from zoo.unsupervised import KMeans, MiniBatchKMeans
 
 __all__ = [
     "__version__",
     "ActorCritic",
+    "DQN",
     "KMeans",
     "MLP",
     "MLPClassifier",

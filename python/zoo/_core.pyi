@@ -404,3 +404,84 @@ def pg_gae(
     gamma: float,
     gae_lambda: float,
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]: ...  # advantages, returns
+
+# -- DQN (zoo.rl.dqn; the replay buffer's six arrays in zoo.rl._replay order) ---------
+class DqnConfig:
+    gamma: float
+    double_q: bool
+    batch_size: int
+    train: TrainConfig
+    def __init__(self) -> None: ...
+
+class CollectSchedule:
+    num_timesteps: int
+    total_timesteps: int
+    epsilon_start: float
+    epsilon_end: float
+    exploration_fraction: float
+    learning_starts: int
+    train_freq: int
+    gradient_steps: int
+    target_update_interval: int
+    tau: float
+    max_episode_steps: int
+    def __init__(self) -> None: ...
+
+def rl_replay_add(
+    observations: NDArray[np.float32],  # in place, (capacity, obs_size)
+    next_observations: NDArray[np.float32],  # in place
+    actions: NDArray[np.int64],  # in place, (capacity,)
+    rewards: NDArray[np.float32],  # in place
+    terminated: NDArray[np.float32],  # in place
+    meta: NDArray[np.int64],  # in place, (2,): next position, size
+    obs: NDArray[np.float32],
+    next_obs: NDArray[np.float32],
+    action: int,
+    reward: float,
+    terminal: bool,
+) -> None: ...
+def dqn_train(
+    network: Network,
+    observations: NDArray[np.float32],
+    next_observations: NDArray[np.float32],
+    actions: NDArray[np.int64],
+    rewards: NDArray[np.float32],
+    terminated: NDArray[np.float32],
+    meta: NDArray[np.int64],
+    params: NDArray[np.float32],  # in place
+    target_params: NDArray[np.float32],
+    grads: NDArray[np.float32],  # scratch
+    optimizer_state: NDArray[np.float32],  # in place
+    optimizer_step: int,
+    buffers: NDArray[np.float32],
+    config: DqnConfig,
+    gradient_steps: int,
+    rng: NDArray[np.uint64],  # in place, (4,)
+) -> tuple[float, int]: ...  # mean loss, optimizer steps so far
+def dqn_greedy(
+    network: Network, params: NDArray[np.float32], buffers: NDArray[np.float32], observations: NDArray[np.float32]
+) -> NDArray[np.int64]: ...
+def dqn_collect(
+    env: Env,
+    env_state: NDArray[np.uint64],  # in place
+    observation: NDArray[np.float32],  # in place
+    counters: NDArray[np.int64],  # in place, (1,): elapsed steps of the episode
+    episode_return: NDArray[np.float64],  # in place, (1,)
+    network: Network,
+    observations: NDArray[np.float32],
+    next_observations: NDArray[np.float32],
+    actions: NDArray[np.int64],
+    rewards: NDArray[np.float32],
+    terminated: NDArray[np.float32],
+    meta: NDArray[np.int64],
+    params: NDArray[np.float32],
+    target_params: NDArray[np.float32],
+    grads: NDArray[np.float32],
+    optimizer_state: NDArray[np.float32],
+    optimizer_step: int,
+    buffers: NDArray[np.float32],
+    config: DqnConfig,
+    schedule: CollectSchedule,
+    n_steps: int,
+    rng: NDArray[np.uint64],
+) -> tuple[NDArray[np.float64], NDArray[np.int64], float, int, int]: ...  # returns, lengths, loss sum, updates, optimizer steps
