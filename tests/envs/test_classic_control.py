@@ -263,6 +263,20 @@ def test_misuse_raises_clearly():
         CartPoleEnv().reset(seed=-1)
     with pytest.raises(gym.error.Error, match="Seed must be"):
         CartPoleEnv().reset(seed=1.5)
+    env = AcrobotEnv()
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match="finite"):
+        env.state = [0.0, np.inf, 0.0, 0.0]
+    with pytest.raises(ValueError, match="shape"):
+        env.state = [0.0, 0.0]
+
+
+def test_acrobot_hand_edited_records_do_not_hang():
+    # gymnasium's wrap would loop forever on an infinite angle; zoo leaves it unwrapped.
+    env = AcrobotEnv()
+    env.reset(seed=0)
+    env._variables()[:] = [np.inf, 1e300, 0.0, 0.0]
+    env.step(1)
 
 
 @pytest.mark.parametrize("cls", [CartPoleEnv, MountainCarEnv, AcrobotEnv])

@@ -153,6 +153,8 @@ class _ClassicControlEnv(gym.Env):
         value = np.asarray(value, dtype=np.float64)
         if value.shape != (self._n_variables,):
             raise ValueError(f"state must have shape ({self._n_variables},), got {value.shape}")
+        if not np.isfinite(value).all():
+            raise ValueError(f"state must be finite, got {value}")
         self._variables()[:] = value
 
     def _variables(self) -> np.ndarray:

@@ -71,6 +71,10 @@ void rk4_step(double y[5]) {
 }
 
 double wrap(double x, double low, double high) {
+    // gymnasium's loops take |x| / 2 pi turns, forever for inf; angles this
+    // far out come only from a hand-edited record, so they stay as they are
+    // rather than hang the caller (the GIL is released around vector steps).
+    if (!(std::fabs(x) < 1e6)) return x;
     const double diff = high - low;
     while (x > high) x = x - diff;
     while (x < low) x = x + diff;

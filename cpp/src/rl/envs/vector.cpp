@@ -12,9 +12,10 @@ namespace zoo::rl {
 
 namespace {
 
-// A chunk of copies is a few microseconds of work: enough to hide a thread's
-// start-up, small enough to balance two cores when episodes end unevenly.
-constexpr index_t kChunk = 512;
+// A chunk of copies is tens of microseconds of CartPole steps: enough that
+// waking a second thread pays off, small enough to balance the threads when
+// episodes end (and resets cost more) unevenly.
+constexpr index_t kChunk = 1024;
 
 template <class Body>
 void over_copies(index_t num_envs, int n_threads, Body&& body) {
