@@ -118,6 +118,30 @@ def mlp_regressor() -> TourRow:
     return TourRow("MLPRegressor", "noisy sine 4,000×1, 40 epochs", f"R² {model.score(X, y):.3f}", seconds)
 
 
+# ---------------------------------------------------- reinforcement learning
+
+
+@tour_entry
+def q_learning_cliff() -> TourRow:
+    from zoo import QLearning
+
+    model, seconds = timed(lambda: QLearning(random_state=0).fit("CliffWalking-v1", 30_000))
+    mean, _ = model.evaluate("CliffWalking-v1", n_episodes=1)
+    return TourRow("QLearning", "CliffWalking-v1 (native), 30k steps", f"greedy return {mean:.0f} (optimum -13)",
+                   seconds)
+
+
+@tour_entry
+def dqn_cartpole() -> TourRow:
+    from zoo import DQN
+
+    model, seconds = timed(lambda: DQN((64, 64), learning_rate=1e-3, learning_starts=500, train_freq=4,
+                                       target_update_interval=250, exploration_fraction=0.2,
+                                       random_state=0).fit("CartPole-v1", 8_000))
+    mean, _ = model.evaluate("CartPole-v1", n_episodes=10, seed=0)
+    return TourRow("DQN", "CartPole-v1 (native), 8k steps", f"greedy return {mean:.0f} (random ~22)", seconds)
+
+
 # ---------------------------------------------------------------- running
 
 
