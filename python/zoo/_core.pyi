@@ -485,3 +485,69 @@ def dqn_collect(
     n_steps: int,
     rng: NDArray[np.uint64],
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], float, int, int]: ...  # returns, lengths, loss sum, updates, optimizer steps
+def reinforce_collect(
+    env: Env,  # Box observations, Discrete actions
+    env_state: NDArray[np.uint64],  # in place, (1, state words)
+    observation: NDArray[np.float32],  # in place, (1, obs_size)
+    elapsed: NDArray[np.int64],  # in place, (1,): steps of the running episode
+    episode_return: NDArray[np.float64],  # in place, (1,)
+    actor: Network,
+    critic: Network | None,
+    actor_params: NDArray[np.float32],
+    actor_grads: NDArray[np.float32],
+    actor_moments: NDArray[np.float32],
+    log_std: NDArray[np.float32],
+    log_std_grads: NDArray[np.float32],
+    log_std_moments: NDArray[np.float32],
+    critic_params: NDArray[np.float32],
+    critic_grads: NDArray[np.float32],
+    critic_moments: NDArray[np.float32],
+    config: PgConfig,
+    buffer_observations: NDArray[np.float32],  # in place, (capacity, obs_size)
+    buffer_actions: NDArray[np.int64],  # in place, (capacity,)
+    buffer_rewards: NDArray[np.float32],  # in place
+    buffer_episode_ends: NDArray[np.float32],  # in place
+    buffer_returns: NDArray[np.float32],  # scratch
+    buffer_meta: NDArray[np.int64],  # in place, (2,): steps stored, episodes finished in them
+    gamma: float,
+    n_episodes_per_update: int,
+    batch_steps: int,  # > 0: update once the finished episodes hold this many steps
+    max_episode_steps: int,  # 0: no time limit
+    step: int,  # updates so far
+    n_steps: int,
+    rng: NDArray[np.uint64],  # in place, (4,)
+) -> tuple[int, NDArray[np.float64], NDArray[np.int64], int, tuple[float, float, float, float], int]: ...
+def a2c_collect(
+    env: Env,  # Box observations, Discrete actions
+    env_states: NDArray[np.uint64],  # in place, (n_envs, state words)
+    observations: NDArray[np.float32],  # in place, (n_envs, obs_size)
+    elapsed: NDArray[np.int64],  # in place, (n_envs,)
+    episode_returns: NDArray[np.float64],  # in place, (n_envs,)
+    actor: Network,
+    critic: Network | None,
+    actor_params: NDArray[np.float32],
+    actor_grads: NDArray[np.float32],
+    actor_moments: NDArray[np.float32],
+    log_std: NDArray[np.float32],
+    log_std_grads: NDArray[np.float32],
+    log_std_moments: NDArray[np.float32],
+    critic_params: NDArray[np.float32],
+    critic_grads: NDArray[np.float32],
+    critic_moments: NDArray[np.float32],
+    config: PgConfig,
+    rollout_observations: NDArray[np.float32],  # in place, (n_steps, n_envs, obs_size)
+    rollout_actions: NDArray[np.int64],  # in place, (n_steps, n_envs)
+    rollout_rewards: NDArray[np.float32],  # in place, (n_steps, n_envs)
+    rollout_episode_starts: NDArray[np.float32],  # in place
+    rollout_values: NDArray[np.float32],  # in place
+    rollout_advantages: NDArray[np.float32],  # scratch
+    rollout_returns: NDArray[np.float32],  # scratch
+    next_episode_starts: NDArray[np.float32],  # in place, (n_envs,)
+    rollout_meta: NDArray[np.int64],  # in place, (2,): position, steps owed
+    gamma: float,
+    gae_lambda: float,
+    max_episode_steps: int,
+    step: int,
+    n_steps: int,
+    rng: NDArray[np.uint64],  # in place, (4,)
+) -> tuple[int, NDArray[np.float64], NDArray[np.int64], int, tuple[float, float, float, float], int]: ...

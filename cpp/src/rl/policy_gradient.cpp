@@ -12,8 +12,8 @@
 // passes (network.hpp), then each member writes d L / d outputs for its
 // share of the rows, the team backpropagates, clips by global norm and each
 // member updates the parameters it owns. Batch-wide sums (advantage
-// statistics, the log_std gradient, the reported losses) are taken by one
-// member in row order, so a result does not depend on how rows were shared.
+// statistics, the log_std gradient, the reported losses, the gradient
+// norms) are taken by one member in row order.
 #include <omp.h>
 
 #include <algorithm>
@@ -37,7 +37,7 @@ using nn::detail::Workspace;
 
 // Rows of a batch per team member: below this a member's share of the
 // small policy networks' products costs less than the barriers it needs.
-constexpr index_t kRowsPerMember = 256;
+constexpr index_t kRowsPerMember = 1024;
 
 constexpr double kHalfLog2Pi = 0.91893853320467274178;  // log sqrt(2 pi)
 
@@ -172,8 +172,9 @@ UpdateStats Learner<T>::run(const Batch<T>& batch, std::int64_t step, bool apply
     if (batch.n < 1) throw std::invalid_argument("an update needs at least one sample");
     if (batch.n > max_rows_) throw std::invalid_argument("the batch is larger than the learner's workspace");
     blas::SingleThreadedScope single_threaded_blas;
-    // Small batches are faster on one thread than with a team's barriers;
-    // the result is the same for any team size.
+    // Small batches are faster on one thread than with a team's barriers.
+    // (The team size can change the last bits of a result: BLAS may sum a
+    // member's narrower product in another order.)
     const int team_size =
         static_cast<int>(std::clamp<index_t>((batch.n + kRowsPerMember - 1) / kRowsPerMember, 1, config_.n_threads));
 #pragma omp parallel num_threads(team_size)
@@ -200,7 +201,10 @@ void Learner<T>::prepare_advantages(const Batch<T>& batch, const T* values, inde
         for (index_t r = 0; r < n; ++r) mean += static_cast<double>(a[r]);
         mean /= static_cast<double>(n);
         double squares = 0.0;
-        for (index_t r = 0; r < n; ++r) squares += (static_cast<double>(a[r]) - mean) * (static_cast<double>(a[r]) - mean);
+        for (index_t r = 0; r < n; ++r) {
+            const double centred = static_cast<double>(a[r]) - mean;
+            squares += centred * centred;
+        }
         const double scale = 1.0 / (std::sqrt(squares / static_cast<double>(n - 1)) + 1e-8);
         for (index_t r = 0; r < n; ++r) a[r] = static_cast<T>((static_cast<double>(a[r]) - mean) * scale);
     }
@@ -451,7 +455,8 @@ UpdateStats update(const Policy<T>& policy, const PgConfig& config, const Batch<
 void act(const Policy<float>& policy, const PgConfig& config, const float* observations, index_t n,
          bool deterministic, Rng& rng, std::int64_t* discrete_actions, float* continuous_actions, float* values) {
     if (n < 1) return;
-    if (values != nullptr && config.critic_kind == CriticKind::none) throw std::invalid_argument("values need a critic");
+    if (values != nullptr && config.critic_kind == CriticKind::none)
+        throw std::invalid_argument("values need a critic");
     blas::SingleThreadedScope single_threaded_blas;
     const FlushDenormalsScope flush_denormals;
     Sampler sampler(policy, config, n);

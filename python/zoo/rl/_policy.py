@@ -244,3 +244,12 @@ class PolicyGradientLearner(RLLearner):
 def flat_observations(observations, size: int) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(observations, dtype=np.float32).reshape(-1, size))
 
+
+def summed_logs(parts) -> dict:
+    """Mean policy loss, entropy and value loss over a chunk's updates,
+    from (number of updates, summed statistics) pairs."""
+    n = sum(count for count, _ in parts)
+    if n == 0:
+        return {}
+    totals = np.sum([stats for _, stats in parts], axis=0)
+    return {"policy_loss": float(totals[0] / n), "entropy": float(totals[1] / n), "value_loss": float(totals[2] / n)}

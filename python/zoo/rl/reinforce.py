@@ -9,7 +9,7 @@ baseline, a value network fitted to the returns (Sutton and Barto,
 "Reinforcement Learning: An Introduction", 2nd ed., section 13.4).
 
 With a native environment the whole loop (acting, stepping, recording,
-returns, updates) runs in C++ (cpp/src/rl/policy_gradient.cpp); with a
+returns, updates) runs in C++ (cpp/src/rl/policy_gradient_collect.cpp); with a
 Python gymnasium environment, Python steps the environment and C++ acts and
 learns.
 """
@@ -25,7 +25,8 @@ from zoo.base import Interval, Options
 from zoo.nn._network import ACTIVATIONS
 from zoo.nn.optimizers import get_optimizer
 from zoo.rl._env import EnvHandle
-from zoo.rl._policy import PolicyGradientLearner, flat_observations
+from zoo.rl._native import NativeEpisode
+from zoo.rl._policy import PolicyGradientLearner, flat_observations, summed_logs
 
 
 class REINFORCE(PolicyGradientLearner):
@@ -41,9 +42,9 @@ class REINFORCE(PolicyGradientLearner):
     and with `baseline` one step of the value network on ``mean((V(s_t) - G_t)^2)``.
     A time limit ends an episode like termination does.
 
-    On CartPole-v1 the defaults with ``learning_rate=3e-3,
-    n_episodes_per_update=4`` reach a mean return of 500 over 100
-    evaluation episodes within 200,000 steps (``random_state=0``).
+    Step budget: on CartPole-v1 the defaults reach a mean return of at
+    least 475 over 100 evaluation episodes within 200,000 steps (checked
+    for random_state 0 to 4; about 1.5 s with the native environment).
 
     Parameters
     ----------
@@ -154,13 +155,108 @@ class REINFORCE(PolicyGradientLearner):
         config.clip_jointly = False
         config.vf_coef = 0.5
 
+    def _setup(self, handle: EnvHandle, seed: int) -> None:
+        super()._setup(handle, seed)
+        self._buffer = None
+
     def _runner(self, handle: EnvHandle, until: int):
+        if handle.native:
+            return _NativeRunner(self, handle)
         return _PythonRunner(self, handle)
+
+    # -- persistence -------------------------------------------------------
+
+    def _save_state(self):
+        # The steps recorded since the last update, so that a loaded learner
+        # carries on with the episode in progress exactly.
+        state = super()._save_state()
+        if getattr(self, "_buffer", None) is not None:
+            state["_buffer_arrays_"] = self._buffer.recorded()
+        return state
+
+    def _load_state(self, state):
+        state = dict(state)
+        arrays = state.pop("_buffer_arrays_", None)
+        self._buffer = _EpisodeBuffer.from_recorded(*arrays) if arrays is not None else None
+        super()._load_state(state)
 
     def _ready(self, n_episodes: int, n_steps: int) -> bool:
         if self.batch_steps is not None:
             return n_steps >= self.batch_steps
         return n_episodes >= self.n_episodes_per_update
+
+
+class _EpisodeBuffer:
+    """The steps since the last update, in arrays C++ writes; grown by
+    doubling when an episode outlasts them."""
+
+    def __init__(self, capacity: int, obs_size: int):
+        self.observations = np.zeros((capacity, obs_size), dtype=np.float32)
+        self.actions = np.zeros(capacity, dtype=np.int64)
+        self.rewards = np.zeros(capacity, dtype=np.float32)
+        self.episode_ends = np.zeros(capacity, dtype=np.float32)
+        self.returns = np.zeros(capacity, dtype=np.float32)
+        self.meta = np.zeros(2, dtype=np.int64)  # steps stored, episodes finished in them
+
+    def arrays(self) -> tuple:
+        return (self.observations, self.actions, self.rewards, self.episode_ends, self.returns, self.meta)
+
+    def grow(self) -> None:
+        stored = int(self.meta[0])
+        bigger = _EpisodeBuffer(2 * len(self.actions), self.observations.shape[1])
+        for old, new in zip(self.arrays()[:4], bigger.arrays()[:4]):
+            new[:stored] = old[:stored]
+        bigger.meta[:] = self.meta
+        self.__dict__.update(bigger.__dict__)
+
+    def recorded(self) -> list:
+        stored = int(self.meta[0])
+        return [a[:stored] for a in self.arrays()[:4]] + [self.meta]
+
+    @classmethod
+    def from_recorded(cls, observations, actions, rewards, episode_ends, meta) -> "_EpisodeBuffer":
+        observations = np.asarray(observations, dtype=np.float32)
+        buffer = cls(max(1024, 2 * len(observations)), observations.shape[1])
+        stored = len(observations)
+        buffer.observations[:stored], buffer.actions[:stored] = observations, actions
+        buffer.rewards[:stored], buffer.episode_ends[:stored] = rewards, episode_ends
+        buffer.meta[:] = meta
+        return buffer
+
+
+class _NativeRunner:
+    """The whole loop in C++, up to `n_steps` per call."""
+
+    def __init__(self, model: REINFORCE, handle: EnvHandle):
+        self.model, self.handle = model, handle
+        self.config = model._pg_config()
+        self.episode = NativeEpisode.resume_or_start(model, handle)
+        obs_size = int(handle.core.observation_size)
+        if getattr(model, "_buffer", None) is None or model._buffer.observations.shape[1] != obs_size:
+            episode_steps = handle.max_episode_steps or 1000
+            batch = model.batch_steps or 0
+            model._buffer = _EpisodeBuffer(max(batch, model.n_episodes_per_update * episode_steps) + episode_steps,
+                                           obs_size)
+        self.buffer = model._buffer
+
+    def run(self, n_steps: int):
+        m, e = self.model, self.episode
+        actor, critic = m._networks()
+        returns, lengths, stats = [], [], []
+        left = n_steps
+        while left > 0:
+            taken, r, lengths_, n_updates, stats_sum, m.n_updates_ = _core.reinforce_collect(
+                self.handle.core, e.env_state.reshape(1, -1), e.observation.reshape(1, -1), e.counters,
+                e.episode_return, actor, critic, *m._policy_arrays(), self.config, *self.buffer.arrays(),
+                float(m.gamma), int(m.n_episodes_per_update), int(m.batch_steps or 0),
+                int(self.handle.max_episode_steps or 0), m.n_updates_, left, m.rng_state_)
+            returns.extend(r)
+            lengths.extend(lengths_)
+            stats.append((n_updates, stats_sum))
+            left -= taken
+            if left > 0:
+                self.buffer.grow()  # an episode outgrew the buffer
+        return returns, lengths, summed_logs(stats)
 
 
 class _PythonRunner:
@@ -206,8 +302,7 @@ class _PythonRunner:
             self.obs, _ = self.env.reset()
             if m._ready(self.n_episodes, self.n_finished_steps):
                 stats.append(self._learn())
-        logs = dict(zip(("policy_loss", "entropy", "value_loss"), np.mean(stats, axis=0)[:3])) if stats else {}
-        return returns, lengths, logs
+        return returns, lengths, summed_logs([(1, s) for s in stats])
 
     def _learn(self):
         m = self.model
