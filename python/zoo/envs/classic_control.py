@@ -29,20 +29,6 @@ from zoo.envs import native
 __all__ = ["AcrobotEnv", "CartPoleEnv", "MountainCarEnv"]
 
 
-def _action_index(action: Any, n_actions: int) -> int:
-    """An action as gymnasium's Discrete(n).contains accepts it (an integer, or an integer array of one element)."""
-    if isinstance(action, np.ndarray) and action.size == 1 and np.issubdtype(action.dtype, np.integer):
-        action = action.reshape(()).item()
-    if not isinstance(action, numbers.Integral):
-        raise TypeError(
-            f"action must be an integer in [0, {n_actions}), got {action!r} of type {type(action).__name__}"
-        )
-    index = int(action)
-    if not 0 <= index < n_actions:
-        raise ValueError(f"action must be an integer in [0, {n_actions}), got {index}")
-    return index
-
-
 class _ClassicControlEnv(gym.Env):
     """A Box-observation environment whose state is a record for a C++ kernel.
 
@@ -111,7 +97,7 @@ class _ClassicControlEnv(gym.Env):
         return observation, {}
 
     def step(self, action):
-        a = _action_index(action, self._kernel.n_actions)
+        a = native.action_index(action, self._kernel.n_actions)
         if not self._has_reset:
             raise gym.error.ResetNeeded("Cannot call env.step() before calling env.reset()")
         observation = np.empty(self._kernel.observation_size, dtype=np.float32)

@@ -14,6 +14,7 @@ whole loop in C++ on records it owns.
 from __future__ import annotations
 
 import importlib
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,6 +125,20 @@ def store_generator(record: np.ndarray, generator: np.random.Generator) -> None:
         inner["inc"] & _LOW_64,
         (int(state["has_uint32"]) << 32) | int(state["uinteger"]),
     ]
+
+
+def action_index(action: Any, n_actions: int) -> int:
+    """An action as gymnasium's Discrete(n).contains accepts it (an integer, or an integer array of one element)."""
+    if isinstance(action, np.ndarray) and action.size == 1 and np.issubdtype(action.dtype, np.integer):
+        action = action.reshape(()).item()
+    if not isinstance(action, numbers.Integral):
+        raise TypeError(
+            f"action must be an integer in [0, {n_actions}), got {action!r} of type {type(action).__name__}"
+        )
+    index = int(action)
+    if not 0 <= index < n_actions:
+        raise ValueError(f"action must be an integer in [0, {n_actions}), got {index}")
+    return index
 
 
 # -- one record, for learners that run their own loop --------------------------------

@@ -17,7 +17,6 @@ the record, so gymnasium's seeding conventions carry over unchanged.
 from __future__ import annotations
 
 import functools
-import numbers
 from typing import Any
 
 import gymnasium as gym
@@ -46,19 +45,6 @@ MAPS: dict[str, list[str]] = {
 
 # The position follows the record's five-word generator (see zoo.envs.native).
 _POSITION_WORD = native.RNG_WORDS
-
-
-def _action_index(action: Any, n_actions: int) -> int:
-    if isinstance(action, np.ndarray) and action.size == 1:
-        action = action.reshape(()).item()
-    if not isinstance(action, numbers.Integral):
-        raise TypeError(
-            f"action must be an integer in [0, {n_actions}), got {action!r} of type {type(action).__name__}"
-        )
-    index = int(action)
-    if not 0 <= index < n_actions:
-        raise ValueError(f"action must be an integer in [0, {n_actions}), got {index}")
-    return index
 
 
 class _ToyTextEnv(gym.Env):
@@ -111,7 +97,7 @@ class _ToyTextEnv(gym.Env):
         return s, self._reset_info(s)
 
     def step(self, action):
-        a = _action_index(action, self._kernel.n_actions)
+        a = native.action_index(action, self._kernel.n_actions)
         if not self._has_reset:
             raise gym.error.ResetNeeded("Cannot call env.step() before calling env.reset()")
         reward, terminated, probability = _core.env_step(self._kernel, self.state_record, a, self._observation)
