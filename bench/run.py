@@ -25,7 +25,7 @@ from .harness import run_case, set_thread_env
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = BENCH_DIR / "RESULTS.md"
 # Distribution names whose versions the report records.
-VERSIONED = ("zoo", "numpy", "scikit-learn", "mlpack", "torch", "threadpoolctl")
+VERSIONED = ("zoo", "numpy", "scikit-learn", "mlpack", "torch", "gymnasium", "stable-baselines3", "envpool", "threadpoolctl")
 
 
 def parse_args(argv, prog):
