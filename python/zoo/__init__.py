@@ -3,7 +3,7 @@
     >>> from zoo import KMeans
     >>> KMeans(n_clusters=3, random_state=0).fit(X).labels_   # doctest: +SKIP
 """
-from zoo import _runtime  # noqa: F401  (makes OpenBLAS loadable before the C++ core)
+from zoo import _runtime  # noqa: F401  (loads the C++ core with OpenBLAS and OpenMP prepared)
 from zoo import nn
 from zoo._core import __version__
 from zoo._threads import get_num_threads, set_num_threads

@@ -7,6 +7,7 @@ site, a virtual environment layered on a system one), loading the library by
 its full path first lets the dynamic loader reuse it for the extension.
 """
 import ctypes
+import importlib
 import os
 
 import scipy_openblas32
@@ -17,18 +18,27 @@ def _preload_openblas():
     ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
 
 
-def _bound_openmp_spinning():
-    """zoo's thread teams meet at a barrier every few microseconds. GNU
-    OpenMP lets a waiting thread spin 300,000 pause instructions (about 15 ms
-    here) before it sleeps; when another process holds the core the partner
-    needs, every barrier then costs a whole time slice, and a fit that takes
-    a second alone took minutes beside one other busy process. 10,000 spins
+def _load_core_with_bounded_spinning():
+    """Loads zoo._core (and with it libgomp) under a bounded OpenMP spin.
+
+    zoo's thread teams meet at a barrier every few microseconds. GNU OpenMP
+    lets a waiting thread spin 300,000 pause instructions (about 15 ms here)
+    before it sleeps; when another process holds the core the partner needs,
+    every barrier then costs a whole time slice, and a fit that takes a
+    second alone took minutes beside one other busy process. 10,000 spins
     (about half a millisecond) still cover every barrier of a quiet machine.
-    Read by libgomp when it loads, so set before zoo._core loads it; a
-    user's own setting wins."""
-    if "GOMP_SPINCOUNT" not in os.environ and "OMP_WAIT_POLICY" not in os.environ:
+    libgomp reads the setting once, when it loads; the variable is removed
+    again afterwards so that libraries loading their own OpenMP runtime later
+    (PyTorch, scikit-learn) keep their defaults. A user's own setting wins."""
+    chosen_here = "GOMP_SPINCOUNT" not in os.environ and "OMP_WAIT_POLICY" not in os.environ
+    if chosen_here:
         os.environ["GOMP_SPINCOUNT"] = "10000"
+    try:
+        importlib.import_module("zoo._core")
+    finally:
+        if chosen_here:
+            del os.environ["GOMP_SPINCOUNT"]
 
 
-_bound_openmp_spinning()
 _preload_openblas()
+_load_core_with_bounded_spinning()

@@ -135,11 +135,22 @@ def q_learning_cliff() -> TourRow:
 def dqn_cartpole() -> TourRow:
     from zoo import DQN
 
-    model, seconds = timed(lambda: DQN((64, 64), learning_rate=1e-3, learning_starts=500, train_freq=4,
-                                       target_update_interval=250, exploration_fraction=0.2,
-                                       random_state=0).fit("CartPole-v1", 8_000))
+    model, seconds = timed(lambda: DQN((64, 64), learning_rate=2.3e-3, batch_size=64, learning_starts=1_000,
+                                       train_freq=256, gradient_steps=128, target_update_interval=10,
+                                       exploration_fraction=0.16, exploration_final_eps=0.04,
+                                       random_state=0).fit("CartPole-v1", 30_000))
     mean, _ = model.evaluate("CartPole-v1", n_episodes=10, seed=0)
-    return TourRow("DQN", "CartPole-v1 (native), 8k steps", f"greedy return {mean:.0f} (random ~22)", seconds)
+    return TourRow("DQN", "CartPole-v1 (native), 30k steps", f"greedy return {mean:.0f} (max 500)", seconds)
+
+
+@tour_entry
+def actor_critic_cartpole() -> TourRow:
+    from zoo import ActorCritic
+
+    model, seconds = timed(lambda: ActorCritic(shared=True, learning_rate=2e-3, random_state=0)
+                           .fit("CartPole-v1", 100_000))
+    mean, _ = model.evaluate("CartPole-v1", n_episodes=20, seed=0)
+    return TourRow("ActorCritic", "CartPole-v1 (native), 100k steps", f"greedy return {mean:.0f} (max 500)", seconds)
 
 
 # ---------------------------------------------------------------- running
