@@ -39,6 +39,9 @@ HYPERPARAMETERS = dict(
     exploration_final_eps=0.04,
 )
 HIDDEN = (256, 256)
+# The same hyperparameters with a smaller network: less arithmetic per
+# gradient step, so the libraries' own overheads weigh more.
+SMALL_HIDDEN = (64, 64)
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,9 @@ def setup(quick: bool) -> Problem:
     return Problem(timesteps=2_000 if quick else TIMESTEPS)
 
 
-def _zoo_dqn(env_factory):
+def _zoo_dqn(env_factory, hidden):
     def run(p: Problem, threads: int, seed: int) -> Trained:
-        model = zoo.DQN(HIDDEN, random_state=seed, n_jobs=threads, double_q=False, max_grad_norm=10.0,
+        model = zoo.DQN(hidden, random_state=seed, n_jobs=threads, double_q=False, max_grad_norm=10.0,
                         **HYPERPARAMETERS)
         model.fit(env_factory(), p.timesteps)
         return Trained(lambda obs: int(model.predict(obs)))
@@ -82,46 +85,55 @@ def _zoo_dqn(env_factory):
     return run
 
 
-def sb3_dqn(p: Problem, threads: int, seed: int) -> Trained:
-    import torch  # noqa: PLC0415  (optional, loaded by setup)
-    from stable_baselines3 import DQN  # noqa: PLC0415
+def _sb3_dqn(hidden):
+    def run(p: Problem, threads: int, seed: int) -> Trained:
+        import torch  # noqa: PLC0415  (optional, loaded by setup)
+        from stable_baselines3 import DQN  # noqa: PLC0415
 
-    torch.set_num_threads(threads)
-    model = DQN("MlpPolicy", "CartPole-v1", policy_kwargs=dict(net_arch=list(HIDDEN)), seed=seed, verbose=0,
-                device="cpu", **HYPERPARAMETERS)
-    model.learn(p.timesteps)
-    return Trained(lambda obs: int(model.predict(obs, deterministic=True)[0]))
+        torch.set_num_threads(threads)
+        model = DQN("MlpPolicy", "CartPole-v1", policy_kwargs=dict(net_arch=list(hidden)), seed=seed, verbose=0,
+                    device="cpu", **HYPERPARAMETERS)
+        model.learn(p.timesteps)
+        return Trained(lambda obs: int(model.predict(obs, deterministic=True)[0]))
+
+    return run
 
 
-def contenders() -> dict:
+def contenders(hidden) -> dict:
     runs = {
-        "zoo (native env)": _zoo_dqn(lambda: "CartPole-v1"),
-        "zoo (gymnasium env)": _zoo_dqn(lambda: gymnasium.make("CartPole-v1")),
+        "zoo (native env)": _zoo_dqn(lambda: "CartPole-v1", hidden),
+        "zoo (gymnasium env)": _zoo_dqn(lambda: gymnasium.make("CartPole-v1"), hidden),
     }
     if HAVE_SB3:
-        runs["Stable-Baselines3"] = sb3_dqn
+        runs["Stable-Baselines3"] = _sb3_dqn(hidden)
     return runs
+
+
+def _description(hidden) -> str:
+    sizes = "-".join(map(str, (4, *hidden, 2)))
+    return (
+        f"DQN on CartPole-v1 for {TIMESTEPS:,} environment steps from a fresh model, time per step: "
+        "rl-baselines3-zoo's tuned hyperparameters (learning rate 2.3e-3, batch 64, buffer 100,000, "
+        "learning_starts 1,000, gamma 0.99, target update every 10 steps, train_freq 256, gradient_steps "
+        "128, exploration fraction 0.16, final epsilon 0.04, Adam, Huber loss, gradient norm clipped at 10), "
+        f"network {sizes} ReLU; plain DQN targets for every library (Stable-Baselines3 has no double "
+        "DQN). zoo (native env) runs the loop in C++ on zoo's CartPole; zoo (gymnasium env) steps "
+        "gymnasium's CartPole from Python. Quality: mean greedy return over "
+        f"{EVAL_EPISODES} episodes of gymnasium's CartPole-v1 (seeds 10,000+), and the fraction of runs "
+        f"whose mean reaches {SOLVED:.0f} (solved)."
+    )
 
 
 CASES = [
     Case(
-        name="dqn-cartpole",
-        description=(
-            f"DQN on CartPole-v1 for {TIMESTEPS:,} environment steps from a fresh model, time per step: "
-            "rl-baselines3-zoo's tuned hyperparameters (learning rate 2.3e-3, batch 64, buffer 100,000, "
-            "learning_starts 1,000, gamma 0.99, target update every 10 steps, train_freq 256, gradient_steps "
-            "128, exploration fraction 0.16, final epsilon 0.04, Adam, Huber loss, gradient norm clipped at 10), "
-            "network 4-256-256-2 ReLU; plain DQN targets for every library (Stable-Baselines3 has no double "
-            "DQN). zoo (native env) runs the loop in C++ on zoo's CartPole; zoo (gymnasium env) steps "
-            "gymnasium's CartPole from Python. Quality: mean greedy return over "
-            f"{EVAL_EPISODES} episodes of gymnasium's CartPole-v1 (seeds 10,000+), and the fraction of runs "
-            f"whose mean reaches {SOLVED:.0f} (solved)."
-        ),
+        name=f"dqn-cartpole{suffix}",
+        description=_description(hidden),
         setup=setup,
-        contenders=contenders(),
+        contenders=contenders(hidden),
         quality=greedy_return,
         compare=("return",),
         per=TIMESTEPS,
         unit="step",
     )
+    for suffix, hidden in (("", HIDDEN), ("-64", SMALL_HIDDEN))
 ]

@@ -44,7 +44,7 @@ def test_quick_bench_writes_a_table_with_zoo_and_ratios(tmp_path):
     assert "Quick mode" in report
     cases = ("blobs-200k", "blobs-200k-same-init", "iris", "minibatch-blobs-200k", "cartpole-vec",
              "mlp-784-256-128-10-b32", "mlp-784-256-128-10-b128", "mlp-784-256-128-10-b512",
-             "dqn-cartpole", "q-learning-taxi", "q-learning-frozenlake8x8")
+             "dqn-cartpole", "dqn-cartpole-64", "q-learning-taxi", "q-learning-frozenlake8x8")
     sections = {section.split("\n", 1)[0]: section for section in report.split("### ")[1:]}
     assert set(cases) <= set(sections)
     for case in cases:
