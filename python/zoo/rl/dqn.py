@@ -261,7 +261,8 @@ class _PythonRunner:
         self.model, self.env, self.until = model, handle.gym_env, until
         self.config = model._dqn_config()
         self.rng = np.random.default_rng(model.rng_state_[0])
-        self.obs, _ = self.env.reset(seed=model._episode_seed)
+        # A fresh learner seeds the environment; a continued fit carries on its generator.
+        self.obs, _ = self.env.reset(seed=model._episode_seed if model.num_timesteps_ == 0 else None)
         self.episode_return, self.episode_length = 0.0, 0
 
     def run(self, n_steps: int):
