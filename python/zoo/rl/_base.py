@@ -18,18 +18,34 @@ from __future__ import annotations
 
 import contextlib
 import time
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from gymnasium import spaces
 
 from zoo._validation import seed_from_random_state
-from zoo.base import BaseEstimator
+from zoo.base import BaseEstimator, Interval, Options
 from zoo.exceptions import NotFittedError
 from zoo.nn._model import ctrl_c_deferred
+from zoo.nn._network import ACTIVATIONS
 from zoo.nn.callbacks import CallbackList, ProgressBar
 from zoo.rl._env import EnvHandle, resolve_env
 from zoo.rl._native import NativeEpisode
+
+# Parameter constraints every network learner shares (its network and optimizer) ...
+NETWORK_CONSTRAINTS = {
+    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+    "activation": [Options(set(ACTIVATIONS))],
+    "optimizer": ["no_validation"],  # checked by zoo.nn.get_optimizer
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+}
+# ... and every learner shares (how a fit runs).
+RUN_CONSTRAINTS = {
+    "callbacks": [None, list],
+    "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
+    "random_state": ["random_state"],
+    "n_jobs": [None, Integral],
+}
 
 # Mean return is reported over this many latest episodes, as Stable-Baselines3 does.
 RECENT_EPISODES = 100

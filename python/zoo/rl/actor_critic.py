@@ -24,11 +24,11 @@ import numpy as np
 from gymnasium.vector import AutoresetMode, SyncVectorEnv
 
 from zoo import _core
-from zoo.base import Interval, Options
+from zoo.base import Interval
 from zoo.envs import native as native_envs
-from zoo.nn._network import ACTIVATIONS
 from zoo.nn.optimizers import RMSprop, get_optimizer
 from zoo.rl._env import EnvHandle
+from zoo.rl._base import NETWORK_CONSTRAINTS, RUN_CONSTRAINTS
 from zoo.rl._policy import PolicyGradientLearner, flat_observations, summed_logs
 
 
@@ -99,10 +99,7 @@ class ActorCritic(PolicyGradientLearner):
     """
 
     _parameter_constraints = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [Options(set(ACTIVATIONS))],
-        "optimizer": ["no_validation"],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        **NETWORK_CONSTRAINTS,
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "n_envs": [Interval(Integral, 1, None, closed="left")],
         "gamma": [Interval(Real, 0, 1, closed="both")],
@@ -112,10 +109,7 @@ class ActorCritic(PolicyGradientLearner):
         "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
         "normalize_advantage": ["boolean"],
         "shared": ["boolean"],
-        "callbacks": [None, list],
-        "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
-        "random_state": ["random_state"],
-        "n_jobs": [None, Integral],
+        **RUN_CONSTRAINTS,
     }
 
     def __init__(self, hidden_layer_sizes=(64, 64), *, activation="tanh", optimizer="rmsprop", learning_rate=7e-4,

@@ -21,9 +21,9 @@ import numpy as np
 from zoo import _core
 from zoo._threads import resolve_n_jobs
 from zoo.base import Interval, Options
-from zoo.nn._network import ACTIVATIONS, Layout, LayerSpec
+from zoo.nn._network import Layout, LayerSpec
 from zoo.nn.optimizers import get_optimizer
-from zoo.rl._base import RLLearner
+from zoo.rl._base import NETWORK_CONSTRAINTS, RUN_CONSTRAINTS, RLLearner
 from zoo.rl._env import EnvHandle, require_box_observations, require_discrete
 from zoo.rl._native import NativeEpisode
 from zoo.rl._replay import ReplayBuffer
@@ -86,10 +86,7 @@ class DQN(RLLearner):
     """
 
     _parameter_constraints = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [Options(set(ACTIVATIONS))],
-        "optimizer": ["no_validation"],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        **NETWORK_CONSTRAINTS,
         "buffer_size": [Interval(Integral, 1, None, closed="left")],
         "learning_starts": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -104,10 +101,7 @@ class DQN(RLLearner):
         "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
         "double_q": ["boolean"],
         "loss": [Options(set(LOSSES))],
-        "callbacks": [None, list],
-        "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
-        "random_state": ["random_state"],
-        "n_jobs": [None, Integral],
+        **RUN_CONSTRAINTS,
     }
 
     def __init__(self, hidden_layer_sizes=(64, 64), *, activation="relu", optimizer="adam", learning_rate=1e-4,

@@ -13,7 +13,7 @@ algorithm, with the same schedules, runs here step by step.
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from gymnasium import spaces
 
 from zoo import _core
 from zoo.base import Interval, Options
-from zoo.rl._base import RLLearner
+from zoo.rl._base import RUN_CONSTRAINTS, RLLearner
 from zoo.rl._env import EnvHandle, require_discrete
 from zoo.rl._native import NativeEpisode
 
@@ -126,9 +126,7 @@ class QLearning(RLLearner):
         "learning_rate_decay": [None, Interval(Real, 0, 1, closed="right")],
         "learning_rate_min": [Interval(Real, 0, None, closed="left")],
         "initial_q": [Interval(Real, -math.inf, math.inf, closed="neither")],  # finite
-        "callbacks": [None, list],
-        "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
-        "random_state": ["random_state"],
+        **{name: RUN_CONSTRAINTS[name] for name in ("callbacks", "verbose", "random_state")},
     }
 
     def __init__(self, *, learning_rate=0.1, gamma=0.99, method="q_learning", epsilon=1.0, epsilon_min=0.05,

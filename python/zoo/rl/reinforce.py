@@ -21,11 +21,11 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
-from zoo.base import Interval, Options
-from zoo.nn._network import ACTIVATIONS
+from zoo.base import Interval
 from zoo.nn.optimizers import get_optimizer
 from zoo.rl._env import EnvHandle
 from zoo.rl._native import NativeEpisode
+from zoo.rl._base import NETWORK_CONSTRAINTS, RUN_CONSTRAINTS
 from zoo.rl._policy import PolicyGradientLearner, flat_observations, summed_logs
 
 
@@ -97,10 +97,7 @@ class REINFORCE(PolicyGradientLearner):
     """
 
     _parameter_constraints = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [Options(set(ACTIVATIONS))],
-        "optimizer": ["no_validation"],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        **NETWORK_CONSTRAINTS,
         "gamma": [Interval(Real, 0, 1, closed="both")],
         "baseline": ["boolean"],
         "value_learning_rate": [None, Interval(Real, 0, None, closed="neither")],
@@ -109,10 +106,7 @@ class REINFORCE(PolicyGradientLearner):
         "ent_coef": [Interval(Real, 0, None, closed="left")],
         "normalize_advantage": ["boolean"],
         "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
-        "callbacks": [None, list],
-        "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
-        "random_state": ["random_state"],
-        "n_jobs": [None, Integral],
+        **RUN_CONSTRAINTS,
     }
 
     def __init__(self, hidden_layer_sizes=(64, 64), *, activation="tanh", optimizer="adam", learning_rate=1e-3,
