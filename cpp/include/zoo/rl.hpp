@@ -51,7 +51,8 @@ double dqn_train(const nn::Network& net, const ReplayBuffer& buffer, float* para
 void dqn_greedy(const nn::Network& net, const float* params, const float* buffers, const float* observations, index_t n,
                 std::int64_t* actions);
 
-// What a chunk of environment steps reports back to Python.
+// Where a chunk of environment steps sits in its fit, and the fit's
+// exploration, learning and target-update schedule.
 struct CollectSchedule {
     std::int64_t num_timesteps = 0;    // steps taken before this chunk
     std::int64_t total_timesteps = 1;  // of the whole fit, for the epsilon schedule
@@ -74,6 +75,7 @@ struct EpisodeCursor {
     double* episode_return;     // running return of this episode
 };
 
+// What a chunk of environment steps reports back to Python.
 struct CollectResult {
     index_t n_episodes = 0;     // episodes finished (their returns and lengths written out)
     double loss_sum = 0.0;      // over gradient steps taken
