@@ -151,3 +151,4 @@ def test_save_and_load_keep_the_policy(tmp_path):
     obs = np.random.default_rng(0).normal(size=(50, 4)).astype(np.float32)
     np.testing.assert_array_equal(loaded.predict(obs), model.predict(obs))
     np.testing.assert_array_equal(loaded.params_, model.params_)
+
