@@ -85,6 +85,20 @@ void bind_rl(py::module_& m) {
         .def_readwrite("tau", &rl::CollectSchedule::tau)
         .def_readwrite("max_episode_steps", &rl::CollectSchedule::max_episode_steps);
 
+    m.def("dqn_epsilon", [](const rl::CollectSchedule& schedule, std::int64_t t) { return rl::epsilon_at(schedule, t); },
+          py::arg("schedule"), py::arg("t"),
+          "The exploration rate at step t of the schedule (the one dqn_collect uses).");
+    m.def(
+        "rl_soft_update",
+        [](Out<float> target, In<float> online, double tau) {
+            require(target.ndim() == 1 && online.ndim() == 1 && target.shape(0) == online.shape(0),
+                    "target and online parameters must be 1-D arrays of one length");
+            require_writable(target, "target params");
+            require(tau > 0 && tau <= 1, "tau must be in (0, 1]");
+            rl::soft_update(target.mutable_data(), online.data(), target.shape(0), tau);
+        },
+        py::arg("target").noconvert(), py::arg("online"), py::arg("tau"),
+        "target <- tau * online + (1 - tau) * target, in place (tau = 1: a copy).");
     m.def(
         "rl_replay_add",
         [](Out<float> observations, Out<float> next_observations, Out<std::int64_t> actions, Out<float> rewards,

@@ -427,6 +427,10 @@ class CollectSchedule:
     max_episode_steps: int
     def __init__(self) -> None: ...
 
+def dqn_epsilon(schedule: CollectSchedule, t: int) -> float: ...
+def rl_soft_update(
+    target: NDArray[np.float32], online: NDArray[np.float32], tau: float  # target in place
+) -> None: ...
 def rl_replay_add(
     observations: NDArray[np.float32],  # in place, (capacity, obs_size)
     next_observations: NDArray[np.float32],  # in place

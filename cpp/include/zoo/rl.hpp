@@ -67,6 +67,19 @@ struct CollectSchedule {
     std::int64_t max_episode_steps = 0;  // 0: no time limit
 };
 
+// Stable-Baselines3's linear schedule: from `start` to `end` over the first
+// `fraction` of `total` steps, then constant at `end`.
+inline double linear_schedule(double start, double end, double fraction, std::int64_t t, std::int64_t total) {
+    const double progress = static_cast<double>(t) / static_cast<double>(total);
+    if (fraction <= 0.0 || progress > fraction) return end;
+    return start + progress * (end - start) / fraction;
+}
+
+// DQN's exploration rate at step t of its schedule.
+inline double epsilon_at(const CollectSchedule& s, std::int64_t t) {
+    return linear_schedule(s.epsilon_start, s.epsilon_end, s.exploration_fraction, t, s.total_timesteps);
+}
+
 // The environment's current episode, carried between chunks.
 struct EpisodeCursor {
     std::byte* env_state;

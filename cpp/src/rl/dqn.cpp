@@ -146,14 +146,6 @@ double run_gradient_steps(Learner& learner, const DqnConfig& config, float* para
     return learner.loss_sum();
 }
 
-// Stable-Baselines3's linear schedule: from start to end over the first
-// `fraction` of training, then constant.
-double epsilon_at(const CollectSchedule& s, std::int64_t t) {
-    const double progress = static_cast<double>(t) / static_cast<double>(s.total_timesteps);
-    if (s.exploration_fraction <= 0 || progress > s.exploration_fraction) return s.epsilon_end;
-    return s.epsilon_start + progress * (s.epsilon_end - s.epsilon_start) / s.exploration_fraction;
-}
-
 }  // namespace
 
 void ReplayBuffer::add(const float* obs, const float* next_obs, std::int64_t action, double reward, bool terminal) {

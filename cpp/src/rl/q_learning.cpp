@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "zoo/rl.hpp"
 #include "zoo/rng.hpp"
 
 namespace zoo::rl {
@@ -172,11 +173,8 @@ double tabular_epsilon(const TabularConfig& config, std::int64_t t, std::int64_t
     if (config.epsilon_decay == EpsilonDecay::exponential)
         return std::max(config.epsilon_min, config.epsilon_start * std::pow(config.epsilon_decay_rate,
                                                                             static_cast<double>(episodes)));
-    // Stable-Baselines3's linear schedule: start -> min over the first
-    // `exploration_fraction` of training, then constant.
-    const double progress = static_cast<double>(t) / static_cast<double>(config.total_timesteps);
-    if (config.exploration_fraction <= 0.0 || progress > config.exploration_fraction) return config.epsilon_min;
-    return config.epsilon_start + progress * (config.epsilon_min - config.epsilon_start) / config.exploration_fraction;
+    return linear_schedule(config.epsilon_start, config.epsilon_min, config.exploration_fraction, t,
+                           config.total_timesteps);
 }
 
 double tabular_learning_rate(const TabularConfig& config, std::int64_t episodes) {

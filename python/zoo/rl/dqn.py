@@ -267,7 +267,7 @@ class _PythonRunner:
         returns, lengths, losses = [], [], []
         for offset in range(n_steps):
             step = m.num_timesteps_ + offset
-            if step < m.learning_starts or self.rng.random() < _epsilon(schedule, step):
+            if step < m.learning_starts or self.rng.random() < _core.dqn_epsilon(schedule, step):
                 action = int(self.rng.integers(n_actions))
             else:
                 action = int(m._act(np.asarray(self.obs, dtype=np.float32).reshape(1, -1), True)[0])
@@ -289,7 +289,7 @@ class _PythonRunner:
                     int(m.gradient_steps), m.rng_state_)
                 losses.append(loss)
             if done % m.target_update_interval == 0:
-                _soft_update(m.target_params_, m.params_, float(m.tau))
+                _core.rl_soft_update(m.target_params_, m.params_, float(m.tau))
         logs = {"loss": float(np.mean(losses))} if losses else {}
         return returns, lengths, logs
 
@@ -304,20 +304,3 @@ def torch_default_params(layout: Layout, rng: np.random.Generator) -> np.ndarray
         params[where.weight] = rng.uniform(-bound, bound, spec.n_in * spec.n_out)
         params[where.bias] = rng.uniform(-bound, bound, spec.n_out)
     return params
-
-
-def _epsilon(schedule, t: int) -> float:
-    """Stable-Baselines3's linear exploration schedule (as in C++)."""
-    progress = t / schedule.total_timesteps
-    if schedule.exploration_fraction <= 0 or progress > schedule.exploration_fraction:
-        return schedule.epsilon_end
-    return schedule.epsilon_start + progress * (schedule.epsilon_end - schedule.epsilon_start) / \
-        schedule.exploration_fraction
-
-
-def _soft_update(target: np.ndarray, online: np.ndarray, tau: float) -> None:
-    if tau >= 1.0:
-        target[:] = online
-    else:
-        target *= 1.0 - tau
-        target += tau * online

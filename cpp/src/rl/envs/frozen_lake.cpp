@@ -99,16 +99,11 @@ FrozenLake::FrozenLake(std::vector<std::string> desc, bool is_slippery, double s
 }
 
 void FrozenLake::reset(const FrozenLake& env, State& state, float* observation) {
-    state.s = toy_text::categorical_sample(env.start_sums_, state.rng);
-    observation[0] = static_cast<float>(state.s);
+    toy_text::reset_position(env.start_sums_, state, observation);
 }
 
 Transition FrozenLake::step(const FrozenLake& env, State& state, std::int64_t action, float* observation) {
-    const toy_text::Outcome& taken =
-        env.table_.sample(toy_text::checked_state(state.s, env.n_states()), action, state.rng);
-    state.s = taken.next_state;
-    observation[0] = static_cast<float>(state.s);
-    return toy_text::report(taken);
+    return toy_text::step_position(env.table_, env.n_states(), state, action, observation);
 }
 
 }  // namespace zoo::rl

@@ -118,4 +118,20 @@ inline Transition report(const Outcome& outcome) {
     return t;
 }
 
+// reset() and step() of an environment that is its transition table alone
+// (FrozenLake, CliffWalking): draw the start over the initial distribution's
+// running sums, then each move from the table.
+inline void reset_position(const std::vector<double>& start_sums, PositionState& state, float* observation) {
+    state.s = categorical_sample(start_sums, state.rng);
+    observation[0] = static_cast<float>(state.s);
+}
+
+inline Transition step_position(const TransitionTable& table, std::int64_t n_states, PositionState& state,
+                                std::int64_t action, float* observation) {
+    const Outcome& taken = table.sample(checked_state(state.s, n_states), action, state.rng);
+    state.s = taken.next_state;
+    observation[0] = static_cast<float>(state.s);
+    return report(taken);
+}
+
 }  // namespace zoo::rl::toy_text
