@@ -67,5 +67,10 @@ void bind_toy_text(py::module_& m);
 void bind_rl(py::module_& m);
 void bind_policy_gradient(py::module_& m);
 void bind_q_learning(py::module_& m);
+// Supervised classics: one file each, so each family's glue stays small.
+void bind_linear(py::module_& m);
+void bind_logistic(py::module_& m);
+void bind_tree(py::module_& m);
+void bind_svm(py::module_& m);
 
 }  // namespace zoo::bindings

@@ -36,4 +36,8 @@ PYBIND11_MODULE(_core, m) {
     zoo::bindings::bind_rl(m);
     zoo::bindings::bind_policy_gradient(m);
     zoo::bindings::bind_q_learning(m);
+    zoo::bindings::bind_linear(m);
+    zoo::bindings::bind_logistic(m);
+    zoo::bindings::bind_tree(m);
+    zoo::bindings::bind_svm(m);
 }

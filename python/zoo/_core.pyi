@@ -555,3 +555,11 @@ def a2c_collect(
     n_steps: int,
     rng: NDArray[np.uint64],  # in place, (4,)
 ) -> tuple[int, NDArray[np.float64], NDArray[np.int64], int, tuple[float, float, float, float], int]: ...
+
+# -- linear least squares, ridge, lasso, elastic net (zoo.supervised.linear) ---------
+
+# -- logistic regression (zoo.supervised.logistic) -----------------------------------
+
+# -- decision trees (zoo.supervised.tree) --------------------------------------------
+
+# -- support vector machines (zoo.supervised.svm) ------------------------------------

@@ -21,6 +21,30 @@ inline void gemm(bool trans_a, bool trans_b, int m, int n, int k, double alpha, 
                       c, ldc);
 }
 
+// y = alpha * op(A) * x + beta * y, A row-major m x n.
+inline void gemv(bool trans_a, int m, int n, float alpha, const float* a, int lda, const float* x,
+                 float beta, float* y) {
+    scipy_cblas_sgemv(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1,
+                      beta, y, 1);
+}
+
+inline void gemv(bool trans_a, int m, int n, double alpha, const double* a, int lda, const double* x,
+                 double beta, double* y) {
+    scipy_cblas_dgemv(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1,
+                      beta, y, 1);
+}
+
+// The upper triangle of C (n x n, row-major) = alpha * A^T A + beta * C for
+// A row-major k x n: the Gram matrix X^T X at half a GEMM's cost.
+inline void syrk_gram(int n, int k, float alpha, const float* a, int lda, float beta, float* c, int ldc) {
+    scipy_cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, n, k, alpha, a, lda, beta, c, ldc);
+}
+
+inline void syrk_gram(int n, int k, double alpha, const double* a, int lda, double beta, double* c,
+                      int ldc) {
+    scipy_cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, n, k, alpha, a, lda, beta, c, ldc);
+}
+
 // OpenBLAS keeps its own pthread pool, sized process-wide. Our kernels
 // parallelise with OpenMP and give every thread its own piece of work, so
 // BLAS must run single-threaded there or the two pools oversubscribe the
