@@ -32,10 +32,11 @@ struct Layer {
     bool batch_norm = false;        // between the affine map and the activation
     bool trainable = true;          // frozen layers keep their parameters
     index_t weight_offset = 0;      // into params / grads
-    index_t bias_offset = 0;
+    index_t bias_offset = 0;        // -1: no bias (a linear model without intercept)
     index_t gamma_offset = -1;      // batch norm scale and shift, -1 without
     index_t beta_offset = -1;
     index_t running_offset = -1;    // into buffers: mean, then variance (n_out each)
+    bool has_bias() const { return bias_offset >= 0; }
 };
 
 struct Network {

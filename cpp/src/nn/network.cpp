@@ -27,8 +27,10 @@ void Network::validate() const {
         const auto inside = [&](index_t offset, index_t length, index_t size) {
             return offset >= 0 && length >= 0 && offset + length <= size;
         };
+        // A bias offset of -1 means a layer without bias (linear models fitted without intercept).
+        if (!layer.has_bias() && layer.batch_norm) throw std::invalid_argument(where + ": batch norm needs a bias");
         bool ok = inside(layer.weight_offset, layer.n_in * layer.n_out, n_params) &&
-                  inside(layer.bias_offset, layer.n_out, n_params);
+                  (!layer.has_bias() || inside(layer.bias_offset, layer.n_out, n_params));
         if (layer.batch_norm)
             ok = ok && inside(layer.gamma_offset, layer.n_out, n_params) && inside(layer.beta_offset, layer.n_out, n_params) &&
                  inside(layer.running_offset, 2 * layer.n_out, n_buffers);
@@ -92,18 +94,19 @@ inline std::uint64_t mix64(std::uint64_t z) {
     return z ^ (z >> 31);
 }
 
-// pre = pre + b, then the activation, over columns [c0, c1).
+// pre = pre + b (when the layer has a bias), then the activation, over columns [c0, c1).
 template <class T>
-void bias_activation(const Layer& layer, const T* bias, T* pre, T* post, index_t rows, index_t c0, index_t c1) {
+void bias_activation(const Layer& layer, const T* params, T* pre, T* post, index_t rows, index_t c0, index_t c1) {
     const T param = static_cast<T>(layer.activation_param);
     const index_t cols = layer.n_out;
+    const T* bias = layer.has_bias() ? params + layer.bias_offset : nullptr;
     with_activation(layer.activation, [&](auto policy) {
         using Policy = decltype(policy);
         for (index_t r = 0; r < rows; ++r) {
             T* z = pre + r * cols;
             T* a = post + r * cols;
             for (index_t j = c0; j < c1; ++j) {
-                z[j] += bias[j];
+                if (bias) z[j] += bias[j];
                 a[j] = Policy::forward(z[j], param);
             }
         }
@@ -193,7 +196,7 @@ void apply_dropout(const Layer& layer, size_t layer_index, LayerCache<T>& cache,
 template <class T>
 void zero_layer_grads(const Layer& layer, T* grads, index_t c0, index_t c1) {
     std::fill(grads + layer.weight_offset + c0 * layer.n_in, grads + layer.weight_offset + c1 * layer.n_in, T(0));
-    std::fill(grads + layer.bias_offset + c0, grads + layer.bias_offset + c1, T(0));
+    if (layer.has_bias()) std::fill(grads + layer.bias_offset + c0, grads + layer.bias_offset + c1, T(0));
     if (layer.batch_norm) {
         std::fill(grads + layer.gamma_offset + c0, grads + layer.gamma_offset + c1, T(0));
         std::fill(grads + layer.beta_offset + c0, grads + layer.beta_offset + c1, T(0));
@@ -219,7 +222,7 @@ const T* forward(const Network& net, const T* x, index_t rows, const T* params, 
             if (layer.batch_norm)
                 batch_norm_activation(layer, params, buffers, cache, rows, c0, c1, options);
             else
-                bias_activation(layer, params + layer.bias_offset, cache.pre.data(), cache.post.data(), rows, c0, c1);
+                bias_activation(layer, params, cache.pre.data(), cache.post.data(), rows, c0, c1);
             if (layer.dropout > 0) {
                 if (options.mode == Mode::train) {
                     apply_dropout(layer, l, cache, rows, c0, c1, options);
@@ -297,10 +300,12 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
                 blas::gemm(true, false, static_cast<int>(c1 - c0), static_cast<int>(layer.n_in), static_cast<int>(rows),
                            T(1), grad_out + c0, static_cast<int>(cols), input, static_cast<int>(layer.n_in), T(0),
                            grads + layer.weight_offset + c0 * layer.n_in, static_cast<int>(layer.n_in));
-                T* db = grads + layer.bias_offset;
-                std::fill(db + c0, db + c1, T(0));
-                for (index_t r = 0; r < rows; ++r)
-                    for (index_t j = c0; j < c1; ++j) db[j] += grad_out[r * cols + j];
+                if (layer.has_bias()) {
+                    T* db = grads + layer.bias_offset;
+                    std::fill(db + c0, db + c1, T(0));
+                    for (index_t r = 0; r < rows; ++r)
+                        for (index_t j = c0; j < c1; ++j) db[j] += grad_out[r * cols + j];
+                }
             } else {
                 zero_layer_grads(layer, grads, c0, c1);
             }

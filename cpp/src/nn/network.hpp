@@ -88,7 +88,7 @@ void for_each_owned_piece(const Network& net, const Team& team, Body&& body) {
         const auto [c0, c1] = team.share(layer.n_out);
         if (c0 >= c1) continue;
         body(layer.weight_offset + c0 * layer.n_in, (c1 - c0) * layer.n_in, true);
-        body(layer.bias_offset + c0, c1 - c0, false);
+        if (layer.has_bias()) body(layer.bias_offset + c0, c1 - c0, false);
         if (layer.batch_norm) {
             body(layer.gamma_offset + c0, c1 - c0, false);
             body(layer.beta_offset + c0, c1 - c0, false);

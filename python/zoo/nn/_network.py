@@ -38,6 +38,7 @@ class LayerSpec:
     dropout: float = 0.0
     batch_norm: bool = False
     trainable: bool = True
+    bias: bool = True  # False only for linear models fitted without intercept
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Layout:
         for spec in self.specs:
             weight = slice(offset, offset + spec.n_in * spec.n_out)
             offset = weight.stop
-            bias = slice(offset, offset + spec.n_out)
+            bias = slice(offset, offset + (spec.n_out if spec.bias else 0))
             offset = bias.stop
             gamma = beta = running = None
             if spec.batch_norm:
@@ -87,7 +88,7 @@ class Layout:
                 int(spec.batch_norm),
                 int(spec.trainable),
                 where.weight.start,
-                where.bias.start,
+                where.bias.start if spec.bias else -1,
             ]
             if spec.batch_norm:
                 ints[row, 7:] = [where.gamma.start, where.beta.start, where.running.start]

@@ -1,0 +1,181 @@
+"""Gradient solvers for the linear models: the training process made visible.
+
+`solver="gd"`, `"sgd"` or `"minibatch"` on LinearRegression, Ridge, Lasso,
+ElasticNet or LogisticRegression trains the same linear model by the
+neural-network engine's epoch loop: a network of one dense layer (no hidden
+layers) with the engine's optimizers, learning-rate schedules, early
+stopping, callbacks and `history_`. The exact solvers remain the way to the
+optimum; these show how it is approached, epoch by epoch.
+
+Each estimator states its objective in one convention,
+
+    sum_i w_i loss_i / sum_i w_i  +  l2/2 ||W||_F^2  +  l1 ||W||_1
+
+(the intercept is never penalised), with loss_i = 1/2 ||r_i||^2 for "squared",
+sum_j huber(r_ij) for "huber", the logistic loss for "log" and the softmax
+cross-entropy for "multinomial". `gradient_fit` rescales it onto the engine's
+losses, which average over outputs and take the squared error without the
+1/2 (PyTorch's MSELoss), so the minimiser is the estimator's. The learning
+rate applies to the engine's loss, as it would in PyTorch or Keras.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from numbers import Integral, Real
+
+import numpy as np
+
+from zoo import _core
+from zoo._validation import seed_from_random_state
+from zoo.base import Interval, Options
+from zoo.nn._model import NetworkModelMixin, TrainingSet
+from zoo.nn._network import LayerSpec
+from zoo.nn.history import History
+from zoo.supervised._targets import ClassTargets, RegressionTargets
+
+GRADIENT_SOLVERS = frozenset({"gd", "sgd", "minibatch"})
+
+# The constructor parameters every linear estimator takes for its gradient
+# solvers, with their defaults (each estimator lists them in its __init__).
+GRADIENT_DEFAULTS = dict(
+    optimizer="sgd",
+    learning_rate=0.01,
+    lr_schedule=None,
+    batch_size=32,
+    epochs=100,
+    early_stopping=False,
+    validation_split=0.0,
+    shuffle=True,
+    callbacks=None,
+    verbose=0,
+)
+
+GRADIENT_CONSTRAINTS = {
+    "optimizer": ["no_validation"],  # checked by zoo.nn.get_optimizer
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "lr_schedule": ["no_validation"],  # checked by zoo.nn.get_schedule
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "epochs": [Interval(Integral, 1, None, closed="left")],
+    "early_stopping": ["no_validation"],  # a bool or a zoo.nn.EarlyStopping
+    "validation_split": [Interval(Real, 0, 1, closed="left")],
+    "shuffle": ["boolean"],
+    "callbacks": [None, list],
+    "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
+}
+
+GradientFit = namedtuple("GradientFit", ["coef", "intercept", "n_iter", "history"])
+
+# The engine's loss for each, and how many times the estimator's data term
+# it is per output: the engine averages regression losses over the k
+# outputs and takes the squared error without the 1/2; its cross-entropies
+# are the estimator's own.
+_LOSSES = {
+    "squared": (_core.Loss.mse, 2.0),
+    "huber": (_core.Loss.huber, 1.0),
+    "log": (_core.Loss.binary_crossentropy, None),
+    "multinomial": (_core.Loss.categorical_crossentropy, None),
+}
+_VALIDATION_STREAM = 0x11AEA2  # the validation split's own random stream
+
+
+def gradient_fit(estimator, X, Y, sample_weight, *, loss, l2=0.0, l1=0.0, n_classes=None, huber_delta=1.0):
+    """Train a linear model on (X, Y) by the engine; see the module docstring.
+
+    Parameters
+    ----------
+    estimator : a linear estimator with `solver` in GRADIENT_SOLVERS, the
+        GRADIENT_DEFAULTS attributes, `fit_intercept`, `random_state`, `n_jobs`.
+    X : ndarray (n, d), float32 or float64, validated.
+    Y : ndarray, (n,) or (n, k) values for "squared"/"huber"; (n,) 0/1 for
+        "log"; (n,) class indices in [0, n_classes) for "multinomial".
+    sample_weight : ndarray (n,) or None
+    """
+    if loss not in _LOSSES:
+        raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}")
+    if estimator.solver not in GRADIENT_SOLVERS:
+        raise ValueError(f"solver {estimator.solver!r} is not a gradient solver")
+    code, per_output = _LOSSES[loss]
+    n, _ = X.shape
+    if per_output is not None:
+        targets = RegressionTargets(1 if np.ndim(Y) == 1 else Y.shape[1], np.ndim(Y) == 1)
+    elif loss == "log":
+        targets = ClassTargets(n_labels=1)
+    else:
+        targets = ClassTargets(np.arange(int(n_classes)))
+    encoded = np.ascontiguousarray(np.reshape(Y, (n, -1)), dtype=X.dtype)
+    weight = np.ones(n, dtype=X.dtype) if sample_weight is None else np.ascontiguousarray(sample_weight, dtype=X.dtype)
+    k = targets.n_outputs
+    network = _LinearNetwork(estimator, X.shape[1], k, code, targets)
+    # The engine minimises `factor` times the estimator's objective; its
+    # penalty is l1 |W| + l2 W^2.
+    factor = 1.0 if per_output is None else per_output / k
+    network.l2 = factor * float(l2) / 2.0
+    network.l1 = factor * float(l1)
+    network.huber_delta = float(huber_delta)
+    network.train(X, encoded, weight)
+    params = network.params_
+    where = network._layout().slices[0]
+    coef = params[where.weight].reshape(k, X.shape[1]).copy()
+    intercept = params[where.bias].copy() if estimator.fit_intercept else np.zeros(k, dtype=X.dtype)
+    if loss == "multinomial":
+        # Softmax is unchanged by a common shift of the intercepts; centring
+        # picks the solution the penalty would pick were it penalised.
+        intercept -= intercept.mean()
+    return GradientFit(coef, intercept, network.n_epochs_, network.history_)
+
+
+class _LinearNetwork(NetworkModelMixin):
+    """One dense layer trained by the engine's epoch loop with a linear
+    estimator's settings. Callbacks receive this object as their model."""
+
+    init = "glorot_uniform"  # unused: the weights start at zero
+    clip_norm = None
+    clip_value = None
+
+    def __init__(self, estimator, n_features, n_outputs, loss_code, targets):
+        for name in GRADIENT_DEFAULTS:
+            setattr(self, name, getattr(estimator, name))
+        self.n_jobs = estimator.n_jobs
+        self.fit_intercept = bool(estimator.fit_intercept)
+        self.random_state = estimator.random_state
+        self.solver = estimator.solver
+        self.n_features_in_ = n_features
+        self.n_outputs_ = n_outputs
+        self._loss = loss_code
+        self._targets = targets
+
+    def _layout_specs(self):
+        return [LayerSpec(self.n_features_in_, self.n_outputs_, "identity", bias=self.fit_intercept)]
+
+    def _loss_code(self):
+        return self._loss
+
+    def _epoch_metrics(self, data, correct, weight, squared_error):
+        return self._targets.metrics(data, correct, weight, squared_error)
+
+    def train(self, X, targets, weight):
+        seed = seed_from_random_state(self.random_state)
+        layout = self._layout()
+        self.params_ = np.zeros(layout.n_params, dtype=X.dtype)  # a convex problem: start at zero
+        self.buffers_ = layout.initial_buffers(X.dtype)
+        self.optimizer_state_ = np.zeros((self._optimizer().n_slots(), layout.n_params), dtype=X.dtype)
+        self.n_steps_ = 0
+        self.n_epochs_ = 0
+        self._seed_ = seed
+        train, validation = TrainingSet(X, targets, weight), None
+        if self.validation_split > 0:
+            rng = np.random.default_rng((seed, _VALIDATION_STREAM))
+            rows, held_out = self._targets.split(targets, self.validation_split, rng)
+            train, validation = self._subset(train, rows), self._subset(train, held_out)
+        # Full batch, one sample, or the estimator's mini-batch.
+        self.batch_size = {"gd": train.X.shape[0], "sgd": 1}.get(self.solver, self.batch_size)
+        # What predicting the mean or the class shares scores (regression: for "mse" only).
+        baseline_loss = "mse" if self._loss == _core.Loss.mse else None
+        self.history_ = History(baseline=self._targets.baseline(train, baseline_loss))
+        self.interrupted_ = False
+        self._run_epochs(train, validation, self.epochs)
+
+    @staticmethod
+    def _subset(data, rows):
+        return TrainingSet(*(np.ascontiguousarray(a[rows]) for a in (data.X, data.targets, data.weight)))
