@@ -1,0 +1,146 @@
+// Weighted means and centred moments of a regression problem, and the
+// centred columns that coordinate descent walks along.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "zoo/blas.hpp"
+#include "zoo/linear.hpp"
+#include "zoo/parallel.hpp"
+
+namespace zoo::linear {
+
+namespace {
+
+// Rows per block of centred scratch: about 512 KiB of doubles, enough for
+// syrk to run near its peak and small enough to stay in L2.
+index_t block_rows(index_t d) { return std::clamp<index_t>(65536 / std::max<index_t>(d, 1), 32, 2048); }
+
+struct RowRange {
+    index_t begin, end;
+};
+
+RowRange thread_rows(index_t n, int n_threads, std::int64_t part) {
+    const index_t per = ceil_div(n, n_threads);
+    return {std::min(n, part * per), std::min(n, (part + 1) * per)};
+}
+
+template <class T>
+void weighted_means(const Problem<T>& p, int n_threads, double* x_mean, double* y_mean) {
+    const index_t d = p.d, k = p.k;
+    // Per-thread partial sums, added in thread order so a given n_threads
+    // always gives the same bits.
+    std::vector<std::vector<double>> partial(n_threads, std::vector<double>(d + k + 1, 0.0));
+    parallel_chunks(n_threads, n_threads, [&](std::int64_t part, int) {
+        const RowRange rows = thread_rows(p.n, n_threads, part);
+        double* sums = partial[part].data();
+        for (index_t i = rows.begin; i < rows.end; ++i) {
+            const double w = p.weight[i];
+            if (w == 0.0) continue;
+            const T* xi = p.x + i * d;
+            for (index_t j = 0; j < d; ++j) sums[j] += w * static_cast<double>(xi[j]);
+            const T* yi = p.y + i * k;
+            for (index_t t = 0; t < k; ++t) sums[d + t] += w * static_cast<double>(yi[t]);
+            sums[d + k] += w;
+        }
+    });
+    std::vector<double> total(d + k + 1, 0.0);
+    for (const auto& sums : partial)
+        for (index_t j = 0; j < d + k + 1; ++j) total[j] += sums[j];
+    const double weight_sum = total[d + k];
+    if (!(weight_sum > 0.0)) throw std::invalid_argument("sample_weight must contain a positive weight");
+    for (index_t j = 0; j < d; ++j) x_mean[j] = total[j] / weight_sum;
+    for (index_t t = 0; t < k; ++t) y_mean[t] = total[d + t] / weight_sum;
+}
+
+}  // namespace
+
+template <class T>
+void weighted_moments(const Problem<T>& p, bool center, int n_threads, double* x_mean, double* y_mean,
+                      double* gram, double* xty, double* yty) {
+    const index_t d = p.d, k = p.k;
+    n_threads = static_cast<int>(std::clamp<index_t>(std::min<index_t>(n_threads, ceil_div(p.n, 256)), 1, 1 << 16));
+    if (center) {
+        weighted_means(p, n_threads, x_mean, y_mean);
+    } else {
+        std::fill(x_mean, x_mean + d, 0.0);
+        std::fill(y_mean, y_mean + k, 0.0);
+    }
+    const index_t rows_per_block = block_rows(d);
+    std::vector<std::vector<double>> gram_part(n_threads), xty_part(n_threads), yty_part(n_threads);
+    blas::SingleThreadedScope one_blas_thread;
+    parallel_chunks(n_threads, n_threads, [&](std::int64_t part, int) {
+        const RowRange rows = thread_rows(p.n, n_threads, part);
+        std::vector<double>& g = gram_part[part];
+        std::vector<double>& c = xty_part[part];
+        std::vector<double>& s = yty_part[part];
+        g.assign(d * d, 0.0);
+        c.assign(d * k, 0.0);
+        s.assign(k, 0.0);
+        std::vector<double> xb(rows_per_block * d), yb(rows_per_block * k);
+        for (index_t start = rows.begin; start < rows.end; start += rows_per_block) {
+            const index_t m = std::min(rows_per_block, rows.end - start);
+            // Each row times sqrt(w): the products of two rows then carry w.
+            for (index_t r = 0; r < m; ++r) {
+                const index_t i = start + r;
+                const double root = std::sqrt(static_cast<double>(p.weight[i]));
+                const T* xi = p.x + i * d;
+                double* xr = xb.data() + r * d;
+                for (index_t j = 0; j < d; ++j) xr[j] = root * (static_cast<double>(xi[j]) - x_mean[j]);
+                const T* yi = p.y + i * k;
+                double* yr = yb.data() + r * k;
+                for (index_t t = 0; t < k; ++t) {
+                    yr[t] = root * (static_cast<double>(yi[t]) - y_mean[t]);
+                    s[t] += yr[t] * yr[t];
+                }
+            }
+            blas::syrk_gram(static_cast<int>(d), static_cast<int>(m), 1.0, xb.data(), static_cast<int>(d), 1.0,
+                            g.data(), static_cast<int>(d));
+            blas::gemm(true, false, static_cast<int>(d), static_cast<int>(k), static_cast<int>(m), 1.0, xb.data(),
+                       static_cast<int>(d), yb.data(), static_cast<int>(k), 1.0, c.data(), static_cast<int>(k));
+        }
+    });
+    std::fill(gram, gram + d * d, 0.0);
+    std::fill(xty, xty + d * k, 0.0);
+    std::fill(yty, yty + k, 0.0);
+    for (int part = 0; part < n_threads; ++part) {
+        for (index_t i = 0; i < d; ++i)
+            for (index_t j = i; j < d; ++j) gram[i * d + j] += gram_part[part][i * d + j];
+        for (index_t j = 0; j < d * k; ++j) xty[j] += xty_part[part][j];
+        for (index_t t = 0; t < k; ++t) yty[t] += yty_part[part][t];
+    }
+    // syrk fills the upper triangle; callers get the full symmetric matrix.
+    for (index_t i = 0; i < d; ++i)
+        for (index_t j = 0; j < i; ++j) gram[i * d + j] = gram[j * d + i];
+}
+
+template <class T>
+void centered_columns(const T* x, const T* weight, index_t n, index_t d, const double* x_mean, int n_threads,
+                      T* xt) {
+    // Tiles of rows x features keep both the reads and the transposed
+    // writes within cache lines.
+    constexpr index_t tile = 64;
+    const index_t n_tiles = ceil_div(n, tile);
+    parallel_chunks(n_tiles, n_threads, [&](std::int64_t chunk, int) {
+        const index_t begin = chunk * tile, end = std::min(n, begin + tile);
+        for (index_t j0 = 0; j0 < d; j0 += tile) {
+            const index_t j1 = std::min(d, j0 + tile);
+            for (index_t i = begin; i < end; ++i) {
+                const double root = std::sqrt(static_cast<double>(weight[i]));
+                const T* xi = x + i * d;
+                for (index_t j = j0; j < j1; ++j)
+                    xt[j * n + i] = static_cast<T>(root * (static_cast<double>(xi[j]) - x_mean[j]));
+            }
+        }
+    });
+}
+
+template void weighted_moments<float>(const Problem<float>&, bool, int, double*, double*, double*, double*,
+                                      double*);
+template void weighted_moments<double>(const Problem<double>&, bool, int, double*, double*, double*, double*,
+                                       double*);
+template void centered_columns<float>(const float*, const float*, index_t, index_t, const double*, int, float*);
+template void centered_columns<double>(const double*, const double*, index_t, index_t, const double*, int,
+                                       double*);
+
+}  // namespace zoo::linear
