@@ -1,0 +1,441 @@
+"""Logistic regression: zoo.LogisticRegression.
+
+Binary (a sigmoid over one row of weights) or multinomial (a softmax over
+one row per class) log-loss with an l2, l1, elastic-net or no penalty,
+minimised exactly in C++ (L-BFGS, Newton-CG, FISTA) or, to watch training
+happen, by the gradient solvers of the neural-network engine.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+
+from zoo import _core
+from zoo._threads import resolve_n_jobs
+from zoo._validation import check_is_fitted, check_sample_weight, validate_data
+from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
+from zoo.nn.history import History
+from zoo.supervised._linear_gradient import GRADIENT_CONSTRAINTS, GRADIENT_SOLVERS, gradient_fit
+from zoo.supervised._targets import ClassTargets
+
+__all__ = ["LogisticRegression", "penalised_objective"]
+
+EXACT_SOLVERS = ("lbfgs", "newton-cg", "fista")
+# Which penalties each exact solver handles; the gradient solvers take any.
+_SOLVER_PENALTIES = {
+    "lbfgs": ("l2", None),
+    "newton-cg": ("l2", None),
+    "fista": ("l1", "l2", "elasticnet", None),
+}
+
+
+def _convergence_warning():
+    """scikit-learn's ConvergenceWarning when it is loaded (its checks look
+    for it), a plain UserWarning otherwise: zoo does not need scikit-learn."""
+    if "sklearn.exceptions" in sys.modules:
+        return sys.modules["sklearn.exceptions"].ConvergenceWarning
+    return UserWarning
+
+
+class LogisticRegression(ClassifierMixin, BaseEstimator):
+    """Logistic regression with a C++ core.
+
+    Minimises scikit-learn's objective, with the loss averaged over the
+    sample weights,
+
+        sum_i w_i loss_i / sum_i w_i  +  penalty(W) / (C sum_i w_i)
+
+    where penalty is ||W||^2 / 2 ("l2"), ||W||_1 ("l1"), their mix
+    l1_ratio ||W||_1 + (1 - l1_ratio) ||W||^2 / 2 ("elasticnet") or 0
+    (None); the intercept is never penalised. Two classes give a sigmoid
+    model (``coef_`` of shape (1, n_features)); more give the full softmax
+    over one row per class.
+
+    The log-loss, its gradient (scores X W^T, the softmax residual, then
+    residual^T X by GEMM, chunk by chunk) and Hessian-vector products run in
+    C++ over OpenMP threads. The exact solvers stop when the max-norm of the
+    gradient (for l1: of the minimum-norm subgradient, approximated by
+    FISTA's gradient mapping) is at most `tol`, as scikit-learn's lbfgs does:
+
+    - "lbfgs": limited-memory BFGS (Nocedal 1980) with a strong Wolfe line
+      search (Nocedal & Wright 2006, Algorithms 3.5, 3.6 and 7.5);
+    - "newton-cg": truncated Newton, conjugate gradients on Hessian-vector
+      products (Nocedal & Wright 2006, Algorithm 7.1);
+    - "fista": accelerated proximal gradient (Beck & Teboulle 2009) with
+      backtracking and adaptive restart (O'Donoghue & Candes 2015), for
+      "l1" and "elasticnet" (and the others);
+    - "gd", "sgd", "minibatch": the neural-network engine's training loop
+      (full batch, one sample, `batch_size` samples per step) with any of its
+      optimizers and learning-rate schedules, early stopping, callbacks and
+      ``history_``, so the approach to the optimum can be watched.
+
+    Parameters
+    ----------
+    penalty : {"l2", "l1", "elasticnet"} or None, default="l2"
+        The penalty on the coefficients.
+    C : float, default=1.0
+        Inverse of the penalty strength, > 0; ``np.inf`` means no penalty.
+    l1_ratio : float in [0, 1] or None, default=None
+        The l1 share of the "elasticnet" penalty (required there; ignored
+        with a warning otherwise).
+    tol : float, default=1e-4
+        Gradient max-norm at which the exact solvers stop.
+    fit_intercept : bool, default=True
+        Fit an unpenalised intercept per row of weights.
+    class_weight : dict, "balanced" or None, default=None
+        Multiplies each sample's weight by its class's weight; "balanced"
+        uses n_samples / (n_classes * class count).
+    random_state : int, RandomState, Generator or None, default=None
+        Seeds the gradient solvers' shuffling (the exact solvers are
+        deterministic).
+    solver : {"auto", "lbfgs", "newton-cg", "fista", "gd", "sgd", "minibatch"}, default="auto"
+        "auto" is "lbfgs" for "l2" or no penalty, "fista" otherwise.
+    max_iter : int, default=100
+        Iteration limit of the exact solvers (the gradient solvers run `epochs`).
+    warm_start : bool, default=False
+        Start an exact solver from the previous fit's coefficients when the
+        classes and features are the same.
+    n_jobs : int or None, default=None
+        Threads; None uses ``zoo.get_num_threads()``, -1 all cores.
+    optimizer, learning_rate, lr_schedule, batch_size, epochs, early_stopping, validation_split, shuffle, callbacks, verbose
+        The gradient solvers' settings, as for ``zoo.MLP``: an optimizer name
+        or ``zoo.nn`` optimizer (default "sgd"), its learning rate (0.01), a
+        schedule (None), the mini-batch size (32), epochs (100), early
+        stopping (False, True or a ``zoo.nn.EarlyStopping``), the stratified
+        held-out share (0.0), shuffling (True), callbacks (None) and verbosity
+        (0). Ignored by the exact solvers.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        In X's float type.
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Zeros without `fit_intercept`; centred over the classes (the softmax
+        is unchanged by a common shift) in the multinomial case.
+    n_iter_ : ndarray of shape (1,), dtype int32
+        Iterations of the exact solver, or epochs of a gradient solver.
+    history_ : zoo.nn.History
+        Per-epoch records (gradient solvers only).
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from zoo.supervised.logistic import LogisticRegression
+    >>> X = [[0.0], [1.0], [2.0], [3.0]]
+    >>> LogisticRegression().fit(X, [0, 0, 1, 1]).predict([[0.2], [2.8]]).tolist()
+    [0, 1]
+    """
+
+    _parameter_constraints = {
+        "penalty": [Options({"l1", "l2", "elasticnet"}), None],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both"), None],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "fit_intercept": ["boolean"],
+        "class_weight": [dict, Options({"balanced"}), None],
+        "random_state": ["random_state"],
+        "solver": [Options({"auto", *EXACT_SOLVERS, *GRADIENT_SOLVERS})],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "n_jobs": [Integral, None],
+        **GRADIENT_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        penalty="l2",
+        *,
+        C=1.0,
+        l1_ratio=None,
+        tol=1e-4,
+        fit_intercept=True,
+        class_weight=None,
+        random_state=None,
+        solver="auto",
+        max_iter=100,
+        warm_start=False,
+        n_jobs=None,
+        optimizer="sgd",
+        learning_rate=0.01,
+        lr_schedule=None,
+        batch_size=32,
+        epochs=100,
+        early_stopping=False,
+        validation_split=0.0,
+        shuffle=True,
+        callbacks=None,
+        verbose=0,
+    ):
+        self.penalty = penalty
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.tol = tol
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.solver = solver
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+        self.n_jobs = n_jobs
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.early_stopping = early_stopping
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.callbacks = callbacks
+        self.verbose = verbose
+
+    # -- fitting ------------------------------------------------------------------
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            float32 stays float32; other numeric types become float64.
+        y : array-like of shape (n_samples,)
+            Class labels, at least two distinct.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample (multiplied by `class_weight`).
+
+        Returns
+        -------
+        self : LogisticRegression
+        """
+        self._validate_params()
+        solver = self._resolved_solver()
+        X = validate_data(self, X, reset=True)
+        targets = ClassTargets.from_fit(y)
+        if targets.multilabel:
+            raise ValueError("LogisticRegression needs 1-D class labels y; got a 2-D indicator matrix")
+        labels = targets.encode(y, dtype=np.int32)[:, 0]
+        if labels.shape[0] != X.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} samples but y has {labels.shape[0]}")
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
+        weight = targets.fold_class_weight(weight, labels.reshape(-1, 1), self.class_weight)
+        total = float(weight.sum(dtype=np.float64))
+        if not total > 0:
+            raise ValueError("the sample weights (times class_weight) sum to zero; nothing to fit")
+        l2, l1 = self._penalty_strengths(total)
+        n_classes = targets.classes.shape[0]
+        previous = self._previous_theta(targets.classes, X.shape[1])
+        self.classes_ = targets.classes
+
+        if solver in GRADIENT_SOLVERS:
+            loss = "log" if n_classes == 2 else "multinomial"
+            fit = gradient_fit(self, X, labels, weight, loss=loss, l2=l2, l1=l1, n_classes=n_classes)
+            self.coef_ = np.ascontiguousarray(fit.coef, dtype=X.dtype)
+            self.intercept_ = np.ascontiguousarray(fit.intercept, dtype=X.dtype)
+            self.n_iter_ = np.array([fit.n_iter], dtype=np.int32)
+            self.history_ = fit.history
+            return self
+
+        rows = 1 if n_classes == 2 else n_classes
+        columns = X.shape[1] + (1 if self.fit_intercept else 0)
+        theta = previous if previous is not None else np.zeros((rows, columns))
+        n_iter, _, status = _core.logistic_fit(
+            X, labels, weight, theta, n_classes, bool(self.fit_intercept), 1.0 / total, l2, l1, solver,
+            int(self.max_iter), float(self.tol), resolve_n_jobs(self.n_jobs),
+        )
+        if status != "converged" and self.max_iter > 0:
+            reason = "reached max_iter" if status == "max_iter" else "its line search could not make progress"
+            warnings.warn(
+                f"LogisticRegression: solver {solver!r} {reason} before the gradient max-norm fell to "
+                f"tol={self.tol} ({n_iter} iterations). Increase max_iter, or scale the data.",
+                _convergence_warning(),
+                stacklevel=2,
+            )
+        self._set_theta(theta, X.shape[1], X.dtype)
+        self.n_iter_ = np.array([n_iter], dtype=np.int32)
+        if hasattr(self, "history_"):
+            del self.history_
+        return self
+
+    def _resolved_solver(self) -> str:
+        solver = self.solver
+        if solver == "auto":
+            return "lbfgs" if self.penalty in ("l2", None) else "fista"
+        if solver in _SOLVER_PENALTIES and self.penalty not in _SOLVER_PENALTIES[solver]:
+            raise ValueError(
+                f"LogisticRegression: solver={solver!r} supports penalty 'l2' or None only, got "
+                f"penalty={self.penalty!r}; use solver='fista' (or 'auto') for 'l1' and 'elasticnet'."
+            )
+        return solver
+
+    def _penalty_strengths(self, total: float) -> tuple[float, float]:
+        """(l2, l1) of the weight-normalised objective."""
+        if self.penalty == "elasticnet" and self.l1_ratio is None:
+            raise ValueError("LogisticRegression: penalty='elasticnet' needs l1_ratio, a float in [0, 1]; got None.")
+        if self.penalty != "elasticnet" and self.l1_ratio is not None:
+            warnings.warn(
+                f"l1_ratio={self.l1_ratio!r} has no effect unless penalty='elasticnet' (penalty={self.penalty!r}).",
+                UserWarning,
+                stacklevel=3,
+            )
+        if self.penalty is None or math.isinf(self.C):
+            return 0.0, 0.0
+        strength = 1.0 / (float(self.C) * total)
+        if self.penalty == "l2":
+            return strength, 0.0
+        if self.penalty == "l1":
+            return 0.0, strength
+        ratio = float(self.l1_ratio)
+        return (1.0 - ratio) * strength, ratio * strength
+
+    def _previous_theta(self, classes, n_features):
+        if not (self.warm_start and hasattr(self, "coef_")):
+            return None
+        same = self.classes_.shape == classes.shape and np.array_equal(self.classes_, classes)
+        if not same or self.coef_.shape[1] != n_features:
+            return None
+        parts = [self.coef_.astype(np.float64)]
+        if self.fit_intercept:
+            parts.append(np.asarray(self.intercept_, dtype=np.float64).reshape(-1, 1))
+        return np.ascontiguousarray(np.hstack(parts))
+
+    def _set_theta(self, theta, n_features, dtype):
+        coef = theta[:, :n_features]
+        if self.fit_intercept:
+            intercept = theta[:, n_features].copy()
+            if intercept.shape[0] > 1:
+                intercept -= intercept.mean()
+        else:
+            intercept = np.zeros(theta.shape[0])
+        self.coef_ = np.ascontiguousarray(coef, dtype=dtype)
+        self.intercept_ = np.ascontiguousarray(intercept, dtype=dtype)
+
+    # -- prediction -----------------------------------------------------------------
+
+    def decision_function(self, X):
+        """Scores X coef_^T + intercept_.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) for two classes (the score of
+        ``classes_[1]``), else (n_samples, n_classes)
+        """
+        check_is_fitted(self, "coef_")
+        X = validate_data(self, X, reset=False)
+        scores = X @ self.coef_.T.astype(X.dtype) + self.intercept_.astype(X.dtype)
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict(self, X):
+        """Most probable class of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            return self.classes_[(scores > 0).astype(np.int64)]
+        return self.classes_[np.argmax(scores, axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities (sigmoid for two classes, softmax otherwise).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        return np.exp(self.predict_log_proba(X))
+
+    def predict_log_proba(self, X):
+        """Logarithms of :meth:`predict_proba`, computed without overflow.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        scores = self.decision_function(X).astype(np.float64)
+        if scores.ndim == 1:
+            scores = np.column_stack([np.zeros_like(scores), scores])
+        top = scores.max(axis=1, keepdims=True)
+        shifted = scores - top
+        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+    # -- persistence ------------------------------------------------------------------
+
+    def _persisted_params(self):
+        # Callbacks are run-time hooks and an EarlyStopping object holds
+        # run-time state: neither is stored (as for zoo.MLP).
+        params = super()._persisted_params()
+        params["callbacks"] = None
+        params["early_stopping"] = bool(params["early_stopping"])
+        return params
+
+    def _save_state(self):
+        state = super()._save_state()
+        if isinstance(state.get("history_"), History):
+            state["history_"] = state["history_"].to_dict()
+        return state
+
+    def _load_state(self, state):
+        state = dict(state)
+        if isinstance(state.get("history_"), dict):
+            state["history_"] = History.from_dict(state["history_"])
+        super()._load_state(state)
+
+
+def penalised_objective(estimator, X, y, sample_weight=None, *, C=1.0, penalty="l2", l1_ratio=None, n_jobs=None):
+    """The objective LogisticRegression minimises, at a fitted model's
+    coefficients (zoo's or scikit-learn's: anything with ``classes_``,
+    ``coef_`` and ``intercept_``), evaluated in float64.
+
+    Parameters
+    ----------
+    estimator : fitted logistic model
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    sample_weight : array-like of shape (n_samples,), default=None
+        Already multiplied by any class weights.
+    C, penalty, l1_ratio : as for LogisticRegression
+    n_jobs : int or None
+
+    Returns
+    -------
+    float
+        sum_i w_i loss_i / sum_i w_i + penalty(W) / (C sum_i w_i).
+    """
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    classes = np.asarray(estimator.classes_)
+    labels = np.searchsorted(classes, np.asarray(y)).astype(np.int32)
+    weight = check_sample_weight(sample_weight, X.shape[0], np.float64)
+    total = float(weight.sum())
+    coef = np.asarray(estimator.coef_, dtype=np.float64)
+    theta = np.ascontiguousarray(np.hstack([coef, np.asarray(estimator.intercept_, dtype=np.float64).reshape(-1, 1)]))
+    smooth, _ = _core.logistic_loss_gradient(
+        X, labels, weight, theta, classes.shape[0], True, 1.0 / total, 0.0, resolve_n_jobs(n_jobs)
+    )
+    if penalty is None or math.isinf(C):
+        return float(smooth)
+    ratio = {"l2": 0.0, "l1": 1.0}.get(penalty, l1_ratio)
+    penalty_value = ratio * np.abs(coef).sum() + (1.0 - ratio) * 0.5 * (coef**2).sum()
+    return float(smooth + penalty_value / (C * total))
