@@ -559,6 +559,47 @@ def a2c_collect(
 # -- linear least squares, ridge, lasso, elastic net (zoo.supervised.linear) ---------
 
 # -- logistic regression (zoo.supervised.logistic) -----------------------------------
+# theta is float64 (rows, n_features + fit_intercept): rows = 1 for two classes,
+# n_classes otherwise; row c holds coef_[c] then intercept_[c]. The smooth
+# objective is scale * sum_i w_i loss_i + l2/2 ||W||^2 (+ l1 ||W||_1 in logistic_fit).
+def logistic_fit(
+    X: NDArray[Float],
+    y: NDArray[np.int32],  # class indices in [0, n_classes)
+    sample_weight: NDArray[Float],
+    theta: NDArray[np.float64],  # in place: start point in, solution out
+    n_classes: int,
+    fit_intercept: bool,
+    scale: float,
+    l2: float,
+    l1: float,
+    solver: str,  # "lbfgs" | "newton-cg" | "fista" (l1 > 0 needs "fista")
+    max_iter: int,
+    tol: float,
+    n_threads: int,
+) -> tuple[int, float, str]: ...  # (n_iter, objective, "converged" | "max_iter" | "line_search_failed")
+def logistic_loss_gradient(
+    X: NDArray[Float],
+    y: NDArray[np.int32],
+    sample_weight: NDArray[Float],
+    theta: NDArray[np.float64],
+    n_classes: int,
+    fit_intercept: bool,
+    scale: float,
+    l2: float,
+    n_threads: int,
+) -> tuple[float, NDArray[np.float64]]: ...
+def logistic_hessian_vector(
+    X: NDArray[Float],
+    y: NDArray[np.int32],
+    sample_weight: NDArray[Float],
+    theta: NDArray[np.float64],
+    v: NDArray[np.float64],
+    n_classes: int,
+    fit_intercept: bool,
+    scale: float,
+    l2: float,
+    n_threads: int,
+) -> NDArray[np.float64]: ...
 
 # -- decision trees (zoo.supervised.tree) --------------------------------------------
 
