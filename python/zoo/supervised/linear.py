@@ -1,0 +1,722 @@
+"""Linear regression: zoo.LinearRegression, Ridge, Lasso and ElasticNet.
+
+Exact solvers run in the C++ core over LAPACK:
+
+- least squares: Cholesky on the (diagonally scaled) normal equations when
+  LAPACK's condition estimate says they are safe, else an LQ factorisation
+  of the data with back substitution, or the SVD of its triangle for the
+  minimum-norm solution when the data are rank deficient;
+- ridge: the same Cholesky with alpha on the diagonal, or the SVD filter
+  s / (s^2 + alpha);
+- lasso and elastic net: cyclic (or random) coordinate descent (Friedman,
+  Hastie & Tibshirani 2010) stopped by the duality gap, on the Gram matrix
+  when there are many more samples than features.
+
+Every estimator also trains by gradient descent (``solver`` "gd", "sgd" or
+"minibatch") through the neural-network engine, which shows the training
+process: optimizers, schedules, early stopping, callbacks and ``history_``
+(see :mod:`zoo.supervised._linear_gradient`).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+
+from zoo import _core
+from zoo._threads import resolve_n_jobs
+from zoo._validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    check_sample_weight,
+    seed_from_random_state,
+    validate_data,
+)
+from zoo.base import BaseEstimator, Interval, Options, RegressorMixin
+from zoo.supervised._linear_gradient import (
+    GRADIENT_CONSTRAINTS,
+    GRADIENT_DEFAULTS,
+    GRADIENT_SOLVERS,
+    gradient_fit,
+)
+
+__all__ = ["LinearRegression", "Ridge", "Lasso", "ElasticNet"]
+
+# The normal equations square the condition number. Below this reciprocal
+# condition estimate of the scaled Gram matrix (condition above 1e8, so the
+# data's above 1e4) Cholesky could lose more than about 1e-8 of relative
+# accuracy, and the factorisation of the data itself is used instead.
+CHOLESKY_MIN_RCOND = 1e-8
+# Back substitution on R is safe unless R is singular to working precision.
+QR_MIN_RCOND_FACTOR = 10.0
+
+_COMMON_CONSTRAINTS = {
+    "fit_intercept": ["boolean"],
+    "loss": [Options({"squared", "huber"})],
+    "huber_delta": [Interval(Real, 0, None, closed="neither")],
+    "random_state": ["random_state"],
+    "n_jobs": [None, Integral],
+    **GRADIENT_CONSTRAINTS,
+}
+
+_GRADIENT_DOC = """
+    loss : {"squared", "huber"}, default="squared"
+        Per-sample loss of the gradient solvers; "huber" (Huber 1964, with
+        threshold `huber_delta`) needs one of them.
+    huber_delta : float, default=1.0
+        Residual size where the Huber loss turns from quadratic to linear.
+    optimizer, learning_rate, lr_schedule, batch_size, epochs, early_stopping, validation_split, shuffle, callbacks, verbose
+        Settings of the gradient solvers, as for zoo.MLP: any optimizer of
+        zoo.nn (name or instance), learning-rate schedule, mini-batch size
+        ("minibatch"), epochs, early stopping, validation split, callbacks.
+        Ignored by the exact solvers.
+    random_state : int, RandomState, Generator or None, default=None
+        Seeds the gradient solvers' shuffling and the random coordinate
+        selection.
+    n_jobs : int or None, default=None
+        Threads; None uses `zoo.get_num_threads()`, -1 all cores.
+"""
+
+
+def _convergence_warning():
+    """scikit-learn's ConvergenceWarning when it is loaded (its checks look
+    for it), a plain UserWarning otherwise: zoo does not need scikit-learn."""
+    if "sklearn.exceptions" in sys.modules:
+        return sys.modules["sklearn.exceptions"].ConvergenceWarning
+    return UserWarning
+
+
+def _check_targets(y, X, estimator):
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y is None."
+        )
+    y = check_array(y, name="y", dtype=X.dtype, ensure_2d=False, estimator=estimator)
+    if y.ndim > 2:
+        raise ValueError(f"y must be 1-D or 2-D; got {y.ndim} dimensions.")
+    check_consistent_length(X=X, y=y)
+    return y
+
+
+class _LinearModel(RegressorMixin, BaseEstimator):
+    """What the four estimators share: input checks, the gradient route,
+    fitted attributes, predict."""
+
+    _zoo_tags = {"multi_output": True}
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            float32 stays float32 (the exact solvers compute in float64 and
+            return float32 coefficients); other numeric types become float64.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        self._check_param_combination()
+        X = validate_data(self, X, reset=True)
+        y = _check_targets(y, X, self)
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        n_threads = resolve_n_jobs(self.n_jobs)
+        if self.solver in GRADIENT_SOLVERS:
+            l1, l2 = self._gradient_penalties(float(np.sum(weight, dtype=np.float64)))
+            fit = gradient_fit(
+                self, X, y, weight, loss=self.loss, l2=l2, l1=l1, huber_delta=self.huber_delta
+            )
+            coef, intercept = fit.coef, fit.intercept
+            self.n_iter_ = int(fit.n_iter)
+            self.history_ = fit.history
+            self.solver_ = self.solver
+        else:
+            if "history_" in vars(self):
+                del self.history_
+            coef, intercept = self._fit_exact(X, Y, weight, n_threads, y.ndim == 1)
+        coef = np.asarray(coef, dtype=X.dtype)
+        intercept = np.asarray(intercept, dtype=X.dtype)
+        if y.ndim == 1:
+            self.coef_ = coef[0].copy()
+            self.intercept_ = X.dtype.type(intercept[0])
+        else:
+            self.coef_ = coef
+            self.intercept_ = intercept
+        return self
+
+    def _check_param_combination(self):
+        if self.loss != "squared" and self.solver not in GRADIENT_SOLVERS:
+            raise ValueError(
+                f"{type(self).__name__}: loss={self.loss!r} needs a gradient solver "
+                f"(solver in {sorted(GRADIENT_SOLVERS)}); solver={self.solver!r} minimises "
+                "the squared loss exactly."
+            )
+
+    def _moments(self, X, Y, weight, n_threads):
+        return _core.linear_moments(X, Y, weight, bool(self.fit_intercept), n_threads)
+
+    def _intercept(self, coef, x_mean, y_mean):
+        if not self.fit_intercept:
+            return np.zeros(coef.shape[0])
+        return y_mean - coef @ x_mean
+
+    def predict(self, X):
+        """Predicted values.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Shaped like the y given to fit, in the coefficients' float type.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=self.coef_.dtype)
+        return X @ self.coef_.T + self.intercept_
+
+
+class LinearRegression(_LinearModel):
+    """Ordinary least squares.
+
+    Minimises sum_i w_i ||y_i - x_i B - b||^2.
+
+    Parameters
+    ----------
+    fit_intercept : bool, default=True
+        Fit an intercept (the data are centred by their weighted means);
+        otherwise the model goes through the origin.
+    solver : {"auto", "cholesky", "qr", "svd", "gd", "sgd", "minibatch"}, default="auto"
+        "cholesky": the normal equations, scaled to unit diagonal, by
+        Cholesky (LAPACK potrf/potrs). "qr": an LQ factorisation of the
+        centred data (gelqf) and back substitution; it falls back to "svd"
+        when the triangle is singular to working precision. "svd": the
+        minimum-norm solution from the SVD of that triangle (gelsd), as
+        NumPy's and SciPy's lstsq give. "auto": "cholesky" when LAPACK's
+        reciprocal condition estimate (pocon) of the scaled normal
+        equations is at least 1e-8, else "qr" (so "svd" for rank-deficient
+        data); "svd" when there are fewer samples than features. The
+        gradient solvers are described below.
+        Singular values at most eps * max(n_samples, n_features) times the
+        largest (eps of X's float type) count as zero, as in NumPy's lstsq.
+    """
+
+    __doc__ += _GRADIENT_DOC + """
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    n_iter_ : int or None
+        Epochs of a gradient solver; None for the exact solvers.
+    solver_ : str
+        The solver that produced the coefficients ("auto" resolved).
+    rank_ : int or None
+        Numerical rank of the centred data ("svd" route; the number of
+        features otherwise).
+    history_ : zoo.nn.History
+        Per-epoch metrics (gradient solvers only).
+    n_features_in_ : int
+
+    Notes
+    -----
+    The normal equations and the factorisations are computed in float64
+    for float32 data too. The Gram matrix is accumulated block by block of
+    rows, each block centred on the fly, so X is never copied.
+    """
+
+    _parameter_constraints = {
+        **_COMMON_CONSTRAINTS,
+        "solver": [Options({"auto", "cholesky", "qr", "svd"} | GRADIENT_SOLVERS)],
+    }
+
+    def __init__(
+        self,
+        *,
+        fit_intercept=True,
+        solver="auto",
+        loss="squared",
+        huber_delta=1.0,
+        optimizer=GRADIENT_DEFAULTS["optimizer"],
+        learning_rate=GRADIENT_DEFAULTS["learning_rate"],
+        lr_schedule=GRADIENT_DEFAULTS["lr_schedule"],
+        batch_size=GRADIENT_DEFAULTS["batch_size"],
+        epochs=GRADIENT_DEFAULTS["epochs"],
+        early_stopping=GRADIENT_DEFAULTS["early_stopping"],
+        validation_split=GRADIENT_DEFAULTS["validation_split"],
+        shuffle=GRADIENT_DEFAULTS["shuffle"],
+        callbacks=GRADIENT_DEFAULTS["callbacks"],
+        verbose=GRADIENT_DEFAULTS["verbose"],
+        random_state=None,
+        n_jobs=None,
+    ):
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.loss = loss
+        self.huber_delta = huber_delta
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.early_stopping = early_stopping
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _gradient_penalties(self, weight_sum):
+        return 0.0, 0.0
+
+    def _fit_exact(self, X, Y, weight, n_threads, one_target):
+        n, d = X.shape
+        solver = self.solver
+        if solver == "auto" and n < d:
+            solver = "svd"  # the normal equations are singular
+        self.n_iter_ = None
+        if solver in ("auto", "cholesky"):
+            x_mean, y_mean, gram, xty, _ = self._moments(X, Y, weight, n_threads)
+            min_rcond = CHOLESKY_MIN_RCOND if solver == "auto" else np.finfo(np.float64).eps
+            coef, rcond = _core.linear_cholesky_solve(gram, xty, 0.0, min_rcond)
+            if rcond >= min_rcond:
+                self.solver_, self.rank_ = "cholesky", d
+                return coef, self._intercept(coef, x_mean, y_mean)
+            if solver == "cholesky":
+                raise ValueError(
+                    "LinearRegression: solver='cholesky' cannot solve these normal equations: "
+                    f"they are singular to working precision (reciprocal condition {rcond:.3g}). "
+                    "Use solver='auto', 'qr' or 'svd' for rank-deficient data."
+                )
+            solver = "qr"
+        else:
+            x_mean, y_mean = _weighted_means(X, Y, weight, self.fit_intercept)
+        eps = np.finfo(np.float64).eps
+        coef, _, _, rank, used_svd = _core.linear_factor_solve(
+            X, Y, weight, x_mean, y_mean, solver, 0.0,
+            QR_MIN_RCOND_FACTOR * eps * max(n, d), np.finfo(X.dtype).eps * max(n, d), n_threads,
+        )
+        self.solver_ = "svd" if used_svd else solver
+        self.rank_ = int(rank)
+        return coef, self._intercept(coef, x_mean, y_mean)
+
+
+class Ridge(_LinearModel):
+    """Least squares with an L2 penalty (Hoerl & Kennard 1970).
+
+    Minimises sum_i w_i ||y_i - x_i B - b||^2 + alpha ||B||^2 (the
+    intercept b is not penalised).
+
+    Parameters
+    ----------
+    alpha : float or array-like of shape (n_targets,), default=1.0
+        Penalty strength, >= 0; an array gives each target its own.
+    fit_intercept : bool, default=True
+    solver : {"auto", "cholesky", "svd", "gd", "sgd", "minibatch"}, default="auto"
+        "cholesky": the closed form (X^T W X + alpha I)^-1 X^T W y by
+        Cholesky on the scaled system. "svd": the SVD filter
+        s / (s^2 + alpha) after an LQ factorisation of the data (better for
+        an ill-conditioned X with a tiny alpha). "auto": "cholesky" unless
+        its reciprocal condition estimate is below 1e-8, then "svd".
+    """
+
+    __doc__ += _GRADIENT_DOC + """
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    n_iter_ : int or None
+        Epochs of a gradient solver; None for the exact solvers.
+    solver_ : str
+    history_ : zoo.nn.History
+        (gradient solvers only)
+    n_features_in_ : int
+    """
+
+    _parameter_constraints = {
+        **_COMMON_CONSTRAINTS,
+        "alpha": [Interval(Real, 0, None, closed="left"), np.ndarray, list, tuple],
+        "solver": [Options({"auto", "cholesky", "svd"} | GRADIENT_SOLVERS)],
+    }
+
+    def __init__(
+        self,
+        alpha=1.0,
+        *,
+        fit_intercept=True,
+        solver="auto",
+        loss="squared",
+        huber_delta=1.0,
+        optimizer=GRADIENT_DEFAULTS["optimizer"],
+        learning_rate=GRADIENT_DEFAULTS["learning_rate"],
+        lr_schedule=GRADIENT_DEFAULTS["lr_schedule"],
+        batch_size=GRADIENT_DEFAULTS["batch_size"],
+        epochs=GRADIENT_DEFAULTS["epochs"],
+        early_stopping=GRADIENT_DEFAULTS["early_stopping"],
+        validation_split=GRADIENT_DEFAULTS["validation_split"],
+        shuffle=GRADIENT_DEFAULTS["shuffle"],
+        callbacks=GRADIENT_DEFAULTS["callbacks"],
+        verbose=GRADIENT_DEFAULTS["verbose"],
+        random_state=None,
+        n_jobs=None,
+    ):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.loss = loss
+        self.huber_delta = huber_delta
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.early_stopping = early_stopping
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _alphas(self, k):
+        alpha = np.asarray(self.alpha, dtype=np.float64)
+        if alpha.ndim == 0:
+            return np.full(k, float(alpha))
+        if alpha.ndim != 1 or alpha.shape[0] not in (1, k):
+            raise ValueError(
+                f"Ridge: alpha must be a float or an array of shape (n_targets,) = ({k},); "
+                f"got shape {alpha.shape}."
+            )
+        if not np.all(np.isfinite(alpha)) or np.any(alpha < 0):
+            raise ValueError(f"Ridge: alpha must be finite and >= 0; got {self.alpha!r}.")
+        return np.broadcast_to(alpha, (k,)).copy()
+
+    def _gradient_penalties(self, weight_sum):
+        alphas = self._alphas(1 if np.ndim(self.alpha) == 0 else len(np.ravel(self.alpha)))
+        if np.ptp(alphas) != 0:
+            raise ValueError("Ridge: a gradient solver takes one alpha for all targets.")
+        return 0.0, float(alphas[0]) / weight_sum
+
+    def _fit_exact(self, X, Y, weight, n_threads, one_target):
+        n, d = X.shape
+        alphas = self._alphas(Y.shape[1])
+        x_mean, y_mean, gram, xty, _ = self._moments(X, Y, weight, n_threads)
+        coef = np.empty((Y.shape[1], d))
+        solver = self.solver
+        # Targets sharing an alpha share one solve.
+        for alpha in np.unique(alphas):
+            targets = np.flatnonzero(alphas == alpha)
+            rhs = np.ascontiguousarray(xty[:, targets])
+            part = None
+            if solver in ("auto", "cholesky"):
+                min_rcond = CHOLESKY_MIN_RCOND if solver == "auto" else np.finfo(np.float64).eps
+                part, rcond = _core.linear_cholesky_solve(gram, rhs, float(alpha), min_rcond)
+                if rcond < min_rcond:
+                    if solver == "cholesky":
+                        raise ValueError(
+                            "Ridge: solver='cholesky' cannot solve this system: it is singular to "
+                            f"working precision (alpha={alpha}, reciprocal condition {rcond:.3g}). "
+                            "Use solver='auto' or 'svd', or a larger alpha."
+                        )
+                    part = None
+            if part is None:
+                solver = "svd"
+                eps = np.finfo(np.float64).eps
+                part, *_ = _core.linear_factor_solve(
+                    X, np.ascontiguousarray(Y[:, targets]), weight, x_mean, y_mean[targets],
+                    "svd", float(alpha), 0.0, eps * max(n, d), n_threads,
+                )
+            elif solver == "auto":
+                solver = "cholesky"
+            coef[targets] = part
+        self.solver_ = "cholesky" if solver == "auto" else solver
+        self.n_iter_ = None
+        return coef, self._intercept(coef, x_mean, y_mean)
+
+
+class ElasticNet(_LinearModel):
+    """Least squares with combined L1 and L2 penalties (Zou & Hastie 2005).
+
+    Minimises, for each target,
+
+        1 / (2 sum w) * sum_i w_i (y_i - x_i b - b0)^2
+            + alpha * l1_ratio * ||b||_1 + alpha * (1 - l1_ratio) / 2 * ||b||^2
+
+    (scikit-learn's objective), by coordinate descent in C++ (Friedman,
+    Hastie & Tibshirani 2010) until the duality gap is at most
+    tol * sum_i w_i (y_i - mean y)^2.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Overall penalty strength, >= 0.
+    l1_ratio : float, default=0.5
+        Share of the L1 penalty, in [0, 1]; 1 is the lasso.
+    fit_intercept : bool, default=True
+    precompute : bool or "auto", default="auto"
+        Run coordinate descent on the Gram matrix X^T W X, where one sweep
+        costs n_features^2 whatever the number of samples; otherwise on the
+        centred columns of X (n_samples * n_features per sweep). "auto":
+        the Gram matrix when n_samples > 2 * n_features and n_features <= 4096.
+    max_iter : int, default=1000
+        Maximum sweeps over the coordinates (epochs for a gradient solver).
+    tol : float, default=1e-4
+        Duality-gap tolerance, relative to the weighted sum of squares of y.
+    warm_start : bool, default=False
+        Start from the previous fit's coefficients.
+    positive : bool, default=False
+        Constrain the coefficients to be >= 0.
+    selection : {"cyclic", "random"}, default="cyclic"
+        Visit coordinates in order, or draw one at random (with replacement)
+        per step, seeded by `random_state`.
+    solver : {"cd", "gd", "sgd", "minibatch"}, default="cd"
+        "cd": coordinate descent; the others are gradient solvers on the same
+        objective (proximal-free: the L1 term enters by its subgradient, so
+        their coefficients are small rather than exactly zero).
+    """
+
+    __doc__ += _GRADIENT_DOC + """
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
+        Sweeps (or epochs) run; one per target when y is 2-D.
+    dual_gap_ : float or ndarray of shape (n_targets,)
+        Duality gap at the end, in the scale of the objective ("cd" only).
+    solver_ : str
+    history_ : zoo.nn.History
+        (gradient solvers only)
+    n_features_in_ : int
+    """
+
+    _parameter_constraints = {
+        **_COMMON_CONSTRAINTS,
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "precompute": ["boolean", Options({"auto"})],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "positive": ["boolean"],
+        "selection": [Options({"cyclic", "random"})],
+        "solver": [Options({"cd"} | GRADIENT_SOLVERS)],
+    }
+
+    def __init__(
+        self,
+        alpha=1.0,
+        *,
+        l1_ratio=0.5,
+        fit_intercept=True,
+        precompute="auto",
+        max_iter=1000,
+        tol=1e-4,
+        warm_start=False,
+        positive=False,
+        selection="cyclic",
+        solver="cd",
+        loss="squared",
+        huber_delta=1.0,
+        optimizer=GRADIENT_DEFAULTS["optimizer"],
+        learning_rate=GRADIENT_DEFAULTS["learning_rate"],
+        lr_schedule=GRADIENT_DEFAULTS["lr_schedule"],
+        batch_size=GRADIENT_DEFAULTS["batch_size"],
+        epochs=GRADIENT_DEFAULTS["epochs"],
+        early_stopping=GRADIENT_DEFAULTS["early_stopping"],
+        validation_split=GRADIENT_DEFAULTS["validation_split"],
+        shuffle=GRADIENT_DEFAULTS["shuffle"],
+        callbacks=GRADIENT_DEFAULTS["callbacks"],
+        verbose=GRADIENT_DEFAULTS["verbose"],
+        random_state=None,
+        n_jobs=None,
+    ):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.selection = selection
+        self.solver = solver
+        self.loss = loss
+        self.huber_delta = huber_delta
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.early_stopping = early_stopping
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _penalties(self):
+        """(l1, l2) of the objective, per unit of 1/(2 sum w) ||r||^2."""
+        return self.alpha * self.l1_ratio, self.alpha * (1.0 - self.l1_ratio)
+
+    def _gradient_penalties(self, weight_sum):
+        if self.positive:
+            raise ValueError(f"{type(self).__name__}: positive=True needs solver='cd'.")
+        return self._penalties()
+
+    def _use_gram(self, n, d):
+        if self.precompute == "auto":
+            return n > 2 * d and d <= 4096
+        return bool(self.precompute)
+
+    def _start(self, k, d):
+        previous = getattr(self, "coef_", None)
+        if self.warm_start and previous is not None:
+            start = np.asarray(previous, dtype=np.float64).reshape(-1, d)
+            if start.shape == (k, d):
+                return start.copy()
+        return np.zeros((k, d))
+
+    def _fit_exact(self, X, Y, weight, n_threads, one_target):
+        n, d = X.shape
+        k = Y.shape[1]
+        weight_sum = float(np.sum(weight, dtype=np.float64))
+        l1, l2 = self._penalties()
+        # The kernels minimise 1/2 ||r||^2 + A |b|_1 + B/2 |b|^2: the
+        # objective times sum w.
+        A, B = weight_sum * l1, weight_sum * l2
+        coef = self._start(k, d)
+        random = self.selection == "random"
+        seed = seed_from_random_state(self.random_state) if random else 0
+        n_iter, gaps = [], []
+        if self._use_gram(n, d):
+            x_mean, y_mean, gram, xty, yty = self._moments(X, Y, weight, n_threads)
+            for t in range(k):
+                b = coef[t].copy()
+                result = _core.enet_cd_gram(
+                    gram, np.ascontiguousarray(xty[:, t]), float(yty[t]), b, A, B,
+                    self.max_iter, self.tol, self.positive, random, seed,
+                )
+                coef[t] = b
+                n_iter.append(result[0])
+                gaps.append(result[1:])
+        else:
+            x_mean, y_mean = _weighted_means(X, Y, weight, self.fit_intercept)
+            xt = _core.linear_centered_columns(X, weight, x_mean, n_threads)
+            root = np.sqrt(weight.astype(np.float64))
+            for t in range(k):
+                yc = np.ascontiguousarray(root * (Y[:, t] - y_mean[t]), dtype=X.dtype)
+                b = coef[t].copy()
+                result = _core.enet_cd_columns(
+                    xt, yc, b, A, B, self.max_iter, self.tol, self.positive, random, seed,
+                )
+                coef[t] = b
+                n_iter.append(result[0])
+                gaps.append(result[1:])
+        for iterations, (gap, gap_tol) in zip(n_iter, gaps):
+            if iterations >= self.max_iter and gap > gap_tol and l1 > 0:
+                warnings.warn(
+                    f"{type(self).__name__}: coordinate descent did not converge in "
+                    f"max_iter={self.max_iter} sweeps (duality gap {gap / weight_sum:.3g}, "
+                    f"tolerance {gap_tol / weight_sum:.3g}). Increase max_iter or tol, "
+                    "or scale the features.",
+                    _convergence_warning(),
+                    stacklevel=3,
+                )
+        self.solver_ = "cd"
+        dual_gap = np.array([gap for gap, _ in gaps]) / weight_sum
+        self.n_iter_ = n_iter[0] if one_target else n_iter
+        self.dual_gap_ = float(dual_gap[0]) if one_target else dual_gap
+        return coef, self._intercept(coef, x_mean, y_mean)
+
+
+class Lasso(ElasticNet):
+    """Least squares with an L1 penalty (Tibshirani 1996).
+
+    Minimises, for each target,
+
+        1 / (2 sum w) * sum_i w_i (y_i - x_i b - b0)^2 + alpha * ||b||_1
+
+    by coordinate descent with a duality-gap stop; an ElasticNet with
+    ``l1_ratio=1``. See ElasticNet for the parameters and attributes.
+    """
+
+    _parameter_constraints = {
+        name: constraint
+        for name, constraint in ElasticNet._parameter_constraints.items()
+        if name != "l1_ratio"
+    }
+
+    def __init__(
+        self,
+        alpha=1.0,
+        *,
+        fit_intercept=True,
+        precompute="auto",
+        max_iter=1000,
+        tol=1e-4,
+        warm_start=False,
+        positive=False,
+        selection="cyclic",
+        solver="cd",
+        loss="squared",
+        huber_delta=1.0,
+        optimizer=GRADIENT_DEFAULTS["optimizer"],
+        learning_rate=GRADIENT_DEFAULTS["learning_rate"],
+        lr_schedule=GRADIENT_DEFAULTS["lr_schedule"],
+        batch_size=GRADIENT_DEFAULTS["batch_size"],
+        epochs=GRADIENT_DEFAULTS["epochs"],
+        early_stopping=GRADIENT_DEFAULTS["early_stopping"],
+        validation_split=GRADIENT_DEFAULTS["validation_split"],
+        shuffle=GRADIENT_DEFAULTS["shuffle"],
+        callbacks=GRADIENT_DEFAULTS["callbacks"],
+        verbose=GRADIENT_DEFAULTS["verbose"],
+        random_state=None,
+        n_jobs=None,
+    ):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.selection = selection
+        self.solver = solver
+        self.loss = loss
+        self.huber_delta = huber_delta
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.early_stopping = early_stopping
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _penalties(self):
+        return self.alpha, 0.0
+
+
+def _weighted_means(X, Y, weight, fit_intercept):
+    if not fit_intercept:
+        return np.zeros(X.shape[1]), np.zeros(Y.shape[1])
+    w = weight.astype(np.float64)
+    total = w.sum()
+    return w @ X / total, w @ Y / total
