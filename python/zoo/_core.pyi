@@ -557,6 +557,53 @@ def a2c_collect(
 ) -> tuple[int, NDArray[np.float64], NDArray[np.int64], int, tuple[float, float, float, float], int]: ...
 
 # -- linear least squares, ridge, lasso, elastic net (zoo.supervised.linear) ---------
+# Y is (n, k); moments, factorisations and coefficients are float64 whatever Float is.
+def linear_moments(
+    X: NDArray[Float], Y: NDArray[Float], sample_weight: NDArray[Float], center: bool, n_threads: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]: ...
+def linear_cholesky_solve(
+    gram: NDArray[np.float64], xty: NDArray[np.float64], ridge: float, min_rcond: float
+) -> tuple[NDArray[np.float64], float]: ...
+def linear_factor_solve(
+    X: NDArray[Float],
+    Y: NDArray[Float],
+    sample_weight: NDArray[Float],
+    x_mean: NDArray[np.float64],
+    y_mean: NDArray[np.float64],
+    method: str,  # "qr" | "svd"
+    ridge: float,
+    qr_min_rcond: float,
+    rank_rcond: float,
+    n_threads: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float, int, bool]: ...
+def linear_centered_columns(
+    X: NDArray[Float], sample_weight: NDArray[Float], x_mean: NDArray[np.float64], n_threads: int
+) -> NDArray[Float]: ...
+def enet_cd_gram(
+    gram: NDArray[np.float64],
+    xty: NDArray[np.float64],
+    yty: float,
+    coef: NDArray[np.float64],  # in place
+    l1: float,
+    l2: float,
+    max_iter: int,
+    tol: float,
+    positive: bool,
+    random: bool,
+    seed: int,
+) -> tuple[int, float, float]: ...
+def enet_cd_columns(
+    Xt: NDArray[Float],
+    y: NDArray[Float],
+    coef: NDArray[np.float64],  # in place
+    l1: float,
+    l2: float,
+    max_iter: int,
+    tol: float,
+    positive: bool,
+    random: bool,
+    seed: int,
+) -> tuple[int, float, float]: ...
 
 # -- logistic regression (zoo.supervised.logistic) -----------------------------------
 # theta is float64 (rows, n_features + fit_intercept): rows = 1 for two classes,
