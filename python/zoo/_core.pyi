@@ -649,5 +649,42 @@ def logistic_hessian_vector(
 ) -> NDArray[np.float64]: ...
 
 # -- decision trees (zoo.supervised.tree) --------------------------------------------
+# Returns children_left, children_right, feature, n_node_samples (int64), threshold,
+# impurity, weighted_n_node_samples (float64), value (node_count, n_values) and max_depth.
+def tree_fit(
+    X: NDArray[Float],
+    labels: NDArray[np.int32],  # class indices (gini, entropy); empty for regression
+    y: NDArray[np.float64],  # targets (squared_error, absolute_error); empty for classification
+    sample_weight: NDArray[np.float64],
+    n_classes: int,
+    criterion: str,  # "gini" | "entropy" | "squared_error" | "absolute_error"
+    histogram: bool,
+    max_bins: int,
+    histogram_min_node: int,
+    max_depth: int,  # -1: unlimited
+    min_samples_split: int,
+    min_samples_leaf: int,
+    min_weight_leaf: float,
+    max_features: int,  # 0: all
+    min_impurity_decrease: float,
+    max_leaf_nodes: int,  # -1: depth-first without a limit
+    seed: int,
+    n_threads: int,
+) -> dict[str, NDArray[np.int64] | NDArray[np.float64] | int]: ...
+def tree_apply(
+    X: NDArray[Float],
+    children_left: NDArray[np.int64],
+    children_right: NDArray[np.int64],
+    feature: NDArray[np.int64],
+    threshold: NDArray[np.float64],
+    n_threads: int,
+) -> NDArray[np.int64]: ...
+def tree_decision_path(
+    X: NDArray[Float],
+    children_left: NDArray[np.int64],
+    children_right: NDArray[np.int64],
+    feature: NDArray[np.int64],
+    threshold: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]: ...
 
 # -- support vector machines (zoo.supervised.svm) ------------------------------------
