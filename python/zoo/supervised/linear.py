@@ -37,6 +37,7 @@ from zoo._validation import (
     validate_data,
 )
 from zoo.base import BaseEstimator, Interval, Options, RegressorMixin
+from zoo.nn.history import History
 from zoo.supervised._linear_gradient import (
     GRADIENT_CONSTRAINTS,
     GRADIENT_DEFAULTS,
@@ -169,6 +170,18 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         if not self.fit_intercept:
             return np.zeros(coef.shape[0])
         return y_mean - coef @ x_mean
+
+    def _save_state(self):
+        state = super()._save_state()
+        if isinstance(state.get("history_"), History):
+            state["history_"] = state["history_"].to_dict()
+        return state
+
+    def _load_state(self, state):
+        state = dict(state)
+        if isinstance(state.get("history_"), dict):
+            state["history_"] = History.from_dict(state["history_"])
+        super()._load_state(state)
 
     def predict(self, X):
         """Predicted values.
