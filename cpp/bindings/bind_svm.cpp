@@ -35,12 +35,11 @@ std::vector<double> squared_norms(const double* x, index_t n, index_t d) {
     return norms;
 }
 
-}  // namespace
-
-void bind_svm(py::module_& m) {
+template <class T>
+void bind_svc_fit(py::module_& m) {
     m.def(
         "svc_fit_ovo",
-        [](In<double> x, In<std::int32_t> labels, In<double> upper, int n_classes, const std::string& kernel,
+        [](In<T> x, In<std::int32_t> labels, In<double> upper, int n_classes, const std::string& kernel,
            double gamma, double coef0, int degree, double tol, bool shrinking, double cache_mb,
            std::int64_t max_iter, int n_threads) {
             require(x.ndim() == 2, "X must be a 2-D array");
@@ -59,7 +58,7 @@ void bind_svm(py::module_& m) {
             std::vector<svm::PairResult> results;
             {
                 py::gil_scoped_release release;
-                results = svm::solve_one_vs_one(x.data(), x.shape(0), x.shape(1), labels.data(), upper.data(),
+                results = svm::solve_one_vs_one<T>(x.data(), x.shape(0), x.shape(1), labels.data(), upper.data(),
                                                 n_classes, options, python_interrupt_check());
             }
             py::list coefs;
@@ -83,6 +82,14 @@ void bind_svm(py::module_& m) {
         py::arg("max_iter"), py::arg("n_threads"),
         "One-vs-one C-SVC by SMO. Pair p = (a, b), a < b in lexicographic order, holds the samples of a then "
         "those of b; returns (coefs: list of y*alpha per pair, rho, n_iter, reached_max_iter).");
+
+}
+
+}  // namespace
+
+void bind_svm(py::module_& m) {
+    bind_svc_fit<float>(m);
+    bind_svc_fit<double>(m);
 
     m.def(
         "svm_kernel_matrix",

@@ -41,7 +41,8 @@ void kernel_matrix(const KernelParams& kernel, const double* a, const double* a_
 // upper bounds C_i. Solved by SMO with second-order working-set selection
 // (Fan, Chen & Lin 2005) and shrinking (Joachims 1999; Keerthi et al. 2001).
 struct BinaryProblem {
-    const double* x = nullptr;
+    const double* x = nullptr;  // float64 rows, or
+    const float* x32 = nullptr;  // float32 rows (then dot products in float32)
     index_t n = 0;
     index_t d = 0;
     const double* y = nullptr;      // +1 / -1
@@ -73,7 +74,9 @@ BinaryResult solve_binary(const BinaryProblem& problem, const SolverOptions& opt
 // (label -1), each group in sample order. labels: class index of each sample.
 // Pairs run in parallel when there are enough of them; otherwise each pair's
 // kernel rows do. The split depends only on the number of pairs and threads,
-// so results are repeatable for a given n_threads.
+// so results are repeatable for a given n_threads. T is float or double: the
+// precision of the kernels' dot products (the cache keeps Q in float32, as
+// libsvm does, whose results these match).
 struct PairResult {
     std::vector<double> coef;  // y_i a_i over the pair's samples
     double rho = 0.0;
@@ -81,7 +84,8 @@ struct PairResult {
     bool reached_max_iter = false;
 };
 
-std::vector<PairResult> solve_one_vs_one(const double* x, index_t n, index_t d, const std::int32_t* labels,
+template <class T>
+std::vector<PairResult> solve_one_vs_one(const T* x, index_t n, index_t d, const std::int32_t* labels,
                                          const double* upper, int n_classes, const SolverOptions& options,
                                          const InterruptCheck& interrupt);
 

@@ -19,47 +19,62 @@ KernelRows::KernelRows(const BinaryProblem& problem, const KernelParams& kernel,
       n_(problem.n),
       d_(problem.d),
       n_threads_(n_threads),
-      x_(problem.x, problem.x + problem.n * problem.d),
+      single_(problem.x32 != nullptr),
       y_(problem.y, problem.y + problem.n),
       norms_(problem.n),
       diagonal_(problem.n),
+      dots_(problem.n),
       entries_(problem.n) {
+    if (single_) {
+        x32_.assign(problem.x32, problem.x32 + problem.n * problem.d);
+        dots32_.resize(static_cast<std::size_t>(n_));
+    } else {
+        x_.assign(problem.x, problem.x + problem.n * problem.d);
+    }
     for (index_t i = 0; i < n_; ++i) {
-        const double* xi = x_.data() + i * d_;
         double s = 0.0;
-        for (index_t f = 0; f < d_; ++f) s += xi[f] * xi[f];
+        for (index_t f = 0; f < d_; ++f) {
+            const double v = single_ ? static_cast<double>(x32_[i * d_ + f]) : x_[i * d_ + f];
+            s += v * v;
+        }
         norms_[i] = s;
         double k = s;
         apply_kernel(kernel_, &k, 1, s, &norms_[i]);
         diagonal_[i] = k;  // y_i^2 = 1
     }
     const double bytes = std::max(cache_mb, 0.0) * 1024.0 * 1024.0;
-    budget_ = std::max<std::size_t>(static_cast<std::size_t>(bytes / sizeof(double)),
+    budget_ = std::max<std::size_t>(static_cast<std::size_t>(bytes / sizeof(float)),
                                     2 * static_cast<std::size_t>(n_));
 }
 
-void KernelRows::compute(index_t i, index_t begin, index_t end, double* out) const {
+void KernelRows::compute(index_t i, index_t begin, index_t end, float* out) {
     const index_t m = end - begin;
     if (m <= 0) return;
-    const double* xi = x_.data() + i * d_;
     auto piece = [&](index_t from, index_t to) {
-        double* dots = out + (from - begin);
+        const index_t count = to - from;
+        double* dots = dots_.data() + from;
         if (d_ == 0) {
-            std::fill(dots, dots + (to - from), 0.0);
+            std::fill(dots, dots + count, 0.0);
+        } else if (single_) {
+            float* dots32 = dots32_.data() + from;
+            blas::gemv(false, static_cast<int>(count), static_cast<int>(d_), 1.0f, x32_.data() + from * d_,
+                       static_cast<int>(d_), x32_.data() + i * d_, 0.0f, dots32);
+            for (index_t k = 0; k < count; ++k) dots[k] = static_cast<double>(dots32[k]);
         } else {
-            blas::gemv(false, static_cast<int>(to - from), static_cast<int>(d_), 1.0, x_.data() + from * d_,
-                       static_cast<int>(d_), xi, 0.0, dots);
+            blas::gemv(false, static_cast<int>(count), static_cast<int>(d_), 1.0, x_.data() + from * d_,
+                       static_cast<int>(d_), x_.data() + i * d_, 0.0, dots);
         }
-        apply_kernel(kernel_, dots, to - from, norms_[i], norms_.data() + from);
+        apply_kernel(kernel_, dots, count, norms_[i], norms_.data() + from);
         const double yi = y_[i];
-        for (index_t k = from; k < to; ++k) dots[k - from] *= yi * y_[k];
+        float* target = out + (from - begin);
+        for (index_t k = 0; k < count; ++k) target[k] = static_cast<float>(dots[k] * (yi * y_[from + k]));
     };
     if (n_threads_ <= 1 || m * d_ < kParallelWork) {
         piece(begin, end);
         return;
     }
     // Chunks of whole cache lines, the same for every call with this thread count.
-    const index_t chunk = ((ceil_div(m, n_threads_) + 7) / 8) * 8;
+    const index_t chunk = ((ceil_div(m, n_threads_) + 15) / 16) * 16;
     const index_t n_chunks = ceil_div(m, chunk);
     parallel_chunks(n_chunks, n_threads_, [&](std::int64_t c, int) {
         const index_t from = begin + c * chunk;
@@ -71,7 +86,7 @@ void KernelRows::evict(index_t i) {
     Entry& e = entries_[i];
     used_ -= e.values.size();
     recency_.erase(e.where);
-    std::vector<double>().swap(e.values);
+    std::vector<float>().swap(e.values);
     e.cached = false;
 }
 
@@ -83,7 +98,7 @@ void KernelRows::make_room(std::size_t needed, index_t keep) {
     }
 }
 
-const double* KernelRows::row(index_t i, index_t len) {
+const float* KernelRows::row(index_t i, index_t len) {
     Entry& e = entries_[i];
     if (e.cached) {
         recency_.splice(recency_.begin(), recency_, e.where);
@@ -102,26 +117,37 @@ const double* KernelRows::row(index_t i, index_t len) {
     return e.values.data();
 }
 
-void KernelRows::swap(index_t i, index_t j) {
-    if (i == j) return;
-    if (i > j) std::swap(i, j);
-    std::swap_ranges(x_.begin() + i * d_, x_.begin() + (i + 1) * d_, x_.begin() + j * d_);
-    std::swap(y_[i], y_[j]);
-    std::swap(norms_[i], norms_[j]);
-    std::swap(diagonal_[i], diagonal_[j]);
-    std::swap(entries_[i], entries_[j]);
-    if (entries_[i].cached) *entries_[i].where = i;
-    if (entries_[j].cached) *entries_[j].where = j;
-    // Columns i and j trade places in every cached row; a row that reaches i
-    // but not j keeps only its valid prefix.
+void KernelRows::swap(const std::vector<std::pair<index_t, index_t>>& pairs) {
+    for (auto [i, j] : pairs) {
+        if (i == j) continue;
+        if (single_) {
+            std::swap_ranges(x32_.begin() + i * d_, x32_.begin() + (i + 1) * d_, x32_.begin() + j * d_);
+        } else {
+            std::swap_ranges(x_.begin() + i * d_, x_.begin() + (i + 1) * d_, x_.begin() + j * d_);
+        }
+        std::swap(y_[i], y_[j]);
+        std::swap(norms_[i], norms_[j]);
+        std::swap(diagonal_[i], diagonal_[j]);
+        std::swap(entries_[i], entries_[j]);
+        if (entries_[i].cached) *entries_[i].where = i;
+        if (entries_[j].cached) *entries_[j].where = j;
+    }
+    // Columns trade places in every cached row; a row that reaches the
+    // smaller index of a pair but not the larger keeps its valid prefix.
     for (index_t r : recency_) {
-        std::vector<double>& values = entries_[r].values;
-        const index_t len = static_cast<index_t>(values.size());
-        if (len > j) {
-            std::swap(values[i], values[j]);
-        } else if (len > i) {
-            used_ -= static_cast<std::size_t>(len - i);
-            values.resize(static_cast<std::size_t>(i));
+        std::vector<float>& values = entries_[r].values;
+        index_t len = static_cast<index_t>(values.size());
+        for (auto [a, b] : pairs) {
+            const index_t i = std::min(a, b), j = std::max(a, b);
+            if (len > j) {
+                std::swap(values[i], values[j]);
+            } else if (len > i) {
+                len = i;
+            }
+        }
+        if (len < static_cast<index_t>(values.size())) {
+            used_ -= values.size() - static_cast<std::size_t>(len);
+            values.resize(static_cast<std::size_t>(len));
         }
     }
 }

@@ -1,6 +1,7 @@
 // One-vs-one C-SVC: gathers each pair's samples and solves the pairs.
 #include <algorithm>
 #include <stdexcept>
+#include <type_traits>
 
 #include "zoo/parallel.hpp"
 #include "zoo/svm.hpp"
@@ -9,11 +10,13 @@ namespace zoo::svm {
 
 namespace {
 
-PairResult solve_pair(const double* x, index_t d, const std::vector<index_t>& first,
+template <class T>
+PairResult solve_pair(const T* x, index_t d, const std::vector<index_t>& first,
                       const std::vector<index_t>& second, const double* upper, const SolverOptions& options,
                       const InterruptCheck& interrupt) {
     const index_t n = static_cast<index_t>(first.size() + second.size());
-    std::vector<double> rows(static_cast<std::size_t>(n * d)), y(static_cast<std::size_t>(n)),
+    std::vector<T> rows(static_cast<std::size_t>(n * d));
+    std::vector<double> y(static_cast<std::size_t>(n)),
         bounds(static_cast<std::size_t>(n));
     index_t at = 0;
     for (const auto* group : {&first, &second}) {
@@ -25,7 +28,16 @@ PairResult solve_pair(const double* x, index_t d, const std::vector<index_t>& fi
             ++at;
         }
     }
-    const BinaryProblem problem{rows.data(), n, d, y.data(), bounds.data()};
+    BinaryProblem problem;
+    if constexpr (std::is_same_v<T, float>) {
+        problem.x32 = rows.data();
+    } else {
+        problem.x = rows.data();
+    }
+    problem.n = n;
+    problem.d = d;
+    problem.y = y.data();
+    problem.upper = bounds.data();
     BinaryResult solved = solve_binary(problem, options, interrupt);
     PairResult result;
     result.coef = std::move(solved.alpha);
@@ -38,7 +50,8 @@ PairResult solve_pair(const double* x, index_t d, const std::vector<index_t>& fi
 
 }  // namespace
 
-std::vector<PairResult> solve_one_vs_one(const double* x, index_t n, index_t d, const std::int32_t* labels,
+template <class T>
+std::vector<PairResult> solve_one_vs_one(const T* x, index_t n, index_t d, const std::int32_t* labels,
                                          const double* upper, int n_classes, const SolverOptions& options,
                                          const InterruptCheck& interrupt) {
     if (n_classes < 2) throw std::invalid_argument("an SVM needs at least 2 classes");
@@ -83,5 +96,12 @@ std::vector<PairResult> solve_one_vs_one(const double* x, index_t n, index_t d, 
     }
     return results;
 }
+
+template std::vector<PairResult> solve_one_vs_one<float>(const float*, index_t, index_t, const std::int32_t*,
+                                                        const double*, int, const SolverOptions&,
+                                                        const InterruptCheck&);
+template std::vector<PairResult> solve_one_vs_one<double>(const double*, index_t, index_t, const std::int32_t*,
+                                                         const double*, int, const SolverOptions&,
+                                                         const InterruptCheck&);
 
 }  // namespace zoo::svm

@@ -97,7 +97,7 @@ private:
             }
         }
         if (i < 0) return false;
-        const double* qi = q_.row(i, active_);
+        const float* qi = q_.row(i, active_);
         const double qd_i = q_.diagonal(i), yi = y_[i];
         double bottom = kInf, best = kInf;
         j = -1;
@@ -122,8 +122,8 @@ private:
     // Moves a_i by +y_i t and a_j by -y_j t (keeping y'a fixed), with t the
     // unconstrained minimiser clipped to the box.
     void step(index_t i, index_t j) {
-        const double* qi = q_.row(i, active_);
-        const double* qj = q_.row(j, active_);
+        const float* qi = q_.row(i, active_);
+        const float* qj = q_.row(j, active_);
         double a = q_.diagonal(i) + q_.diagonal(j) - 2.0 * y_[i] * y_[j] * qi[j];
         if (a <= 0.0) a = kTau;
         const double limit_i = y_[i] > 0 ? upper_[i] - alpha_[i] : alpha_[i];
@@ -159,7 +159,7 @@ private:
     void update_gradient_bar(index_t i, bool was_upper) {
         const bool now_upper = at_upper(i);
         if (was_upper == now_upper) return;
-        const double* qi = q_.row(i, n_);
+        const float* qi = q_.row(i, n_);
         const double scale = now_upper ? upper_[i] : -upper_[i];
         double* gb = gradient_bar_.data();
         for (index_t k = 0; k < n_; ++k) gb[k] += scale * qi[k];
@@ -186,21 +186,24 @@ private:
             reconstruct_gradient();
             active_ = n_;
         }
+        std::vector<std::pair<index_t, index_t>> swaps;
         for (index_t k = 0; k < active_; ++k) {
             if (!can_shrink(k, top, bottom)) continue;
             --active_;
             while (active_ > k) {
                 if (!can_shrink(active_, top, bottom)) {
                     swap_variables(k, active_);
+                    swaps.emplace_back(k, active_);
                     break;
                 }
                 --active_;
             }
         }
+        q_.swap(swaps);
     }
 
+    // The kernel rows follow in one batch (KernelRows::swap).
     void swap_variables(index_t i, index_t j) {
-        q_.swap(i, j);
         std::swap(y_[i], y_[j]);
         std::swap(upper_[i], upper_[j]);
         std::swap(alpha_[i], alpha_[j]);
@@ -220,7 +223,7 @@ private:
             if (alpha_[l] > 0.0 && alpha_[l] < upper_[l]) ++n_free;
         if (n_free * n_ > 2 * active_ * (n_ - active_)) {
             for (index_t k = active_; k < n_; ++k) {
-                const double* qk = q_.row(k, active_);
+                const float* qk = q_.row(k, active_);
                 double s = 0.0;
                 for (index_t l = 0; l < active_; ++l)
                     if (alpha_[l] > 0.0 && alpha_[l] < upper_[l]) s += alpha_[l] * qk[l];
@@ -229,7 +232,7 @@ private:
         } else {
             for (index_t l = 0; l < active_; ++l) {
                 if (!(alpha_[l] > 0.0 && alpha_[l] < upper_[l])) continue;
-                const double* ql = q_.row(l, n_);
+                const float* ql = q_.row(l, n_);
                 for (index_t k = active_; k < n_; ++k) gradient_[k] += alpha_[l] * ql[k];
             }
         }
@@ -268,6 +271,8 @@ private:
 }  // namespace
 
 BinaryResult solve_binary(const BinaryProblem& problem, const SolverOptions& options, const InterruptCheck& interrupt) {
+    if ((problem.x == nullptr) == (problem.x32 == nullptr))
+        throw std::invalid_argument("exactly one of x and x32 must be given");
     if (problem.n < 2) throw std::invalid_argument("an SVM problem needs at least 2 samples");
     if (!(options.tol > 0.0)) throw std::invalid_argument("tol must be > 0");
     for (index_t k = 0; k < problem.n; ++k) {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <list>
+#include <utility>
 #include <vector>
 
 #include "zoo/svm.hpp"
@@ -17,8 +18,10 @@ void apply_kernel(const KernelParams& kernel, double* dots, index_t m, double no
 // Rows of Q_ik = y_i y_k K(x_i, x_k) for the SMO solver. It owns a copy of the
 // problem's rows, permuted along with the solver's variables (shrinking moves
 // the active variables to the front, so a row is only ever needed over a prefix
-// of columns), and keeps computed rows in a least-recently-used cache of
-// `cache_mb` megabytes (never less than two full rows).
+// of columns), and keeps computed rows, rounded to float32 as libsvm does, in
+// a least-recently-used cache of `cache_mb` megabytes (never less than two
+// full rows): float32 doubles the rows the cache holds and halves the memory
+// traffic of the gradient updates, while the solver's sums stay in float64.
 class KernelRows {
 public:
     KernelRows(const BinaryProblem& problem, const KernelParams& kernel, double cache_mb, int n_threads);
@@ -26,30 +29,36 @@ public:
     // Q row i over columns [0, len). The pointer stays valid until the next
     // call that asks for a row other than i, or swap(); it survives one
     // further row() call for another row (the cache holds two rows at least).
-    const double* row(index_t i, index_t len);
+    const float* row(index_t i, index_t len);
     double diagonal(index_t i) const { return diagonal_[i]; }
     double label(index_t i) const { return y_[i]; }
-    // Exchanges variables i and j everywhere, cached rows included.
-    void swap(index_t i, index_t j);
+    // Exchanges variables i and j for each pair in turn, everywhere, cached
+    // rows included. A batch walks each cached row once: one swap at a time
+    // would walk the whole cache per swap.
+    void swap(const std::vector<std::pair<index_t, index_t>>& pairs);
 
 private:
     struct Entry {
-        std::vector<double> values;
+        std::vector<float> values;
         bool cached = false;
         std::list<index_t>::iterator where;
     };
 
-    void compute(index_t i, index_t begin, index_t end, double* out) const;
+    void compute(index_t i, index_t begin, index_t end, float* out);
     void make_room(std::size_t needed, index_t keep);
     void evict(index_t i);
 
     KernelParams kernel_;
     index_t n_, d_;
     int n_threads_;
+    bool single_;  // rows in float32
     std::vector<double> x_, y_, norms_, diagonal_;
+    std::vector<float> x32_;
+    std::vector<double> dots_;  // scratch, one entry per column
+    std::vector<float> dots32_;
     std::vector<Entry> entries_;
     std::list<index_t> recency_;  // front: most recently used
-    std::size_t budget_;           // doubles
+    std::size_t budget_;           // floats
     std::size_t used_ = 0;
 };
 

@@ -652,7 +652,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         )
         if reached:
             warnings.warn(
-                f"Liblinear-style dual coordinate descent did not converge in max_iter={self.max_iter} "
+                f"Dual coordinate descent did not converge in max_iter={self.max_iter} "
                 "sweeps; increase the number of iterations.",
                 UserWarning,
                 stacklevel=2,
