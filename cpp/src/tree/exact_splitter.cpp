@@ -48,7 +48,7 @@ Candidate scan_sorted(const Columns<T>& data, const Limits& limits, const Sums& 
         if (!limits.allows(n_left, n - n_left, w_left, w_right)) continue;
         for (int c = 0; c < k; ++c) right[c] = total.s[c] - left[c];
         const double proxy = Crit::proxy(left.data(), k, w_left) + Crit::proxy(right.data(), k, w_right);
-        if (proxy > best.proxy) {
+        if (improves(proxy, best.proxy)) {
             best.proxy = proxy;
             best.left = left;
             best.left_weight = w_left;
@@ -172,7 +172,7 @@ Candidate scan_sorted_absolute(const Columns<T>& data, const Limits& limits, con
         const double w_right = total.weight - w_left;
         if (!limits.allows(n_left, n - n_left, w_left, w_right)) continue;
         const double proxy = -(loss_left[i] + loss_right[i]);
-        if (proxy > best.proxy) {
+        if (improves(proxy, best.proxy)) {
             best.proxy = proxy;
             best.feature = f;
             best.threshold = midpoint(pairs[i].first, pairs[i + 1].first);

@@ -64,7 +64,7 @@ Candidate scan_bins(const Columns<T>& data, const Bins<T>& bins, const Limits& l
         if (!limits.allows(n_left, n_right, w_left, w_right)) continue;
         for (int c = 0; c < k; ++c) right[c] = total.s[c] - left[c];
         const double proxy = Crit::proxy(left.data(), k, w_left) + Crit::proxy(right.data(), k, w_right);
-        if (proxy > best.proxy) {
+        if (improves(proxy, best.proxy)) {
             best.proxy = proxy;
             best.left = left;
             best.left_weight = w_left;

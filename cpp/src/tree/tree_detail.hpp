@@ -41,7 +41,13 @@ struct Gini {
         for (int c = 0; c < k; ++c) q += s[c] * s[c];
         return w > 0.0 ? q / w : 0.0;
     }
-    static double impurity(const double* s, int k, double w) { return w > 0.0 ? 1.0 - proxy(s, k, w) / w : 0.0; }
+    // From the fractions, so that a pure node scores exactly 0.
+    static double impurity(const double* s, int k, double w) {
+        if (w <= 0.0) return 0.0;
+        double q = 0.0;
+        for (int c = 0; c < k; ++c) q += (s[c] / w) * (s[c] / w);
+        return 1.0 - q;
+    }
 };
 
 // Shannon entropy in bits, as scikit-learn reports it.
@@ -53,7 +59,12 @@ struct Entropy {
         for (int c = 0; c < k; ++c) q += xlog2x(s[c]);
         return q - xlog2x(w);
     }
-    static double impurity(const double* s, int k, double w) { return w > 0.0 ? -proxy(s, k, w) / w : 0.0; }
+    static double impurity(const double* s, int k, double w) {
+        if (w <= 0.0) return 0.0;
+        double h = 0.0;
+        for (int c = 0; c < k; ++c) h -= xlog2x(s[c] / w);
+        return h;
+    }
 };
 
 // Sums (w, w y, w y^2): weighted variance around the weighted mean.
@@ -125,13 +136,20 @@ struct Candidate {
     bool valid() const { return feature >= 0; }
 };
 
-// Reduction in feature order; strict > keeps the lowest feature among exact
-// ties (and, within a feature, the scan keeps the lowest threshold).
+// The tie rule: a candidate replaces the best so far only if its proxy is
+// larger by more than a relative 1e-10. Proxies that are mathematically
+// equal (two features inducing the same partition, mirrored class counts)
+// can differ in the last bits depending on the order of floating-point
+// operations; with the tolerance such ties go, reproducibly, to the first
+// candidate: within a feature the lowest threshold, across features the
+// lowest feature index (the reduction runs in feature order).
+constexpr double kTieTolerance = 1e-10;
+inline bool improves(double proxy, double best) {
+    return best == -std::numeric_limits<double>::infinity() || proxy > best + kTieTolerance * std::fabs(best);
+}
+
 inline void keep_better(Candidate& best, Candidate&& other) {
-    if (other.valid() && (!best.valid() || other.proxy > best.proxy ||
-                          (other.proxy == best.proxy && other.feature < best.feature))) {
-        best = std::move(other);
-    }
+    if (other.valid() && (!best.valid() || improves(other.proxy, best.proxy))) best = std::move(other);
 }
 
 // A threshold strictly between neighbouring values lo < hi, in the data's

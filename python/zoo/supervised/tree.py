@@ -534,7 +534,8 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
         -------
         ndarray of shape (n_samples,)
         """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
