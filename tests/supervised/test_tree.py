@@ -534,3 +534,15 @@ def test_core_rejects_bad_arrays():
                        -1, 2, 1, 0.0, 0, 0.0, -1, 0, 1)
     with pytest.raises(ValueError, match="children"):
         _core.tree_apply(X, np.array([1, -1]), np.array([0, -1]), np.array([0, -2]), np.zeros(2), 1)
+
+
+@pytest.mark.parametrize("classes", [3, None])
+def test_zero_weight_is_removal(classes):
+    X, y = continuous_data(150, 3, seed=29, classes=classes)
+    weight = np.random.default_rng(30).integers(0, 3, size=len(y)).astype(float)
+    Model = DecisionTreeRegressor if classes is None else DecisionTreeClassifier
+    weighted = Model().fit(X, y, sample_weight=weight)
+    kept = weight > 0
+    removed = Model().fit(X[kept], y[kept], sample_weight=weight[kept])
+    for name in tree_module.Tree._ARRAYS:
+        np.testing.assert_array_equal(getattr(weighted.tree_, name), getattr(removed.tree_, name))

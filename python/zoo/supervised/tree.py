@@ -212,7 +212,17 @@ class _BaseDecisionTree(BaseEstimator):
 
     def _grow(self, X, labels, y, weight, n_classes, criterion):
         """Grow the tree on validated data; sets tree_ and the shared attributes."""
-        n_samples, n_features = X.shape
+        n_features = X.shape[1]
+        # A sample of weight zero has no say in the fit: leaving it out keeps
+        # it from shifting thresholds (which lie midway between neighbouring
+        # values) and makes a weight of 0 the same as removing the sample,
+        # as an integer weight k is the same as k copies.
+        kept = weight > 0
+        if not kept.all():
+            X, weight = X[kept], weight[kept]
+            labels = labels[kept] if labels.size else labels
+            y = y[kept] if y.size else y
+        n_samples = X.shape[0]
         min_samples_split, min_samples_leaf = self._resolved_sizes(n_samples)
         self.max_features_ = self._resolved_max_features(n_features)
         min_weight_leaf = float(self.min_weight_fraction_leaf) * float(weight.sum())
@@ -467,7 +477,8 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
         y : array-like of shape (n_samples,)
             Class labels (two or more classes).
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each sample.
+            Non-negative weight of each sample; samples of weight 0 are left
+            out (they count in no node's ``n_node_samples``).
 
         Returns
         -------
@@ -601,7 +612,8 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
         y : array-like of shape (n_samples,)
             Numeric targets.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each sample.
+            Non-negative weight of each sample; samples of weight 0 are left
+            out (they count in no node's ``n_node_samples``).
 
         Returns
         -------
