@@ -619,7 +619,7 @@ def logistic_fit(
     scale: float,
     l2: float,
     l1: float,
-    solver: str,  # "lbfgs" | "newton-cg" | "fista" (l1 > 0 needs "fista")
+    solver: str,  # "lbfgs" | "newton-cg" | "newton-cd" | "fista" (l1 > 0: the last two)
     max_iter: int,
     tol: float,
     n_threads: int,
@@ -688,3 +688,40 @@ def tree_decision_path(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]: ...
 
 # -- support vector machines (zoo.supervised.svm) ------------------------------------
+# Pair p = (a, b), a < b in lexicographic order, holds the samples of class a
+# (label +1) then those of b (-1); decision = sum coef K - rho.
+def svc_fit_ovo(
+    X: NDArray[Float],  # float32: dot products in float32
+    labels: NDArray[np.int32],  # class index of each sample
+    upper: NDArray[np.float64],  # C_i of each sample
+    n_classes: int,
+    kernel: str,  # "linear" | "poly" | "rbf" | "sigmoid"
+    gamma: float,
+    coef0: float,
+    degree: int,
+    tol: float,
+    shrinking: bool,
+    cache_mb: float,
+    max_iter: int,  # -1: no limit
+    n_threads: int,
+) -> tuple[list[NDArray[np.float64]], NDArray[np.float64], NDArray[np.int64], bool]: ...
+def svm_kernel_matrix(
+    X: NDArray[np.float64], Y: NDArray[np.float64], kernel: str, gamma: float, coef0: float, degree: int, n_threads: int
+) -> NDArray[np.float64]: ...
+def linear_svm_fit(
+    X: NDArray[np.float64],
+    targets: NDArray[np.float64],  # (n_problems, n_samples) of +1/-1
+    upper: NDArray[np.float64],  # C_i of each sample
+    squared_hinge: bool,
+    tol: float,
+    max_iter: int,
+    bias_scale: float,  # 0: no intercept
+    seed: int,
+    n_threads: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, bool]: ...
+def platt_fit(decision: NDArray[np.float64], labels: NDArray[np.float64]) -> tuple[float, float]: ...
+def svm_pairwise_coupling(pairwise: NDArray[np.float64], n_classes: int, n_threads: int) -> NDArray[np.float64]: ...
+
+# -- principal component analysis (zoo.unsupervised.pca) -----------------------------
+
+# -- DBSCAN (zoo.unsupervised.dbscan) -------------------------------------------------

@@ -227,7 +227,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Computed in float64.
+            float32 stays float32 (the kernels' dot products are then
+            computed in float32); other numeric types become float64.
         y : array-like of shape (n_samples,)
             Class labels; at least two classes.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -240,7 +241,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         self._validate_params()
         if self.break_ties and self.decision_function_shape == "ovo":
             raise ValueError("break_ties must be False when decision_function_shape is 'ovo'")
-        X = validate_data(self, X, reset=True, dtype=np.float64)
+        X = validate_data(self, X, reset=True)
         classes, labels, weight = _class_targets(self, X, y, sample_weight)
         n_classes = classes.shape[0]
         kept = np.flatnonzero(weight > 0)
@@ -288,7 +289,7 @@ class SVC(ClassifierMixin, BaseEstimator):
 
     def _resolved_gamma(self, X):
         if self.gamma == "scale":
-            variance = float(X.var())
+            variance = float(X.var(dtype=np.float64))
             return 1.0 / (X.shape[1] * variance) if variance != 0 else 1.0
         if self.gamma == "auto":
             return 1.0 / X.shape[1]
