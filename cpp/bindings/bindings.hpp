@@ -72,5 +72,8 @@ void bind_linear(py::module_& m);
 void bind_logistic(py::module_& m);
 void bind_tree(py::module_& m);
 void bind_svm(py::module_& m);
+// Unsupervised: PCA and DBSCAN.
+void bind_decomposition(py::module_& m);
+void bind_dbscan(py::module_& m);
 
 }  // namespace zoo::bindings

@@ -40,4 +40,6 @@ PYBIND11_MODULE(_core, m) {
     zoo::bindings::bind_logistic(m);
     zoo::bindings::bind_tree(m);
     zoo::bindings::bind_svm(m);
+    zoo::bindings::bind_decomposition(m);
+    zoo::bindings::bind_dbscan(m);
 }
