@@ -132,6 +132,9 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         n_threads = resolve_n_jobs(self.n_jobs)
+        # Attributes only some solvers set must not survive from an earlier fit.
+        for name in ("history_", "rank_", "dual_gap_"):
+            vars(self).pop(name, None)
         if self.solver in GRADIENT_SOLVERS:
             l1, l2 = self._gradient_penalties(float(np.sum(weight, dtype=np.float64)))
             fit = gradient_fit(
@@ -142,8 +145,6 @@ class _LinearModel(RegressorMixin, BaseEstimator):
             self.history_ = fit.history
             self.solver_ = self.solver
         else:
-            if "history_" in vars(self):
-                del self.history_
             coef, intercept = self._fit_exact(X, Y, weight, n_threads, y.ndim == 1)
         coef = np.asarray(coef, dtype=X.dtype)
         intercept = np.asarray(intercept, dtype=X.dtype)
@@ -663,7 +664,21 @@ class Lasso(ElasticNet):
         1 / (2 sum w) * sum_i w_i (y_i - x_i b - b0)^2 + alpha * ||b||_1
 
     by coordinate descent with a duality-gap stop; an ElasticNet with
-    ``l1_ratio=1``. See ElasticNet for the parameters and attributes.
+    ``l1_ratio=1``.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Penalty strength, >= 0.
+    fit_intercept, precompute, max_iter, tol, warm_start, positive, selection, solver
+        As for ElasticNet.
+    loss, huber_delta, optimizer, learning_rate, lr_schedule, batch_size, epochs, early_stopping, validation_split, shuffle, callbacks, verbose, random_state, n_jobs
+        As for ElasticNet.
+
+    Attributes
+    ----------
+    coef_, intercept_, n_iter_, dual_gap_, solver_, history_, n_features_in_
+        As for ElasticNet.
     """
 
     _parameter_constraints = {
