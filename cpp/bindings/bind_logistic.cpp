@@ -53,10 +53,13 @@ void bind_for(py::module_& m) {
             using Solver = logistic::FitResult (*)(const Problem<T>&, double*, int, double, int, const InterruptCheck&);
             Solver solve = solver == "lbfgs"       ? &logistic::fit_lbfgs<T>
                            : solver == "newton-cg" ? &logistic::fit_newton_cg<T>
+                           : solver == "newton-cd" ? &logistic::fit_newton_cd<T>
                            : solver == "fista"     ? &logistic::fit_fista<T>
                                                    : nullptr;
-            require(solve != nullptr, "solver must be 'lbfgs', 'newton-cg' or 'fista', got '" + solver + "'");
-            require(l1 == 0 || solver == "fista", "an l1 penalty needs solver 'fista'");
+            require(solve != nullptr,
+                    "solver must be 'lbfgs', 'newton-cg', 'newton-cd' or 'fista', got '" + solver + "'");
+            require(l1 == 0 || solver == "newton-cd" || solver == "fista",
+                    "an l1 penalty needs solver 'newton-cd' or 'fista'");
             double* theta_io = theta.mutable_data();
             logistic::FitResult result;
             {

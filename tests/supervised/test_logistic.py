@@ -113,7 +113,7 @@ def _gradient(model, X, y, w, C, l2_share):
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])
-@pytest.mark.parametrize("solver", ["lbfgs", "newton-cg", "fista"])
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cg", "newton-cd", "fista"])
 def test_l2_matches_sklearn(n_classes, solver):
     sklearn = pytest.importorskip("sklearn.linear_model")
     X, y = _data(n_classes=n_classes)
@@ -146,11 +146,13 @@ def test_no_penalty_matches_sklearn(n_classes):
 
 @pytest.mark.parametrize("n_classes", [2, 3])
 @pytest.mark.parametrize("penalty,l1_ratio", [("l1", None), ("elasticnet", 0.4)])
-def test_l1_and_elastic_net_satisfy_optimality_and_match_sklearn(n_classes, penalty, l1_ratio):
+@pytest.mark.parametrize("solver", ["fista", "newton-cd"])
+def test_l1_and_elastic_net_satisfy_optimality_and_match_sklearn(n_classes, penalty, l1_ratio, solver):
     sklearn = pytest.importorskip("sklearn.linear_model")
     X, y = _data(n=200, d=8, n_classes=n_classes)
     C = 0.05
-    ours = LogisticRegression(penalty=penalty, l1_ratio=l1_ratio, C=C, tol=1e-10, max_iter=20000).fit(X, y)
+    ours = LogisticRegression(penalty=penalty, l1_ratio=l1_ratio, C=C, solver=solver, tol=1e-10, max_iter=20000)
+    ours.fit(X, y)
     ratio = 1.0 if penalty == "l1" else l1_ratio
     # Subgradient conditions: g_j = -l1 sign(w_j) where w_j != 0, |g_j| <= l1 where w_j = 0.
     l1 = ratio / (C * X.shape[0])
@@ -194,10 +196,12 @@ def test_integer_sample_weight_equals_repeated_rows():
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])
-def test_float32_stays_float32_and_agrees(n_classes):
+@pytest.mark.parametrize("solver,penalty", [("lbfgs", "l2"), ("newton-cg", "l2"), ("newton-cd", "l1"), ("fista", "l1")])
+def test_float32_stays_float32_and_agrees(n_classes, solver, penalty):
     X, y = _data(n_classes=n_classes)
-    single = LogisticRegression(tol=1e-4).fit(X.astype(np.float32), y)
-    double = LogisticRegression(tol=1e-8).fit(X, y)
+    params = dict(solver=solver, penalty=penalty, C=0.1, max_iter=10000)
+    single = LogisticRegression(tol=1e-4, **params).fit(X.astype(np.float32), y)
+    double = LogisticRegression(tol=1e-8, **params).fit(X, y)
     assert single.coef_.dtype == single.intercept_.dtype == np.float32
     assert single.predict_proba(X.astype(np.float32)).shape == (X.shape[0], n_classes)
     np.testing.assert_allclose(single.coef_, double.coef_, atol=1e-3)
@@ -296,6 +300,7 @@ def test_not_fitted():
         ({"penalty": "elasticnet", "l1_ratio": -0.1}, None, "'l1_ratio'"),
         ({"penalty": "elasticnet"}, None, "needs l1_ratio"),
         ({"penalty": "l1", "solver": "lbfgs"}, None, "solver='lbfgs' supports"),
+        ({"penalty": None, "solver": "newton-cholesky"}, None, "'solver'"),
         ({"penalty": "elasticnet", "l1_ratio": 0.5, "solver": "newton-cg"}, None, "solver='newton-cg' supports"),
         ({"solver": "liblinear"}, None, "'solver'"),
         ({"penalty": "l3"}, None, "'penalty'"),

@@ -1,6 +1,7 @@
 // Logistic regression kernels: the penalised log-loss, its gradient and
 // Hessian-vector products over a weighted data set, and the exact solvers
-// (L-BFGS, Newton-CG, FISTA) that minimise it. Stateless over caller-owned
+// (L-BFGS, Newton-CG; FISTA and proximal Newton with coordinate descent for
+// the l1 term) that minimise it. Stateless over caller-owned
 // buffers: the parameters live in one float64 array owned by Python,
 // updated in place. Instantiated for float and double X.
 //
@@ -34,7 +35,7 @@ struct Problem {
     bool fit_intercept;
     double scale;          // multiplies the weighted loss sum (1 / sum of weights)
     double l2;             // squared-norm penalty strength on W
-    double l1;             // absolute-value penalty strength on W (FISTA only)
+    double l1;             // absolute-value penalty strength on W (FISTA and Newton-CD only)
 
     int rows() const { return n_classes == 2 ? 1 : n_classes; }
     index_t columns() const { return d + (fit_intercept ? 1 : 0); }
@@ -61,6 +62,9 @@ public:
     void hessian_vector(const double* v, double* out);
 
     const Problem<T>& problem() const { return problem_; }
+    // n x k, at the last point evaluated: softmax probabilities
+    // (multinomial) or w p (1 - p) (binary). Only with_hessian.
+    const T* curvature() const { return curvature_.data(); }
 
 private:
     void load_weights(const double* theta);
@@ -87,14 +91,21 @@ struct FitResult {
 };
 
 // Fits theta (in place: the start point in, the solution out) until the
-// max-norm of the gradient (of the minimum-norm subgradient for FISTA) is at
-// most tol, or max_iter iterations. `interrupt` runs between iterations.
+// max-norm of the gradient is at most tol (for FISTA: of the gradient
+// mapping, which vanishes where the minimum-norm subgradient does), or
+// max_iter iterations. L-BFGS and Newton-CG also stop, as converged, when an
+// iteration lowers f by less than 64 machine epsilons relative (scipy's
+// factr test as scikit-learn sets it). `interrupt` runs between iterations.
 template <class T>
 FitResult fit_lbfgs(const Problem<T>& problem, double* theta, int max_iter, double tol, int n_threads,
                     const InterruptCheck& interrupt = {});
 
 template <class T>
 FitResult fit_newton_cg(const Problem<T>& problem, double* theta, int max_iter, double tol, int n_threads,
+                        const InterruptCheck& interrupt = {});
+
+template <class T>
+FitResult fit_newton_cd(const Problem<T>& problem, double* theta, int max_iter, double tol, int n_threads,
                         const InterruptCheck& interrupt = {});
 
 template <class T>

@@ -102,6 +102,8 @@ double Objective<T>::value_gradient(const double* theta, double* grad) {
             // Softmax with the largest score subtracted, so exp never overflows.
             double top = static_cast<double>(z[0]) + intercept_[0];
             for (index_t c = 1; c < k; ++c) top = std::max(top, static_cast<double>(z[c]) + intercept_[c]);
+            // The exponentials are kept for the residual pass when they fit
+            // on the stack (any realistic class count); else recomputed.
             double total = 0.0;
             double exps[64];
             const bool small = k <= 64;
