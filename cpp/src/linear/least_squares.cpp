@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <cblas.h>
-
+#include "blas_threads.hpp"
 #include "zoo/lapack.hpp"
 #include "zoo/linear.hpp"
 #include "zoo/parallel.hpp"
@@ -26,23 +25,6 @@ int as_lapack_int(index_t value, const char* what) {
         throw std::invalid_argument(std::string(what) + " is too large for LAPACK's 32-bit indices");
     return static_cast<int>(value);
 }
-
-// OpenBLAS runs LAPACK's blocked kernels on its own thread pool; give it the
-// caller's thread count for the duration of one solve.
-class BlasThreads {
-public:
-    explicit BlasThreads(int n) : previous_(scipy_openblas_get_num_threads()) {
-        if (n != previous_) scipy_openblas_set_num_threads(n);
-    }
-    ~BlasThreads() {
-        if (scipy_openblas_get_num_threads() != previous_) scipy_openblas_set_num_threads(previous_);
-    }
-    BlasThreads(const BlasThreads&) = delete;
-    BlasThreads& operator=(const BlasThreads&) = delete;
-
-private:
-    int previous_;
-};
 
 }  // namespace
 
@@ -103,6 +85,7 @@ FactorSummary factor_solve(const Problem<T>& p, const double* x_mean, const doub
             for (index_t t = 0; t < k; ++t) yc[t * n + i] = root * (static_cast<double>(p.y[i * k + t]) - y_mean[t]);
         }
     });
+    // LAPACK's blocked kernels run on OpenBLAS's pool, given the caller's threads.
     BlasThreads blas_threads(n_threads);
     // (W^1/2 Xc)^T = L Q, so W^1/2 Xc = Q^T R with R = L^T (r x d, upper),
     // and min ||W^1/2 (Yc - Xc B)|| becomes min ||Q Yc - [R; 0] B||.

@@ -2,8 +2,10 @@
 // centred columns that coordinate descent walks along.
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <vector>
 
+#include "blas_threads.hpp"
 #include "zoo/blas.hpp"
 #include "zoo/linear.hpp"
 #include "zoo/parallel.hpp"
@@ -66,11 +68,25 @@ void weighted_moments(const Problem<T>& p, bool center, int n_threads, double* x
         std::fill(x_mean, x_mean + d, 0.0);
         std::fill(y_mean, y_mean + k, 0.0);
     }
-    const index_t rows_per_block = block_rows(d);
-    std::vector<std::vector<double>> gram_part(n_threads), xty_part(n_threads), yty_part(n_threads);
-    blas::SingleThreadedScope one_blas_thread;
-    parallel_chunks(n_threads, n_threads, [&](std::int64_t part, int) {
-        const RowRange rows = thread_rows(p.n, n_threads, part);
+    // Each thread accumulates its own Gram matrix over its own rows with
+    // single-threaded BLAS: no synchronisation, X read once, and robust on a
+    // busy machine, where BLAS's own pool waits for its slowest thread at
+    // every call. The per-thread copies are capped at about 1 GiB in all;
+    // past that (d in the thousands) one copy is shared and each syrk, then
+    // large, runs on BLAS's pool.
+    const index_t budget_parts = (index_t{1} << 30) / std::max<index_t>(1, 8 * d * d);
+    const int n_parts = static_cast<int>(std::clamp<index_t>(budget_parts, 1, n_threads));
+    const bool shared = n_parts == 1 && n_threads > 1;
+    const index_t rows_per_block = shared ? std::max<index_t>(256, (index_t{1} << 22) / d) : block_rows(d);
+    std::vector<std::vector<double>> gram_part(n_parts), xty_part(n_parts), yty_part(n_parts);
+    std::unique_ptr<blas::SingleThreadedScope> one_blas_thread;
+    std::unique_ptr<BlasThreads> blas_threads;
+    if (shared)
+        blas_threads = std::make_unique<BlasThreads>(n_threads);
+    else
+        one_blas_thread = std::make_unique<blas::SingleThreadedScope>();
+    auto accumulate = [&](std::int64_t part) {
+        const RowRange rows = thread_rows(p.n, n_parts, part);
         std::vector<double>& g = gram_part[part];
         std::vector<double>& c = xty_part[part];
         std::vector<double>& s = yty_part[part];
@@ -99,11 +115,15 @@ void weighted_moments(const Problem<T>& p, bool center, int n_threads, double* x
             blas::gemm(true, false, static_cast<int>(d), static_cast<int>(k), static_cast<int>(m), 1.0, xb.data(),
                        static_cast<int>(d), yb.data(), static_cast<int>(k), 1.0, c.data(), static_cast<int>(k));
         }
-    });
+    };
+    if (shared)
+        accumulate(0);
+    else
+        parallel_chunks(n_parts, n_parts, [&](std::int64_t part, int) { accumulate(part); });
     std::fill(gram, gram + d * d, 0.0);
     std::fill(xty, xty + d * k, 0.0);
     std::fill(yty, yty + k, 0.0);
-    for (int part = 0; part < n_threads; ++part) {
+    for (int part = 0; part < n_parts; ++part) {
         for (index_t i = 0; i < d; ++i)
             for (index_t j = i; j < d; ++j) gram[i * d + j] += gram_part[part][i * d + j];
         for (index_t j = 0; j < d * k; ++j) xty[j] += xty_part[part][j];
