@@ -1,0 +1,604 @@
+"""Autoencoders on the network engine: zoo.Autoencoder.
+
+An autoencoder is a network trained to reproduce its input through a narrow
+layer, the code (Rumelhart, Hinton & Williams 1986; Hinton & Salakhutdinov,
+"Reducing the dimensionality of data with neural networks", Science 2006).
+The encoder is the layers up to the code, the decoder the layers after it;
+both live in one network trained end to end by the C++ engine with every
+option of zoo.nn (optimizers, schedules, dropout, batch norm, penalties,
+early stopping, callbacks, checkpoints, exact resume).
+
+The denoising variant (Vincent, Larochelle, Bengio & Manzagol, "Extracting
+and composing robust features with denoising autoencoders", ICML 2008)
+trains on corrupted inputs against the clean ones as targets.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+
+from zoo._threads import resolve_n_jobs
+from zoo._validation import check_array, check_is_fitted, check_sample_weight, seed_from_random_state, validate_data
+from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
+from zoo import _core
+from zoo.nn._model import NetworkModelMixin, TrainingSet
+from zoo.nn._network import ACTIVATIONS, INITIALIZERS, LayerSpec, Layout
+from zoo.nn.callbacks import Callback, CallbackList
+from zoo.nn.history import History
+from zoo.supervised._targets import RegressionTargets
+from zoo.supervised.mlp import _BaseMLP
+
+__all__ = ["Autoencoder"]
+
+LOSSES = {
+    "mse": _core.Loss.mse,
+    "mae": _core.Loss.mae,
+    "huber": _core.Loss.huber,
+    "binary_crossentropy": _core.Loss.binary_crossentropy,
+}
+NOISES = ("gaussian", "mask")
+_VALIDATION_STREAM = 0x5EED  # as in MLP: the validation split's draws, apart from the training seed
+_NOISE_STREAM = 0xD0152E  # the corruption's draws, apart from the engine's shuffles and dropout
+
+
+class _Corruption(Callback):
+    """Refills the noisy copy of the training inputs before every epoch.
+
+    The noise of epoch e is drawn from (model seed, e), so a resumed or
+    warm-started run corrupts exactly as an uninterrupted one would.
+    """
+
+    def __init__(self, clean: np.ndarray, noisy: np.ndarray, kind: str, level: float):
+        self.clean, self.noisy, self.kind, self.level = clean, noisy, kind, level
+
+    def on_epoch_begin(self, model, epoch, logs):
+        rng = np.random.default_rng([model._seed_, epoch, _NOISE_STREAM])
+        if self.kind == "gaussian":
+            rng.standard_normal(dtype=self.noisy.dtype, out=self.noisy)
+            self.noisy *= self.noisy.dtype.type(self.level)
+            self.noisy += self.clean
+        else:  # masking noise: each input is zeroed with probability `level`
+            keep = rng.random(self.clean.shape, dtype=self.noisy.dtype) >= self.level
+            np.multiply(self.clean, keep, out=self.noisy)
+
+
+class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
+    """A fully connected autoencoder: encoder, code, decoder in one network.
+
+    `transform` encodes, `inverse_transform` decodes, and
+    `reconstruction_error` scores each sample (high error: unlike the
+    training data, as in anomaly detection).
+
+    Parameters
+    ----------
+    encoder_layer_sizes : int or sequence of int, default=(128, 32)
+        Widths of the encoder's layers; the last one is the code
+        (`n_components_`).
+    decoder_layer_sizes : sequence of int or None, default=None
+        Widths of the decoder's hidden layers (the output layer, as wide as
+        the input, is added). None mirrors the encoder: (128, 32) gives a
+        decoder 32 -> 128 -> n_features.
+    activation : {"relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "identity"}, default="relu"
+        Activation of the hidden layers of encoder and decoder.
+    code_activation : str, default="identity"
+        Activation of the code layer. Identity by default: a linear code is
+        not clipped (ReLU would leave some code units dead at zero), and a
+        linear autoencoder then spans the principal subspace, as PCA does
+        (Baldi & Hornik 1989).
+    output_activation : {"identity", "sigmoid", ...}, default="identity"
+        Activation of the reconstruction. With loss="binary_crossentropy" it
+        must be "sigmoid" (the engine fuses it with the loss, for stability).
+    loss : {"mse", "mae", "huber", "binary_crossentropy"}, default="mse"
+        Reconstruction loss, averaged over features. Binary cross-entropy
+        needs inputs in [0, 1] (e.g. pixel intensities).
+    denoising : float, default=0.0
+        Corruption of the training inputs (0: a plain autoencoder): the
+        standard deviation of added Gaussian noise, or the probability that
+        an input is set to 0 with noise="mask". The targets stay clean.
+    noise : {"gaussian", "mask"}, default="gaussian"
+    optimizer, learning_rate, lr_schedule, batch_size, epochs, l1, l2,
+    clip_norm, clip_value, early_stopping, callbacks, verbose, random_state,
+    n_jobs, warm_start, init, init_from, init_layers, huber_delta, shuffle, dtype
+        As in zoo.MLP.
+    dropout : float or sequence, default=0
+        Drop rate after each hidden layer, the code included (one rate, or
+        one per encoder and decoder hidden layer).
+    batch_norm : bool, default=False
+        Batch normalisation in every layer but the output.
+    validation_split : float, default=0
+        Fraction of the samples held out to compute `val_loss`.
+    validation_data : array-like of shape (n_val, n_features), default=None
+        Held-out samples (their own targets); validation inputs are never
+        corrupted.
+    frozen_layers : sequence of int, default=None
+        Layers (0 = first encoder layer, -1 = output) whose parameters do
+        not change.
+
+    Attributes
+    ----------
+    params_, buffers_, optimizer_state_ : ndarray
+        All of the network's state (see zoo.nn._network.Layout).
+    coefs_, intercepts_ : list of ndarray (views of params_)
+    n_components_ : int
+        Width of the code.
+    n_encoder_layers_ : int
+    history_ : zoo.nn.History
+    n_epochs_, n_steps_ : int
+    n_features_in_ : int
+    interrupted_ : bool
+        Training stopped on Ctrl-C.
+
+    Notes
+    -----
+    Denoising keeps one corrupted copy of the training inputs in memory
+    (as large as X), refilled every epoch.
+    """
+
+    _parameter_constraints = {
+        "encoder_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "decoder_layer_sizes": [None, "array-like"],
+        "activation": [Options(set(ACTIVATIONS))],
+        "code_activation": [Options(set(ACTIVATIONS))],
+        "output_activation": [Options(set(ACTIVATIONS))],
+        "loss": [Options(set(LOSSES))],
+        "denoising": [Interval(Real, 0, None, closed="left")],
+        "noise": [Options(set(NOISES))],
+        "optimizer": ["no_validation"],  # checked by zoo.nn.get_optimizer
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "lr_schedule": ["no_validation"],  # checked by zoo.nn.get_schedule
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "l1": [Interval(Real, 0, None, closed="left")],
+        "l2": [Interval(Real, 0, None, closed="left")],
+        "dropout": ["array-like", Interval(Real, 0, 1, closed="left")],
+        "batch_norm": ["boolean"],
+        "clip_norm": [None, Interval(Real, 0, None, closed="neither")],
+        "clip_value": [None, Interval(Real, 0, None, closed="neither")],
+        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "validation_data": [None, "array-like"],
+        "early_stopping": ["no_validation"],
+        "callbacks": [None, list],
+        "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
+        "random_state": ["random_state"],
+        "n_jobs": [None, Integral],
+        "warm_start": ["boolean"],
+        "init": [Options(set(INITIALIZERS))],
+        "init_from": [None, "no_validation"],
+        "init_layers": [None, Interval(Integral, 1, None, closed="left")],
+        "frozen_layers": [None, "array-like"],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
+        "shuffle": ["boolean"],
+        "dtype": [Options({"float32", "float64"})],
+    }
+
+    def __init__(
+        self,
+        encoder_layer_sizes=(128, 32),
+        *,
+        decoder_layer_sizes=None,
+        activation="relu",
+        code_activation="identity",
+        output_activation="identity",
+        loss="mse",
+        denoising=0.0,
+        noise="gaussian",
+        optimizer="adam",
+        learning_rate=1e-3,
+        lr_schedule=None,
+        batch_size=32,
+        epochs=100,
+        l1=0.0,
+        l2=0.0,
+        dropout=0.0,
+        batch_norm=False,
+        clip_norm=None,
+        clip_value=None,
+        validation_split=0.0,
+        validation_data=None,
+        early_stopping=False,
+        callbacks=None,
+        verbose=0,
+        random_state=None,
+        n_jobs=None,
+        warm_start=False,
+        init="glorot_uniform",
+        init_from=None,
+        init_layers=None,
+        frozen_layers=None,
+        huber_delta=1.0,
+        shuffle=True,
+        dtype="float32",
+    ):
+        self.encoder_layer_sizes = encoder_layer_sizes
+        self.decoder_layer_sizes = decoder_layer_sizes
+        self.activation = activation
+        self.code_activation = code_activation
+        self.output_activation = output_activation
+        self.loss = loss
+        self.denoising = denoising
+        self.noise = noise
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.l1 = l1
+        self.l2 = l2
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.clip_norm = clip_norm
+        self.clip_value = clip_value
+        self.validation_split = validation_split
+        self.validation_data = validation_data
+        self.early_stopping = early_stopping
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.warm_start = warm_start
+        self.init = init
+        self.init_from = init_from
+        self.init_layers = init_layers
+        self.frozen_layers = frozen_layers
+        self.huber_delta = huber_delta
+        self.shuffle = shuffle
+        self.dtype = dtype
+
+    # -- fitting ---------------------------------------------------------------
+
+    def fit(self, X, y=None, sample_weight=None, *, resume=False):
+        """Train for `epochs` epochs to reconstruct X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), default=None
+        resume : bool, default=False
+            Continue a saved or interrupted run up to `epochs` epochs in all,
+            exactly as if it had never stopped (same shuffles, dropout masks,
+            noise and schedule).
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        continuing = (resume or self.warm_start) and hasattr(self, "params_")
+        X = self._read_training_input(X, reset=not continuing)
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        if not continuing:
+            self._start(X)
+        train, validation = self._split(X, weight)
+        if not continuing:
+            self.history_ = History(baseline=self._targets().baseline(train, self.loss))
+        until = self.epochs if resume else self.n_epochs_ + self.epochs
+        self.interrupted_ = False
+        self._train(train, validation, until)
+        return self
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """One epoch over X, starting a model on the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self
+        """
+        first_call = not hasattr(self, "params_")
+        if first_call:
+            self._validate_params()
+        X = self._read_training_input(X, reset=first_call)
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        if first_call:
+            self._start(X)
+        self.interrupted_ = False
+        self._train(TrainingSet(X, X, weight), None, self.n_epochs_ + 1)
+        return self
+
+    def _read_training_input(self, X, *, reset):
+        X = validate_data(self, X, reset=reset, dtype=np.dtype(self.dtype))
+        if self.loss == "binary_crossentropy":
+            if self.output_activation != "sigmoid":
+                raise ValueError(
+                    "loss='binary_crossentropy' needs output_activation='sigmoid' "
+                    f"(got {self.output_activation!r})"
+                )
+            if X.size and (X.min() < 0 or X.max() > 1):
+                raise ValueError("loss='binary_crossentropy' needs X in [0, 1]; scale X or use loss='mse'")
+        if self.noise == "mask" and self.denoising >= 1:
+            raise ValueError(f"denoising is a masking probability with noise='mask' and must be < 1, got {self.denoising!r}")
+        return X
+
+    def _start(self, X):
+        rng = np.random.default_rng(seed_from_random_state(self.random_state))
+        self._initialise_state(rng, X.dtype)
+        self._transfer_layers()
+        self.n_components_ = self._encoder_sizes()[-1]
+        self.n_encoder_layers_ = len(self._encoder_sizes())
+
+    def _train(self, train: TrainingSet, validation, until: int):
+        if self.denoising > 0:
+            # The engine reads the inputs from train.X and the targets from
+            # train.targets: the corrupted copy (memory: one more X) goes to
+            # X, the clean data stays the target. The copy is refilled by a
+            # callback that runs first at the start of every epoch.
+            noisy = np.empty_like(train.X)
+            self._corruption = _Corruption(train.X, noisy, self.noise, float(self.denoising))
+            train = TrainingSet(noisy, train.targets, train.weight, train.derived)
+        try:
+            self._run_epochs(train, validation, until)
+        finally:
+            self._corruption = None
+
+    def _callback_list(self, until_epoch: int, has_validation: bool) -> CallbackList:
+        callbacks = super()._callback_list(until_epoch, has_validation)
+        corruption = getattr(self, "_corruption", None)
+        return CallbackList([corruption, *callbacks]) if corruption is not None else callbacks
+
+    def _split(self, X, weight):
+        if self.validation_data is not None:
+            X_val = validate_data(self, self.validation_data, reset=False, dtype=X.dtype)
+            val_weight = np.ones(X_val.shape[0], dtype=X.dtype)
+            return TrainingSet(X, X, weight), TrainingSet(X_val, X_val, val_weight)
+        if self.validation_split == 0:
+            return TrainingSet(X, X, weight), None
+        # Drawn from the model's own seed, so a resumed run holds out the same rows.
+        rng = np.random.default_rng((self._seed_, _VALIDATION_STREAM))
+        train_rows, val_rows = self._targets().split(X, self.validation_split, rng)
+        if len(train_rows) == 0 or len(val_rows) == 0:
+            raise ValueError(f"validation_split={self.validation_split} leaves no samples to train or validate on")
+        pick = lambda rows: np.ascontiguousarray(X[rows])  # noqa: E731
+        X_train, X_val = pick(train_rows), pick(val_rows)
+        return (
+            TrainingSet(X_train, X_train, np.ascontiguousarray(weight[train_rows])),
+            TrainingSet(X_val, X_val, np.ascontiguousarray(weight[val_rows])),
+        )
+
+    # -- the network -------------------------------------------------------------
+
+    def _encoder_sizes(self) -> list[int]:
+        return _positive_sizes(self.encoder_layer_sizes, "encoder_layer_sizes", allow_empty=False)
+
+    def _decoder_sizes(self) -> list[int]:
+        if self.decoder_layer_sizes is None:
+            return self._encoder_sizes()[-2::-1]
+        return _positive_sizes(self.decoder_layer_sizes, "decoder_layer_sizes", allow_empty=True)
+
+    def _layout_specs(self) -> list[LayerSpec]:
+        encoder, decoder = self._encoder_sizes(), self._decoder_sizes()
+        n_hidden = len(encoder) + len(decoder)  # every layer but the output
+        dropouts = self._dropouts(n_hidden)
+        frozen = self._frozen_set(n_hidden + 1)
+        widths = [self.n_features_in_, *encoder, *decoder, self.n_features_in_]
+        # The engine fuses the output sigmoid with binary cross-entropy: its
+        # last layer stays linear (logits), and decoding applies the sigmoid.
+        output = "identity" if self.loss == "binary_crossentropy" else self.output_activation
+        specs = []
+        for i in range(n_hidden + 1):
+            hidden = i < n_hidden
+            activation = (
+                output if not hidden else self.code_activation if i == len(encoder) - 1 else self.activation
+            )
+            specs.append(
+                LayerSpec(
+                    widths[i],
+                    widths[i + 1],
+                    activation,
+                    dropouts[i] if hidden else 0.0,
+                    bool(self.batch_norm) and hidden,
+                    i not in frozen,
+                )
+            )
+        return specs
+
+    def _dropouts(self, n_hidden: int) -> list[float]:
+        if np.ndim(self.dropout) == 0:
+            return [float(self.dropout)] * n_hidden
+        rates = [float(r) for r in self.dropout]
+        if len(rates) != n_hidden or any(not 0 <= r < 1 for r in rates):
+            raise ValueError(
+                f"dropout must be a rate in [0, 1) or one per hidden layer ({n_hidden}: the encoder's, "
+                f"the code included, and the decoder's), got {self.dropout!r}"
+            )
+        return rates
+
+    # Frozen layers and transfer learning work exactly as in MLP.
+    _frozen_set = _BaseMLP._frozen_set
+    _transfer_layers = _BaseMLP._transfer_layers
+
+    def _parts(self):
+        """C++ views of the encoder and the decoder over slices of the same
+        params_ and buffers_ (zero-copy: Layout puts layer after layer, so
+        the encoder's offsets are the whole network's, and the decoder's are
+        the whole network's minus where the decoder starts)."""
+        layout = self._layout()
+        parts = getattr(self, "_cached_parts", None)
+        if parts is None or parts[0] is not layout:
+            k = self.n_encoder_layers_
+            encoder, decoder = Layout(layout.specs[:k]), Layout(layout.specs[k:])
+            parts = (layout, encoder.network(), decoder.network(), encoder.n_params, encoder.n_buffers)
+            self._cached_parts = parts
+        return parts
+
+    def _loss_code(self):
+        return LOSSES[self.loss]
+
+    def _targets(self):
+        return RegressionTargets(self.n_features_in_, False)
+
+    def _epoch_metrics(self, data: TrainingSet, correct: float, weight: float, squared_error: float) -> dict:
+        if self.loss == "binary_crossentropy":  # the engine measures no squared error for it
+            return {}
+        return self._targets().metrics(data, correct, weight, squared_error)
+
+    # -- using the model ----------------------------------------------------------
+
+    def _read(self, X, width, name="X"):
+        """Validated input in the model's dtype, and the float type to answer
+        in (the caller's float32/float64, else the model's)."""
+        check_is_fitted(self, "params_")
+        given = getattr(X, "dtype", None)
+        out = given if given in (np.float32, np.float64) else self.params_.dtype
+        if name == "X":
+            X = validate_data(self, X, reset=False, dtype=self.params_.dtype)
+        else:
+            X = check_array(X, name=name, dtype=self.params_.dtype, estimator=self)
+            if X.shape[1] != width:
+                raise ValueError(f"{name} has {X.shape[1]} columns, but the code has {width} (n_components_)")
+        return X, np.dtype(out)
+
+    def _decoded(self, outputs):
+        if self.loss == "binary_crossentropy":
+            return _sigmoid(outputs)
+        return outputs
+
+    def transform(self, X):
+        """Encode: the code of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_components_)
+        """
+        X, out = self._read(X, None)
+        _, encoder, _, n_params, n_buffers = self._parts()
+        codes = _core.nn_predict(
+            encoder, X, self.params_[:n_params], self.buffers_[:n_buffers], resolve_n_jobs(self.n_jobs)
+        )
+        return codes.astype(out, copy=False)
+
+    def inverse_transform(self, X):
+        """Decode: the reconstruction of each code.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components_)
+            Codes, as `transform` returns them.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features_in_)
+        """
+        check_is_fitted(self, "params_")
+        codes, out = self._read(X, self.n_components_, name="codes")
+        _, _, decoder, n_params, n_buffers = self._parts()
+        outputs = _core.nn_predict(
+            decoder, codes, self.params_[n_params:], self.buffers_[n_buffers:], resolve_n_jobs(self.n_jobs)
+        )
+        return self._decoded(outputs).astype(out, copy=False)
+
+    def reconstruct(self, X):
+        """Encode then decode in one pass: inverse_transform(transform(X)).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features_in_)
+        """
+        X, out = self._read(X, None)
+        return self._decoded(self._forward(X)).astype(out, copy=False)
+
+    def reconstruction_error(self, X):
+        """The loss of each sample's reconstruction, averaged over features
+        (squared error for "mse", cross-entropy for "binary_crossentropy"...):
+        high values flag samples unlike the training data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,), float64
+        """
+        X, _ = self._read(X, None)
+        outputs = self._forward(X)
+        if self.loss == "binary_crossentropy":  # from the logits, stably
+            z = outputs
+            per_feature = np.maximum(z, 0) - z * X + np.log1p(np.exp(-np.abs(z)))
+        else:
+            residual = np.abs(outputs - X)
+            if self.loss == "mse":
+                per_feature = residual * residual
+            elif self.loss == "mae":
+                per_feature = residual
+            else:
+                delta = residual.dtype.type(self.huber_delta)
+                per_feature = np.where(residual <= delta, 0.5 * residual * residual, delta * (residual - 0.5 * delta))
+        return per_feature.mean(axis=1, dtype=np.float64)
+
+    def score(self, X, y=None, sample_weight=None):
+        """Opposite of the mean reconstruction error (higher is better, as
+        scikit-learn's model selection expects).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        float
+        """
+        errors = self.reconstruction_error(X)
+        weight = check_sample_weight(sample_weight, errors.shape[0], np.float64)
+        return -float(np.average(errors, weights=weight)) if weight.sum() > 0 else -float(errors.mean())
+
+    # -- inspection and persistence ------------------------------------------------
+
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        """Weight matrix of each layer, (n_in, n_out), as views of `params_`."""
+        check_is_fitted(self, "params_")
+        return self._layout().weights(self.params_)
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        """Bias of each layer, as views of `params_`."""
+        check_is_fitted(self, "params_")
+        return self._layout().biases(self.params_)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        for transient in ("_cached_parts", "_corruption"):
+            state.pop(transient, None)
+        return state
+
+    def _persisted_params(self):
+        # As MLP: run-time hooks and data are not saved with the model.
+        params = super()._persisted_params()
+        params["callbacks"] = None
+        params["init_from"] = None
+        params["validation_data"] = None
+        params["early_stopping"] = bool(params["early_stopping"])
+        return params
+
+
+def _positive_sizes(sizes, name, *, allow_empty):
+    sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
+    if (not sizes and not allow_empty) or any(
+        isinstance(s, bool) or not isinstance(s, Integral) or s < 1 for s in sizes
+    ):
+        raise ValueError(f"{name} must be {'' if allow_empty else 'one or more '}positive integers, got {sizes!r}")
+    return [int(s) for s in sizes]
+
+
+def _sigmoid(z):
+    # exp of a non-positive argument only: no overflow for any z.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
