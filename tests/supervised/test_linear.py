@@ -133,6 +133,17 @@ def test_constant_feature_and_single_sample():
     assert not one.coef_.any() and one.intercept_ == pytest.approx(y[0])
 
 
+def test_data_far_from_the_origin_keep_their_accuracy():
+    # Centring happens before any product, so an offset of 1e7 costs nothing.
+    X, y, weight = make_problem(offset=0.0)
+    shifted = X + 1e7
+    for model in (LinearRegression(), Ridge(alpha=1.0), Lasso(alpha=0.1, tol=1e-12)):
+        near = type(model)(**model.get_params()).fit(X, y, sample_weight=weight)
+        far = type(model)(**model.get_params()).fit(shifted, y, sample_weight=weight)
+        np.testing.assert_allclose(far.coef_, near.coef_, rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(far.predict(shifted), near.predict(X), rtol=1e-7, atol=1e-6)
+
+
 def test_agrees_with_scikit_learn():
     linear_model = pytest.importorskip("sklearn.linear_model")
     X, Y, weight = make_problem(k=2)
