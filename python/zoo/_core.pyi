@@ -725,3 +725,14 @@ def svm_pairwise_coupling(pairwise: NDArray[np.float64], n_classes: int, n_threa
 # -- principal component analysis (zoo.unsupervised.pca) -----------------------------
 
 # -- DBSCAN (zoo.unsupervised.dbscan) -------------------------------------------------
+# Returns is_core (uint8), labels (int64, -1 for noise) and the search used.
+def dbscan_fit(
+    X: NDArray[np.float64],
+    sample_weight: NDArray[np.float64],
+    eps: float,
+    min_samples: float,
+    metric: str,  # "euclidean" | "manhattan" | "chebyshev"
+    algorithm: str,  # "auto" | "grid" | "kd_tree" | "brute"
+    leaf_size: int,
+    n_threads: int,
+) -> tuple[NDArray[np.uint8], NDArray[np.int64], str]: ...
