@@ -208,6 +208,12 @@ def test_ridge_without_penalty_on_singular_data_uses_the_svd():
     np.testing.assert_allclose(model.coef_, lstsq_reference(X, y)[0], rtol=1e-7, atol=1e-10)
     with pytest.raises(ValueError, match="cholesky"):
         Ridge(alpha=0.0, solver="cholesky").fit(X, y)
+    # One target's alpha takes the SVD, the other's Cholesky.
+    Y = np.column_stack([y, -y])
+    both = Ridge(alpha=[5.0, 0.0]).fit(X, Y)
+    assert both.solver_ == "svd"
+    np.testing.assert_allclose(both.coef_[0], ridge_reference(X, y, 5.0, np.ones(len(y)))[0], rtol=1e-8)
+    np.testing.assert_allclose(both.coef_[1], -lstsq_reference(X, y)[0], rtol=1e-7, atol=1e-10)
 
 
 # ------------------------------------------------------ lasso, elastic net

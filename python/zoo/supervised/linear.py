@@ -425,19 +425,23 @@ class Ridge(_LinearModel):
     def _fit_exact(self, X, Y, weight, n_threads, one_target):
         n, d = X.shape
         alphas = self._alphas(Y.shape[1])
-        x_mean, y_mean, gram, xty, _ = self._moments(X, Y, weight, n_threads)
+        if self.solver == "svd":
+            x_mean, y_mean = _weighted_means(X, Y, weight, self.fit_intercept)
+        else:
+            x_mean, y_mean, gram, xty, _ = self._moments(X, Y, weight, n_threads)
         coef = np.empty((Y.shape[1], d))
-        solver = self.solver
+        used = set()
         # Targets sharing an alpha share one solve.
         for alpha in np.unique(alphas):
             targets = np.flatnonzero(alphas == alpha)
-            rhs = np.ascontiguousarray(xty[:, targets])
             part = None
-            if solver in ("auto", "cholesky"):
-                min_rcond = CHOLESKY_MIN_RCOND if solver == "auto" else np.finfo(np.float64).eps
-                part, rcond = _core.linear_cholesky_solve(gram, rhs, float(alpha), min_rcond)
+            if self.solver in ("auto", "cholesky"):
+                min_rcond = CHOLESKY_MIN_RCOND if self.solver == "auto" else np.finfo(np.float64).eps
+                part, rcond = _core.linear_cholesky_solve(
+                    gram, np.ascontiguousarray(xty[:, targets]), float(alpha), min_rcond
+                )
                 if rcond < min_rcond:
-                    if solver == "cholesky":
+                    if self.solver == "cholesky":
                         raise ValueError(
                             "Ridge: solver='cholesky' cannot solve this system: it is singular to "
                             f"working precision (alpha={alpha}, reciprocal condition {rcond:.3g}). "
@@ -445,16 +449,16 @@ class Ridge(_LinearModel):
                         )
                     part = None
             if part is None:
-                solver = "svd"
-                eps = np.finfo(np.float64).eps
+                used.add("svd")
                 part, *_ = _core.linear_factor_solve(
-                    X, np.ascontiguousarray(Y[:, targets]), weight, x_mean, y_mean[targets],
-                    "svd", float(alpha), 0.0, eps * max(n, d), n_threads,
+                    X, np.ascontiguousarray(Y[:, targets]), weight, x_mean, np.ascontiguousarray(y_mean[targets]),
+                    "svd", float(alpha), 0.0, np.finfo(np.float64).eps * max(n, d), n_threads,
                 )
-            elif solver == "auto":
-                solver = "cholesky"
+            else:
+                used.add("cholesky")
             coef[targets] = part
-        self.solver_ = "cholesky" if solver == "auto" else solver
+        # With several alphas the routes may differ; "svd" is named if any took it.
+        self.solver_ = "svd" if "svd" in used else "cholesky"
         self.n_iter_ = None
         return coef, self._intercept(coef, x_mean, y_mean)
 
