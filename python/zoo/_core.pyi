@@ -723,6 +723,31 @@ def platt_fit(decision: NDArray[np.float64], labels: NDArray[np.float64]) -> tup
 def svm_pairwise_coupling(pairwise: NDArray[np.float64], n_classes: int, n_threads: int) -> NDArray[np.float64]: ...
 
 # -- principal component analysis (zoo.unsupervised.pca) -----------------------------
+# Components come back as rows, by decreasing variance, each with its
+# largest-magnitude loading positive.
+def pca_covariance_eigh(
+    X: NDArray[Float], n_components: int, n_threads: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[Float], float]: ...  # mean, variances, components, total variance
+def pca_svd(
+    A: NDArray[Float],  # in place: destroyed
+    n_threads: int,
+) -> tuple[NDArray[Float], NDArray[Float]]: ...  # singular values, right singular vectors (min(m, d) rows)
+def pca_randomized(
+    Xc: NDArray[Float],  # centred
+    n_components: int,
+    n_oversamples: int,
+    n_iter: int,
+    normalizer: str,  # "none" | "LU" | "QR"
+    seed: int,
+    n_threads: int,
+) -> tuple[NDArray[Float], NDArray[Float]]: ...  # singular values, components
+def pca_project(
+    X: NDArray[Float],
+    mean: NDArray[Float],
+    components: NDArray[Float],
+    scale: NDArray[Float] | None,  # per component, or None
+    n_threads: int,
+) -> NDArray[Float]: ...
 
 # -- DBSCAN (zoo.unsupervised.dbscan) -------------------------------------------------
 # Returns is_core (uint8), labels (int64, -1 for noise) and the search used.
