@@ -12,6 +12,7 @@ namespace zoo::svm::detail {
 namespace {
 // Below this many multiply-adds per row a parallel region costs more than it saves.
 constexpr index_t kParallelWork = 1 << 16;
+constexpr std::size_t kSpareBuffers = 16;
 }  // namespace
 
 KernelRows::KernelRows(const BinaryProblem& problem, const KernelParams& kernel, double cache_mb, int n_threads)
@@ -86,8 +87,17 @@ void KernelRows::evict(index_t i) {
     Entry& e = entries_[i];
     used_ -= e.values.size();
     recency_.erase(e.where);
+    if (spare_.size() < kSpareBuffers) spare_.push_back(std::move(e.values));
     std::vector<float>().swap(e.values);
     e.cached = false;
+}
+
+std::vector<float> KernelRows::take_buffer() {
+    if (spare_.empty()) return {};
+    std::vector<float> buffer = std::move(spare_.back());
+    spare_.pop_back();
+    buffer.clear();
+    return buffer;
 }
 
 void KernelRows::make_room(std::size_t needed, index_t keep) {
@@ -106,6 +116,7 @@ const float* KernelRows::row(index_t i, index_t len) {
         e.cached = true;
         recency_.push_front(i);
         e.where = recency_.begin();
+        e.values = take_buffer();
     }
     const index_t have = static_cast<index_t>(e.values.size());
     if (have < len) {
@@ -115,6 +126,81 @@ const float* KernelRows::row(index_t i, index_t len) {
         used_ += static_cast<std::size_t>(len - have);
     }
     return e.values.data();
+}
+
+void KernelRows::store(index_t i, index_t len, std::vector<float>&& values) {
+    Entry& e = entries_[i];
+    if (e.cached) {
+        used_ -= e.values.size();
+        recency_.splice(recency_.begin(), recency_, e.where);
+    } else {
+        e.cached = true;
+        recency_.push_front(i);
+        e.where = recency_.begin();
+    }
+    make_room(static_cast<std::size_t>(len), i);
+    if (spare_.size() < kSpareBuffers && e.values.capacity() > 0) spare_.push_back(std::move(e.values));
+    e.values = std::move(values);
+    used_ += static_cast<std::size_t>(len);
+}
+
+void KernelRows::fill(const std::vector<index_t>& rows, index_t len) {
+    const index_t b = static_cast<index_t>(rows.size());
+    if (b == 0 || len <= 0) return;
+    // Rows of X for the requested variables, side by side.
+    if (single_) {
+        block_rows32_.resize(static_cast<std::size_t>(b * d_));
+        block32_.resize(static_cast<std::size_t>(len * b));
+        for (index_t r = 0; r < b; ++r)
+            std::copy(x32_.begin() + rows[r] * d_, x32_.begin() + (rows[r] + 1) * d_, block_rows32_.begin() + r * d_);
+    } else {
+        block_rows_.resize(static_cast<std::size_t>(b * d_));
+        for (index_t r = 0; r < b; ++r)
+            std::copy(x_.begin() + rows[r] * d_, x_.begin() + (rows[r] + 1) * d_, block_rows_.begin() + r * d_);
+    }
+    block_.resize(static_cast<std::size_t>(len * b));
+    std::vector<std::vector<float>> out(static_cast<std::size_t>(b));
+    for (auto& values : out) {
+        values = take_buffer();
+        values.resize(static_cast<std::size_t>(len));
+    }
+    auto piece = [&](index_t from, index_t to) {
+        const index_t count = to - from;
+        double* dots = block_.data() + from * b;  // count x b
+        if (d_ == 0) {
+            std::fill(dots, dots + count * b, 0.0);
+        } else if (single_) {
+            float* dots32 = block32_.data() + from * b;
+            blas::gemm(false, true, static_cast<int>(count), static_cast<int>(b), static_cast<int>(d_), 1.0f,
+                       x32_.data() + from * d_, static_cast<int>(d_), block_rows32_.data(), static_cast<int>(d_), 0.0f,
+                       dots32, static_cast<int>(b));
+            for (index_t k = 0; k < count * b; ++k) dots[k] = static_cast<double>(dots32[k]);
+        } else {
+            blas::gemm(false, true, static_cast<int>(count), static_cast<int>(b), static_cast<int>(d_), 1.0,
+                       x_.data() + from * d_, static_cast<int>(d_), block_rows_.data(), static_cast<int>(d_), 0.0,
+                       dots, static_cast<int>(b));
+        }
+        double* column = dots_.data() + from;
+        for (index_t r = 0; r < b; ++r) {
+            const index_t i = rows[r];
+            for (index_t k = 0; k < count; ++k) column[k] = dots[k * b + r];
+            apply_kernel(kernel_, column, count, norms_[i], norms_.data() + from);
+            const double yi = y_[i];
+            float* target = out[static_cast<std::size_t>(r)].data() + from;
+            for (index_t k = 0; k < count; ++k) target[k] = static_cast<float>(column[k] * (yi * y_[from + k]));
+        }
+    };
+    if (n_threads_ <= 1 || len * d_ * b < kParallelWork) {
+        piece(0, len);
+    } else {
+        const index_t chunk = ((ceil_div(len, n_threads_) + 15) / 16) * 16;
+        parallel_chunks(ceil_div(len, chunk), n_threads_, [&](std::int64_t c, int) {
+            const index_t from = c * chunk;
+            piece(from, std::min(len, from + chunk));
+        });
+    }
+    // The first row is the one asked for: stored last, it is the most recent.
+    for (index_t r = b - 1; r >= 0; --r) store(rows[r], len, std::move(out[static_cast<std::size_t>(r)]));
 }
 
 void KernelRows::swap(const std::vector<std::pair<index_t, index_t>>& pairs) {

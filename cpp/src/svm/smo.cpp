@@ -17,7 +17,11 @@ namespace zoo::svm {
 
 namespace {
 
-constexpr double kTau = 1e-12;  // stands in for a non-positive curvature
+constexpr double kTau = 1e-12;
+#ifndef ZOO_SVM_BATCH
+#define ZOO_SVM_BATCH 8
+#endif
+constexpr int kBatch = ZOO_SVM_BATCH;  // kernel rows computed per GEMM  // stands in for a non-positive curvature
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 class Smo {
@@ -97,6 +101,7 @@ private:
             }
         }
         if (i < 0) return false;
+        if (!q_.has(i, active_)) prefetch_with(i);
         const float* qi = q_.row(i, active_);
         const double qd_i = q_.diagonal(i), yi = y_[i];
         double bottom = kInf, best = kInf;
@@ -117,6 +122,44 @@ private:
             }
         }
         return top - bottom >= eps_ && j >= 0;
+    }
+
+    // Row i is missing: compute it together with the rows of the strongest
+    // other violators, the likeliest next members of a working set, in one
+    // GEMM that costs little more than the GEMV of row i alone.
+    void prefetch_with(index_t i) {
+        if (kBatch <= 1) return;
+        constexpr int kUp = kBatch / 2, kLow = kBatch - 1 - kBatch / 2;
+        index_t up[kUp], low[kLow];
+        double up_v[kUp], low_v[kLow];
+        int n_up = 0, n_low = 0;
+        for (index_t k = 0; k < active_; ++k) {
+            if (k == i || q_.has(k, active_)) continue;
+            const double v = violation(k);
+            if (in_up(k) && (n_up < kUp || v > up_v[n_up - 1])) {
+                int at = n_up < kUp ? n_up++ : kUp - 1;
+                while (at > 0 && up_v[at - 1] < v) {
+                    up_v[at] = up_v[at - 1];
+                    up[at] = up[at - 1];
+                    --at;
+                }
+                up_v[at] = v;
+                up[at] = k;
+            } else if (in_low(k) && (n_low < kLow || v < low_v[n_low - 1])) {
+                int at = n_low < kLow ? n_low++ : kLow - 1;
+                while (at > 0 && low_v[at - 1] > v) {
+                    low_v[at] = low_v[at - 1];
+                    low[at] = low[at - 1];
+                    --at;
+                }
+                low_v[at] = v;
+                low[at] = k;
+            }
+        }
+        std::vector<index_t> rows{i};
+        rows.insert(rows.end(), up, up + n_up);
+        rows.insert(rows.end(), low, low + n_low);
+        q_.fill(rows, active_);
     }
 
     // Moves a_i by +y_i t and a_j by -y_j t (keeping y'a fixed), with t the

@@ -30,6 +30,14 @@ public:
     // call that asks for a row other than i, or swap(); it survives one
     // further row() call for another row (the cache holds two rows at least).
     const float* row(index_t i, index_t len);
+    // Whether row i is cached over [0, len).
+    bool has(index_t i, index_t len) const {
+        return static_cast<index_t>(entries_[i].values.size()) >= len;
+    }
+    // Computes the rows of `rows` over [0, len) with one GEMM and caches
+    // them, the first most recently used: X is read once for all of them,
+    // where one GEMV per row reads it every time.
+    void fill(const std::vector<index_t>& rows, index_t len);
     double diagonal(index_t i) const { return diagonal_[i]; }
     double label(index_t i) const { return y_[i]; }
     // Exchanges variables i and j for each pair in turn, everywhere, cached
@@ -46,6 +54,9 @@ private:
 
     void compute(index_t i, index_t begin, index_t end, float* out);
     void make_room(std::size_t needed, index_t keep);
+    void store(index_t i, index_t len, std::vector<float>&& values);
+    // Buffers of evicted rows, reused: fresh pages cost a page fault each.
+    std::vector<float> take_buffer();
     void evict(index_t i);
 
     KernelParams kernel_;
@@ -56,8 +67,11 @@ private:
     std::vector<float> x32_;
     std::vector<double> dots_;  // scratch, one entry per column
     std::vector<float> dots32_;
+    std::vector<double> block_, block_rows_;  // GEMM scratch for fill()
+    std::vector<float> block32_, block_rows32_;
     std::vector<Entry> entries_;
     std::list<index_t> recency_;  // front: most recently used
+    std::vector<std::vector<float>> spare_;
     std::size_t budget_;           // floats
     std::size_t used_ = 0;
 };
