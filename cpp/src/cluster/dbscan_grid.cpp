@@ -124,7 +124,8 @@ struct Grid {
     }
 };
 
-Grid build_grid(const DbscanProblem& p, const std::vector<double>& origin, const std::vector<index_t>& range) {
+Grid build_grid(const DbscanProblem& p, const std::vector<double>& origin, const std::vector<index_t>& range,
+                int n_threads) {
     Grid g;
     g.n = p.n;
     g.d = p.d;
@@ -137,10 +138,14 @@ Grid build_grid(const DbscanProblem& p, const std::vector<double>& origin, const
     std::vector<std::uint64_t> keys(static_cast<size_t>(n));
     std::vector<index_t> order(static_cast<size_t>(n));
     std::uint64_t max_key = 0;
+    // Which cell a point lands in near a cell boundary does not matter for
+    // exactness (see kSideShrink), so a product replaces the division.
+    const double inverse_side = 1.0 / side;
+#pragma omp parallel for schedule(static) num_threads(n_threads) reduction(max : max_key)
     for (index_t i = 0; i < n; ++i) {
         std::uint64_t k2 = 0;
         for (index_t k = 0; k < d; ++k) {
-            index_t c = static_cast<index_t>((p.x[i * d + k] - origin[k]) / side);
+            index_t c = static_cast<index_t>((p.x[i * d + k] - origin[k]) * inverse_side);
             c = std::min(std::max<index_t>(c, 0), range[k] - 1);
             k2 += static_cast<std::uint64_t>(c) * static_cast<std::uint64_t>(g.stride[k]);
         }
@@ -154,11 +159,14 @@ Grid build_grid(const DbscanProblem& p, const std::vector<double>& origin, const
     g.position.resize(static_cast<size_t>(n));
     g.x.resize(static_cast<size_t>(n * d));
     g.w.resize(static_cast<size_t>(n));
+#pragma omp parallel for schedule(static) num_threads(n_threads)
     for (index_t s = 0; s < n; ++s) {
         const index_t i = order[s];
         g.position[i] = s;
-        std::memcpy(g.x.data() + s * d, p.x + i * d, sizeof(double) * static_cast<size_t>(d));
+        for (index_t k = 0; k < d; ++k) g.x[s * d + k] = p.x[i * d + k];
         g.w[s] = p.weight[i];
+    }
+    for (index_t s = 0; s < n; ++s) {
         if (s == 0 || keys[s] != keys[s - 1]) {
             g.start.push_back(s);
             g.key.push_back(keys[s]);
@@ -172,11 +180,11 @@ Grid build_grid(const DbscanProblem& p, const std::vector<double>& origin, const
     g.hi.resize(static_cast<size_t>(g.n_cells * d));
     g.weight.assign(static_cast<size_t>(g.n_cells), 0.0);
     g.complete.resize(static_cast<size_t>(g.n_cells));
+#pragma omp parallel for schedule(static) num_threads(n_threads)
     for (index_t c = 0; c < g.n_cells; ++c) {
         double* lo = g.lo.data() + c * d;
         double* hi = g.hi.data() + c * d;
-        std::memcpy(lo, g.point(g.start[c]), sizeof(double) * static_cast<size_t>(d));
-        std::memcpy(hi, g.point(g.start[c]), sizeof(double) * static_cast<size_t>(d));
+        for (index_t k = 0; k < d; ++k) lo[k] = hi[k] = g.point(g.start[c])[k];
         double total = 0;
         for (index_t s = g.start[c]; s < g.start[c + 1]; ++s) {
             for (index_t k = 0; k < d; ++k) {
@@ -195,17 +203,27 @@ Grid build_grid(const DbscanProblem& p, const std::vector<double>& origin, const
     const index_t width = 2 * reach + 1;
     index_t total = 1;
     for (index_t k = 0; k < d; ++k) total *= width;
-    std::vector<index_t> off(static_cast<size_t>(d));
+    std::vector<std::pair<index_t, index_t>> kept;  // (squared offset length, stencil entry)
     for (index_t t = 0; t < total; ++t) {
-        index_t rest = t, gap2 = 0;
+        index_t rest = t, gap2 = 0, length2 = 0;
         for (index_t k = 0; k < d; ++k) {
-            off[k] = rest % width - reach;
+            const index_t o = rest % width - reach;
             rest /= width;
-            const index_t gap = std::max<index_t>(std::abs(off[k]) - 1, 0);
+            const index_t gap = std::max<index_t>(std::abs(o) - 1, 0);
             gap2 += gap * gap;
+            length2 += o * o;
         }
-        if (gap2 > d) continue;
-        g.offsets.insert(g.offsets.end(), off.begin(), off.end());
+        if (gap2 <= d) kept.emplace_back(length2, t);
+    }
+    // Nearest offsets first (the cell itself leads): counts reach
+    // min_samples sooner and stop early.
+    std::sort(kept.begin(), kept.end());
+    for (const auto& entry : kept) {
+        index_t rest = entry.second;
+        for (index_t k = 0; k < d; ++k) {
+            g.offsets.push_back(rest % width - reach);
+            rest /= width;
+        }
         ++g.n_offsets;
     }
 
@@ -247,7 +265,7 @@ void dbscan_grid(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, s
     std::vector<index_t> range;
     if (p.metric != DbscanMetric::euclidean || p.d > 3 || !grid_extent(p, origin, range))
         throw std::invalid_argument("the grid needs the euclidean metric, at most 3 features and a bounded extent");
-    const Grid g = build_grid(p, origin, range);
+    const Grid g = build_grid(p, origin, range, checked_threads(n_threads));
     const index_t d = g.d, n = g.n;
     const double threshold = Euclidean::threshold(p.eps);
     std::vector<std::uint8_t> core(static_cast<size_t>(n), 0);
@@ -262,7 +280,10 @@ void dbscan_grid(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, s
         for (index_t s = g.start[c]; s < g.start[c + 1]; ++s) {
             const double* q = g.point(s);
             double count = 0;
+            // Nearest cells first (the stencil is sorted), stopping as soon
+            // as the point is known to be core.
             for (index_t c2 : nb) {
+                if (count >= p.min_samples) break;
                 if (box_min_distance<Euclidean>(q, g.cell_lo(c2), g.cell_hi(c2), d) > threshold) continue;
                 if (box_max_distance<Euclidean>(q, g.cell_lo(c2), g.cell_hi(c2), d) <= threshold) {
                     count += g.weight[c2];
@@ -354,6 +375,7 @@ void dbscan_grid(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, s
         }
     });
 
+#pragma omp parallel for schedule(static) num_threads(n_threads)
     for (index_t s = 0; s < n; ++s) {
         is_core[g.original[s]] = core[s];
         labels[g.original[s]] = label[s];

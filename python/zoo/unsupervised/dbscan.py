@@ -1,0 +1,156 @@
+"""Density-based clustering: zoo.DBSCAN."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+from zoo import _core
+from zoo._threads import resolve_n_jobs
+from zoo._validation import check_sample_weight, validate_data
+from zoo.base import BaseEstimator, ClusterMixin, Interval, Options
+
+# cosine is handled by the euclidean searches on normalised rows.
+_METRICS = ("euclidean", "manhattan", "chebyshev", "cosine")
+_ALGORITHMS = ("auto", "grid", "kd_tree", "brute")
+
+
+class DBSCAN(ClusterMixin, BaseEstimator):
+    """Density-Based Spatial Clustering of Applications with Noise, exact.
+
+    A point is core when the total weight of the points within `eps` of it
+    (itself included; a distance of exactly `eps` counts) is at least
+    `min_samples`. Core points within `eps` of each other share a cluster;
+    every other point joins a cluster of a core point within `eps` of it
+    (border point) or is noise (label -1). Ester, Kriegel, Sander & Xu, "A
+    density-based algorithm for discovering clusters in large spatial
+    databases with noise", KDD 1996. The grid search follows Gan & Tao,
+    "DBSCAN revisited", SIGMOD 2015, and Wang, Gu & Shun, "Theoretically-
+    efficient and practical parallel DBSCAN", SIGMOD 2020.
+
+    The core points and clusters are exactly those of the textbook
+    algorithm, and so are the labels: clusters are numbered in the order of
+    their lowest-index core point and a border point near several clusters
+    joins the lowest-numbered one, as the breadth-first expansion from each
+    unvisited core point in index order (scikit-learn's) does. Neighbourhoods
+    are never all held in memory: memory grows linearly with the number of
+    samples.
+
+    Parameters
+    ----------
+    eps : float, default=0.5
+        Neighbourhood radius, > 0.
+    min_samples : int, default=5
+        Weighted neighbour count (the point itself included) that makes a
+        point core, >= 1.
+    metric : {"euclidean", "manhattan", "chebyshev", "cosine"}, default="euclidean"
+        Distance between samples. "cosine" is 1 - cos(angle); it runs as the
+        euclidean distance between rows scaled to unit length, with radius
+        sqrt(2 eps). Rows of zeros have no direction: they are left at the
+        origin (euclidean distance 1 from every unit row), which scikit-learn
+        treats differently, so avoid them with this metric.
+    algorithm : {"auto", "grid", "kd_tree", "brute"}, default="auto"
+        Neighbour search; all give the same result. "grid": cells of side
+        eps/sqrt(d), euclidean or cosine only, at most 3 features. "kd_tree":
+        a KD-tree with parallel range queries. "brute": distance tiles
+        through BLAS, never the whole distance matrix. "auto" takes the grid
+        where it applies, else the KD-tree up to 16 features, else brute
+        force.
+    leaf_size : int, default=30
+        Points per KD-tree leaf.
+    n_jobs : int or None, default=None
+        Threads; None uses `zoo.get_num_threads()` (all cores unless set),
+        -1 all cores. The result does not depend on it.
+
+    Attributes
+    ----------
+    core_sample_indices_ : ndarray of shape (n_core_samples,), dtype int64
+        Indices of the core samples, ascending.
+    components_ : ndarray of shape (n_core_samples, n_features)
+        The core samples (a copy, in the dtype of X).
+    labels_ : ndarray of shape (n_samples,), dtype int64
+        Cluster of each sample; -1 for noise.
+    n_features_in_ : int
+    """
+
+    _parameter_constraints = {
+        "eps": [Interval(Real, 0.0, None, closed="neither")],
+        "min_samples": [Interval(Integral, 1, None, closed="left")],
+        "metric": [Options(set(_METRICS))],
+        "algorithm": [Options(set(_ALGORITHMS))],
+        "leaf_size": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        eps=0.5,
+        *,
+        min_samples=5,
+        metric="euclidean",
+        algorithm="auto",
+        leaf_size=30,
+        n_jobs=None,
+    ):
+        self.eps = eps
+        self.min_samples = min_samples
+        self.metric = metric
+        self.algorithm = algorithm
+        self.leaf_size = leaf_size
+        self.n_jobs = n_jobs
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Find the core samples and the clusters.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples; distances are computed in float64 whatever the dtype.
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in its neighbours' counts, not
+            all zero. A weight of 2 counts like the row repeated; a row of
+            weight 0 adds nothing to any count but can still be core (if its
+            neighbours weigh enough) and link clusters.
+
+        Returns
+        -------
+        self : DBSCAN
+        """
+        self._validate_params()
+        X = validate_data(self, X, reset=True)
+        weight = check_sample_weight(sample_weight, X.shape[0], np.float64, estimator=self)
+        n_threads = resolve_n_jobs(self.n_jobs)
+        points = np.ascontiguousarray(X, dtype=np.float64)
+        eps = float(self.eps)
+        metric = self.metric
+        if metric == "cosine":
+            points, eps = _to_unit_sphere(points, eps)
+            metric = "euclidean"
+        if self.algorithm == "grid" and (metric != "euclidean" or X.shape[1] > 3):
+            raise ValueError(
+                "algorithm='grid' needs metric='euclidean' or 'cosine' and at most 3 features; "
+                f"got metric={self.metric!r} with {X.shape[1]} features. Use 'kd_tree', 'brute' or 'auto'."
+            )
+        is_core, labels, used = _core.dbscan_fit(
+            points, weight, eps, float(self.min_samples), metric, self.algorithm, int(self.leaf_size), n_threads
+        )
+        self.core_sample_indices_ = np.flatnonzero(is_core).astype(np.int64)
+        self.components_ = X[self.core_sample_indices_].copy()
+        self.labels_ = labels
+        self._algorithm = used
+        return self
+
+
+def _to_unit_sphere(points, eps):
+    """Rows scaled to unit length, and the euclidean radius that matches a
+    cosine radius: |u - v|^2 = 2 (1 - cos) for unit rows."""
+    norms = np.sqrt(np.einsum("ij,ij->i", points, points))
+    norms[norms == 0] = 1.0
+    unit = points / norms[:, None]
+    # Past 2 every pair is within eps; keep the radius above the largest
+    # possible distance so rounding cannot exclude antipodal pairs.
+    radius = math.sqrt(2.0 * eps) if eps < 2.0 else 2.0 + 1e-9
+    return np.ascontiguousarray(unit), radius
