@@ -37,7 +37,10 @@ def pca_error(X, n_components):
     return float(np.mean((centred - centred @ top.T @ top) ** 2))
 
 
-SHEET = dict(encoder_layer_sizes=(32, 2), activation="elu", learning_rate=1e-2, epochs=30, random_state=0)
+# One thread: these networks are tiny, and on a busy machine waiting for a
+# second OpenMP thread costs more than the arithmetic.
+SHEET = dict(encoder_layer_sizes=(32, 2), activation="elu", learning_rate=1e-2, epochs=30, random_state=0,
+             n_jobs=1)
 
 
 @pytest.fixture(scope="module")
@@ -79,20 +82,26 @@ def test_encoder_and_decoder_compose_to_the_full_network(sheet, fitted):
     np.testing.assert_allclose(codes, hidden @ fitted.coefs_[1] + fitted.intercepts_[1], rtol=1e-4, atol=1e-4)
 
 
+def test_threads_do_not_change_the_result(sheet):
+    fits = [Autoencoder((8, 2), epochs=2, batch_size=64, n_jobs=n_jobs, random_state=0).fit(sheet[:300])
+            for n_jobs in (1, 2)]
+    np.testing.assert_array_equal(fits[0].params_, fits[1].params_)
+
+
 def test_dtype_of_answers_follows_the_caller(sheet, fitted):
     assert fitted.transform(sheet.astype(np.float32)).dtype == np.float32
     assert fitted.transform(sheet).dtype == np.float64
     assert fitted.inverse_transform(fitted.transform(sheet[:3]).astype(np.float32)).dtype == np.float32
-    small = Autoencoder((4, 3), epochs=2, random_state=0)
+    small = Autoencoder((4, 3), epochs=2, random_state=0, n_jobs=1)
     np.testing.assert_array_equal(small.fit_transform(sheet), small.transform(sheet))
 
 
 def test_custom_decoder_and_activations(sheet):
     model = Autoencoder((16, 4), decoder_layer_sizes=(8, 12), code_activation="tanh", output_activation="identity",
-                        epochs=2, random_state=0).fit(sheet)
+                        epochs=2, random_state=0, n_jobs=1).fit(sheet)
     assert [w.shape for w in model.coefs_] == [(20, 16), (16, 4), (4, 8), (8, 12), (12, 20)]
     assert np.all(np.abs(model.transform(sheet)) <= 1)
-    shallow = Autoencoder(3, decoder_layer_sizes=(), epochs=1, random_state=0).fit(sheet)
+    shallow = Autoencoder(3, decoder_layer_sizes=(), epochs=1, random_state=0, n_jobs=1).fit(sheet)
     assert [w.shape for w in shallow.coefs_] == [(20, 3), (3, 20)]
 
 
@@ -116,7 +125,8 @@ def test_corruption_is_redrawn_every_epoch_and_targets_stay_clean(sheet):
             seen.append(model._corruption.noisy.copy())
 
     X = sheet[:100].astype(np.float32)
-    Autoencoder((8, 2), denoising=0.5, noise="mask", epochs=2, callbacks=[Spy()], random_state=0).fit(X)
+    Autoencoder((8, 2), denoising=0.5, noise="mask", epochs=2, callbacks=[Spy()], random_state=0,
+                n_jobs=1).fit(X)
     first, second = seen
     assert not np.array_equal(first, second)
     zeroed = (first == 0) & (X != 0)
@@ -129,7 +139,7 @@ def test_binary_crossentropy_with_sigmoid_output():
     prototypes = rng.random((4, 30)) > 0.5
     X = (prototypes[rng.integers(0, 4, 400)] ^ (rng.random((400, 30)) < 0.05)).astype(np.float32)
     model = Autoencoder((16, 3), loss="binary_crossentropy", output_activation="sigmoid", learning_rate=1e-2,
-                        epochs=30, random_state=0).fit(X)
+                        epochs=30, random_state=0, n_jobs=1).fit(X)
     reconstruction = model.reconstruct(X)
     assert reconstruction.min() >= 0 and reconstruction.max() <= 1
     assert np.mean((reconstruction > 0.5) == (X > 0.5)) > 0.9
@@ -150,7 +160,7 @@ def test_reconstruction_error_flags_anomalies(sheet, fitted):
 def test_sample_weight_zero_equals_removal(sheet):
     X = sheet[:60]
     common = dict(encoder_layer_sizes=(4, 2), epochs=5, batch_size=1000, shuffle=False, dtype="float64",
-                  random_state=0)
+                  random_state=0, n_jobs=1)
     weight = np.r_[np.ones(40), np.zeros(20)]
     weighted = Autoencoder(**common).fit(X, sample_weight=weight)
     removed = Autoencoder(**common).fit(X[:40])
@@ -188,18 +198,31 @@ def test_save_load_and_pickle_give_the_same_answers(tmp_path, sheet, fitted):
 
 
 def test_warm_start_and_partial_fit_continue_training(sheet):
-    model = Autoencoder((8, 2), epochs=2, warm_start=True, random_state=0).fit(sheet)
+    model = Autoencoder((8, 2), epochs=2, warm_start=True, random_state=0, n_jobs=1).fit(sheet)
     model.fit(sheet)
     assert model.n_epochs_ == 4 and len(model.history_["loss"]) == 4
-    streaming = Autoencoder((8, 2), denoising=0.1, random_state=0)
+    streaming = Autoencoder((8, 2), denoising=0.1, random_state=0, n_jobs=1)
     streaming.partial_fit(sheet[:100]).partial_fit(sheet[100:])
     assert streaming.n_epochs_ == 2 and streaming.transform(sheet[:5]).shape == (5, 2)
+
+
+def test_frozen_encoder_transferred_from_another_model(sheet, fitted):
+    # A new decoder under the fitted model's encoder, which does not move.
+    tuned = Autoencoder(**{**SHEET, "epochs": 2}, init_from=fitted, init_layers=2, frozen_layers=[0, 1]).fit(sheet)
+    np.testing.assert_array_equal(tuned.transform(sheet), fitted.transform(sheet))
+    assert not np.array_equal(tuned.coefs_[3], fitted.coefs_[3])
+
+
+def test_verbose_shows_progress(sheet, capsys):
+    Autoencoder((4, 2), epochs=2, verbose=1, random_state=0, n_jobs=1).fit(sheet[:50])
+    captured = capsys.readouterr()
+    assert "loss" in captured.out + captured.err
 
 
 def test_callbacks_see_every_epoch_and_can_stop(sheet):
     ends = []
     stop_at_three = LambdaCallback(on_epoch_end=lambda model, epoch, logs: ends.append(epoch) or epoch == 2)
-    model = Autoencoder((8, 2), epochs=10, callbacks=[stop_at_three], random_state=0).fit(sheet)
+    model = Autoencoder((8, 2), epochs=10, callbacks=[stop_at_three], random_state=0, n_jobs=1).fit(sheet)
     assert ends == [0, 1, 2] and model.n_epochs_ == 3
 
 
@@ -210,19 +233,19 @@ def test_early_stopping_restores_best_weights(sheet):
     seen = {}
     record = LambdaCallback(on_epoch_end=lambda model, epoch, logs: seen.__setitem__(epoch, model._get_weights()))
     model = Autoencoder((256, 64), epochs=300, learning_rate=3e-3, validation_split=0.3, early_stopping=stopper,
-                        callbacks=[record], random_state=0).fit(X)
+                        callbacks=[record], random_state=0, n_jobs=1).fit(X)
     assert model.n_epochs_ < 300
     best = int(np.argmin(model.history_["val_loss"]))
     np.testing.assert_array_equal(model.params_, seen[best]["params_"])
     # validation_data is scored as given, and early_stopping=True watches it.
     with_data = Autoencoder((8, 2), epochs=3, validation_data=sheet[:50], early_stopping=True,
-                            random_state=0).fit(sheet)
+                            random_state=0, n_jobs=1).fit(sheet)
     assert len(with_data.history_["val_loss"]) == 3 and np.isfinite(with_data.history_["val_r2"]).all()
 
 
 def test_ctrl_c_stops_after_the_current_epoch_with_a_usable_model():
     X = np.random.default_rng(0).normal(size=(20000, 20)).astype(np.float32)
-    model = Autoencoder((64, 8), epochs=100_000, random_state=0)
+    model = Autoencoder((64, 8), epochs=100_000, random_state=0, n_jobs=1)
     timer = threading.Timer(0.3, _thread.interrupt_main)
     timer.start()
     try:

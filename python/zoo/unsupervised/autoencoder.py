@@ -19,10 +19,10 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from zoo import _core
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_array, check_is_fitted, check_sample_weight, seed_from_random_state, validate_data
 from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
-from zoo import _core
 from zoo.nn._model import NetworkModelMixin, TrainingSet
 from zoo.nn._network import ACTIVATIONS, INITIALIZERS, LayerSpec, Layout
 from zoo.nn.callbacks import Callback, CallbackList
@@ -314,7 +314,9 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
             if X.size and (X.min() < 0 or X.max() > 1):
                 raise ValueError("loss='binary_crossentropy' needs X in [0, 1]; scale X or use loss='mse'")
         if self.noise == "mask" and self.denoising >= 1:
-            raise ValueError(f"denoising is a masking probability with noise='mask' and must be < 1, got {self.denoising!r}")
+            raise ValueError(
+                f"denoising is a masking probability with noise='mask' and must be < 1, got {self.denoising!r}"
+            )
         return X
 
     def _start(self, X):
@@ -323,6 +325,7 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
         self._transfer_layers()
         self.n_components_ = self._encoder_sizes()[-1]
         self.n_encoder_layers_ = len(self._encoder_sizes())
+        self._parts()  # built now, so that transform leaves the estimator as it was
 
     def _train(self, train: TrainingSet, validation, until: int):
         if self.denoising > 0:
