@@ -72,6 +72,7 @@ def test_encoder_and_decoder_compose_to_the_full_network(sheet, fitted):
     decoded = fitted.inverse_transform(codes)
     assert decoded.shape == sheet.shape
     np.testing.assert_allclose(decoded, fitted.reconstruct(sheet), rtol=1e-5, atol=1e-5)
+    assert list(fitted.get_feature_names_out()) == ["autoencoder0", "autoencoder1"]
     # The mirrored decoder: 20 -> 32 -> 2 -> 32 -> 20, identity code and output.
     assert [w.shape for w in fitted.coefs_] == [(20, 32), (32, 2), (2, 32), (32, 20)]
     np.testing.assert_allclose(fitted.reconstruction_error(sheet), ((decoded - sheet) ** 2).mean(axis=1),

@@ -562,6 +562,21 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
         weight = check_sample_weight(sample_weight, errors.shape[0], np.float64)
         return -float(np.average(errors, weights=weight)) if weight.sum() > 0 else -float(errors.mean())
 
+    def get_feature_names_out(self, input_features=None):
+        """Names of the code units: "autoencoder0", "autoencoder1", ...
+
+        Parameters
+        ----------
+        input_features : ignored
+
+        Returns
+        -------
+        ndarray of str objects, shape (n_components_,)
+        """
+        check_is_fitted(self, "params_")
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(self.n_components_)], dtype=object)
+
     # -- inspection and persistence ------------------------------------------------
 
     @property
