@@ -138,11 +138,14 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
     parallel_points(n, n_threads, [&](index_t s, std::vector<index_t>& stack) {
         const double* q = t.point(s);
         double count = 0;
-        stack.assign(1, 0);
-        while (!stack.empty()) {
+        // Nodes on the stack are already known to reach within eps; the
+        // nearer child goes on top, and the search stops as soon as the
+        // point is known to be core.
+        stack.clear();
+        if (box_min_distance<M>(q, t.node_lo(0), t.node_hi(0), d) <= threshold) stack.push_back(0);
+        while (!stack.empty() && count < p.min_samples) {
             const index_t v = stack.back();
             stack.pop_back();
-            if (box_min_distance<M>(q, t.node_lo(v), t.node_hi(v), d) > threshold) continue;
             if (box_max_distance<M>(q, t.node_lo(v), t.node_hi(v), d) <= threshold) {
                 count += t.weight[v];
                 continue;
@@ -151,10 +154,14 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
             if (node.left < 0) {
                 for (index_t u = node.start; u < node.end; ++u)
                     if (reduced_distance<M>(q, t.point(u), d) <= threshold) count += t.w[u];
-            } else {
-                stack.push_back(node.right);
-                stack.push_back(node.left);
+                continue;
             }
+            const double to_left = box_min_distance<M>(q, t.node_lo(node.left), t.node_hi(node.left), d);
+            const double to_right = box_min_distance<M>(q, t.node_lo(node.right), t.node_hi(node.right), d);
+            const bool left_first = to_left <= to_right;
+            const index_t near = left_first ? node.left : node.right, far = left_first ? node.right : node.left;
+            if ((left_first ? to_right : to_left) <= threshold) stack.push_back(far);
+            if ((left_first ? to_left : to_right) <= threshold) stack.push_back(near);
         }
         core[s] = count >= p.min_samples;
     });
@@ -170,28 +177,64 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
         }
     }
 
-    // 2. Link each core point to the core points after it within eps.
+    // 2. Link each core point to the core points after it within eps. Most
+    // of that work is repeated inside clusters already joined, so the
+    // queries run in rounds (every kRounds-th point, then the next offset):
+    // between rounds each node learns whether all its core points are
+    // already in one set, and a query skips such a node when that set is its
+    // own (sets only ever merge, so the knowledge never goes stale).
     UnionFind sets(n);
-    parallel_points(n, n_threads, [&](index_t s, std::vector<index_t>& stack) {
-        if (!core[s]) return;
-        const double* q = t.point(s);
-        stack.assign(1, 0);
-        while (!stack.empty()) {
-            const index_t v = stack.back();
-            stack.pop_back();
+    constexpr index_t kNoCore = -2, kMixed = -1;
+    std::vector<index_t> node_set(static_cast<size_t>(n_nodes), kMixed);
+    auto refresh_node_sets = [&] {
+        for (index_t v = n_nodes - 1; v >= 0; --v) {
             const Node& node = t.nodes[v];
-            if (node.end <= s + 1 || node_cores[v] == 0) continue;
-            if (box_min_distance<M>(q, t.node_lo(v), t.node_hi(v), d) > threshold) continue;
+            index_t set = kNoCore;
             if (node.left < 0) {
-                for (index_t u = std::max(node.start, s + 1); u < node.end; ++u)
-                    if (core[u] && !sets.same(s, u) && reduced_distance<M>(q, t.point(u), d) <= threshold)
-                        sets.unite(s, u);
+                for (index_t u = node.start; u < node.end && set != kMixed; ++u) {
+                    if (!core[u]) continue;
+                    const index_t root = sets.find(u);
+                    set = set == kNoCore || set == root ? root : kMixed;
+                }
             } else {
-                stack.push_back(node.right);
-                stack.push_back(node.left);
+                const index_t a = node_set[node.left], b = node_set[node.right];
+                set = a == kNoCore ? b : (b == kNoCore || a == b ? a : kMixed);
             }
+            node_set[v] = set;
         }
-    });
+    };
+    constexpr index_t kRounds = 8;
+    for (index_t round = 0; round < kRounds; ++round) {
+        if (round > 0) refresh_node_sets();
+        const index_t count = round < n ? ceil_div(n - round, kRounds) : 0;
+        parallel_points(count, n_threads, [&](index_t k, std::vector<index_t>& stack) {
+            const index_t s = round + k * kRounds;
+            if (!core[s]) return;
+            const double* q = t.point(s);
+            stack.assign(1, 0);
+            while (!stack.empty()) {
+                const index_t v = stack.back();
+                stack.pop_back();
+                const Node& node = t.nodes[v];
+                if (node.end <= s + 1 || node_cores[v] == 0) continue;
+                const index_t set = node_set[v];
+                if (set >= 0 && sets.find(set) == sets.find(s)) continue;
+                if (box_min_distance<M>(q, t.node_lo(v), t.node_hi(v), d) > threshold) continue;
+                if (set >= 0 && box_max_distance<M>(q, t.node_lo(v), t.node_hi(v), d) <= threshold) {
+                    sets.unite(s, set);  // every core point of the node is a neighbour
+                    continue;
+                }
+                if (node.left < 0) {
+                    for (index_t u = std::max(node.start, s + 1); u < node.end; ++u)
+                        if (core[u] && !sets.same(s, u) && reduced_distance<M>(q, t.point(u), d) <= threshold)
+                            sets.unite(s, u);
+                } else {
+                    stack.push_back(node.right);
+                    stack.push_back(node.left);
+                }
+            }
+        });
+    }
 
     std::vector<index_t> cluster_of;
     number_clusters(n, t.position.data(), core.data(), sets, cluster_of);
