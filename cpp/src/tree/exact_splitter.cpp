@@ -10,11 +10,13 @@ namespace zoo::tree::detail {
 namespace {
 
 template <class T>
-void sort_values(const Columns<T>& data, int f, const row_t* rows, std::int64_t n, ExactScratch<T>& scratch) {
+void sort_values(const Columns<T>& data, int f, const row_t* rows, std::int64_t n, bool presorted,
+                 ExactScratch<T>& scratch) {
     auto& pairs = scratch.pairs;
     pairs.resize(static_cast<std::size_t>(n));
     const T* column = data.column(f);
     for (std::int64_t i = 0; i < n; ++i) pairs[i] = {column[rows[i]], rows[i]};
+    if (presorted) return;
     // Rows arrive in a fixed order and std::sort is deterministic, so equal
     // values keep a reproducible order without a tie-break on the row.
     std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -187,8 +189,8 @@ Candidate scan_sorted_absolute(const Columns<T>& data, const Limits& limits, con
 
 template <class T>
 Candidate exact_feature(Criterion criterion, const Columns<T>& data, const Limits& limits, const Sums& total, int f,
-                        const row_t* rows, std::int64_t n, ExactScratch<T>& scratch) {
-    sort_values(data, f, rows, n, scratch);
+                        const row_t* rows, std::int64_t n, bool presorted, ExactScratch<T>& scratch) {
+    sort_values(data, f, rows, n, presorted, scratch);
     switch (criterion) {
         case Criterion::gini: return scan_sorted<T, Gini>(data, limits, total, f, scratch);
         case Criterion::entropy: return scan_sorted<T, Entropy>(data, limits, total, f, scratch);
@@ -232,9 +234,9 @@ std::pair<double, double> median_and_loss(const Columns<T>& data, const row_t* r
 }
 
 template Candidate exact_feature<float>(Criterion, const Columns<float>&, const Limits&, const Sums&, int,
-                                        const row_t*, std::int64_t, ExactScratch<float>&);
+                                        const row_t*, std::int64_t, bool, ExactScratch<float>&);
 template Candidate exact_feature<double>(Criterion, const Columns<double>&, const Limits&, const Sums&, int,
-                                         const row_t*, std::int64_t, ExactScratch<double>&);
+                                         const row_t*, std::int64_t, bool, ExactScratch<double>&);
 template std::pair<double, double> median_and_loss<float>(const Columns<float>&, const row_t*, std::int64_t);
 template std::pair<double, double> median_and_loss<double>(const Columns<double>&, const row_t*, std::int64_t);
 

@@ -171,10 +171,11 @@ struct ExactScratch {
 };
 
 // Best split of the rows on feature f by sorting their values (gini,
-// entropy, squared_error and absolute_error).
+// entropy, squared_error and absolute_error); `presorted`: the rows are
+// already in ascending order of feature f.
 template <class T>
 Candidate exact_feature(Criterion criterion, const Columns<T>& data, const Limits& limits, const Sums& total,
-                        int f, const row_t* rows, std::int64_t n, ExactScratch<T>& scratch);
+                        int f, const row_t* rows, std::int64_t n, bool presorted, ExactScratch<T>& scratch);
 
 // Weighted median of the rows' targets (the smallest y with at least half
 // the weight at or below it; the mean of it and the next value when exactly
