@@ -1,5 +1,7 @@
 // pybind11 glue for support vector machines: shape checks, GIL release, nothing else.
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -116,7 +118,7 @@ void bind_svm(py::module_& m) {
     m.def(
         "linear_svm_fit",
         [](In<double> x, In<double> targets, In<double> upper, bool squared_hinge, double tol, std::int64_t max_iter,
-           double bias_scale, std::uint64_t seed, int n_threads) {
+           double bias_scale, std::uint64_t seed, int n_threads, bool primal) {
             require(x.ndim() == 2, "X must be a 2-D array");
             require_shape(targets, "targets", {-1, x.shape(0)});
             require_shape(upper, "upper", {x.shape(0)});
@@ -137,17 +139,24 @@ void bind_svm(py::module_& m) {
             double* w_out = w.mutable_data();
             double* dual_out = dual.mutable_data();
             svm::LinearSummary summary;
+            require(!primal || squared_hinge, "the primal solver needs the squared hinge loss");
             {
                 py::gil_scoped_release release;
-                summary = svm::linear_svm_dual_cd(x.data(), x.shape(0), x.shape(1), targets.data(), upper.data(),
+                if (primal) {
+                    std::fill(dual_out, dual_out + n_problems, std::numeric_limits<double>::quiet_NaN());
+                    summary = svm::linear_svm_primal_newton(x.data(), x.shape(0), x.shape(1), targets.data(),
+                                                            upper.data(), n_problems, options, w_out,
+                                                            python_interrupt_check());
+                } else summary = svm::linear_svm_dual_cd(x.data(), x.shape(0), x.shape(1), targets.data(), upper.data(),
                                                   n_problems, options, w_out, dual_out, python_interrupt_check());
             }
             return py::make_tuple(w, dual, summary.max_n_iter, summary.reached_max_iter);
         },
         py::arg("X"), py::arg("targets"), py::arg("upper"), py::arg("squared_hinge"), py::arg("tol"),
-        py::arg("max_iter"), py::arg("bias_scale"), py::arg("seed"), py::arg("n_threads"),
-        "Linear SVMs by dual coordinate descent, one per row of `targets` (+1/-1); returns (W with the bias "
-        "weight last when bias_scale > 0, dual objectives, max n_iter, reached_max_iter).");
+        py::arg("max_iter"), py::arg("bias_scale"), py::arg("seed"), py::arg("n_threads"), py::arg("primal") = false,
+        "Linear SVMs, one per row of `targets` (+1/-1), by dual coordinate descent or (primal=True, squared "
+        "hinge) Newton's method; returns (W with the bias weight last when bias_scale > 0, dual objectives "
+        "(NaN for the primal solver), max n_iter, reached_max_iter).");
 
     m.def(
         "platt_fit",

@@ -202,18 +202,18 @@ def test_predict_proba_only_with_probability():
 # ------------------------------------------------------------------ LinearSVC
 
 
-@pytest.mark.parametrize("loss", ["hinge", "squared_hinge"])
+@pytest.mark.parametrize("loss, dual", [("hinge", True), ("squared_hinge", True), ("squared_hinge", False)])
 @pytest.mark.parametrize("fit_intercept", [True, False])
-def test_linear_svc_objective_matches_liblinear(loss, fit_intercept):
+def test_linear_svc_objective_matches_liblinear(loss, dual, fit_intercept):
     svm = pytest.importorskip("sklearn.svm")
     X, y = _problem(2, n_samples=400, n_features=8)
     y_signed = np.where(y == 1, 1.0, -1.0)
-    params = dict(loss=loss, C=0.5, tol=1e-7, max_iter=100_000, fit_intercept=fit_intercept,
+    params = dict(loss=loss, dual=dual, C=0.5, tol=1e-7, max_iter=100_000, fit_intercept=fit_intercept,
                   intercept_scaling=2.0, random_state=0)
     ours = LinearSVC(**params).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        theirs = svm.LinearSVC(dual=True, **params).fit(X, y)
+        theirs = svm.LinearSVC(**params).fit(X, y)
     objective = [
         _primal_objective(m.coef_[0], np.atleast_1d(m.intercept_)[0], X, y_signed, 0.5, loss, scale=2.0) for m in (ours, theirs)
     ]
@@ -225,23 +225,27 @@ def test_linear_svc_objective_matches_liblinear(loss, fit_intercept):
         np.testing.assert_array_equal(ours.intercept_, 0.0)
 
 
-def test_linear_svc_multiclass_one_vs_rest():
+@pytest.mark.parametrize("dual", [True, False])
+def test_linear_svc_multiclass_one_vs_rest(dual):
     svm = pytest.importorskip("sklearn.svm")
     X, y = _problem(4, n_samples=400)
-    ours = LinearSVC(tol=1e-6, max_iter=10_000, random_state=0).fit(X, y)
-    theirs = svm.LinearSVC(tol=1e-6, max_iter=10_000, random_state=0).fit(X, y)
+    ours = LinearSVC(dual=dual, tol=1e-6, max_iter=10_000, random_state=0).fit(X, y)
+    theirs = svm.LinearSVC(dual=dual, tol=1e-6, max_iter=10_000, random_state=0).fit(X, y)
     assert ours.coef_.shape == (4, 6) and ours.intercept_.shape == (4,)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-3, atol=1e-4)
     np.testing.assert_allclose(ours.decision_function(X), theirs.decision_function(X), atol=1e-3)
     assert (ours.predict(X) == theirs.predict(X)).mean() > 0.99
-    one = LinearSVC(tol=1e-6, max_iter=10_000, random_state=0, n_jobs=1).fit(X, y)
-    np.testing.assert_array_equal(one.coef_, ours.coef_)  # each class draws its own order
+    one = LinearSVC(dual=dual, tol=1e-6, max_iter=10_000, random_state=0, n_jobs=1).fit(X, y)
+    np.testing.assert_allclose(one.coef_, ours.coef_, rtol=1e-12, atol=1e-12)  # classes are independent
 
 
 def test_linear_svc_class_weight_matches_liblinear():
     svm = pytest.importorskip("sklearn.svm")
     X, y = _problem(2, n_samples=300)
     ours = LinearSVC(class_weight={0: 4.0}, tol=1e-7, max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(
+        LinearSVC(class_weight={0: 4.0}, dual=True, tol=1e-7, max_iter=100_000).fit(X, y).coef_, ours.coef_, rtol=1e-3
+    )
     theirs = svm.LinearSVC(class_weight={0: 4.0}, tol=1e-7, max_iter=100_000).fit(X, y)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-3, atol=1e-4)
 

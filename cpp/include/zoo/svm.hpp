@@ -112,6 +112,16 @@ LinearSummary linear_svm_dual_cd(const double* x, index_t n, index_t d, const do
                                  const double* upper, int n_problems, const LinearOptions& options, double* w_out,
                                  double* dual_objective_out, const InterruptCheck& interrupt);
 
+// The same linear SVMs with the squared hinge loss, in the primal, by Newton's
+// method on the generalised Hessian (Mangasarian 2002; Keerthi & DeCoste
+// 2005): I + 2 sum over margin violators of C_i x_i x_i', formed by SYRK and
+// factorised by Cholesky, each step followed by a backtracking line search.
+// Stops when |gradient| <= tol * |gradient at w = 0|. Suited to many samples
+// and few features (the Hessian is (d+1) x (d+1)). Same layout as above.
+LinearSummary linear_svm_primal_newton(const double* x, index_t n, index_t d, const double* targets,
+                                       const double* upper, int n_problems, const LinearOptions& options,
+                                       double* w_out, const InterruptCheck& interrupt);
+
 // Platt scaling: fit P(y=1|f) = 1 / (1 + exp(A f + B)) to decision values f and
 // labels +1/-1 by Newton's method with backtracking (Platt 1999; the
 // numerically safe form of Lin, Lin & Weng 2007). Returns (A, B).
