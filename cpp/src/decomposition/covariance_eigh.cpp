@@ -105,7 +105,8 @@ void covariance_eigh(const T* x, index_t n, index_t d, index_t k, int n_threads,
     const index_t block_rows = std::clamp<index_t>((index_t{1} << 20) / (static_cast<index_t>(sizeof(T)) * d), 64, 4096);
     std::vector<std::vector<double>> parts(static_cast<size_t>(n_parts));
     if (n_parts == 1) {
-        BlasThreads pool(n_threads);
+        const double dd = static_cast<double>(d);
+        BlasThreads pool(detail::threads_for(static_cast<double>(n) * dd * dd, n_threads));
         parts[0].assign(static_cast<size_t>(d * d), 0.0);
         gram_of_rows(x, 0, n, d, shift.data(), n_threads > 1 ? std::max<index_t>(block_rows, 4096) : block_rows,
                      parts[0].data());
@@ -137,7 +138,8 @@ void covariance_eigh(const T* x, index_t n, index_t d, index_t k, int n_threads,
     std::vector<int> isuppz(static_cast<size_t>(2 * std::max<index_t>(k, 1)));
     int found = 0;
     {
-        BlasThreads pool(n_threads);
+        const double dd = static_cast<double>(d);
+        BlasThreads pool(detail::threads_for(4.0 * dd * dd * dd, n_threads));
         detail::check_info(detail::syevr('L', static_cast<int>(d), cov.data(), static_cast<int>(d),
                                          static_cast<int>(d - k + 1), static_cast<int>(d), &found, w.data(), z.data(),
                                          static_cast<int>(d), isuppz.data()),

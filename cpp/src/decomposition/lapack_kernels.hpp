@@ -76,6 +76,12 @@ private:
     int previous_;
 };
 
+// Threads worth waking for a call of about `flops` floating-point
+// operations: below ~10^7 (a millisecond on one core) the hand-off to
+// OpenBLAS's pool costs more than it saves, and on a busy machine a
+// sleeping pool thread can take far longer than that to wake.
+inline int threads_for(double flops, int n_threads) { return flops < 2e7 ? 1 : n_threads; }
+
 // The sign convention shared by every solver: each row's largest-magnitude
 // entry (the first one on ties) is made positive.
 template <class T>

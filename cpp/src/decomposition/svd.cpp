@@ -14,7 +14,8 @@ template <class T>
 void svd_rows(T* a, index_t m, index_t d, int n_threads, T* singular_values, T* components) {
     if (m < 1 || d < 1) throw std::invalid_argument("svd_rows needs a non-empty matrix");
     checked_threads(n_threads);
-    detail::BlasThreads pool(n_threads);
+    const double r = static_cast<double>(std::min(m, d));
+    detail::BlasThreads pool(detail::threads_for(4.0 * static_cast<double>(m) * static_cast<double>(d) * r, n_threads));
     // The row-major m x d array is the column-major d x m matrix A^T, whose
     // left singular vectors are the right singular vectors of A. With
     // jobz='O' gesdd writes whichever factor is the tall one over the input,
