@@ -546,3 +546,21 @@ def test_zero_weight_is_removal(classes):
     removed = Model().fit(X[kept], y[kept], sample_weight=weight[kept])
     for name in tree_module.Tree._ARRAYS:
         np.testing.assert_array_equal(getattr(weighted.tree_, name), getattr(removed.tree_, name))
+
+
+def test_histogram_edges_from_a_sample_are_exact_midpoints():
+    # Past 65,536 rows the quantile cuts come from a strided sample; the
+    # edges must still be midpoints of neighbouring distinct training values.
+    rng = np.random.default_rng(31)
+    X = rng.normal(size=(140_000, 2))
+    y = X[:, 0] + X[:, 1] ** 2 + 0.1 * rng.normal(size=len(X))
+    model = DecisionTreeRegressor(splitter="histogram", max_depth=4).fit(X, y)
+    t = model.tree_
+    for node in np.flatnonzero(t.children_left != -1):
+        column = np.sort(X[:, t.feature[node]])
+        position = np.searchsorted(column, t.threshold[node], side="right")
+        lo, hi = column[position - 1], column[position]
+        assert t.threshold[node] == lo / 2 + hi / 2
+    leaves = model.apply(X)
+    is_leaf = t.children_left == -1
+    np.testing.assert_array_equal(np.bincount(leaves, minlength=t.node_count)[is_leaf], t.n_node_samples[is_leaf])
