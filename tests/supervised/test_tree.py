@@ -231,9 +231,11 @@ def test_matches_sklearn_on_continuous_data(criterion, classes, max_leaf_nodes):
     X, y = continuous_data(n, 5, seed=5, classes=classes, dtype=np.float32)
     params = dict(criterion=criterion, max_depth=4, min_samples_leaf=5, max_leaf_nodes=max_leaf_nodes)
     if classes is None:
-        ours, theirs = DecisionTreeRegressor(splitter="exact", **params), sk.DecisionTreeRegressor(random_state=0, **params)
+        ours = DecisionTreeRegressor(splitter="exact", **params)
+        theirs = sk.DecisionTreeRegressor(random_state=0, **params)
     else:
-        ours, theirs = DecisionTreeClassifier(splitter="exact", **params), sk.DecisionTreeClassifier(random_state=0, **params)
+        ours = DecisionTreeClassifier(splitter="exact", **params)
+        theirs = sk.DecisionTreeClassifier(random_state=0, **params)
     ours.fit(X, y)
     theirs.fit(X, y)
     a, b = ours.tree_, theirs.tree_

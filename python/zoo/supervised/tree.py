@@ -300,7 +300,9 @@ class _BaseDecisionTree(BaseEstimator):
         try:
             from scipy.sparse import csr_matrix
         except ImportError as error:  # pragma: no cover - scipy comes with scikit-learn
-            raise ImportError("decision_path returns a SciPy sparse matrix; install scipy or use decision_path_arrays") from error
+            raise ImportError(
+                "decision_path returns a SciPy sparse matrix; install scipy or use decision_path_arrays"
+            ) from error
         data = np.ones(indices.shape[0], dtype=np.int64)
         return csr_matrix((data, indices, indptr), shape=(indptr.shape[0] - 1, self.tree_.node_count))
 
