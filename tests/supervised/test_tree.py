@@ -344,16 +344,17 @@ def test_balanced_class_weight():
     np.testing.assert_allclose(model.tree_.weighted_n_node_samples[0], len(y))
 
 
+@pytest.mark.parametrize("max_leaf_nodes", [None, 20])
 @pytest.mark.parametrize("classes", [2, None])
-def test_histogram_equals_exact_with_few_distinct_values(classes, monkeypatch):
+def test_histogram_equals_exact_with_few_distinct_values(classes, max_leaf_nodes, monkeypatch):
     # With at most max_bins distinct values per feature, every bin is one
     # value: the histogram splitter sees the exact splitter's partitions.
     monkeypatch.setattr(tree_module, "HISTOGRAM_MIN_NODE", 1)
     X, y = continuous_data(500, 4, seed=17, classes=classes)
     X = np.round(X * 10) / 10
     Model = DecisionTreeRegressor if classes is None else DecisionTreeClassifier
-    exact = Model(splitter="exact", max_depth=8).fit(X, y)
-    histogram = Model(splitter="histogram", max_depth=8).fit(X, y)
+    exact = Model(splitter="exact", max_depth=8, max_leaf_nodes=max_leaf_nodes).fit(X, y)
+    histogram = Model(splitter="histogram", max_depth=8, max_leaf_nodes=max_leaf_nodes).fit(X, y)
     for name in ("feature", "children_left", "children_right", "n_node_samples"):
         np.testing.assert_array_equal(getattr(histogram.tree_, name), getattr(exact.tree_, name))
     np.testing.assert_array_equal(histogram.apply(X), exact.apply(X))
