@@ -6,6 +6,7 @@
 // problem is rebuilt before the final optimality check.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -36,8 +37,12 @@ public:
           gradient_(problem.n, -1.0),  // Q a - e at a = 0
           gradient_bar_(problem.n, 0.0),
           original_(problem.n),
+          up_(problem.n),
+          low_(problem.n),
+          score_(problem.n),
           active_(problem.n) {
         std::iota(original_.begin(), original_.end(), index_t{0});
+        for (index_t k = 0; k < n_; ++k) set_flags(k);
     }
 
     BinaryResult run(const SolverOptions& options, const InterruptCheck& interrupt) {
@@ -92,36 +97,51 @@ private:
     // b^2 / a with b the gap and a the curvature. False once the largest gap
     // is below tol (the stopping rule of Keerthi et al. 2001).
     bool select_pair(index_t& i, index_t& j) {
+        // Branch-free passes that vectorise; the index is found afterwards
+        // by an exact comparison, from the end (the last of equal
+        // candidates wins, as in libsvm, whose iterates these follow).
+        const index_t m = active_;
+        const double* y = y_.data();
+        const double* g = gradient_.data();
+        const std::uint8_t* up = up_.data();
+        const std::uint8_t* low = low_.data();
+        double* score = score_.data();
         double top = -kInf;
-        i = -1;
-        for (index_t k = 0; k < active_; ++k) {
-            if (in_up(k) && violation(k) >= top) {
-                top = violation(k);
-                i = k;
-            }
+#pragma omp simd reduction(max : top)
+        for (index_t k = 0; k < m; ++k) {
+            const double v = up[k] ? -y[k] * g[k] : -kInf;
+            score[k] = v;
+            top = top > v ? top : v;
         }
-        if (i < 0) return false;
-        if (!q_.has(i, active_)) prefetch_with(i);
-        const float* qi = q_.row(i, active_);
-        const double qd_i = q_.diagonal(i), yi = y_[i];
+        if (top == -kInf) return false;
+        i = m - 1;
+        while (score[i] != top) --i;
+        if (!q_.has(i, m)) prefetch_with(i);
+        const float* qi = q_.row(i, m);
+        const double* qd = q_.diagonals();
+        const double qd_i = qd[i], yi = y[i];
         double bottom = kInf, best = kInf;
-        j = -1;
-        for (index_t k = 0; k < active_; ++k) {
-            if (!in_low(k)) continue;
-            const double v = violation(k);
-            bottom = std::min(bottom, v);
+#pragma omp simd reduction(min : bottom, best)
+        for (index_t k = 0; k < m; ++k) {
+            const double v = -y[k] * g[k];
             const double b = top - v;
-            if (b > 0.0) {
-                double a = qd_i + q_.diagonal(k) - 2.0 * yi * y_[k] * qi[k];
-                if (a <= 0.0) a = kTau;
-                const double decrease = -(b * b) / a;
-                if (decrease <= best) {
-                    best = decrease;
-                    j = k;
-                }
-            }
+            double a = qd_i + qd[k] - 2.0 * yi * y[k] * static_cast<double>(qi[k]);
+            a = a > 0.0 ? a : kTau;
+            const double decrease = (low[k] && b > 0.0) ? -(b * b) / a : kInf;
+            score[k] = decrease;
+            const double lowest = low[k] ? v : kInf;
+            bottom = bottom < lowest ? bottom : lowest;
+            best = best < decrease ? best : decrease;
         }
-        return top - bottom >= eps_ && j >= 0;
+        if (top - bottom < eps_ || best == kInf) return false;
+        j = m - 1;
+        while (score[j] != best) --j;
+        return true;
+    }
+
+    void set_flags(index_t k) {
+        up_[k] = in_up(k);
+        low_[k] = in_low(k);
     }
 
     // Row i is missing: compute it together with the rows of the strongest
@@ -191,6 +211,8 @@ private:
         const bool was_upper_i = at_upper(i), was_upper_j = at_upper(j);
         alpha_[i] = new_i;
         alpha_[j] = new_j;
+        set_flags(i);
+        set_flags(j);
         double* g = gradient_.data();
         for (index_t k = 0; k < active_; ++k) g[k] += qi[k] * delta_i + qj[k] * delta_j;
         // G_bar_k = sum over variables at their upper bound of C_l Q_lk: kept
@@ -253,6 +275,8 @@ private:
         std::swap(gradient_[i], gradient_[j]);
         std::swap(gradient_bar_[i], gradient_bar_[j]);
         std::swap(original_[i], original_[j]);
+        std::swap(up_[i], up_[j]);
+        std::swap(low_[i], low_[j]);
     }
 
     // G_k = G_bar_k - 1 + sum over free l of a_l Q_lk for the shrunk k; the
@@ -307,6 +331,8 @@ private:
     double eps_;
     std::vector<double> y_, upper_, alpha_, gradient_, gradient_bar_;
     std::vector<index_t> original_;
+    std::vector<std::uint8_t> up_, low_;  // membership of I_up and I_low
+    std::vector<double> score_;           // scratch of select_pair
     index_t active_;
     bool unshrunk_ = false;
 };

@@ -39,6 +39,7 @@ public:
     // where one GEMV per row reads it every time.
     void fill(const std::vector<index_t>& rows, index_t len);
     double diagonal(index_t i) const { return diagonal_[i]; }
+    const double* diagonals() const { return diagonal_.data(); }
     double label(index_t i) const { return y_[i]; }
     // Exchanges variables i and j for each pair in turn, everywhere, cached
     // rows included. A batch walks each cached row once: one swap at a time
