@@ -90,18 +90,6 @@ void hessian(const Problem& p, const double* z, std::vector<double>& block, doub
     for (index_t f = 0; f < width; ++f) h[f * width + f] += 1.0;
 }
 
-// Sets OpenBLAS's thread count for a scope.
-class BlasThreads {
-public:
-    explicit BlasThreads(int n) : previous_(scipy_openblas_get_num_threads()) { scipy_openblas_set_num_threads(n); }
-    ~BlasThreads() { scipy_openblas_set_num_threads(previous_); }
-    BlasThreads(const BlasThreads&) = delete;
-    BlasThreads& operator=(const BlasThreads&) = delete;
-
-private:
-    int previous_;
-};
-
 struct Solved {
     std::int64_t n_iter;
     bool reached_max_iter;
@@ -169,12 +157,13 @@ LinearSummary linear_svm_primal_newton(const double* x, index_t n, index_t d, co
         solved[static_cast<std::size_t>(p)] = solve_one(problem, options, w_out + static_cast<index_t>(p) * width, check);
     };
     const int n_threads = std::min(checked_threads(options.n_threads), std::max(n_problems, 1));
+    // Single-threaded BLAS throughout: OpenBLAS's own threads, on calls this
+    // small (a GEMV over X, a SYRK of (d+1) columns), cost more than they
+    // save and spin on a busy machine. Several problems run in parallel.
+    blas::SingleThreadedScope single;
     if (n_threads == 1) {
-        // One problem at a time, BLAS with the threads asked for.
-        BlasThreads threads(checked_threads(options.n_threads));
         for (int p = 0; p < n_problems; ++p) run(p, interrupt);
     } else {
-        blas::SingleThreadedScope single;
         ExceptionCarrier carrier;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
         for (int p = 0; p < n_problems; ++p) {

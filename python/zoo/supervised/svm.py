@@ -96,8 +96,11 @@ class SVC(ClassifierMixin, BaseEstimator):
     The dual problem of each pair of classes (one-vs-one) is solved by SMO
     (Platt 1998) with the second-order working-set selection of Fan, Chen &
     Lin (2005), shrinking (Joachims 1999) and the stopping rule of Keerthi
-    et al. (2001). Kernel rows are computed through BLAS, in parallel, and
-    kept in a least-recently-used cache. Probabilities come from Platt's
+    et al. (2001). Kernel rows are computed through BLAS, in parallel (a
+    missing row together with those of the strongest other violators, by one
+    GEMM), and kept in float32 in a least-recently-used cache, as libsvm
+    keeps them, so the iterates follow libsvm's. Pairs of classes run in
+    parallel when there are at least twice as many as threads. Probabilities come from Platt's
     sigmoid (Platt 1999, in the form of Lin, Lin & Weng 2007) fitted to
     cross-validated decision values, coupled across pairs as in Wu, Lin &
     Weng (2004).
@@ -145,7 +148,9 @@ class SVC(ClassifierMixin, BaseEstimator):
     ----------
     classes_ : ndarray of shape (n_classes,)
     support_ : ndarray of shape (n_SV,), dtype int32
-        Indices of the support vectors, grouped by class.
+        Row indices in X of the support vectors, grouped by class (rows of
+        weight 0 count, so support_vectors_ == X[support_]; scikit-learn
+        numbers only the rows of positive weight).
     support_vectors_ : ndarray of shape (n_SV, n_features)
     n_support_ : ndarray of shape (n_classes,), dtype int32
     dual_coef_ : ndarray of shape (n_classes - 1, n_SV)
