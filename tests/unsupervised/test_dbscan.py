@@ -147,6 +147,18 @@ def test_every_metric_matches_scikit_learn(metric):
     assert_same(ours, theirs.core_sample_indices_, theirs.labels_)
 
 
+@pytest.mark.parametrize("eps", [0.2, 0.999, 1.0, 1.5])
+@pytest.mark.parametrize("min_samples", [1, 4])
+def test_cosine_rows_of_zeros_match_scikit_learn(eps, min_samples):
+    sklearn_cluster = pytest.importorskip("sklearn.cluster")
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(200, 3))
+    X[rng.choice(200, 15, replace=False)] = 0.0
+    theirs = sklearn_cluster.DBSCAN(eps=eps, min_samples=min_samples, metric="cosine").fit(X)
+    ours = DBSCAN(eps, min_samples=min_samples, metric="cosine").fit(X)
+    assert_same(ours, theirs.core_sample_indices_, theirs.labels_)
+
+
 def test_cosine_on_the_grid():
     X = noisy_blobs(600, 3, seed=5) + 4.0
     core, labels = reference_dbscan(X, 0.003, 5, "cosine")

@@ -48,14 +48,14 @@ class DBSCAN(ClusterMixin, BaseEstimator):
     metric : {"euclidean", "manhattan", "chebyshev", "cosine"}, default="euclidean"
         Distance between samples. "cosine" is 1 - cos(angle); it runs as the
         euclidean distance between rows scaled to unit length, with radius
-        sqrt(2 eps). Rows of zeros have no direction: they are left at the
-        origin (euclidean distance 1 from every unit row), which scikit-learn
-        treats differently, so avoid them with this metric.
+        sqrt(2 eps). A row of zeros is at cosine distance 1 from every other
+        row, as in scikit-learn.
     algorithm : {"auto", "grid", "kd_tree", "brute"}, default="auto"
         Neighbour search; all give the same result. "grid": cells of side
         eps/sqrt(d), euclidean or cosine only, at most 3 features. "kd_tree":
         a KD-tree with parallel range queries. "brute": distance tiles
-        through BLAS, never the whole distance matrix. "auto" takes the grid
+        through BLAS between blocks of nearby points, never the whole
+        distance matrix. "auto" takes the grid
         where it applies, else the KD-tree up to 16 features, else brute
         force.
     leaf_size : int, default=30
@@ -123,20 +123,23 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         X = validate_data(self, X, reset=True)
         weight = check_sample_weight(sample_weight, X.shape[0], np.float64, estimator=self)
         n_threads = resolve_n_jobs(self.n_jobs)
-        points = np.ascontiguousarray(X, dtype=np.float64)
-        eps = float(self.eps)
-        metric = self.metric
-        if metric == "cosine":
-            points, eps = _to_unit_sphere(points, eps)
-            metric = "euclidean"
-        if self.algorithm == "grid" and (metric != "euclidean" or X.shape[1] > 3):
+        if self.algorithm == "grid" and (self.metric not in ("euclidean", "cosine") or X.shape[1] > 3):
             raise ValueError(
                 "algorithm='grid' needs metric='euclidean' or 'cosine' and at most 3 features; "
                 f"got metric={self.metric!r} with {X.shape[1]} features. Use 'kd_tree', 'brute' or 'auto'."
             )
-        is_core, labels, used = _core.dbscan_fit(
-            points, weight, eps, float(self.min_samples), metric, self.algorithm, int(self.leaf_size), n_threads
+        points = np.ascontiguousarray(X, dtype=np.float64)
+        run = dict(
+            min_samples=float(self.min_samples), algorithm=self.algorithm, leaf_size=int(self.leaf_size),
+            n_threads=n_threads,
         )
+        if self.metric == "cosine":
+            is_core, labels, used = _fit_cosine(points, weight, float(self.eps), run)
+        else:
+            is_core, labels, used = _core.dbscan_fit(
+                points, weight, float(self.eps), run["min_samples"], self.metric, self.algorithm,
+                run["leaf_size"], n_threads,
+            )
         self.core_sample_indices_ = np.flatnonzero(is_core).astype(np.int64)
         self.components_ = X[self.core_sample_indices_].copy()
         self.labels_ = labels
@@ -144,13 +147,48 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         return self
 
 
-def _to_unit_sphere(points, eps):
-    """Rows scaled to unit length, and the euclidean radius that matches a
-    cosine radius: |u - v|^2 = 2 (1 - cos) for unit rows."""
+def _fit_cosine(points, weight, eps, run):
+    """Cosine DBSCAN as euclidean DBSCAN on rows scaled to unit length, with
+    radius sqrt(2 eps): |u - v|^2 = 2 (1 - cos) for unit rows.
+
+    A row of zeros has no direction; its cosine distance is 1 to every other
+    row (scikit-learn's convention). With eps >= 1 it is then everyone's
+    neighbour, which the origin is in the euclidean picture too. With
+    eps < 1 it is nobody's neighbour: it is left out of the search and is
+    core (a cluster of its own) exactly when its own weight reaches
+    min_samples.
+    """
     norms = np.sqrt(np.einsum("ij,ij->i", points, points))
-    norms[norms == 0] = 1.0
-    unit = points / norms[:, None]
+    zero = norms == 0
+    unit = points / np.where(zero, 1.0, norms)[:, None]
     # Past 2 every pair is within eps; keep the radius above the largest
     # possible distance so rounding cannot exclude antipodal pairs.
     radius = math.sqrt(2.0 * eps) if eps < 2.0 else 2.0 + 1e-9
-    return np.ascontiguousarray(unit), radius
+
+    def search(rows):
+        return _core.dbscan_fit(
+            np.ascontiguousarray(unit[rows]), np.ascontiguousarray(weight[rows]), radius, run["min_samples"],
+            "euclidean", run["algorithm"], run["leaf_size"], run["n_threads"],
+        )
+
+    if eps >= 1.0 or not zero.any():
+        return search(slice(None))
+    n = len(points)
+    is_core = np.zeros(n, dtype=np.uint8)
+    labels = np.full(n, -1, dtype=np.int64)
+    used = run["algorithm"]
+    rows = np.flatnonzero(~zero)
+    if len(rows):
+        is_core[rows], labels[rows], used = search(rows)
+    lone = np.flatnonzero(zero & (weight >= run["min_samples"]))
+    is_core[lone] = 1
+    labels[lone] = labels.max() + 1 + np.arange(len(lone))
+    # Number clusters again by their lowest-index core point.
+    core_rows = np.flatnonzero(is_core)
+    _, first = np.unique(labels[core_rows], return_index=True)
+    order = np.argsort(core_rows[first])
+    renumber = np.empty(len(order), dtype=np.int64)
+    renumber[order] = np.arange(len(order))
+    clustered = labels >= 0
+    labels[clustered] = renumber[np.searchsorted(np.unique(labels[core_rows]), labels[clustered])]
+    return is_core, labels, used
