@@ -121,7 +121,7 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
     encoder_layer_sizes : int or sequence of int, default=(128, 32)
         Widths of the encoder's layers; the last one is the code
         (`n_components_`).
-    decoder_layer_sizes : sequence of int or None, default=None
+    decoder_layer_sizes : int, sequence of int or None, default=None
         Widths of the decoder's hidden layers (the output layer, as wide as
         the input, is added). None mirrors the encoder: (128, 32) gives a
         decoder 32 -> 128 -> n_features.
@@ -179,11 +179,26 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
     -----
     Denoising keeps one corrupted copy of the training inputs in memory
     (as large as X), refilled every epoch.
+
+    The network computes in `dtype`; `transform`, `inverse_transform` and
+    `reconstruct` answer in the caller's float type (float32 or float64),
+    so that a pipeline keeps its dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from zoo.unsupervised.autoencoder import Autoencoder
+    >>> X = np.random.default_rng(0).random((200, 10))
+    >>> model = Autoencoder((8, 2), epochs=5, random_state=0).fit(X)
+    >>> model.transform(X).shape, model.inverse_transform(model.transform(X)).shape
+    ((200, 2), (200, 10))
+    >>> model.reconstruction_error(X).shape
+    (200,)
     """
 
     _parameter_constraints = {
         "encoder_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "decoder_layer_sizes": [None, "array-like"],
+        "decoder_layer_sizes": [None, "array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [Options(set(ACTIVATIONS))],
         "code_activation": [Options(set(ACTIVATIONS))],
         "output_activation": [Options(set(ACTIVATIONS))],
