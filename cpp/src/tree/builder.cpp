@@ -23,6 +23,11 @@ using detail::Columns;
 using detail::row_t;
 using detail::Sums;
 
+// Below this many (row, feature) pairs, a node's split search runs on one
+// thread: a parallel region costs microseconds, and the deep small nodes,
+// which dominate the node count, would pay it many thousands of times.
+constexpr std::int64_t kParallelWork = std::int64_t(1) << 16;
+
 // Impurity at or below this counts as pure: such a node is not split.
 constexpr double kPure = std::numeric_limits<double>::epsilon();
 
@@ -197,7 +202,7 @@ private:
             std::vector<Candidate> found(count);
             const bool use_hist = node.hist >= 0;
             const std::int64_t work = node.n() * count;
-            const int threads = (use_hist ? count >= 8 : work >= 16384) ? params_.n_threads : 1;
+            const int threads = work >= kParallelWork ? params_.n_threads : 1;
             const double* hist = use_hist ? hist_pool_[node.hist].data() : nullptr;
             const row_t* rows = rows_.data() + node.start;
             parallel_chunks(count, threads, [&](std::int64_t j, int thread) {
@@ -235,7 +240,7 @@ private:
     // Stable partition of each feature's sorted rows of the node, by goes_left_.
     void partition_sorted(const Node& node, std::int64_t n_left) {
         const std::int64_t n = node.n();
-        const int threads = n * cols_.d >= 32768 ? params_.n_threads : 1;
+        const int threads = n * cols_.d >= kParallelWork ? params_.n_threads : 1;
         parallel_chunks(cols_.d, threads, [&](std::int64_t f, int thread) {
             row_t* order = sorted_rows(f) + node.start;
             auto& right = partition_scratch_[thread];
