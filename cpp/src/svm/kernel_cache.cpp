@@ -10,8 +10,10 @@
 namespace zoo::svm::detail {
 
 namespace {
-// Below this many multiply-adds per row a parallel region costs more than it saves.
-constexpr index_t kParallelWork = 1 << 16;
+// Below this many multiply-adds a parallel region costs more than it saves
+// (measured on 600 x 50 rbf problems, where parallel rows made SMO slower).
+constexpr index_t kParallelWork = 1 << 18;
+constexpr index_t kParallelGemmWork = 1 << 20;  // GEMM does more per microsecond
 constexpr std::size_t kSpareBuffers = 16;
 }  // namespace
 
@@ -190,7 +192,7 @@ void KernelRows::fill(const std::vector<index_t>& rows, index_t len) {
             for (index_t k = 0; k < count; ++k) target[k] = static_cast<float>(column[k] * (yi * y_[from + k]));
         }
     };
-    if (n_threads_ <= 1 || len * d_ * b < kParallelWork) {
+    if (n_threads_ <= 1 || len * d_ * b < kParallelGemmWork) {
         piece(0, len);
     } else {
         const index_t chunk = ((ceil_div(len, n_threads_) + 15) / 16) * 16;
