@@ -718,7 +718,8 @@ def linear_svm_fit(
     bias_scale: float,  # 0: no intercept
     seed: int,
     n_threads: int,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], int, bool]: ...
+    primal: bool = False,  # True: Newton's method in the primal (squared hinge only)
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, bool]: ...  # (W, dual objectives or NaN, n_iter, reached)
 def platt_fit(decision: NDArray[np.float64], labels: NDArray[np.float64]) -> tuple[float, float]: ...
 def svm_pairwise_coupling(pairwise: NDArray[np.float64], n_classes: int, n_threads: int) -> NDArray[np.float64]: ...
 
