@@ -203,9 +203,33 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
             node_set[v] = set;
         }
     };
+    // Nodes whose bounding box fits within eps (duplicates, dense spots)
+    // have all their core points mutually close: join them up front, so
+    // that even the first round skips such nodes instead of comparing every
+    // pair inside them.
+    {
+        std::vector<index_t> stack{0};
+        while (!stack.empty()) {
+            const index_t v = stack.back();
+            stack.pop_back();
+            const Node& node = t.nodes[v];
+            if (node_cores[v] < 2) continue;
+            if (boxes_max_distance<M>(t.node_lo(v), t.node_hi(v), t.node_lo(v), t.node_hi(v), d) <= threshold) {
+                index_t anchor = -1;
+                for (index_t u = node.start; u < node.end; ++u)
+                    if (core[u]) {
+                        if (anchor < 0) anchor = u;
+                        else sets.parent(u) = anchor;  // serial, before any other link
+                    }
+            } else if (node.left >= 0) {
+                stack.push_back(node.left);
+                stack.push_back(node.right);
+            }
+        }
+    }
     constexpr index_t kRounds = 8;
     for (index_t round = 0; round < kRounds; ++round) {
-        if (round > 0) refresh_node_sets();
+        refresh_node_sets();
         const index_t count = round < n ? ceil_div(n - round, kRounds) : 0;
         parallel_points(count, n_threads, [&](index_t k, std::vector<index_t>& stack) {
             const index_t s = round + k * kRounds;
