@@ -535,6 +535,9 @@ def test_core_rejects_bad_arrays():
     with pytest.raises(ValueError, match="criterion"):
         _core.tree_fit(X, np.zeros(4, np.int32), np.empty(0), np.ones(4), 2, "mse", False, 256, 0,
                        -1, 2, 1, 0.0, 0, 0.0, -1, 0, 1)
+    with pytest.raises(ValueError, match="NaN"):
+        _core.tree_fit(np.array([[0.0], [np.nan]]), np.array([0, 1], np.int32), np.empty(0), np.ones(2), 2, "gini",
+                       True, 256, 0, -1, 2, 1, 0.0, 0, 0.0, -1, 0, 1)
     with pytest.raises(ValueError, match="children"):
         _core.tree_apply(X, np.array([1, -1]), np.array([0, -1]), np.array([0, -2]), np.zeros(2), 1)
 

@@ -6,6 +6,7 @@
 // raw values, which is both cheaper there and exact.
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <numeric>
 #include <queue>
 #include <stdexcept>
@@ -130,9 +131,16 @@ private:
         constexpr std::int64_t block = 256;
         parallel_chunks(ceil_div(n, block), params_.n_threads, [&](std::int64_t chunk, int) {
             const std::int64_t end = std::min(n, (chunk + 1) * block);
+            bool finite = true;
             for (std::int64_t i = chunk * block; i < end; ++i) {
-                for (std::int64_t f = 0; f < d; ++f) cols_.x[f * n + i] = data.x[i * d + f];
+                for (std::int64_t f = 0; f < d; ++f) {
+                    const T value = data.x[i * d + f];
+                    finite &= std::isfinite(value);
+                    cols_.x[f * n + i] = value;
+                }
             }
+            // Sorting NaN would break the comparisons the splitters rely on.
+            if (!finite) throw std::invalid_argument("X must not contain NaN or infinity");
         });
     }
 

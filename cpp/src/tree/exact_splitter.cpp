@@ -1,7 +1,6 @@
 // The exact split finder: sort a node's values of one feature and try every
 // threshold between neighbouring distinct values.
 #include <algorithm>
-#include <queue>
 
 #include "tree_detail.hpp"
 
