@@ -138,6 +138,18 @@ def test_repeatable_bit_for_bit(n_jobs):
     np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
 
 
+def test_repeatable_with_parallel_kernel_rows():
+    # Two classes and 3,000 x 100: one pair, its kernel rows split over threads.
+    X, y = _problem(2, n_samples=3000, n_features=100, seed=4)
+    y[::10] = 1 - y[::10]  # label noise: support vectors, SMO steps and shrinking
+    a = SVC(n_jobs=2, cache_size=2).fit(X, y)
+    b = SVC(n_jobs=2, cache_size=2).fit(X, y)
+    np.testing.assert_array_equal(a.dual_coef_, b.dual_coef_)
+    np.testing.assert_array_equal(a.intercept_, b.intercept_)
+    serial = SVC(n_jobs=1, cache_size=2).fit(X, y)
+    np.testing.assert_allclose(serial.decision_function(X[:500]), a.decision_function(X[:500]), atol=1e-3)
+
+
 def test_max_iter_warns_and_reports_status():
     X, y = _problem(2)
     with pytest.warns(UserWarning, match="max_iter"):
