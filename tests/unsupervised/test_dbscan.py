@@ -2,6 +2,7 @@
 scikit-learn, every search and metric, sample weights, errors, persistence."""
 
 from collections import deque
+from functools import lru_cache
 
 import numpy as np
 import pytest
@@ -84,16 +85,22 @@ DATASETS = {
     "lattice-exact-eps": (grid_points, 1.0, 6),
     "lattice-diagonal": (grid_points, float(np.sqrt(2.0)), 9),
     "duplicates": (lambda: np.repeat(noisy_blobs(300), 3, axis=0), 0.3, 10),
-    "3d": (lambda: noisy_blobs(1200, 3, seed=1), 0.5, 6),
+    "3d": (lambda: noisy_blobs(900, 3, seed=1), 0.5, 6),
 }
+
+
+@lru_cache(maxsize=None)
+def dataset(name):
+    """The data and its reference clustering, computed once per module."""
+    make, eps, min_samples = DATASETS[name]
+    X = make()
+    return X, eps, min_samples, reference_dbscan(X, eps, min_samples)
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 @pytest.mark.parametrize("name", sorted(DATASETS))
 def test_matches_reference_exactly(name, algorithm):
-    make, eps, min_samples = DATASETS[name]
-    X = make()
-    core, labels = reference_dbscan(X, eps, min_samples)
+    X, eps, min_samples, (core, labels) = dataset(name)
     model = DBSCAN(eps, min_samples=min_samples, algorithm=algorithm).fit(X)
     assert_same(model, core, labels)
     assert model.labels_.max() >= 0
@@ -104,11 +111,22 @@ def test_matches_reference_exactly(name, algorithm):
 @pytest.mark.parametrize("name", sorted(DATASETS))
 def test_matches_scikit_learn_exactly(name):
     sklearn_cluster = pytest.importorskip("sklearn.cluster")
-    make, eps, min_samples = DATASETS[name]
-    X = make()
+    X, eps, min_samples, _ = dataset(name)
     theirs = sklearn_cluster.DBSCAN(eps=eps, min_samples=min_samples).fit(X)
     ours = DBSCAN(eps, min_samples=min_samples).fit(X)
     assert_same(ours, theirs.core_sample_indices_, theirs.labels_)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_heavy_duplicates(algorithm):
+    # Few distinct positions, each repeated many times: whole tree nodes and
+    # blocks fit within eps, the shortcuts for them must agree with the reference.
+    rng = np.random.default_rng(13)
+    base = np.vstack([rng.normal(size=(12, 2)), rng.normal(size=(12, 2)) + 6])
+    X = base[rng.integers(0, len(base), size=1200)]
+    for eps, min_samples in [(0.05, 30), (0.8, 120), (0.8, 2000)]:
+        core, labels = reference_dbscan(X, eps, min_samples)
+        assert_same(DBSCAN(eps, min_samples=min_samples, algorithm=algorithm).fit(X), core, labels)
 
 
 def test_point_exactly_eps_away_is_a_neighbour():
