@@ -325,6 +325,13 @@ def test_gradient_descent_reaches_the_exact_solutions():
         assert gradient.solver_ == "gd" and not hasattr(exact, "history_")
 
 
+def test_gradient_solvers_keep_float32():
+    X, y, _ = make_problem(n=200, d=3, offset=0.0)
+    model = Ridge(alpha=1.0, solver="sgd", epochs=3, random_state=0).fit(X.astype(np.float32), y.astype(np.float32))
+    assert model.coef_.dtype == np.float32 and isinstance(model.intercept_, np.float32)
+    assert model.predict(X.astype(np.float32)).dtype == np.float32
+
+
 def test_lasso_by_minibatches_approaches_the_lasso():
     X, y, _ = make_problem(n=400, d=5, offset=0.0)
     exact = Lasso(alpha=0.1).fit(X, y)
