@@ -401,7 +401,7 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
         try:
             self._run_epochs(train, validation, until)
         finally:
-            self._corruption = None
+            vars(self).pop("_corruption", None)  # run-time state, not part of the model
 
     def _callback_list(self, until_epoch: int, has_validation: bool) -> CallbackList:
         callbacks = super()._callback_list(until_epoch, has_validation)
