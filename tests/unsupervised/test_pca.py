@@ -414,3 +414,13 @@ def test_pickle_and_pipeline():
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(pca)).transform(X), pca.transform(X))
     model = sklearn_pipeline.make_pipeline(PCA(10), sklearn_linear.LinearRegression()).fit(X, y)
     np.testing.assert_allclose(model.predict(X), y, atol=1e-8)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2, 3])
+def test_full_solver_on_tall_data_in_parallel_pieces(n_jobs):
+    # Tall enough for the tall-skinny QR to split rows between threads.
+    X = low_rank_data(n=9000, d=12, rank=12, noise=0.5, seed=31)
+    pca = PCA(svd_solver="full", n_jobs=n_jobs).fit(X)
+    components, variances, s = reference(X, 12)
+    np.testing.assert_allclose(pca.components_, components, atol=1e-9)
+    np.testing.assert_allclose(pca.singular_values_, s, rtol=1e-11)

@@ -31,6 +31,14 @@ inline int gesdd(char jobz, int m, int n, double* a, int lda, double* s, double*
     return scipy_LAPACKE_dgesdd(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt);
 }
 
+// LQ factorisation A = L Q of an m x n matrix, in place.
+inline int gelqf(int m, int n, float* a, int lda, float* tau) {
+    return scipy_LAPACKE_sgelqf(LAPACK_COL_MAJOR, m, n, a, lda, tau);
+}
+inline int gelqf(int m, int n, double* a, int lda, double* tau) {
+    return scipy_LAPACKE_dgelqf(LAPACK_COL_MAJOR, m, n, a, lda, tau);
+}
+
 inline int geqrf(int m, int n, float* a, int lda, float* tau) {
     return scipy_LAPACKE_sgeqrf(LAPACK_COL_MAJOR, m, n, a, lda, tau);
 }
