@@ -43,7 +43,7 @@ void bind_dbscan(py::module_& m) {
             std::string used;
             {
                 py::gil_scoped_release release;
-                used = cluster::dbscan(problem, chosen, n_threads, core_out, labels_out);
+                used = cluster::dbscan(problem, chosen, n_threads, core_out, labels_out, python_interrupt_check());
             }
             return py::make_tuple(is_core, labels, used);
         },

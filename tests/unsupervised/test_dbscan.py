@@ -1,6 +1,8 @@
 """zoo.DBSCAN: exact agreement with a brute-force NumPy reference and with
 scikit-learn, every search and metric, sample weights, errors, persistence."""
 
+import _thread
+import threading
 from collections import deque
 from functools import lru_cache
 
@@ -325,6 +327,21 @@ def test_kernel_rechecks_its_arguments():
         _core.dbscan_fit(X, np.ones(3), 1.0, 1.0, "cosine", "auto", 30, 1)
     with pytest.raises(ValueError, match="sample_weight"):
         _core.dbscan_fit(X, np.ones(2), 1.0, 1.0, "euclidean", "auto", 30, 1)
+
+
+def test_ctrl_c_stops_a_long_fit():
+    # Uniform data in 64 dimensions with an unreachable min_samples: the
+    # brute-force search can prune nothing and runs for seconds.
+    X = np.random.default_rng(14).random((40_000, 64))
+    model = DBSCAN(0.5, min_samples=10**9, algorithm="brute")
+    timer = threading.Timer(0.1, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            model.fit(X)
+    finally:
+        timer.cancel()
+    assert not hasattr(model, "labels_")
 
 
 def test_save_load_round_trip(tmp_path):

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string>
 
+#include "zoo/interrupt.hpp"
+
 namespace zoo::cluster {
 
 enum class DbscanMetric { euclidean, manhattan, chebyshev };
@@ -32,7 +34,8 @@ struct DbscanProblem {
 // joins the lowest-numbered cluster among its core neighbours, which is what
 // the classic breadth-first expansion from each unvisited core point in index
 // order produces. Returns the algorithm used ("grid", "kd_tree" or "brute").
+// `interrupt` runs between slices of the parallel work and may throw to abort.
 std::string dbscan(const DbscanProblem& problem, DbscanAlgorithm algorithm, int n_threads,
-                   std::uint8_t* is_core, std::int64_t* labels);
+                   std::uint8_t* is_core, std::int64_t* labels, const InterruptCheck& interrupt = {});
 
 }  // namespace zoo::cluster

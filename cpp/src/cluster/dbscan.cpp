@@ -17,7 +17,7 @@ constexpr std::int64_t kMaxTreeFeatures = 16;
 }  // namespace
 
 std::string dbscan(const DbscanProblem& problem, DbscanAlgorithm algorithm, int n_threads, std::uint8_t* is_core,
-                   std::int64_t* labels) {
+                   std::int64_t* labels, const InterruptCheck& interrupt) {
     if (problem.n < 1 || problem.d < 1) throw std::invalid_argument("X must have at least one sample and one feature");
     if (!(problem.eps > 0) || !std::isfinite(problem.eps)) throw std::invalid_argument("eps must be > 0 and finite");
     if (!(problem.min_samples >= 1)) throw std::invalid_argument("min_samples must be >= 1");
@@ -36,9 +36,9 @@ std::string dbscan(const DbscanProblem& problem, DbscanAlgorithm algorithm, int 
         algorithm = DbscanAlgorithm::kd_tree;  // cell keys would overflow: same answer from the tree
     }
     switch (algorithm) {
-        case DbscanAlgorithm::grid: dbscan_detail::dbscan_grid(problem, n_threads, is_core, labels); return "grid";
-        case DbscanAlgorithm::kd_tree: dbscan_detail::dbscan_kdtree(problem, n_threads, is_core, labels); return "kd_tree";
-        default: dbscan_detail::dbscan_brute(problem, n_threads, is_core, labels); return "brute";
+        case DbscanAlgorithm::grid: dbscan_detail::dbscan_grid(problem, n_threads, interrupt, is_core, labels); return "grid";
+        case DbscanAlgorithm::kd_tree: dbscan_detail::dbscan_kdtree(problem, n_threads, interrupt, is_core, labels); return "kd_tree";
+        default: dbscan_detail::dbscan_brute(problem, n_threads, interrupt, is_core, labels); return "brute";
     }
 }
 

@@ -157,20 +157,24 @@ void scan_tile(const Layout& L, double threshold, index_t a, index_t b, std::vec
 }
 
 template <class F>
-void parallel_blocks(index_t n_blocks, int n_threads, F&& body) {
-    ExceptionCarrier carrier;
+void parallel_blocks(index_t n_blocks, int n_threads, const InterruptCheck& interrupt, F&& body) {
+    // A few blocks per thread per slice: a block can cost a whole row of tiles.
+    in_slices(n_blocks, 8 * index_t{checked_threads(n_threads)}, interrupt, [&](index_t first, index_t last) {
+        ExceptionCarrier carrier;
 #pragma omp parallel num_threads(checked_threads(n_threads))
-    {
-        std::vector<double> tile;
-        std::vector<std::pair<double, index_t>> candidates;
+        {
+            std::vector<double> tile;
+            std::vector<std::pair<double, index_t>> candidates;
 #pragma omp for schedule(dynamic, 1)
-        for (index_t blk = 0; blk < n_blocks; ++blk) carrier.run([&] { body(blk, tile, candidates); });
-    }
-    carrier.rethrow();
+            for (index_t blk = first; blk < last; ++blk) carrier.run([&] { body(blk, tile, candidates); });
+        }
+        carrier.rethrow();
+    });
 }
 
 template <class M>
-void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int64_t* labels) {
+void run(const DbscanProblem& p, int n_threads, const InterruptCheck& interrupt, std::uint8_t* is_core,
+         std::int64_t* labels) {
     constexpr bool euclidean = std::is_same_v<M, Euclidean>;
     blas::SingleThreadedScope single_threaded_blas;
     const Layout L = build_layout(p, euclidean);
@@ -194,7 +198,7 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
     // 1. Weighted neighbour counts, nearest blocks first, until every row of
     // the block is known to be core.
     std::vector<std::uint8_t> core(static_cast<size_t>(n), 0);
-    parallel_blocks(nb, n_threads, [&](index_t a, std::vector<double>& tile, Candidates& near) {
+    parallel_blocks(nb, n_threads, interrupt, [&](index_t a, std::vector<double>& tile, Candidates& near) {
         const index_t i0 = L.start[a], i1 = L.start[a + 1];
         std::vector<double> count(static_cast<size_t>(i1 - i0), 0.0);
         near_blocks(a, 0, near);
@@ -217,7 +221,7 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
     for (index_t b = 0; b < nb; ++b)
         for (index_t s = L.start[b]; s < L.start[b + 1]; ++s) block_cores[b] += core[s];
     UnionFind sets(n);
-    parallel_blocks(nb, n_threads, [&](index_t a, std::vector<double>& tile, Candidates& near) {
+    parallel_blocks(nb, n_threads, interrupt, [&](index_t a, std::vector<double>& tile, Candidates& near) {
         if (block_cores[a] == 0) return;
         near_blocks(a, a, near);
         for (const auto& [gap, b] : near) {
@@ -244,7 +248,7 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
 
     // 3. Border points join the lowest-numbered cluster among their core neighbours.
     std::vector<index_t> label(cluster_of);
-    parallel_blocks(nb, n_threads, [&](index_t a, std::vector<double>& tile, Candidates& near) {
+    parallel_blocks(nb, n_threads, interrupt, [&](index_t a, std::vector<double>& tile, Candidates& near) {
         const index_t i0 = L.start[a], i1 = L.start[a + 1];
         if (i1 - i0 == block_cores[a]) return;
         std::vector<index_t> best(static_cast<size_t>(i1 - i0), std::numeric_limits<index_t>::max());
@@ -268,11 +272,12 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
 
 }  // namespace
 
-void dbscan_brute(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int64_t* labels) {
+void dbscan_brute(const DbscanProblem& p, int n_threads, const InterruptCheck& interrupt, std::uint8_t* is_core,
+                  std::int64_t* labels) {
     switch (p.metric) {
-        case DbscanMetric::euclidean: return run<Euclidean>(p, n_threads, is_core, labels);
-        case DbscanMetric::manhattan: return run<Manhattan>(p, n_threads, is_core, labels);
-        case DbscanMetric::chebyshev: return run<Chebyshev>(p, n_threads, is_core, labels);
+        case DbscanMetric::euclidean: return run<Euclidean>(p, n_threads, interrupt, is_core, labels);
+        case DbscanMetric::manhattan: return run<Manhattan>(p, n_threads, interrupt, is_core, labels);
+        case DbscanMetric::chebyshev: return run<Chebyshev>(p, n_threads, interrupt, is_core, labels);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zoo/dbscan.hpp"
+#include "zoo/interrupt.hpp"
 #include "zoo/parallel.hpp"
 
 namespace zoo::cluster::dbscan_detail {
@@ -143,12 +144,26 @@ inline void number_clusters(index_t n, const index_t* order, const std::uint8_t*
 
 // The neighbour searches, each filling is_core and labels in the caller's
 // (original) order.
-void dbscan_grid(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int64_t* labels);
+void dbscan_grid(const DbscanProblem& p, int n_threads, const InterruptCheck& interrupt, std::uint8_t* is_core,
+                 std::int64_t* labels);
 bool dbscan_grid_fits(const DbscanProblem& p);
-void dbscan_kdtree(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int64_t* labels);
-void dbscan_brute(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int64_t* labels);
+void dbscan_kdtree(const DbscanProblem& p, int n_threads, const InterruptCheck& interrupt, std::uint8_t* is_core,
+                   std::int64_t* labels);
+void dbscan_brute(const DbscanProblem& p, int n_threads, const InterruptCheck& interrupt, std::uint8_t* is_core,
+                  std::int64_t* labels);
 
 // Points per parallel task: small enough to balance dense and empty regions.
 constexpr index_t kTaskPoints = 256;
+
+// Runs a parallel loop over [0, n) as a series of parallel regions of at most
+// `slice` items, checking for an interrupt (Ctrl-C) between them: the check
+// may not run inside a parallel region.
+template <class F>
+void in_slices(index_t n, index_t slice, const InterruptCheck& interrupt, F&& region) {
+    for (index_t begin = 0; begin < n; begin += slice) {
+        check_interrupt(interrupt);
+        region(begin, std::min(n, begin + slice));
+    }
+}
 
 }  // namespace zoo::cluster::dbscan_detail

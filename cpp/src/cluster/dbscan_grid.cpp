@@ -240,16 +240,18 @@ Grid build_grid(const DbscanProblem& p, const std::vector<double>& origin, const
 }
 
 template <class F>
-void parallel_cells(index_t n_cells, int n_threads, F&& body) {
-    ExceptionCarrier carrier;
+void parallel_cells(index_t n_cells, int n_threads, const InterruptCheck& interrupt, F&& body) {
+    in_slices(n_cells, index_t{1} << 12, interrupt, [&](index_t begin, index_t end) {
+        ExceptionCarrier carrier;
 #pragma omp parallel num_threads(checked_threads(n_threads))
-    {
-        std::vector<index_t> scratch, coord;
-        carrier.run([&] { coord.resize(64); });
+        {
+            std::vector<index_t> scratch, coord;
+            carrier.run([&] { coord.resize(64); });
 #pragma omp for schedule(dynamic, 64)
-        for (index_t c = 0; c < n_cells; ++c) carrier.run([&] { body(c, scratch, coord); });
-    }
-    carrier.rethrow();
+            for (index_t c = begin; c < end; ++c) carrier.run([&] { body(c, scratch, coord); });
+        }
+        carrier.rethrow();
+    });
 }
 
 }  // namespace
@@ -260,7 +262,8 @@ bool dbscan_grid_fits(const DbscanProblem& p) {
     return p.metric == DbscanMetric::euclidean && p.d <= 3 && grid_extent(p, lo, range);
 }
 
-void dbscan_grid(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int64_t* labels) {
+void dbscan_grid(const DbscanProblem& p, int n_threads, const InterruptCheck& interrupt, std::uint8_t* is_core,
+                 std::int64_t* labels) {
     std::vector<double> origin;
     std::vector<index_t> range;
     if (p.metric != DbscanMetric::euclidean || p.d > 3 || !grid_extent(p, origin, range))
@@ -271,7 +274,7 @@ void dbscan_grid(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, s
     std::vector<std::uint8_t> core(static_cast<size_t>(n), 0);
 
     // 1. Weighted neighbour counts; whole cells at once where a box test decides.
-    parallel_cells(g.n_cells, n_threads, [&](index_t c, std::vector<index_t>& nb, std::vector<index_t>& coord) {
+    parallel_cells(g.n_cells, n_threads, interrupt, [&](index_t c, std::vector<index_t>& nb, std::vector<index_t>& coord) {
         if (g.complete[c] && g.weight[c] >= p.min_samples) {
             for (index_t s = g.start[c]; s < g.start[c + 1]; ++s) core[s] = 1;
             return;
@@ -318,7 +321,7 @@ void dbscan_grid(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, s
         }
         return false;
     };
-    parallel_cells(g.n_cells, n_threads, [&](index_t c, std::vector<index_t>& nb, std::vector<index_t>& coord) {
+    parallel_cells(g.n_cells, n_threads, interrupt, [&](index_t c, std::vector<index_t>& nb, std::vector<index_t>& coord) {
         if (first_core[c] < 0) return;
         g.neighbours(c, nb, coord);
         if (!g.complete[c]) {
@@ -352,7 +355,7 @@ void dbscan_grid(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, s
 
     // 3. Border points join the lowest-numbered cluster among their core neighbours.
     std::vector<index_t> label(cluster_of);
-    parallel_cells(g.n_cells, n_threads, [&](index_t c, std::vector<index_t>& nb, std::vector<index_t>& coord) {
+    parallel_cells(g.n_cells, n_threads, interrupt, [&](index_t c, std::vector<index_t>& nb, std::vector<index_t>& coord) {
         bool any_border = false;
         for (index_t s = g.start[c]; s < g.start[c + 1] && !any_border; ++s) any_border = !core[s];
         if (!any_border) return;

@@ -111,23 +111,27 @@ Tree build_tree(const DbscanProblem& p) {
 }
 
 template <class F>
-void parallel_points(index_t n, int n_threads, F&& body) {
-    ExceptionCarrier carrier;
+void parallel_points(index_t n, int n_threads, const InterruptCheck& interrupt, F&& body) {
+    const index_t n_chunks = ceil_div(n, kTaskPoints);
+    in_slices(n_chunks, 16 * index_t{checked_threads(n_threads)}, interrupt, [&](index_t first, index_t last) {
+        ExceptionCarrier carrier;
 #pragma omp parallel num_threads(checked_threads(n_threads))
-    {
-        std::vector<index_t> stack;
+        {
+            std::vector<index_t> stack;
 #pragma omp for schedule(dynamic, 1)
-        for (index_t chunk = 0; chunk < ceil_div(n, kTaskPoints); ++chunk)
-            carrier.run([&] {
-                const index_t end = std::min(n, (chunk + 1) * kTaskPoints);
-                for (index_t s = chunk * kTaskPoints; s < end; ++s) body(s, stack);
-            });
-    }
-    carrier.rethrow();
+            for (index_t chunk = first; chunk < last; ++chunk)
+                carrier.run([&] {
+                    const index_t end = std::min(n, (chunk + 1) * kTaskPoints);
+                    for (index_t s = chunk * kTaskPoints; s < end; ++s) body(s, stack);
+                });
+        }
+        carrier.rethrow();
+    });
 }
 
 template <class M>
-void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int64_t* labels) {
+void run(const DbscanProblem& p, int n_threads, const InterruptCheck& interrupt, std::uint8_t* is_core,
+         std::int64_t* labels) {
     const Tree t = build_tree(p);
     const index_t n = t.n, d = t.d;
     const double threshold = M::threshold(p.eps);
@@ -135,7 +139,7 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
     std::vector<std::uint8_t> core(static_cast<size_t>(n), 0);
 
     // 1. Weighted neighbour counts.
-    parallel_points(n, n_threads, [&](index_t s, std::vector<index_t>& stack) {
+    parallel_points(n, n_threads, interrupt, [&](index_t s, std::vector<index_t>& stack) {
         const double* q = t.point(s);
         double count = 0;
         // Nodes on the stack are already known to reach within eps; the
@@ -231,7 +235,7 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
     for (index_t round = 0; round < kRounds; ++round) {
         refresh_node_sets();
         const index_t count = round < n ? ceil_div(n - round, kRounds) : 0;
-        parallel_points(count, n_threads, [&](index_t k, std::vector<index_t>& stack) {
+        parallel_points(count, n_threads, interrupt, [&](index_t k, std::vector<index_t>& stack) {
             const index_t s = round + k * kRounds;
             if (!core[s]) return;
             const double* q = t.point(s);
@@ -279,7 +283,7 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
 
     // 3. Border points join the lowest-numbered cluster among their core neighbours.
     std::vector<index_t> label(cluster_of);
-    parallel_points(n, n_threads, [&](index_t s, std::vector<index_t>& stack) {
+    parallel_points(n, n_threads, interrupt, [&](index_t s, std::vector<index_t>& stack) {
         if (core[s]) return;
         const double* q = t.point(s);
         index_t best = kNone;
@@ -310,11 +314,12 @@ void run(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int6
 
 }  // namespace
 
-void dbscan_kdtree(const DbscanProblem& p, int n_threads, std::uint8_t* is_core, std::int64_t* labels) {
+void dbscan_kdtree(const DbscanProblem& p, int n_threads, const InterruptCheck& interrupt, std::uint8_t* is_core,
+                   std::int64_t* labels) {
     switch (p.metric) {
-        case DbscanMetric::euclidean: return run<Euclidean>(p, n_threads, is_core, labels);
-        case DbscanMetric::manhattan: return run<Manhattan>(p, n_threads, is_core, labels);
-        case DbscanMetric::chebyshev: return run<Chebyshev>(p, n_threads, is_core, labels);
+        case DbscanMetric::euclidean: return run<Euclidean>(p, n_threads, interrupt, is_core, labels);
+        case DbscanMetric::manhattan: return run<Manhattan>(p, n_threads, interrupt, is_core, labels);
+        case DbscanMetric::chebyshev: return run<Chebyshev>(p, n_threads, interrupt, is_core, labels);
     }
 }
 
