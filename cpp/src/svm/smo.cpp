@@ -288,20 +288,36 @@ private:
         index_t n_free = 0;
         for (index_t l = 0; l < active_; ++l)
             if (alpha_[l] > 0.0 && alpha_[l] < upper_[l]) ++n_free;
+        std::vector<index_t> wanted;
         if (n_free * n_ > 2 * active_ * (n_ - active_)) {
-            for (index_t k = active_; k < n_; ++k) {
-                const float* qk = q_.row(k, active_);
+            for (index_t k = active_; k < n_; ++k) wanted.push_back(k);
+            for_rows(wanted, active_, [&](index_t k, const float* qk) {
                 double s = 0.0;
                 for (index_t l = 0; l < active_; ++l)
                     if (alpha_[l] > 0.0 && alpha_[l] < upper_[l]) s += alpha_[l] * qk[l];
                 gradient_[k] += s;
-            }
+            });
         } else {
-            for (index_t l = 0; l < active_; ++l) {
-                if (!(alpha_[l] > 0.0 && alpha_[l] < upper_[l])) continue;
-                const float* ql = q_.row(l, n_);
+            for (index_t l = 0; l < active_; ++l)
+                if (alpha_[l] > 0.0 && alpha_[l] < upper_[l]) wanted.push_back(l);
+            for_rows(wanted, n_, [&](index_t l, const float* ql) {
                 for (index_t k = active_; k < n_; ++k) gradient_[k] += alpha_[l] * ql[k];
-            }
+            });
+        }
+    }
+
+    // use(k, row k over [0, len)) for each k of `wanted`, in order; missing
+    // rows are computed kBatch at a time by one GEMM.
+    template <class Use>
+    void for_rows(const std::vector<index_t>& wanted, index_t len, Use&& use) {
+        std::vector<index_t> missing;
+        for (std::size_t start = 0; start < wanted.size(); start += kBatch) {
+            const std::size_t end = std::min(wanted.size(), start + static_cast<std::size_t>(kBatch));
+            missing.clear();
+            for (std::size_t t = start; t < end; ++t)
+                if (!q_.has(wanted[t], len)) missing.push_back(wanted[t]);
+            if (missing.size() > 1) q_.fill(missing, len);
+            for (std::size_t t = start; t < end; ++t) use(wanted[t], q_.row(wanted[t], len));
         }
     }
 
