@@ -164,6 +164,19 @@ CASES = [
         compare=("explained variance (sum)",),
     ),
     Case(
+        name="pca-full-100k-256-k32",
+        description=(
+            "PCA, exact SVD route in both libraries (svd_solver='full'): the "
+            "pca-100k-256-k32 data and 32 components. zoo: a threaded tall-skinny QR of "
+            "the centred data, then gesdd on the 256 x 256 triangle; scikit-learn: "
+            "scipy.linalg.svd (gesdd) of the centred data."
+        ),
+        setup=tall_problem,
+        contenders=_installed({"zoo": zoo_pca("full"), "scikit-learn": sklearn_pca("full")}),
+        quality=pca_quality,
+        compare=("explained variance (sum)",),
+    ),
+    Case(
         name="pca-randomized-20k-2000-k50",
         description=(
             "PCA, randomized solver in both libraries: 20,000 × 2,000 float32, rank-100 "
