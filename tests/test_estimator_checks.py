@@ -20,6 +20,23 @@ ESTIMATORS = [
     zoo.MLPClassifier(**_NETWORK),
     zoo.MLPRegressor(**_NETWORK),
     zoo.MLP(**_NETWORK),
+    zoo.LinearRegression(),
+    zoo.Ridge(),
+    zoo.Lasso(),
+    zoo.ElasticNet(),
+    zoo.LogisticRegression(),
+    zoo.DecisionTreeClassifier(random_state=0),
+    zoo.DecisionTreeRegressor(random_state=0),
+    # Tight tolerances and a fixed gamma make weighted and repeated rows the
+    # same problem solved to the same point (gamma="scale" reads X's
+    # variance, which repetition changes).
+    zoo.SVC(gamma=0.5, tol=1e-10),
+    zoo.LinearSVC(tol=1e-10, max_iter=100_000, random_state=0),
+    zoo.PCA(),
+    zoo.IncrementalPCA(),
+    zoo.DBSCAN(),
+    zoo.Autoencoder(encoder_layer_sizes=(8, 2), epochs=50, batch_size=4096, shuffle=False, learning_rate=0.01,
+                    dtype="float64", random_state=0, n_jobs=1),
 ]
 
 # scikit-learn grants its own KMeans and MiniBatchKMeans the same exemption:

@@ -10,21 +10,47 @@ from zoo._threads import get_num_threads, set_num_threads
 from zoo.exceptions import NotFittedError
 from zoo.persistence import load
 from zoo.rl import ActorCritic, DQN, QLearning, REINFORCE
-from zoo.supervised import MLP, MLPClassifier, MLPRegressor
-from zoo.unsupervised import KMeans, MiniBatchKMeans
+from zoo.supervised import (
+    SVC,
+    DecisionTreeClassifier,
+    DecisionTreeRegressor,
+    ElasticNet,
+    Lasso,
+    LinearRegression,
+    LinearSVC,
+    LogisticRegression,
+    MLP,
+    MLPClassifier,
+    MLPRegressor,
+    Ridge,
+)
+from zoo.unsupervised import DBSCAN, PCA, Autoencoder, IncrementalPCA, KMeans, MiniBatchKMeans
 
 __all__ = [
     "__version__",
     "ActorCritic",
+    "Autoencoder",
+    "DBSCAN",
     "DQN",
+    "DecisionTreeClassifier",
+    "DecisionTreeRegressor",
+    "ElasticNet",
+    "IncrementalPCA",
     "KMeans",
+    "Lasso",
+    "LinearRegression",
+    "LinearSVC",
+    "LogisticRegression",
     "MLP",
     "MLPClassifier",
     "MLPRegressor",
     "MiniBatchKMeans",
     "NotFittedError",
+    "PCA",
     "QLearning",
     "REINFORCE",
+    "Ridge",
+    "SVC",
     "get_num_threads",
     "load",
     "nn",

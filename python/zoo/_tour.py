@@ -86,6 +86,51 @@ def _cluster_quality(ari, model) -> str:
     return f"ARI vs blobs {ari:.3f}, inertia {model.inertia_:,.0f}"
 
 
+@tour_entry
+def dbscan_blobs() -> TourRow:
+    import numpy as np
+
+    from zoo import DBSCAN
+    from zoo.datasets import make_blobs
+
+    X, _ = make_blobs(100_000, 2, centers=20, cluster_std=0.5, random_state=0)
+    model, seconds = timed(lambda: DBSCAN(eps=0.1, min_samples=10).fit(X))
+    n_clusters = int(model.labels_.max()) + 1
+    noise = float(np.mean(model.labels_ == -1))
+    return TourRow("DBSCAN", "blobs 100,000×2, eps 0.1", f"{n_clusters} clusters, {noise:.1%} noise", seconds)
+
+
+@tour_entry
+def pca_digits_like() -> TourRow:
+    import numpy as np
+
+    from zoo import PCA
+
+    rng = np.random.default_rng(0)
+    # 16 strong directions plus isotropic noise in 256 dimensions.
+    X = (rng.normal(size=(50_000, 16)) * np.linspace(5, 1, 16)) @ rng.normal(size=(16, 256))
+    X = (X + rng.normal(size=X.shape)).astype(np.float32)
+    model, seconds = timed(lambda: PCA(n_components=0.9).fit(X))
+    return TourRow("PCA", "50,000×256 float32, keep 90% variance",
+                   f"{model.n_components_} components, {model.explained_variance_ratio_.sum():.3f} kept", seconds)
+
+
+@tour_entry
+def autoencoder_sheet() -> TourRow:
+    import numpy as np
+
+    from zoo import Autoencoder
+
+    rng = np.random.default_rng(0)
+    t = rng.uniform(-1.5, 1.5, size=(8_000, 2))
+    sheet = np.column_stack([t, np.sin(2 * t[:, 0]) * np.cos(t[:, 1])])  # a curved 2-D sheet
+    X = (sheet @ rng.normal(size=(3, 20))).astype(np.float32)
+    model, seconds = timed(lambda: Autoencoder((32, 2), activation="tanh", learning_rate=3e-3, epochs=30,
+                                               batch_size=64, random_state=0).fit(X))
+    error = float(model.reconstruction_error(X).mean() / X.var(axis=0).sum())
+    return TourRow("Autoencoder", "curved sheet 8,000×20, 2-D code", f"relative squared error {error:.1e}", seconds)
+
+
 # ------------------------------------------------------- neural networks
 
 
@@ -116,6 +161,85 @@ def mlp_regressor() -> TourRow:
         lambda: MLPRegressor((32, 32), activation="tanh", learning_rate=0.01, epochs=40, random_state=0).fit(X, y)
     )
     return TourRow("MLPRegressor", "noisy sine 4,000×1, 40 epochs", f"R² {model.score(X, y):.3f}", seconds)
+
+
+# ------------------------------------------------------- supervised classics
+
+
+def _regression_data():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20_000, 50))
+    coef = np.where(rng.random(50) < 0.2, rng.normal(scale=3.0, size=50), 0.0)  # 10 of 50 features matter
+    return X, X @ coef + 1.0 + rng.normal(scale=0.5, size=20_000)
+
+
+@tour_entry
+def linear_regression() -> TourRow:
+    from zoo import LinearRegression
+
+    X, y = _regression_data()
+    model, seconds = timed(lambda: LinearRegression().fit(X, y))
+    return TourRow("LinearRegression", "20,000×50, LAPACK", f"R² {model.score(X, y):.4f}", seconds)
+
+
+@tour_entry
+def lasso() -> TourRow:
+    import numpy as np
+
+    from zoo import Lasso
+
+    X, y = _regression_data()
+    model, seconds = timed(lambda: Lasso(alpha=0.1).fit(X, y))
+    kept = int(np.count_nonzero(model.coef_))
+    return TourRow("Lasso", "20,000×50, coordinate descent", f"R² {model.score(X, y):.4f}, {kept} of 50 kept",
+                   seconds)
+
+
+def _classes():
+    from zoo.datasets import make_classification
+
+    X, y = make_classification(12_000, 20, n_classes=4, n_informative=10, random_state=0)
+    return X[:10_000], y[:10_000], X[10_000:], y[10_000:]
+
+
+@tour_entry
+def logistic_regression() -> TourRow:
+    from zoo import LogisticRegression
+
+    X, y, X_test, y_test = _classes()
+    model, seconds = timed(lambda: LogisticRegression().fit(X, y))
+    return TourRow("LogisticRegression", "4 classes 10,000×20, L-BFGS", f"test accuracy {model.score(X_test, y_test):.3f}",
+                   seconds)
+
+
+@tour_entry
+def decision_tree() -> TourRow:
+    from zoo import DecisionTreeClassifier
+
+    X, y, X_test, y_test = _classes()
+    model, seconds = timed(lambda: DecisionTreeClassifier(min_samples_leaf=5, random_state=0).fit(X, y))
+    return TourRow("DecisionTreeClassifier", "4 classes 10,000×20",
+                   f"test accuracy {model.score(X_test, y_test):.3f}, depth {model.get_depth()}", seconds)
+
+
+@tour_entry
+def svc() -> TourRow:
+    from zoo import SVC
+
+    X, y, X_test, y_test = _classes()
+    model, seconds = timed(lambda: SVC().fit(X[:4000], y[:4000]))
+    return TourRow("SVC", "rbf, 4 classes 4,000×20", f"test accuracy {model.score(X_test, y_test):.3f}", seconds)
+
+
+@tour_entry
+def linear_svc() -> TourRow:
+    from zoo import LinearSVC
+
+    X, y, X_test, y_test = _classes()
+    model, seconds = timed(lambda: LinearSVC(random_state=0).fit(X, y))
+    return TourRow("LinearSVC", "4 classes 10,000×20", f"test accuracy {model.score(X_test, y_test):.3f}", seconds)
 
 
 # ---------------------------------------------------- reinforcement learning

@@ -92,6 +92,23 @@ ForwardOptions training_options(const TrainConfig& config, bool update_running_s
 
 }  // namespace
 
+namespace {
+
+// A team shares each mini-batch's layers by columns and meets at a barrier
+// per layer, a few microseconds each, and far more when another process
+// holds the other core. Below about 2^18 multiply-adds per batch the
+// barriers cost more than the split saves, so such networks train on one
+// thread. The choice depends only on the shapes, so a given n_jobs still
+// gives the same result every run.
+int team_size_for(const Network& net, index_t batch, int n_threads) {
+    constexpr double kMinParallelWork = 262144.0;
+    double work = 0.0;
+    for (const Layer& layer : net.layers) work += static_cast<double>(layer.n_in) * static_cast<double>(layer.n_out);
+    return work * static_cast<double>(batch) < kMinParallelWork ? 1 : n_threads;
+}
+
+}  // namespace
+
 namespace detail {
 
 namespace {
@@ -162,7 +179,7 @@ EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T*
     ws.x.resize(static_cast<size_t>(batch * d));
     ws.y.resize(static_cast<size_t>(batch * t));
     ws.weight.resize(static_cast<size_t>(batch));
-    const int team_size = config.n_threads;
+    const int team_size = team_size_for(net, batch, config.n_threads);
     std::vector<LossResult> totals(static_cast<size_t>(team_size));
     std::vector<double> norms(static_cast<size_t>(team_size), 0.0);
     double total_weight = 0.0;
