@@ -1,7 +1,8 @@
-// PCA through the covariance matrix: one pass for the column means, one for
-// the Gram matrix of the centred rows (SYRK), then a symmetric eigensolver on
-// the d x d covariance. Exact, and the fastest route when n >> d: the data
-// are read twice and the only O(n) arithmetic is the SYRK, half a GEMM.
+// PCA through the covariance matrix: one pass over the data for the column
+// means and the Gram matrix of the centred rows (SYRK), then a symmetric
+// eigensolver on the d x d covariance. Exact, and the fastest route when
+// n >> d: the data are read once and the only O(n d^2) work is the SYRK,
+// half a GEMM.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -20,24 +21,18 @@ namespace {
 
 using detail::BlasThreads;
 
-constexpr index_t kMeanBlockRows = 1024;
+// How many leading rows give the provisional centre.
+constexpr index_t kShiftRows = 1024;
 
-// Column means in double, from per-block sums added in block order, so the
-// result does not depend on the thread count.
+// Column means of the first rows, in double: a provisional centre close to
+// the true mean, so that one pass can both centre and multiply (below).
 template <class T>
-void column_means(const T* x, index_t n, index_t d, int n_threads, double* mean) {
-    const index_t n_blocks = ceil_div(n, kMeanBlockRows);
-    std::vector<double> partial(static_cast<size_t>(n_blocks * d), 0.0);
-    parallel_chunks(n_blocks, n_threads, [&](std::int64_t block, int) {
-        double* sums = partial.data() + block * d;
-        const index_t end = std::min(n, (block + 1) * kMeanBlockRows);
-        for (index_t i = block * kMeanBlockRows; i < end; ++i)
-            for (index_t j = 0; j < d; ++j) sums[j] += static_cast<double>(x[i * d + j]);
-    });
-    std::fill(mean, mean + d, 0.0);
-    for (index_t block = 0; block < n_blocks; ++block)
-        for (index_t j = 0; j < d; ++j) mean[j] += partial[static_cast<size_t>(block * d + j)];
-    for (index_t j = 0; j < d; ++j) mean[j] /= static_cast<double>(n);
+void provisional_centre(const T* x, index_t n, index_t d, double* centre) {
+    const index_t rows = std::min(n, kShiftRows);
+    std::fill(centre, centre + d, 0.0);
+    for (index_t i = 0; i < rows; ++i)
+        for (index_t j = 0; j < d; ++j) centre[j] += static_cast<double>(x[i * d + j]);
+    for (index_t j = 0; j < d; ++j) centre[j] /= static_cast<double>(rows);
 }
 
 // Rows [begin, end) of part `part` when n rows are cut into n_parts pieces.
@@ -54,11 +49,13 @@ inline void accumulate_upper(const float* block, double* total, index_t d) {
         for (index_t j = i; j < d; ++j) total[i * d + j] += static_cast<double>(block[i * d + j]);
 }
 
-// Upper triangle of sum_i (x_i - mean)(x_i - mean)^T over rows [begin, end),
-// added into `gram` (double, d x d). `rows` is scratch for one block of
-// centred rows; `block_gram` (float input only) for one block's product.
+// Upper triangle of sum_i (x_i - shift)(x_i - shift)^T over rows [begin,
+// end), added into `gram` (double, d x d), and sum_i (x_i - shift) into
+// `sums`. `rows` is scratch for one block of shifted rows; `block_gram`
+// (float input only) for one block's product.
 template <class T>
-void gram_of_rows(const T* x, index_t begin, index_t end, index_t d, const T* shift, index_t block_rows, double* gram) {
+void gram_of_rows(const T* x, index_t begin, index_t end, index_t d, const T* shift, index_t block_rows, double* gram,
+                  double* sums) {
     std::vector<T> rows(static_cast<size_t>(block_rows * d));
     std::vector<float> block_gram;
     if constexpr (std::is_same_v<T, float>) block_gram.resize(static_cast<size_t>(d * d));
@@ -68,6 +65,7 @@ void gram_of_rows(const T* x, index_t begin, index_t end, index_t d, const T* sh
             const T* xi = x + (start + r) * d;
             T* out = rows.data() + r * d;
             for (index_t j = 0; j < d; ++j) out[j] = xi[j] - shift[j];
+            for (index_t j = 0; j < d; ++j) sums[j] += static_cast<double>(out[j]);
         }
         if constexpr (std::is_same_v<T, float>) {
             blas::syrk_gram(static_cast<int>(d), static_cast<int>(m), 1.0f, rows.data(), static_cast<int>(d), 0.0f,
@@ -88,9 +86,15 @@ void covariance_eigh(const T* x, index_t n, index_t d, index_t k, int n_threads,
     if (n < 2) throw std::invalid_argument("covariance_eigh needs at least 2 samples");
     if (d < 1 || k < 1 || k > d) throw std::invalid_argument("covariance_eigh needs 1 <= n_components <= n_features");
     checked_threads(n_threads);
-    column_means(x, n, d, n_threads, mean);
+    // One pass over X: rows are shifted by a provisional centre c (the mean
+    // of the first rows) and both sum_i (x_i - c) and the Gram matrix of the
+    // shifted rows are accumulated; the exact centring follows in double,
+    // G - n delta delta^T with delta = mean - c. As c is already close to the
+    // mean, the correction is small and cancels nothing.
+    std::vector<double> centre(static_cast<size_t>(d));
+    provisional_centre(x, n, d, centre.data());
     std::vector<T> shift(static_cast<size_t>(d));
-    for (index_t j = 0; j < d; ++j) shift[static_cast<size_t>(j)] = static_cast<T>(mean[j]);
+    for (index_t j = 0; j < d; ++j) shift[static_cast<size_t>(j)] = static_cast<T>(centre[static_cast<size_t>(j)]);
 
     // Each thread accumulates the Gram matrix of its own contiguous rows
     // with single-threaded BLAS (no synchronisation, X read once), and the
@@ -104,12 +108,13 @@ void covariance_eigh(const T* x, index_t n, index_t d, index_t k, int n_threads,
     // scratch in cache and the SYRK's inner dimension large.
     const index_t block_rows = std::clamp<index_t>((index_t{1} << 20) / (static_cast<index_t>(sizeof(T)) * d), 64, 4096);
     std::vector<std::vector<double>> parts(static_cast<size_t>(n_parts));
+    std::vector<double> sums(static_cast<size_t>(n_parts * d), 0.0);
     if (n_parts == 1) {
         const double dd = static_cast<double>(d);
         BlasThreads pool(detail::threads_for(static_cast<double>(n) * dd * dd, n_threads));
         parts[0].assign(static_cast<size_t>(d * d), 0.0);
         gram_of_rows(x, 0, n, d, shift.data(), n_threads > 1 ? std::max<index_t>(block_rows, 4096) : block_rows,
-                     parts[0].data());
+                     parts[0].data(), sums.data());
     } else {
         blas::SingleThreadedScope one_blas_thread;
         parallel_chunks(n_parts, static_cast<int>(n_parts), [&](std::int64_t part, int) {
@@ -117,13 +122,24 @@ void covariance_eigh(const T* x, index_t n, index_t d, index_t k, int n_threads,
             part_rows(n, n_parts, part, begin, end);
             std::vector<double>& gram = parts[static_cast<size_t>(part)];
             gram.assign(static_cast<size_t>(d * d), 0.0);
-            gram_of_rows(x, begin, end, d, shift.data(), block_rows, gram.data());
+            gram_of_rows(x, begin, end, d, shift.data(), block_rows, gram.data(), sums.data() + part * d);
         });
     }
     std::vector<double>& cov = parts[0];
     for (index_t part = 1; part < n_parts; ++part)
         for (index_t i = 0; i < d; ++i)
             for (index_t j = i; j < d; ++j) cov[static_cast<size_t>(i * d + j)] += parts[static_cast<size_t>(part)][static_cast<size_t>(i * d + j)];
+    std::vector<double> delta(static_cast<size_t>(d), 0.0);
+    for (index_t part = 0; part < n_parts; ++part)
+        for (index_t j = 0; j < d; ++j) delta[static_cast<size_t>(j)] += sums[static_cast<size_t>(part * d + j)];
+    for (index_t j = 0; j < d; ++j) {
+        delta[static_cast<size_t>(j)] /= static_cast<double>(n);
+        // The rows were shifted by c rounded to T: that is the centre used.
+        mean[j] = static_cast<double>(shift[static_cast<size_t>(j)]) + delta[static_cast<size_t>(j)];
+    }
+    for (index_t i = 0; i < d; ++i)
+        for (index_t j = i; j < d; ++j)
+            cov[static_cast<size_t>(i * d + j)] -= static_cast<double>(n) * delta[static_cast<size_t>(i)] * delta[static_cast<size_t>(j)];
     const double scale = 1.0 / static_cast<double>(n - 1);
     double trace = 0.0;
     for (index_t i = 0; i < d; ++i) {
