@@ -424,3 +424,17 @@ def test_full_solver_on_tall_data_in_parallel_pieces(n_jobs):
     components, variances, s = reference(X, 12)
     np.testing.assert_allclose(pca.components_, components, atol=1e-9)
     np.testing.assert_allclose(pca.singular_values_, s, rtol=1e-11)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_covariance_route_in_float32_far_from_the_origin(n_jobs):
+    # Offsets 1000 times the spread: centring must happen before the float32
+    # products, and the Gram matrix must be accumulated in float64.
+    X = low_rank_data(n=6000, d=16, rank=6, noise=0.05, offset=0.0, seed=41) + 1000.0
+    X32 = X.astype(np.float32)
+    pca = PCA(4, svd_solver="covariance_eigh", n_jobs=n_jobs).fit(X32)
+    components, variances, _ = reference(X32, 4)
+    np.testing.assert_allclose(pca.components_, components, atol=1e-4)
+    np.testing.assert_allclose(pca.explained_variance_, variances[:4], rtol=1e-4)
+    again = PCA(4, svd_solver="covariance_eigh", n_jobs=n_jobs).fit(X32)
+    np.testing.assert_array_equal(again.components_, pca.components_)
