@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    python -m zoo bench [--only NAME] [--repeats N] [--threads T] [--quick]
+    python -m zoo bench [--only NAME ...] [--repeats N] [--threads T] [--quick]
                         [--output PATH]
 """
 
@@ -34,7 +34,8 @@ def parse_args(argv, prog):
         description="Time zoo against scikit-learn and mlpack on the same work, "
         "alternating runs in one process, and write a Markdown report.",
     )
-    parser.add_argument("--only", metavar="NAME", help="run only cases whose name contains NAME")
+    parser.add_argument("--only", metavar="NAME", action="append",
+                        help="run only cases whose name contains NAME (repeat for several)")
     parser.add_argument("--repeats", type=_positive_int, default=5,
                         help="timed runs per library, after one warm-up (default: 5)")
     parser.add_argument("--threads", type=_positive_int, default=2,
@@ -56,10 +57,10 @@ def main(argv=None, prog="python -m zoo bench") -> int:
     load_at_start = _load_average()
 
     cases = discover_cases()
-    selected = [case for case in cases if args.only is None or args.only in case.name]
+    selected = [case for case in cases if args.only is None or any(name in case.name for name in args.only)]
     if not selected:
         names = ", ".join(case.name for case in cases)
-        print(f"no case name contains {args.only!r}; cases: {names}", file=sys.stderr)
+        print(f"no case name contains any of {args.only!r}; cases: {names}", file=sys.stderr)
         return 2
 
     results = []

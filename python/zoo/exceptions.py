@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["NotFittedError", "InvalidParameterError", "InconsistentVersionWarning"]
+__all__ = ["NotFittedError", "InvalidParameterError", "InconsistentVersionWarning", "convergence_warning"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -79,6 +79,15 @@ def _rebuild_version_warning(estimator_name, original_version, current_version):
         original_version=original_version,
         current_version=current_version,
     )
+
+
+def convergence_warning():
+    """The category to warn with when a solver stops at its iteration limit:
+    scikit-learn's ``ConvergenceWarning`` when scikit-learn is imported (its
+    checks and its users filter on it), ``UserWarning`` otherwise."""
+    if "sklearn.exceptions" in sys.modules:
+        return sys.modules["sklearn.exceptions"].ConvergenceWarning
+    return UserWarning
 
 
 def not_fitted_error(message):

@@ -20,7 +20,6 @@ process: optimizers, schedules, early stopping, callbacks and ``history_``
 
 from __future__ import annotations
 
-import sys
 import warnings
 from numbers import Integral, Real
 
@@ -37,6 +36,7 @@ from zoo._validation import (
     validate_data,
 )
 from zoo.base import BaseEstimator, Interval, Options, RegressorMixin
+from zoo.exceptions import convergence_warning
 from zoo.nn.history import History
 from zoo.supervised._linear_gradient import (
     GRADIENT_CONSTRAINTS,
@@ -81,14 +81,6 @@ _GRADIENT_DOC = """
     n_jobs : int or None, default=None
         Threads; None uses `zoo.get_num_threads()`, -1 all cores.
 """
-
-
-def _convergence_warning():
-    """scikit-learn's ConvergenceWarning when it is loaded (its checks look
-    for it), a plain UserWarning otherwise: zoo does not need scikit-learn."""
-    if "sklearn.exceptions" in sys.modules:
-        return sys.modules["sklearn.exceptions"].ConvergenceWarning
-    return UserWarning
 
 
 def _check_targets(y, X, estimator):
@@ -650,7 +642,7 @@ class ElasticNet(_LinearModel):
                     f"max_iter={self.max_iter} sweeps (duality gap {gap / weight_sum:.3g}, "
                     f"tolerance {gap_tol / weight_sum:.3g}). Increase max_iter or tol, "
                     "or scale the features.",
-                    _convergence_warning(),
+                    convergence_warning(),
                     stacklevel=3,
                 )
         self.solver_ = "cd"

@@ -9,7 +9,6 @@ happen, by the gradient solvers of the neural-network engine.
 from __future__ import annotations
 
 import math
-import sys
 import warnings
 from numbers import Integral, Real
 
@@ -19,6 +18,7 @@ from zoo import _core
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_is_fitted, check_sample_weight, validate_data
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
+from zoo.exceptions import convergence_warning
 from zoo.nn.history import History
 from zoo.supervised._linear_gradient import GRADIENT_CONSTRAINTS, GRADIENT_SOLVERS, gradient_fit
 from zoo.supervised._targets import ClassTargets
@@ -33,14 +33,6 @@ _SOLVER_PENALTIES = {
     "newton-cd": ("l1", "l2", "elasticnet", None),
     "fista": ("l1", "l2", "elasticnet", None),
 }
-
-
-def _convergence_warning():
-    """scikit-learn's ConvergenceWarning when it is loaded (its checks look
-    for it), a plain UserWarning otherwise: zoo does not need scikit-learn."""
-    if "sklearn.exceptions" in sys.modules:
-        return sys.modules["sklearn.exceptions"].ConvergenceWarning
-    return UserWarning
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
@@ -259,7 +251,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             warnings.warn(
                 f"LogisticRegression: solver {solver!r} {reason} before the gradient max-norm fell to "
                 f"tol={self.tol} ({n_iter} iterations). Increase max_iter, or scale the data.",
-                _convergence_warning(),
+                convergence_warning(),
                 stacklevel=2,
             )
         self._set_theta(theta, X.shape[1], X.dtype)

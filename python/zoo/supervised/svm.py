@@ -18,6 +18,7 @@ from zoo._validation import (
     validate_data,
 )
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
+from zoo.exceptions import convergence_warning
 from zoo.supervised._targets import ClassTargets
 
 __all__ = ["SVC", "LinearSVC"]
@@ -267,7 +268,7 @@ class SVC(ClassifierMixin, BaseEstimator):
             warnings.warn(
                 f"Solver terminated early (max_iter={self.max_iter}). Consider pre-processing your data "
                 "with StandardScaler or MinMaxScaler.",
-                UserWarning,
+                convergence_warning(),
                 stacklevel=2,
             )
 
@@ -670,7 +671,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
             warnings.warn(
                 f"{solver} did not converge in max_iter={self.max_iter} "
                 "iterations; increase the number of iterations.",
-                UserWarning,
+                convergence_warning(),
                 stacklevel=2,
             )
         d = X.shape[1]
