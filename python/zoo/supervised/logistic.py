@@ -19,6 +19,7 @@ from zoo._threads import resolve_n_jobs
 from zoo._validation import check_is_fitted, check_sample_weight, validate_data
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
 from zoo.exceptions import convergence_warning
+from zoo.supervised._linear_classifier import LinearClassifierMixin
 from zoo.nn.history import History
 from zoo.supervised._linear_gradient import GRADIENT_CONSTRAINTS, GRADIENT_SOLVERS, gradient_fit
 from zoo.supervised._targets import ClassTargets
@@ -35,7 +36,7 @@ _SOLVER_PENALTIES = {
 }
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression with a C++ core.
 
     Minimises scikit-learn's objective, with the loss averaged over the
@@ -314,39 +315,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.intercept_ = np.ascontiguousarray(intercept, dtype=dtype)
 
     # -- prediction -----------------------------------------------------------------
-
-    def decision_function(self, X):
-        """Scores X coef_^T + intercept_.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,) for two classes (the score of
-        ``classes_[1]``), else (n_samples, n_classes)
-        """
-        check_is_fitted(self, "coef_")
-        X = validate_data(self, X, reset=False)
-        scores = X @ self.coef_.T.astype(X.dtype) + self.intercept_.astype(X.dtype)
-        return scores[:, 0] if scores.shape[1] == 1 else scores
-
-    def predict(self, X):
-        """Most probable class of each sample.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            return self.classes_[(scores > 0).astype(np.int64)]
-        return self.classes_[np.argmax(scores, axis=1)]
 
     def predict_proba(self, X):
         """Class probabilities (sigmoid for two classes, softmax otherwise).

@@ -19,6 +19,7 @@ from zoo._validation import (
 )
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
 from zoo.exceptions import convergence_warning
+from zoo.supervised._linear_classifier import LinearClassifierMixin
 from zoo.supervised._targets import ClassTargets
 
 __all__ = ["SVC", "LinearSVC"]
@@ -525,7 +526,7 @@ def _sigmoid(z):
     return out
 
 
-class LinearSVC(ClassifierMixin, BaseEstimator):
+class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Linear support vector classification.
 
     Minimises 1/2 |w|^2 + sum_i C_i loss(y_i (w . x_i + b)) with the hinge or
@@ -688,35 +689,3 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
             return self.loss == "squared_hinge" and shape[0] > shape[1]
         return not self.dual
 
-    def decision_function(self, X):
-        """Signed distances to the hyperplanes.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,) for two classes (positive means
-        classes_[1]), else (n_samples, n_classes).
-        """
-        check_is_fitted(self, "coef_")
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        scores = X @ self.coef_.T + self.intercept_
-        return scores[:, 0] if scores.shape[1] == 1 else scores
-
-    def predict(self, X):
-        """Class labels.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            return self.classes_[(scores > 0).astype(np.intp)]
-        return self.classes_[np.argmax(scores, axis=1)]
