@@ -63,8 +63,8 @@ def test_l1_penalty_shrinks_like_the_lasso(regression):
     reference = sklearn.Lasso(alpha=0.3, tol=1e-12, max_iter=100_000).fit(X, Y[:, 0])
     # Subgradient steps hover around the kink at zero; a step that decays to
     # zero (cosine schedule) settles them.
-    fit = gradient_fit(settings(optimizer="adam", learning_rate=0.01, lr_schedule="cosine", epochs=3000), X, Y[:, 0], None,
-                       loss="squared", l1=0.3)
+    fit = gradient_fit(settings(optimizer="adam", learning_rate=0.01, lr_schedule="cosine", epochs=3000),
+                       X, Y[:, 0], None, loss="squared", l1=0.3)
     np.testing.assert_allclose(fit.coef[0], reference.coef_, atol=5e-3)
 
 
@@ -121,3 +121,9 @@ def test_unknown_loss_and_exact_solver_are_refused(regression):
         gradient_fit(settings(), X, Y, None, loss="hinge")
     with pytest.raises(ValueError, match="not a gradient solver"):
         gradient_fit(settings(solver="cholesky"), X, Y, None, loss="squared")
+
+
+def test_divergence_is_an_error_not_nan_weights(regression):
+    X, Y = regression
+    with pytest.raises(ValueError, match="diverged"):
+        gradient_fit(settings(learning_rate=10.0, epochs=50), X * 1e3, Y, None, loss="squared")
