@@ -75,6 +75,14 @@ def epoch_seed(base_seed: int, epoch: int) -> int:
     return int(np.random.SeedSequence([base_seed, epoch]).generate_state(1, dtype=np.uint64)[0])
 
 
+def epoch_stream_seed(base_seed: int, epoch: int, stream: int) -> int:
+    """A seed in [0, 2**32) for a per-epoch random process other than the
+    engine's shuffling and dropout (data augmentation, ...), independent of
+    those. 32 bits so that any seeding API accepts it (RandomState too)."""
+    sequence = np.random.SeedSequence([base_seed, epoch, stream])
+    return int(sequence.generate_state(1, dtype=np.uint32)[0])
+
+
 class NetworkModelMixin:
     """Mixed into estimators that own a network. The estimator provides
     `_layout_specs()` (its LayerSpecs), `_loss_code()`, and `_epoch_metrics`."""
@@ -123,9 +131,15 @@ class NetworkModelMixin:
 
     # -- the epoch loop -----------------------------------------------------
 
-    def _run_epochs(self, train: TrainingSet, validation: TrainingSet | None, until_epoch: int) -> None:
+    def _run_epochs(
+        self, train: TrainingSet, validation: TrainingSet | None, until_epoch: int, epoch_data=None
+    ) -> None:
         """Train from epoch `n_epochs_` up to `until_epoch`, with schedule,
-        callbacks and history. Ctrl-C stops after the current epoch."""
+        callbacks and history. Ctrl-C stops after the current epoch.
+
+        `epoch_data(epoch)`, when given, returns the TrainingSet the engine
+        trains on in that epoch (augmented inputs, say); by default `train`.
+        """
         n_threads = resolve_n_jobs(self.n_jobs)
         network = self._network()
         schedule = get_schedule(self.lr_schedule, total_epochs=until_epoch)
@@ -146,14 +160,15 @@ class NetworkModelMixin:
                 )
                 callbacks.on_epoch_begin(self, epoch, logs)
                 started = time.perf_counter()
+                data = train if epoch_data is None else epoch_data(epoch)
                 config = self._train_config(learning_rate, epoch_seed(self._seed_, epoch), n_threads)
                 loss, correct, weight, squared_error, steps = _core.nn_train_epoch(
-                    network, train.X, train.targets, train.weight, self.params_, self._grads(),
-                    self.optimizer_state_, self.n_steps_, self.buffers_, config,
+                    network, data.X, data.targets, data.weight, self.params_, self._grads(),
+                    self.optimizer_state_, self.n_steps_, self.buffers_, config, **self._anchor_arrays(),
                 )
                 self.n_steps_ += int(steps)
                 self.n_epochs_ = epoch + 1
-                logs = {"loss": float(loss), **self._epoch_metrics(train, correct, weight, squared_error)}
+                logs = {"loss": float(loss), **self._epoch_metrics(data, correct, weight, squared_error)}
                 if validation is not None:
                     logs.update(self._validation_logs(validation, config))
                 logs["lr"] = learning_rate
@@ -174,12 +189,18 @@ class NetworkModelMixin:
                     )
                     break
 
+    def _anchor_arrays(self) -> dict:
+        """Keyword arrays for the engine's anchored penalty (elastic weight
+        consolidation): {"anchor_weight": ..., "anchor": ...} or nothing."""
+        return {}
+
     def _current_lr(self) -> float:
         return float(getattr(self, "_last_lr_", self.learning_rate))
 
     def _validation_logs(self, validation: TrainingSet, config) -> dict:
         loss, correct, weight, squared_error = _core.nn_evaluate(
-            self._network(), validation.X, validation.targets, validation.weight, self.params_, self.buffers_, config
+            self._network(), validation.X, validation.targets, validation.weight, self.params_, self.buffers_, config,
+            **self._anchor_arrays(),
         )
         metrics = self._epoch_metrics(validation, correct, weight, squared_error)
         return {"val_loss": float(loss), **{f"val_{k}": v for k, v in metrics.items()}}

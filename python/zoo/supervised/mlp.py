@@ -21,7 +21,8 @@ from zoo._validation import (
     validate_data,
 )
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options, RegressorMixin
-from zoo.nn._model import NetworkModelMixin, TrainingSet
+from zoo.nn._epoch_inputs import AUGMENT_STREAM, augmented, check_augment, standardisation, standardised
+from zoo.nn._model import NetworkModelMixin, TrainingSet, epoch_stream_seed
 from zoo.nn._network import ACTIVATIONS, INITIALIZERS, LayerSpec
 from zoo.nn.history import History
 from zoo.supervised._targets import ClassTargets, RegressionTargets
@@ -71,6 +72,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
         "shuffle": ["boolean"],
         "dtype": [Options({"float32", "float64"})],
+        "normalize": ["boolean"],
     }
 
     def __init__(
@@ -106,6 +108,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         huber_delta=1.0,
         shuffle=True,
         dtype="float32",
+        normalize=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -137,10 +140,11 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         self.huber_delta = huber_delta
         self.shuffle = shuffle
         self.dtype = dtype
+        self.normalize = normalize
 
     # -- fitting ---------------------------------------------------------------
 
-    def fit(self, X, y, sample_weight=None, *, resume=False):
+    def fit(self, X, y, sample_weight=None, *, resume=False, augment=None):
         """Train for `epochs` epochs.
 
         Parameters
@@ -151,14 +155,27 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
         resume : bool, default=False
             Continue a saved or interrupted run up to `epochs` epochs in all,
-            exactly as if it had never stopped (same shuffles, dropout masks
-            and schedule).
+            exactly as if it had never stopped (same shuffles, dropout masks,
+            augmentations and schedule).
+        augment : callable or None, default=None
+            Data augmentation, called as ``augment(X_train, random_state=seed)``
+            once per epoch on the training rows only (never on
+            `validation_split`'s held-out rows or `validation_data`); it must
+            return a new array of X's shape (cast to the model's dtype,
+            finite). The epoch then trains on the result. `seed` is an int
+            in [0, 2**32) derived from the model's seed and the epoch, so a
+            resumed run repeats the uninterrupted one exactly. Each sample
+            gets a fresh random transform every epoch, which over many epochs
+            is what augmenting each mini-batch gives. X arrives raw (before
+            `normalize`) and read-only. Prediction never augments. Any
+            zoo.augment pipeline fits, as does a plain function.
 
         Returns
         -------
         self
         """
         self._validate_params()
+        augment = check_augment(augment)
         continuing = (resume or self.warm_start) and hasattr(self, "params_")
         X = validate_data(self, X, reset=not continuing, dtype=np.dtype(self.dtype))
         targets = self._read_targets(y, X, fit=not continuing)
@@ -167,23 +184,28 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             rng = np.random.default_rng(seed_from_random_state(self.random_state))
             self._initialise_state(rng, X.dtype)
             self._transfer_layers()
-        train, validation = self._split(X, targets, weight)
+        raw_train, raw_validation = self._split(X, targets, weight)
         if not continuing:
-            self.history_ = History(baseline=self._targets_.baseline(train, self._loss_name()))
+            self._learn_input_scaling(raw_train.X)
+            self.history_ = History(baseline=self._targets_.baseline(raw_train, self._loss_name()))
+        train, validation = self._network_view(raw_train), self._network_view(raw_validation)
         until = self.epochs if resume else self.n_epochs_ + self.epochs
         self.interrupted_ = False
-        self._run_epochs(train, validation, until)
+        self._run_epochs(train, validation, until, self._augmented_epochs(raw_train, train, augment))
         return self
 
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(self, X, y, sample_weight=None, classes=None, *, augment=None):
         """One epoch over (X, y), starting a model on the first call.
 
         For classification the first call needs every class, either in `y`
-        or listed in `classes`.
+        or listed in `classes`. `augment` is as in :meth:`fit` (this epoch's
+        seed comes from the epoch count). With `normalize=True` the first
+        call's X sets the input statistics for good.
         """
         first_call = not hasattr(self, "params_")
         if first_call:
             self._validate_params()
+        augment = check_augment(augment)
         X = validate_data(self, X, reset=first_call, dtype=np.dtype(self.dtype))
         targets = self._read_targets(y, X, fit=first_call, classes=classes)
         weight = self._sample_weights(targets, sample_weight, X)
@@ -191,8 +213,45 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             rng = np.random.default_rng(seed_from_random_state(self.random_state))
             self._initialise_state(rng, X.dtype)
             self._transfer_layers()
-        self._run_epochs(TrainingSet(X, targets, weight), None, self.n_epochs_ + 1)
+            self._learn_input_scaling(X)
+        raw = TrainingSet(X, targets, weight)
+        train = self._network_view(raw)
+        self._run_epochs(train, None, self.n_epochs_ + 1, self._augmented_epochs(raw, train, augment))
         return self
+
+    # -- what the network sees: augmentation, then standardisation ----------------
+
+    def _learn_input_scaling(self, X):
+        """At a model's first fit: the inputs' per-feature statistics when
+        `normalize` (unweighted, over the training rows only, so that the
+        held-out rows do not leak into training), or none."""
+        if self.normalize:
+            self.input_mean_, self.input_scale_ = standardisation(X)
+        else:
+            vars(self).pop("input_mean_", None)
+            vars(self).pop("input_scale_", None)
+
+    def _scaled(self, X):
+        return standardised(X, getattr(self, "input_mean_", None), getattr(self, "input_scale_", None))
+
+    def _network_view(self, data: TrainingSet | None) -> TrainingSet | None:
+        if data is None or getattr(self, "input_mean_", None) is None:
+            return data
+        return TrainingSet(self._scaled(data.X), data.targets, data.weight, data.derived)
+
+    def _augmented_epochs(self, raw: TrainingSet, train: TrainingSet, augment):
+        """The engine's data for each epoch: the raw training inputs
+        augmented with this epoch's seed, then standardised (None: `train`
+        every epoch)."""
+        if augment is None:
+            return None
+
+        def epoch_data(epoch: int) -> TrainingSet:
+            seed = epoch_stream_seed(self._seed_, epoch, AUGMENT_STREAM)
+            X = self._scaled(augmented(augment, raw.X, seed))
+            return TrainingSet(X, train.targets, train.weight, train.derived)
+
+        return epoch_data
 
     # -- what the engine needs from the estimator -------------------------------
 
@@ -343,7 +402,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
     def _outputs(self, X):
         check_is_fitted(self, "params_")
         X = validate_data(self, X, reset=False, dtype=self.params_.dtype)
-        return self._forward(X)
+        return self._forward(self._scaled(X))
 
     def _persisted_params(self):
         # Callbacks are run-time hooks (they may hold files, or this model);
@@ -468,12 +527,23 @@ class MLP(_BaseMLP):
     huber_delta : float, default=1.0
     shuffle : bool, default=True
     dtype : {"float32", "float64"}, default="float32"
+    normalize : bool, default=False
+        Standardise each input feature with the mean and standard deviation
+        of the first fit's training rows (float64 statistics, unweighted:
+        sample_weight changes the loss, not the inputs' scale; a constant
+        feature gets scale 1). The network then sees standardised inputs
+        everywhere: fit, validation data, augmented epochs (augmentation
+        works on raw inputs, before standardising), predict, predict_proba
+        and score take raw X. The statistics are kept by warm_start,
+        partial_fit and resume, and saved by save().
 
     Attributes
     ----------
     params_, buffers_, optimizer_state_ : ndarray
         All of the network's state (see zoo.nn._network.Layout).
     coefs_, intercepts_ : list of ndarray (views of params_)
+    input_mean_, input_scale_ : ndarray of shape (n_features,), float64
+        Only with normalize=True: the network sees (X - input_mean_) / input_scale_.
     history_ : zoo.nn.History
     n_epochs_, n_steps_ : int
     classes_ : ndarray (classification)
