@@ -244,3 +244,79 @@ class TestErrors:
             MLPClassifier(optimizer="newton", epochs=1).fit(X, y)
         with pytest.raises(ValueError, match="learning_rate"):
             MLPClassifier(learning_rate=0, epochs=1).fit(X, y)
+
+
+# -- normalize=True -------------------------------------------------------------
+
+
+def badly_scaled(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(n, 3))
+    y = (Z[:, 0] - Z[:, 1] + 0.5 * Z[:, 2] > 0).astype(int)
+    X = Z * [2000.0, 0.002, 1.0] + [5000.0, -1.0, 0.0]
+    return X, y
+
+
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor, MLP])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_normalize_equals_fitting_on_standardised_inputs(cls, dtype):
+    X, labels = badly_scaled(n=120)
+    X[:, 2] = 7.0  # a constant feature: scale 1, value 0
+    y = X[:, 1] * 100.0 if cls is MLPRegressor else labels
+    params = dict(hidden_layer_sizes=(6,), epochs=5, random_state=1, n_jobs=1, dtype=dtype)
+    normalised = cls(normalize=True, **params).fit(X, y)
+    X_model = X.astype(dtype)  # statistics of the inputs the model received
+    mean = X_model.astype(np.float64).mean(axis=0)
+    scale = X_model.astype(np.float64).std(axis=0)
+    assert scale[2] == 0
+    scale[2] = 1.0
+    standardised = ((X_model.astype(np.float64) - mean) / scale).astype(dtype)
+    manual = cls(**params).fit(standardised, y)
+    np.testing.assert_array_equal(normalised.input_mean_, mean)
+    np.testing.assert_array_equal(normalised.input_scale_, scale)
+    np.testing.assert_array_equal(normalised.params_, manual.params_)
+    np.testing.assert_array_equal(normalised.predict(X), manual.predict(standardised))
+    assert normalised.score(X, y) == manual.score(standardised, y)
+
+
+def test_normalize_trains_a_badly_scaled_problem_far_better():
+    X, y = badly_scaled()
+    params = dict(hidden_layer_sizes=(16,), epochs=30, learning_rate=0.01, random_state=0, n_jobs=1)
+    raw = MLPClassifier(**params).fit(X, y).score(X, y)
+    normalised = MLPClassifier(normalize=True, **params).fit(X, y)
+    assert normalised.score(X, y) > 0.95
+    assert normalised.score(X, y) > raw + 0.2
+    np.testing.assert_allclose(normalised.predict_proba(X).sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_normalize_statistics_survive_save_load_warm_start_and_partial_fit(tmp_path):
+    X, y = badly_scaled(n=200)
+    model = MLPClassifier((8,), epochs=3, normalize=True, warm_start=True, random_state=0).fit(X, y)
+    mean, scale = model.input_mean_.copy(), model.input_scale_.copy()
+    loaded = zoo.load(model.save(tmp_path / "normalised.zoo"))
+    np.testing.assert_array_equal(loaded.input_mean_, mean)
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    model.fit(X[:50] * 3.0, y[:50])  # warm start: the first fit's statistics stay
+    model.partial_fit(X[50:100] + 1.0, y[50:100])
+    np.testing.assert_array_equal(model.input_mean_, mean)
+    np.testing.assert_array_equal(model.input_scale_, scale)
+    refit = MLPClassifier((8,), epochs=1, random_state=0).fit(X, y)
+    assert not hasattr(refit, "input_mean_")
+    model.set_params(normalize=False, warm_start=False).fit(X, y)  # a fresh fit forgets them
+    assert not hasattr(model, "input_mean_")
+
+
+def test_normalize_learns_from_training_rows_only():
+    X, y = badly_scaled(n=200)
+    seen = []
+
+    def record(X, random_state):
+        seen.append(np.array(X))
+        return X.copy()
+
+    model = MLPClassifier((4,), epochs=1, normalize=True, validation_split=0.5, random_state=0)
+    model.fit(X, y, augment=record)
+    training_rows = seen[0]  # augmentation sees exactly the training rows
+    assert training_rows.shape == (100, 3)
+    np.testing.assert_array_equal(model.input_mean_, training_rows.astype(np.float64).mean(axis=0))
+    assert not np.allclose(model.input_mean_, X.mean(axis=0), rtol=1e-9, atol=0)
