@@ -5,6 +5,7 @@ ESTIMATORS with small, fast parameters."""
 import pytest
 
 import zoo
+import zoo.preprocessing
 
 sklearn_checks = pytest.importorskip("sklearn.utils.estimator_checks")
 
@@ -37,6 +38,10 @@ ESTIMATORS = [
     zoo.DBSCAN(),
     zoo.Autoencoder(encoder_layer_sizes=(8, 2), epochs=50, batch_size=4096, shuffle=False, learning_rate=0.01,
                     dtype="float64", random_state=0, n_jobs=1),
+    zoo.preprocessing.StandardScaler(),
+    zoo.preprocessing.MinMaxScaler(),
+    # Generated test data holds floats never seen in fit: encode them as zeros.
+    zoo.preprocessing.OneHotEncoder(handle_unknown="ignore"),
 ]
 
 # scikit-learn grants its own KMeans and MiniBatchKMeans the same exemption:
