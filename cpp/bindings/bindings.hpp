@@ -75,5 +75,7 @@ void bind_svm(py::module_& m);
 // Unsupervised: PCA and DBSCAN.
 void bind_decomposition(py::module_& m);
 void bind_dbscan(py::module_& m);
+// Image augmentation kernels (zoo.augment).
+void bind_augment(py::module_& m);
 
 }  // namespace zoo::bindings

@@ -762,3 +762,52 @@ def dbscan_fit(
     leaf_size: int,
     n_threads: int,
 ) -> tuple[NDArray[np.uint8], NDArray[np.int64], str]: ...
+
+# -- image augmentation (zoo.augment.image) -------------------------------------------
+# X is a 4-D batch (N, H, W, C), or (N, C, H, W) with channels_first; each
+# function returns a new array and never writes X. Per-sample parameters
+# come from Python; noise depends on (seed, sample index) only.
+def augment_flip(
+    X: NDArray[Float],
+    channels_first: bool,
+    flip_horizontal: NDArray[np.uint8],  # (N,) 0/1
+    flip_vertical: NDArray[np.uint8],  # (N,) 0/1
+    n_threads: int,
+) -> NDArray[Float]: ...
+def augment_crop(
+    X: NDArray[Float],
+    channels_first: bool,
+    out_height: int,
+    out_width: int,
+    top: NDArray[np.int64],  # (N,) first source row, may be negative (padding)
+    left: NDArray[np.int64],  # (N,) first source column
+    padding_mode: str,  # "constant" | "reflect" | "edge"
+    fill: float,
+    n_threads: int,
+) -> NDArray[Float]: ...
+def augment_affine(
+    X: NDArray[Float],
+    channels_first: bool,
+    matrices: NDArray[np.float64],  # (N, 6): source col, row = M @ (col, row, 1)
+    interpolation: str,  # "nearest" | "bilinear"
+    fill: float,
+    n_threads: int,
+) -> NDArray[Float]: ...
+def augment_adjust(
+    X: NDArray[Float],
+    contrast: NDArray[np.float64],  # (N,) factor about each image's mean
+    brightness: NDArray[np.float64],  # (N,) added
+    clip: bool,
+    low: float,
+    high: float,
+    n_threads: int,
+) -> NDArray[Float]: ...
+def augment_gaussian_noise(
+    X: NDArray[Float],
+    std: float,
+    seed: int,
+    clip: bool,
+    low: float,
+    high: float,
+    n_threads: int,
+) -> NDArray[Float]: ...
