@@ -17,6 +17,7 @@ names are importable from here as well.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import math
 import numbers
@@ -57,6 +58,7 @@ __all__ = [
     "RegressorMixin",
     "ClusterMixin",
     "TransformerMixin",
+    "clone",
     "Interval",
     "Options",
     "get_tags",
@@ -331,6 +333,69 @@ class BaseEstimator:
     def __sklearn_tags__(self):
         """scikit-learn's view of :func:`get_tags` (needs scikit-learn >= 1.6)."""
         return _sklearn_tags(self)
+
+
+# ----------------------------------------------------------------------- clone
+
+
+def clone(estimator, *, safe=True):
+    """A new, unfitted estimator with the same parameters.
+
+    Model selection fits one copy per fold or per candidate; each must start
+    from the parameters alone, never from another copy's fitted state.
+    Works for zoo and scikit-learn estimators alike (anything with
+    ``get_params``), and for lists, tuples and sets of them.
+
+    Parameters
+    ----------
+    estimator : estimator, or list, tuple or set of estimators
+        What to copy. Parameters that are estimators are cloned in turn;
+        other parameter values are deep-copied, so the copy shares no
+        mutable state (arrays, callbacks) with the original.
+    safe : bool, default=True
+        If False, an object without ``get_params`` is deep-copied instead of
+        rejected.
+
+    Returns
+    -------
+    estimator
+        Same class, same parameters, no fitted attributes.
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` has no ``get_params`` (and ``safe`` is True), or is
+        a class rather than an instance.
+    RuntimeError
+        If the class's ``__init__`` changes a parameter instead of storing
+        it unchanged, so the copy would not be the same estimator.
+    """
+    if isinstance(estimator, (list, tuple, set, frozenset)):
+        return type(estimator)(clone(item, safe=safe) for item in estimator)
+    # Objects that know how to copy themselves (scikit-learn's
+    # FrozenEstimator, for instance) keep that say.
+    custom = getattr(estimator, "__sklearn_clone__", None)
+    if custom is not None and not isinstance(estimator, (type, BaseEstimator)):
+        return custom()
+    if isinstance(estimator, type) or not hasattr(estimator, "get_params"):
+        if not safe:
+            return copy.deepcopy(estimator)
+        what = f"the class {estimator.__name__}" if isinstance(estimator, type) else _short_repr(estimator)
+        raise TypeError(
+            f"clone: estimator must be an estimator instance (an object with "
+            f"get_params), got {what}."
+        )
+    params = estimator.get_params(deep=False)
+    new_params = {name: clone(value, safe=False) for name, value in params.items()}
+    new = type(estimator)(**new_params)
+    stored = new.get_params(deep=False)
+    for name, value in new_params.items():
+        if stored[name] is not value:
+            raise RuntimeError(
+                f"clone: {type(estimator).__name__}.__init__ does not store parameter "
+                f"{name!r} unchanged, so the copy would differ from the original."
+            )
+    return new
 
 
 # zoo._registry cannot import this module; hand it the class that registered
