@@ -1,4 +1,4 @@
-"""Quality metrics."""
+"""Clustering metrics: agreement between two labelings, and cluster quality from the data (silhouette)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,36 @@
+"""Quality metrics with scikit-learn's names, signatures and results.
+
+Classification (from labels): :func:`accuracy_score`,
+:func:`balanced_accuracy_score`, :func:`precision_score`, :func:`recall_score`,
+:func:`f1_score`, :func:`fbeta_score`, :func:`precision_recall_fscore_support`,
+:func:`confusion_matrix`. From probabilities: :func:`log_loss`.
+Clustering: :func:`adjusted_rand_score`.
+
+Undefined scores (e.g. precision of a label never predicted) warn with
+:class:`UndefinedMetricWarning` unless ``zero_division`` says what to return.
+"""
+
+from ._classification import accuracy_score, balanced_accuracy_score, confusion_matrix, log_loss
+from ._clustering import adjusted_rand_score
+from ._precision_recall import (
+    f1_score,
+    fbeta_score,
+    precision_recall_fscore_support,
+    precision_score,
+    recall_score,
+)
+from ._warnings import UndefinedMetricWarning
+
+__all__ = [
+    "UndefinedMetricWarning",
+    "accuracy_score",
+    "adjusted_rand_score",
+    "balanced_accuracy_score",
+    "confusion_matrix",
+    "f1_score",
+    "fbeta_score",
+    "log_loss",
+    "precision_recall_fscore_support",
+    "precision_score",
+    "recall_score",
+]
