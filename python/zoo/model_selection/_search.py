@@ -13,6 +13,7 @@ from zoo.base import BaseEstimator, clone
 
 from ._cross_validation import (
     _check_error_score,
+    _check_estimator,
     _is_classifier,
     _prepare,
     _run,
@@ -214,6 +215,7 @@ class GridSearchCV(BaseEstimator):
         -------
         self
         """
+        _check_estimator(self.estimator)
         error_score = _check_error_score(self.error_score)
         candidates = list(ParameterGrid(self.param_grid))
         probe = clone(self.estimator)

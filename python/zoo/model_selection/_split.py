@@ -435,7 +435,7 @@ class StratifiedKFold(_BaseKFold):
         test folds will lack it).
     """
 
-    def split(self, X, y, groups=None):  # noqa: D102  (documented on the base class)
+    def split(self, X, y=None, groups=None):  # noqa: D102  (documented on the base class)
         if y is None:
             raise ValueError("StratifiedKFold.split needs the class labels y.")
         return super().split(X, y, groups)
