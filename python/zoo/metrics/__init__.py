@@ -4,6 +4,8 @@ Classification (from labels): :func:`accuracy_score`,
 :func:`balanced_accuracy_score`, :func:`precision_score`, :func:`recall_score`,
 :func:`f1_score`, :func:`fbeta_score`, :func:`precision_recall_fscore_support`,
 :func:`confusion_matrix`. From probabilities: :func:`log_loss`.
+Regression: :func:`mean_squared_error`, :func:`root_mean_squared_error`,
+:func:`mean_absolute_error`, :func:`r2_score`.
 Clustering: :func:`adjusted_rand_score`.
 
 Undefined scores (e.g. precision of a label never predicted) warn with
@@ -19,6 +21,7 @@ from ._precision_recall import (
     precision_score,
     recall_score,
 )
+from ._regression import mean_absolute_error, mean_squared_error, r2_score, root_mean_squared_error
 from ._warnings import UndefinedMetricWarning
 
 __all__ = [
@@ -30,7 +33,11 @@ __all__ = [
     "f1_score",
     "fbeta_score",
     "log_loss",
+    "mean_absolute_error",
+    "mean_squared_error",
     "precision_recall_fscore_support",
     "precision_score",
+    "r2_score",
     "recall_score",
+    "root_mean_squared_error",
 ]
