@@ -508,6 +508,10 @@ def _missing_mask(values):
 def _labels_array(values):
     """Labels as an ndarray: strings become object arrays, numbers stay numeric."""
     array = np.asarray(values)
+    if array.dtype.kind in "US" and not isinstance(values, np.ndarray):
+        # A list mixing strings and numbers: NumPy would turn the numbers
+        # into strings; keep each value as given.
+        array = np.asarray(values, dtype=object)
     if array.dtype.kind in "US":
         array = array.astype(object)
     return array
@@ -957,12 +961,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
             columns = [_labels_array(X.iloc[:, j].to_numpy()) for j in range(X.shape[1])]
             n_samples = X.shape[0]
         else:
-            array = np.asarray(X)
-            if array.dtype.kind in "US" and not isinstance(X, np.ndarray):
-                # A nested list mixing strings and numbers: NumPy would turn the
-                # numbers into strings; keep each value as given.
-                array = np.asarray(X, dtype=object)
-            array = _labels_array(array)
+            array = _labels_array(X)
             if array.ndim != 2:
                 raise ValueError(
                     f"Expected 2D array for X, got {array.ndim}D array instead (shape={array.shape}). "
