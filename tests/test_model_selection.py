@@ -264,6 +264,8 @@ def test_stratified_kfold_class_counts_match_scikit_learn(labels, shuffle):
     classes = np.unique(labels)
     for (a_train, a_test), (b_train, b_test) in zip(ours, theirs):
         assert np.array_equal(_class_counts(labels[a_test], classes), _class_counts(labels[b_test], classes))
+        if not shuffle:  # within a class, samples fill the folds in data order, as in scikit-learn
+            assert np.array_equal(a_test, b_test)
         assert np.intersect1d(a_train, a_test).size == 0 and len(a_train) + len(a_test) == len(labels)
     assert sorted(np.concatenate([test for _, test in ours])) == list(range(len(labels)))
 
@@ -430,6 +432,35 @@ def test_scorers_by_name_and_by_callable():
     assert neg_ari(model, X, y) == -ari
     assert check_scoring(model, None)(model, X, y) == model.score(X, y)
     assert set(check_scoring(model, ["adjusted_rand_score", "accuracy"])) == {"adjusted_rand_score", "accuracy"}
+
+
+_REGRESSION_SCORERS = {"r2", "neg_mean_squared_error", "neg_root_mean_squared_error", "neg_mean_absolute_error"}
+_BINARY_SCORERS = {"f1", "precision", "recall", "roc_auc"}
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("name", get_scorer_names())
+def test_named_scorers_equal_scikit_learn(name):
+    sk_metrics = pytest.importorskip("sklearn.metrics")
+    metric = get_scorer(name).metric
+    metric = "mean_squared_error" if callable(metric) else metric
+    if not hasattr(zoo.metrics, metric):
+        pytest.skip(f"zoo.metrics.{metric} is not there yet")
+    X, y = _classification(120, seed=3)
+    if name in _REGRESSION_SCORERS:
+        X, y = _regression(60)
+        model = zoo.Ridge(alpha=5.0).fit(X[:40], y[:40])
+    elif name == "adjusted_rand_score":
+        model = zoo.KMeans(n_clusters=3, n_init=2, random_state=0).fit(X[:80])
+    else:
+        if name not in _BINARY_SCORERS:
+            y = np.digitize(X[:, 0] + X[:, 2], [-0.5, 0.5])  # three classes
+        model = zoo.LogisticRegression().fit(X[:80], y[:80])
+    X_test, y_test = X[-40:], y[-40:]
+    np.testing.assert_allclose(
+        get_scorer(name)(model, X_test, y_test), sk_metrics.get_scorer(name)(model, X_test, y_test),
+        rtol=1e-10, atol=1e-12,
+    )
 
 
 def test_bad_scoring_and_inputs_are_rejected():

@@ -90,9 +90,12 @@ def _fold_fit_params(fit_params, n_samples, train):
 
 
 def _score(scorers, estimator, X, y):
+    # Without targets a scorer is called as scorer(estimator, X), as
+    # scikit-learn does, so scorers written for it work here unchanged.
+    args = (estimator, X) if y is None else (estimator, X, y)
     if isinstance(scorers, dict):
-        return {name: scorer(estimator, X, y) for name, scorer in scorers.items()}
-    return scorers(estimator, X, y)
+        return {name: scorer(*args) for name, scorer in scorers.items()}
+    return scorers(*args)
 
 
 def _fill(scorers, value):

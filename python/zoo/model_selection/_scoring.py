@@ -77,7 +77,7 @@ class _Scorer:
             )
         return scores
 
-    def __call__(self, estimator, X, y):
+    def __call__(self, estimator, X, y=None):
         response = self._response(estimator, X)
         kwargs = dict(self.kwargs)
         metric = self._metric_function()
@@ -210,7 +210,7 @@ def make_scorer(score_func, *, response_method="predict", greater_is_better=True
     return _Scorer(score_func, 1 if greater_is_better else -1, response_method, kwargs)
 
 
-def _passthrough_score(estimator, X, y):
+def _passthrough_score(estimator, X, y=None):
     """The estimator's own ``score`` (accuracy for classifiers, R² for regressors)."""
     if y is None:
         return float(estimator.score(X))

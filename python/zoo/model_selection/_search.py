@@ -335,7 +335,7 @@ class GridSearchCV(BaseEstimator):
         scorer = self.scorer_[self.refit] if self.multimetric_ else self.scorer_
         if scorer is _passthrough_score:
             return self._best("score")(X) if y is None else self._best("score")(X, y)
-        return scorer(self.best_estimator_, X, y)
+        return scorer(self.best_estimator_, X) if y is None else scorer(self.best_estimator_, X, y)
 
     @property
     def classes_(self):
