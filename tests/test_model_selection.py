@@ -391,6 +391,18 @@ def test_scores_do_not_depend_on_n_jobs(estimator, scoring):
     np.testing.assert_array_equal(sequential["test_score"], parallel["test_score"])
 
 
+def test_cross_validate_takes_pandas_rows_by_position():
+    pd = pytest.importorskip("pandas")
+    X, y = _classification(60)
+    shuffled_index = np.random.default_rng(0).permutation(60) + 100
+    frame = pd.DataFrame(X, columns=list("abcd"), index=shuffled_index)
+    series = pd.Series(y, index=shuffled_index)
+    from_pandas = cross_validate(zoo.LogisticRegression(), frame, series, cv=3, return_estimator=True)
+    from_numpy = cross_validate(zoo.LogisticRegression(), X, y, cv=3)
+    np.testing.assert_array_equal(from_pandas["test_score"], from_numpy["test_score"])
+    assert list(from_pandas["estimator"][0].feature_names_in_) == list("abcd")
+
+
 def test_cross_validate_cuts_sample_weight_to_each_fold():
     X, y = _regression()
     weights = np.random.default_rng(1).uniform(0.5, 2.0, len(y))

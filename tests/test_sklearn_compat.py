@@ -165,3 +165,15 @@ def test_zoo_grid_search_is_usable_as_a_scikit_learn_estimator():
         for tr, te in skms.KFold(3).split(X)
     ]
     np.testing.assert_array_equal(nested, expected)
+
+
+def test_precomputed_kernels_are_cut_to_the_training_columns():
+    from sklearn.svm import SVC as SkSVC
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 3))
+    y = (X[:, 0] > 0).astype(int)
+    gram = X @ X.T
+    ours = zms.cross_val_score(SkSVC(kernel="precomputed"), gram, y, cv=4)
+    np.testing.assert_array_equal(ours, skms.cross_val_score(SkSVC(kernel="precomputed"), gram, y, cv=4))
+    np.testing.assert_array_equal(ours, zms.cross_val_score(SkSVC(kernel="linear"), X, y, cv=4))

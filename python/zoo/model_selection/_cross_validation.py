@@ -20,7 +20,7 @@ import numpy as np
 
 from zoo._threads import resolve_n_jobs
 from zoo._validation import _short_repr
-from zoo.base import BaseEstimator, clone
+from zoo.base import BaseEstimator, clone, get_tags
 
 from ._scoring import check_scoring
 from ._split import _check_lengths, _n_samples, _take, check_cv
@@ -51,6 +51,25 @@ def _is_classifier(estimator):
         except Exception:  # an object that only looks like an estimator
             pass
     return getattr(estimator, "_estimator_type", None) == "classifier"
+
+
+def _is_pairwise(estimator):
+    """Whether X holds pairwise kernels/distances (``kernel="precomputed"``)."""
+    if isinstance(estimator, BaseEstimator):
+        return bool(get_tags(estimator)["pairwise"])
+    tags = getattr(estimator, "__sklearn_tags__", None)
+    if tags is not None:
+        try:
+            return bool(tags().input_tags.pairwise)
+        except Exception:  # an object that only looks like an estimator
+            pass
+    return False
+
+
+def _take_columns(X, columns):
+    if hasattr(X, "iloc"):
+        return X.iloc[:, columns]
+    return np.asarray(X)[:, columns]
 
 
 def _check_error_score(error_score):
@@ -134,6 +153,10 @@ def _fit_and_score(task):
     if task.params:
         estimator.set_params(**clone(task.params, safe=False))
     X_train, X_test = _take(task.X, task.train), _take(task.X, task.test)
+    if _is_pairwise(estimator):
+        # X is a kernel or distance matrix between samples: a fold's model
+        # sees only its training columns.
+        X_train, X_test = _take_columns(X_train, task.train), _take_columns(X_test, task.train)
     y_train, y_test = _take(task.y, task.train), _take(task.y, task.test)
     fit_kwargs = _fold_fit_params(task.fit_params, _n_samples(task.X, "X"), task.train)
     result = {"train_scores": None, "estimator": None, "failure": None, "score_time": 0.0}
