@@ -3,7 +3,8 @@
 Classification (from labels): :func:`accuracy_score`,
 :func:`balanced_accuracy_score`, :func:`precision_score`, :func:`recall_score`,
 :func:`f1_score`, :func:`fbeta_score`, :func:`precision_recall_fscore_support`,
-:func:`confusion_matrix`. From probabilities: :func:`log_loss`.
+:func:`confusion_matrix`. From probabilities or scores: :func:`log_loss`,
+:func:`roc_auc_score`, :func:`roc_curve`, :func:`auc`.
 Regression: :func:`mean_squared_error`, :func:`root_mean_squared_error`,
 :func:`mean_absolute_error`, :func:`r2_score`.
 Clustering: :func:`adjusted_rand_score`.
@@ -21,6 +22,7 @@ from ._precision_recall import (
     precision_score,
     recall_score,
 )
+from ._ranking import auc, roc_auc_score, roc_curve
 from ._regression import mean_absolute_error, mean_squared_error, r2_score, root_mean_squared_error
 from ._warnings import UndefinedMetricWarning
 
@@ -28,6 +30,7 @@ __all__ = [
     "UndefinedMetricWarning",
     "accuracy_score",
     "adjusted_rand_score",
+    "auc",
     "balanced_accuracy_score",
     "confusion_matrix",
     "f1_score",
@@ -39,5 +42,7 @@ __all__ = [
     "precision_score",
     "r2_score",
     "recall_score",
+    "roc_auc_score",
+    "roc_curve",
     "root_mean_squared_error",
 ]

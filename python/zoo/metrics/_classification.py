@@ -114,7 +114,7 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
         )
     if labels.size == 1:
         warn_user(
-            f"{metric}: a single label ({labels[0]!r}) gives a 1x1 matrix; pass "
+            f"{metric}: a single label ({labels[0].item()!r}) gives a 1x1 matrix; pass "
             f"labels= with every class for the full shape."
         )
     weights = check_weights(sample_weight, y_true.size)
@@ -280,7 +280,7 @@ def _log_loss_classes(y_true, labels, metric):
         classes = np.unique(y_true)
         if classes.size < 2:
             raise ValueError(
-                f"{metric}: y_true contains only one label ({classes[0]!r}); pass "
+                f"{metric}: y_true contains only one label ({classes[0].item()!r}); pass "
                 f"labels= with every class so the columns of y_proba can be matched."
             )
         return classes

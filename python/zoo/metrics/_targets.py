@@ -38,7 +38,7 @@ def label_array(y, name, metric):
     """
     array = np.asarray(y)
     if array.ndim == 0:
-        raise ValueError(f"{metric}: {name} must be an array of labels, got a scalar {array[()]!r}.")
+        raise ValueError(f"{metric}: {name} must be an array of labels, got a scalar {array.item()!r}.")
     if array.ndim == 2 and array.shape[1] == 1:
         array = array.ravel()
     if array.ndim != 1:
