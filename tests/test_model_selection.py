@@ -594,6 +594,21 @@ def test_grid_search_several_scorers_refits_by_the_named_one():
         grid_search(zoo.LogisticRegression(), {"C": [1.0]}, X, y, scoring=["accuracy", "f1"], refit=True)
 
 
+def test_grid_search_save_and_load(tmp_path):
+    X, y = _classification()
+    search = grid_search(zoo.LogisticRegression(), [{"C": [0.01, 1.0]}, {"fit_intercept": [False]}], X, y,
+                         cv=3, scoring=["accuracy", "adjusted_rand_score"], refit="accuracy")
+    loaded = zoo.load(search.save(tmp_path / "search.npz"))
+    np.testing.assert_array_equal(loaded.predict_proba(X), search.predict_proba(X))
+    assert loaded.best_params_ == search.best_params_ and loaded.score(X, y) == search.score(X, y)
+    for key, value in search.cv_results_.items():
+        if key == "params":
+            assert loaded.cv_results_[key] == value
+        else:
+            np.testing.assert_array_equal(np.ma.getmaskarray(loaded.cv_results_[key]), np.ma.getmaskarray(value))
+            assert np.ma.allequal(loaded.cv_results_[key], value), key
+
+
 def test_grid_search_without_refit_has_no_best_estimator():
     X, y = _regression(30)
     search = grid_search(zoo.Ridge(), {"alpha": [0.1, 1.0]}, X, y, cv=3, refit=False)

@@ -99,7 +99,7 @@ def _fold_fit_params(fit_params, n_samples, train):
         if (
             value is not None
             and not isinstance(value, (str, bytes, dict))
-            and (hasattr(value, "shape") or isinstance(value, (list, tuple)))
+            and (len(getattr(value, "shape", ())) > 0 or isinstance(value, (list, tuple)))
             and _n_samples(value, key) == n_samples
         ):
             restricted[key] = _take(value, train)

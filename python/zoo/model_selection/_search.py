@@ -84,6 +84,18 @@ class ParameterGrid:
         return list(self)[index]
 
 
+def _param_columns(candidates):
+    """``param_<name>`` columns: masked where a candidate does not set ``name``."""
+    columns = {}
+    for name in sorted({name for params in candidates for name in params}):
+        column = np.ma.masked_all(len(candidates), dtype=object)
+        for row, params in enumerate(candidates):
+            if name in params:
+                column[row] = params[name]
+        columns[f"param_{name}"] = column
+    return columns
+
+
 def _rank(scores):
     """Rank 1 for the highest score; ties share the lowest rank; NaN ranks last."""
     scores = np.asarray(scores, dtype=float)
@@ -261,13 +273,7 @@ class GridSearchCV(BaseEstimator):
             times = np.array([r[key] for r in results]).reshape(n_candidates, n_splits)
             table[f"mean_{key}"] = times.mean(axis=1)
             table[f"std_{key}"] = times.std(axis=1)
-        names = sorted({name for params in candidates for name in params})
-        for name in names:
-            column = np.ma.masked_all(n_candidates, dtype=object)
-            for row, params in enumerate(candidates):
-                if name in params:
-                    column[row] = params[name]
-            table[f"param_{name}"] = column
+        table.update(_param_columns(candidates))
         table["params"] = candidates
         score_names = list(scorers) if isinstance(scorers, dict) else ["score"]
         sets = ["test"] + (["train"] if self.return_train_score else [])
@@ -286,6 +292,28 @@ class GridSearchCV(BaseEstimator):
                 if part == "test":
                     table[f"rank_test_{name}"] = _rank(table[f"mean_test_{name}"])
         return table
+
+    # ------------------------------------------------------------ persistence
+
+    def _save_state(self):
+        # The scorers are rebuilt from ``scoring`` on load, and the masked
+        # param_<name> columns from ``params``: neither fits in an .npz.
+        state = super()._save_state()
+        state.pop("scorer_", None)
+        if "cv_results_" in state:
+            state["cv_results_"] = {
+                key: value for key, value in state["cv_results_"].items()
+                if not key.startswith("param_")
+            }
+        return state
+
+    def _load_state(self, state):
+        super()._load_state(state)
+        if hasattr(self, "cv_results_"):
+            self.cv_results_ = {
+                **self.cv_results_, **_param_columns(self.cv_results_["params"])
+            }
+            self.scorer_ = check_scoring(self.estimator, self.scoring)
 
     # ------------------------------------------------- delegation to the best
 
