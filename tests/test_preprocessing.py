@@ -477,3 +477,25 @@ def test_label_encoder_save_and_load(tmp_path, labels):
     assert loaded.classes_.dtype == fitted.classes_.dtype
     assert loaded.classes_.tolist() == fitted.classes_.tolist()
     np.testing.assert_array_equal(loaded.transform(labels), fitted.transform(labels))
+
+
+# ------------------------------------------------------- scikit-learn's tools
+
+
+def test_transformers_in_sklearn_column_transformer_and_pipeline():
+    pd = pytest.importorskip("pandas")
+    compose = pytest.importorskip("sklearn.compose")
+    pipeline = pytest.importorskip("sklearn.pipeline")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"kind": rng.choice(["a", "b", "c"], 120), "size": rng.normal(50, 10, 120)})
+    y = ((frame["kind"] == "a") ^ (frame["size"] > 50)).to_numpy().astype(int)
+    columns = compose.ColumnTransformer(
+        [("kind", OneHotEncoder(), ["kind"]), ("size", StandardScaler(), ["size"])]
+    )
+    model = pipeline.make_pipeline(columns, zoo.DecisionTreeClassifier(random_state=0)).fit(frame, y)
+    assert columns.get_feature_names_out().tolist() == ["kind__kind_a", "kind__kind_b", "kind__kind_c", "size__size"]
+    encoded = columns.transform(frame)
+    np.testing.assert_array_equal(encoded[:, :3], one_hot_reference(frame["kind"].to_numpy(), ["a", "b", "c"]))
+    size = frame["size"].to_numpy()
+    np.testing.assert_allclose(encoded[:, 3], (size - size.mean()) / size.std(), rtol=1e-12)
+    assert model.score(frame, y) == 1.0
