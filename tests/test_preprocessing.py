@@ -135,6 +135,13 @@ def test_standard_scaler_copy():
     assert np.shares_memory(out, X)
     out = StandardScaler().fit(original).transform(X, copy=True)
     assert not np.shares_memory(out, X)
+    # A read-only input is never written, whatever copy says.
+    frozen = original.copy()
+    frozen.setflags(write=False)
+    for scaler in (StandardScaler(copy=False), MinMaxScaler(copy=False)):
+        scaler.fit(frozen)
+        scaler.inverse_transform(scaler.transform(frozen))
+        np.testing.assert_array_equal(frozen, original)
 
 
 def test_standard_scaler_integer_input_becomes_float64():

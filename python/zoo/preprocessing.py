@@ -27,7 +27,6 @@ from zoo._validation import (
     _check_feature_names,
     _feature_names,
     _is_sparse,
-    _num_samples,
     check_array,
     check_is_fitted,
     check_sample_weight,
@@ -77,10 +76,12 @@ def _check_columns_of(estimator, X, n_expected, method):
     return array
 
 
-def _output_array(estimator, X, copy, reset=False):
-    """Validated float X that ``transform`` may write into (unless ``copy``)."""
+def _output_array(estimator, X, copy):
+    """Validated float X that ``transform`` may write into: the caller's own
+    array when ``copy`` is False and it is already a writeable float array."""
     copy = estimator.copy if copy is None else copy
-    return validate_data(estimator, X, reset=reset, copy=copy)
+    out = validate_data(estimator, X, reset=False, copy=copy)
+    return out if out.flags.writeable else out.copy()
 
 
 # ------------------------------------------------------------- StandardScaler
@@ -253,7 +254,7 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         copy = self.copy if copy is None else copy
         out = _check_columns_of(self, X, self.n_features_in_, "inverse_transform")
-        if copy and np.may_share_memory(out, np.asarray(X)):
+        if (copy and np.may_share_memory(out, np.asarray(X))) or not out.flags.writeable:
             out = out.copy()
         if self.with_std:
             out *= self.scale_.astype(out.dtype)
@@ -457,7 +458,7 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         copy = self.copy if copy is None else copy
         out = _check_columns_of(self, X, self.n_features_in_, "inverse_transform")
-        if copy and np.may_share_memory(out, np.asarray(X)):
+        if (copy and np.may_share_memory(out, np.asarray(X))) or not out.flags.writeable:
             out = out.copy()
         out -= self.min_.astype(out.dtype)
         out /= self.scale_.astype(out.dtype)
