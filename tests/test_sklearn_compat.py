@@ -177,3 +177,23 @@ def test_precomputed_kernels_are_cut_to_the_training_columns():
     ours = zms.cross_val_score(SkSVC(kernel="precomputed"), gram, y, cv=4)
     np.testing.assert_array_equal(ours, skms.cross_val_score(SkSVC(kernel="precomputed"), gram, y, cv=4))
     np.testing.assert_array_equal(ours, zms.cross_val_score(SkSVC(kernel="linear"), X, y, cv=4))
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_named_scorers_through_cross_validate_same_in_both_libraries():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] + 0.5 * rng.normal(size=60) > 0).astype(int)
+    scoring = ["accuracy", "balanced_accuracy", "f1", "f1_macro", "f1_weighted", "precision", "recall",
+               "roc_auc", "neg_log_loss"]
+    ours = zms.cross_validate(zoo.LogisticRegression(), X, y, cv=3, scoring=scoring)
+    theirs = skms.cross_validate(zoo.LogisticRegression(), X, y, cv=3, scoring=scoring)
+    for name in scoring:
+        np.testing.assert_allclose(ours[f"test_{name}"], theirs[f"test_{name}"], rtol=1e-10, err_msg=name)
+
+    y_reg = X @ np.array([1.0, -1.0, 2.0]) + 0.3 * rng.normal(size=60)
+    scoring = ["r2", "neg_mean_squared_error", "neg_mean_absolute_error", "neg_root_mean_squared_error"]
+    ours = zms.cross_validate(zoo.Ridge(), X, y_reg, cv=3, scoring=scoring)
+    theirs = skms.cross_validate(zoo.Ridge(), X, y_reg, cv=3, scoring=scoring)
+    for name in scoring:
+        np.testing.assert_allclose(ours[f"test_{name}"], theirs[f"test_{name}"], rtol=1e-10, err_msg=name)

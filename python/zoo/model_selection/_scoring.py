@@ -106,12 +106,6 @@ def _accepts(function, name):
         return False
 
 
-def _rmse(y_true, y_pred, **kwargs):
-    from zoo.metrics import mean_squared_error  # noqa: PLC0415
-
-    return float(np.sqrt(mean_squared_error(y_true, y_pred, **kwargs)))
-
-
 def _build_table():
     table = {
         "accuracy": _Scorer("accuracy_score"),
@@ -120,7 +114,7 @@ def _build_table():
         "neg_log_loss": _Scorer("log_loss", sign=-1, response_method="predict_proba"),
         "r2": _Scorer("r2_score"),
         "neg_mean_squared_error": _Scorer("mean_squared_error", sign=-1),
-        "neg_root_mean_squared_error": _Scorer(_rmse, sign=-1),
+        "neg_root_mean_squared_error": _Scorer("root_mean_squared_error", sign=-1),
         "neg_mean_absolute_error": _Scorer("mean_absolute_error", sign=-1),
         "adjusted_rand_score": _Scorer("adjusted_rand_score"),
     }
