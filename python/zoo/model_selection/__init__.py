@@ -15,7 +15,8 @@ splitters and Pipelines alike; scikit-learn itself is never imported.
 from ._cross_validation import FitFailedWarning, cross_val_score, cross_validate, learning_curve
 from ._scoring import check_scoring, get_scorer, get_scorer_names, make_scorer
 from ._search import GridSearchCV, ParameterGrid, grid_search
-from ._split import KFold, StratifiedKFold, check_cv, train_test_split
+from ._split import KFold, StratifiedKFold, check_cv
+from ._train_test_split import train_test_split
 
 __all__ = [
     "FitFailedWarning",

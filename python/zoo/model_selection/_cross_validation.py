@@ -22,8 +22,9 @@ from zoo._threads import resolve_n_jobs
 from zoo._validation import _short_repr
 from zoo.base import BaseEstimator, clone, get_tags
 
+from ._indexing import _check_lengths, _n_samples, _take
 from ._scoring import check_scoring
-from ._split import _check_lengths, _n_samples, _take, check_cv
+from ._split import check_cv
 
 __all__ = ["cross_validate", "cross_val_score", "learning_curve", "FitFailedWarning"]
 
