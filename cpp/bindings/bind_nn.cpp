@@ -1,5 +1,6 @@
 // pybind11 glue for the neural-network engine: the layout and configuration
 // types, and the epoch / inference / gradient kernels over NumPy buffers.
+#include <cmath>
 #include <string>
 
 #include "bindings.hpp"
@@ -78,13 +79,49 @@ void check_optimizer_state(const nn::Network& net, const Out<T>& state, const nn
     require_writable(state, "optimizer state");
 }
 
+// The anchored (EWC) penalty's arrays for one call: both or neither,
+// float64, n_params finite non-negative weights and finite anchor values.
+// They live here for the call; the config only points at them.
+struct AnchorArrays {
+    In<double> weight, anchor;
+    bool given = false;  // a default array_t is an empty array, not a null handle
+
+    AnchorArrays(const nn::Network& net, const py::object& anchor_weight, const py::object& anchor_values) {
+        require(anchor_weight.is_none() == anchor_values.is_none(), "anchor_weight and anchor must be given together");
+        if (anchor_weight.is_none()) return;
+        given = true;
+        weight = In<double>::ensure(anchor_weight);
+        anchor = In<double>::ensure(anchor_values);
+        require(static_cast<bool>(weight) && static_cast<bool>(anchor), "anchor_weight and anchor must be float arrays");
+        require_length(weight, "anchor_weight", net.n_params);
+        require_length(anchor, "anchor", net.n_params);
+        const double* w = weight.data();
+        const double* a = anchor.data();
+        for (index_t i = 0; i < net.n_params; ++i) {
+            require(w[i] >= 0 && std::isfinite(w[i]), "anchor_weight must be finite and non-negative");
+            require(std::isfinite(a[i]), "anchor must be finite");
+        }
+    }
+
+    nn::TrainConfig apply(nn::TrainConfig config) const {
+        if (given) {
+            config.anchor_weight = weight.data();
+            config.anchor = anchor.data();
+        }
+        return config;
+    }
+};
+
 template <class T>
 void bind_for(py::module_& m) {
     m.def(
         "nn_train_epoch",
         [](const nn::Network& net, In<T> x, In<T> y, In<T> weight, Out<T> params, Out<T> grads, Out<T> state,
-           std::int64_t step, Out<T> buffers, const nn::TrainConfig& config) {
+           std::int64_t step, Out<T> buffers, const nn::TrainConfig& given, const py::object& anchor_weight,
+           const py::object& anchor) {
             const nn::Batch<T> data = batch_of(net, x, y, weight);
+            const AnchorArrays anchored(net, anchor_weight, anchor);
+            const nn::TrainConfig config = anchored.apply(given);
             check_state(net, params, grads, buffers);
             check_optimizer_state(net, state, config.optimizer);
             T* p = params.mutable_data();
@@ -100,7 +137,7 @@ void bind_for(py::module_& m) {
         },
         py::arg("network"), py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("params").noconvert(),
         py::arg("grads").noconvert(), py::arg("state").noconvert(), py::arg("step"), py::arg("buffers").noconvert(),
-        py::arg("config"),
+        py::arg("config"), py::arg("anchor_weight") = py::none(), py::arg("anchor") = py::none(),
         "One training epoch in place; returns (mean loss, weighted correct, total weight, weighted squared "
         "error, optimizer steps).");
 
@@ -125,10 +162,12 @@ void bind_for(py::module_& m) {
     m.def(
         "nn_evaluate",
         [](const nn::Network& net, In<T> x, In<T> y, In<T> weight, In<T> params, In<T> buffers,
-           const nn::TrainConfig& config) {
+           const nn::TrainConfig& given, const py::object& anchor_weight, const py::object& anchor) {
             const nn::Batch<T> data = batch_of(net, x, y, weight);
             require_length(params, "params", net.n_params);
             require_length(buffers, "buffers", net.n_buffers);
+            const AnchorArrays anchored(net, anchor_weight, anchor);
+            const nn::TrainConfig config = anchored.apply(given);
             nn::EpochSummary summary;
             {
                 py::gil_scoped_release release;
@@ -137,25 +176,49 @@ void bind_for(py::module_& m) {
             return py::make_tuple(summary.loss, summary.correct, summary.weight, summary.squared_error);
         },
         py::arg("network"), py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("params"),
-        py::arg("buffers"), py::arg("config"),
+        py::arg("buffers"), py::arg("config"), py::arg("anchor_weight") = py::none(), py::arg("anchor") = py::none(),
         "Inference-mode (loss, weighted correct, total weight, weighted squared error).");
 
     m.def(
         "nn_loss_and_gradient",
         [](const nn::Network& net, In<T> x, In<T> y, In<T> weight, In<T> params, Out<T> grads, In<T> buffers,
-           const nn::TrainConfig& config) {
+           const nn::TrainConfig& given, const py::object& anchor_weight, const py::object& anchor) {
             const nn::Batch<T> data = batch_of(net, x, y, weight);
             require_length(params, "params", net.n_params);
             require_length(grads, "grads", net.n_params);
             require_length(buffers, "buffers", net.n_buffers);
             require_writable(grads, "grads");
+            const AnchorArrays anchored(net, anchor_weight, anchor);
+            const nn::TrainConfig config = anchored.apply(given);
             T* g = grads.mutable_data();
             py::gil_scoped_release release;
             return nn::loss_and_gradient(net, data, params.data(), g, buffers.data(), config);
         },
         py::arg("network"), py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("params"),
-        py::arg("grads").noconvert(), py::arg("buffers"), py::arg("config"),
+        py::arg("grads").noconvert(), py::arg("buffers"), py::arg("config"), py::arg("anchor_weight") = py::none(),
+        py::arg("anchor") = py::none(),
         "Training-mode loss of one batch and its gradient into `grads`; changes nothing else.");
+
+    m.def(
+        "nn_sample_gradient_squares",
+        [](const nn::Network& net, In<T> x, In<T> y, In<T> weight, In<T> params, In<T> buffers,
+           const nn::TrainConfig& config) {
+            const nn::Batch<T> data = batch_of(net, x, y, weight);
+            require_length(params, "params", net.n_params);
+            require_length(buffers, "buffers", net.n_buffers);
+            Out<double> out(py::ssize_t(net.n_params));
+            double* o = out.mutable_data();
+            {
+                py::gil_scoped_release release;
+                nn::sample_gradient_squares(net, data, params.data(), buffers.data(), config, o);
+            }
+            return out;
+        },
+        py::arg("network"), py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("params"),
+        py::arg("buffers"), py::arg("config"),
+        "Sum over rows of sample_weight * (gradient of the row's own data loss)^2, float64 (n_params,): "
+        "the unnormalised diagonal empirical Fisher information. Without dropout, one row at a time; "
+        "not for batch-norm networks.");
 
     m.def(
         "nn_optimizer_step",
@@ -221,7 +284,8 @@ void bind_nn(py::module_& m) {
         .def_readwrite("bn_momentum", &nn::TrainConfig::bn_momentum)
         .def_readwrite("bn_epsilon", &nn::TrainConfig::bn_epsilon)
         .def_readwrite("seed", &nn::TrainConfig::seed)
-        .def_readwrite("n_threads", &nn::TrainConfig::n_threads);
+        .def_readwrite("n_threads", &nn::TrainConfig::n_threads)
+        .def_readwrite("anchor_strength", &nn::TrainConfig::anchor_strength);
     py::class_<nn::Network>(m, "Network")
         .def(py::init(&network_from_tables), py::arg("layer_table"), py::arg("layer_parameters"), py::arg("n_params"),
              py::arg("n_buffers"))

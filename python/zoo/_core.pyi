@@ -107,6 +107,7 @@ class TrainConfig:
     bn_epsilon: float
     seed: int
     n_threads: int
+    anchor_strength: float  # EWC: the penalty's lambda; active when anchor_weight and anchor are passed
 
 class Network:
     def __init__(
@@ -131,6 +132,8 @@ def nn_train_epoch(
     step: int,
     buffers: NDArray[Float],  # in place
     config: TrainConfig,
+    anchor_weight: NDArray[np.float64] | None = None,  # EWC importance F, (n_params,)
+    anchor: NDArray[np.float64] | None = None,  # EWC anchor theta*, (n_params,)
 ) -> tuple[float, float, float, float, int]: ...
 def nn_predict(
     network: Network, X: NDArray[Float], params: NDArray[Float], buffers: NDArray[Float], n_threads: int
@@ -143,6 +146,8 @@ def nn_evaluate(
     params: NDArray[Float],
     buffers: NDArray[Float],
     config: TrainConfig,
+    anchor_weight: NDArray[np.float64] | None = None,
+    anchor: NDArray[np.float64] | None = None,
 ) -> tuple[float, float, float, float]: ...
 def nn_loss_and_gradient(
     network: Network,
@@ -153,7 +158,18 @@ def nn_loss_and_gradient(
     grads: NDArray[Float],  # out
     buffers: NDArray[Float],
     config: TrainConfig,
+    anchor_weight: NDArray[np.float64] | None = None,
+    anchor: NDArray[np.float64] | None = None,
 ) -> float: ...
+def nn_sample_gradient_squares(
+    network: Network,
+    X: NDArray[Float],
+    y: NDArray[Float],
+    sample_weight: NDArray[Float],
+    params: NDArray[Float],
+    buffers: NDArray[Float],
+    config: TrainConfig,
+) -> NDArray[np.float64]: ...  # sum_i w_i (per-row loss gradient)^2, (n_params,)
 def nn_optimizer_step(
     network: Network,
     params: NDArray[Float],  # in place

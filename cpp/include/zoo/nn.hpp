@@ -75,6 +75,16 @@ struct TrainConfig {
     double bn_epsilon = 1e-5;
     std::uint64_t seed = 0;      // shuffling and dropout masks of this epoch
     int n_threads = 1;
+    // Elastic weight consolidation (Kirkpatrick et al. 2017): with both
+    // arrays set (n_params float64 values each), the loss gains
+    // (anchor_strength / 2) * sum_i anchor_weight[i] * (params[i] - anchor[i])^2
+    // over every trainable value, and the gradient anchor_strength *
+    // anchor_weight * (params - anchor). The arrays belong to the caller for
+    // the duration of one call (the bindings set them; Python never does).
+    double anchor_strength = 0.0;
+    const double* anchor_weight = nullptr;
+    const double* anchor = nullptr;
+    bool anchored() const { return anchor_strength != 0 && anchor_weight != nullptr && anchor != nullptr; }
 };
 
 // Targets: n x n_outputs values for mse/mae/huber/binary cross-entropy; for
@@ -120,6 +130,16 @@ EpochSummary evaluate(const Network& net, const Batch<T>& data, const T* params,
 template <class T>
 double loss_and_gradient(const Network& net, const Batch<T>& data, const T* params, T* grads,
                          const T* buffers, const TrainConfig& config);
+
+// Diagonal Fisher information, unnormalised: out[p] (n_params, zeroed
+// first) = sum_i weight_i * (d loss_i / d params_p)^2 over the rows, where
+// loss_i is row i's data loss alone (no penalty) of the network without
+// dropout, as it predicts. Batch norm in training mode would normalise a
+// single row to zero, so callers keep batch-norm networks out. Rows are shared among config.n_threads
+// threads; the sum's order, hence its last bits, depends only on that count.
+template <class T>
+void sample_gradient_squares(const Network& net, const Batch<T>& data, const T* params, const T* buffers,
+                             const TrainConfig& config, double* out);
 
 // One optimizer step from `grads` (penalties and clipping already applied).
 template <class T>

@@ -51,10 +51,26 @@ void check_data(const Network& net, const Batch<T>& data, const TrainConfig& con
             throw std::invalid_argument("sample weights must be finite and non-negative");
 }
 
-// l1 * sum|W| + l2 * sum W^2 over the weight matrices (not biases).
+// (strength / 2) * sum F (theta - anchor)^2 over the trainable values.
+template <class T>
+double anchor_penalty_value(const Network& net, const T* params, const TrainConfig& config) {
+    if (!config.anchored()) return 0.0;
+    double total = 0.0;
+    for_each_owned_piece(net, Team{}, [&](index_t offset, index_t length, bool) {
+        for (index_t i = offset; i < offset + length; ++i) {
+            const double shift = static_cast<double>(params[i]) - config.anchor[i];
+            total += config.anchor_weight[i] * shift * shift;
+        }
+    });
+    return 0.5 * config.anchor_strength * total;
+}
+
+// l1 * sum|W| + l2 * sum W^2 over the weight matrices (not biases), plus
+// the anchored (EWC) penalty.
 template <class T>
 double penalty_value(const Network& net, const T* params, const TrainConfig& config) {
-    if (config.l1 == 0 && config.l2 == 0) return 0.0;
+    const double anchored = anchor_penalty_value(net, params, config);
+    if (config.l1 == 0 && config.l2 == 0) return anchored;
     double l1 = 0.0, l2 = 0.0;
     for (const Layer& layer : net.layers) {
         const T* w = params + layer.weight_offset;
@@ -63,7 +79,7 @@ double penalty_value(const Network& net, const T* params, const TrainConfig& con
             l2 += static_cast<double>(w[i]) * static_cast<double>(w[i]);
         }
     }
-    return config.l1 * l1 + config.l2 * l2;
+    return config.l1 * l1 + config.l2 * l2 + anchored;
 }
 
 // Penalties, clipping and the optimizer update on this member's pieces.
@@ -120,13 +136,21 @@ double finish_owned_gradients(const Network& net, const T* params, T* grads, con
     const T l1 = static_cast<T>(config.l1), twice_l2 = static_cast<T>(2 * config.l2);
     const T limit = static_cast<T>(config.clip_value);
     const bool penalised = config.l1 != 0 || config.l2 != 0, clipped = config.clip_value > 0, norm = config.clip_norm > 0;
+    const bool anchored = config.anchored();
+    const double strength = config.anchor_strength;
     double squares = 0.0;
-    if (!penalised && !clipped && !norm) return 0.0;
+    if (!penalised && !anchored && !clipped && !norm) return 0.0;
     for_each_owned_piece(net, team, [&](index_t offset, index_t length, bool decays) {
         T* g = grads + offset;
         const T* w = params + offset;
         for (index_t i = 0; i < length; ++i) {
             if (penalised && decays) g[i] += l1 * static_cast<T>((w[i] > T(0)) - (w[i] < T(0))) + twice_l2 * w[i];
+            if (anchored) {
+                // EWC pulls every trainable value (biases too) back towards
+                // the anchor, in proportion to its importance.
+                const double shift = static_cast<double>(w[i]) - config.anchor[offset + i];
+                g[i] += static_cast<T>(strength * config.anchor_weight[offset + i] * shift);
+            }
             if (clipped) g[i] = std::clamp(g[i], -limit, limit);
             squares += static_cast<double>(g[i]) * static_cast<double>(g[i]);
         }
@@ -321,12 +345,68 @@ double loss_and_gradient(const Network& net, const Batch<T>& data, const T* para
     return (total_weight > 0 ? loss / total_weight : 0.0) + penalty_value(net, params, config);
 }
 
+template <class T>
+void sample_gradient_squares(const Network& net, const Batch<T>& data, const T* params, const T* buffers,
+                             const TrainConfig& config, double* out) {
+    check_config(net, config);
+    check_data(net, data, config);
+    // The Fisher information of the network as it predicts: without dropout
+    // (training mode then computes what inference does, and fills the caches
+    // the backward pass reads).
+    Network predicting = net;
+    for (Layer& layer : predicting.layers) layer.dropout = 0.0;
+    blas::SingleThreadedScope single_threaded_blas;
+    const index_t k = net.n_outputs(), n_params = net.n_params;
+    const int n_threads = static_cast<int>(std::min<index_t>(config.n_threads, data.n));
+    // Everything is allocated here: nothing in the parallel region may throw.
+    std::vector<std::vector<double>> sums(static_cast<size_t>(n_threads), std::vector<double>(static_cast<size_t>(n_params), 0.0));
+    std::vector<std::vector<T>> grad_rows(static_cast<size_t>(n_threads), std::vector<T>(static_cast<size_t>(n_params)));
+    std::vector<Workspace<T>> spaces;
+    spaces.reserve(static_cast<size_t>(n_threads));
+    for (int t = 0; t < n_threads; ++t) spaces.emplace_back(predicting, 1);
+#pragma omp parallel num_threads(n_threads)
+    {
+        const int id = omp_get_thread_num();
+        std::vector<double>& sum = sums[static_cast<size_t>(id)];
+        std::vector<T>& grads = grad_rows[static_cast<size_t>(id)];
+        Workspace<T>& ws = spaces[static_cast<size_t>(id)];
+        const index_t begin = data.n * id / n_threads, end = data.n * (id + 1) / n_threads;
+        // Each thread runs its rows alone: the passes' barriers bind to this
+        // inner team of one, so threads never wait for each other.
+#pragma omp parallel num_threads(1)
+        {
+            const FlushDenormalsScope flush_denormals;
+            const Team team = Team::current();
+            const T one(1);
+            const ForwardOptions options = training_options(config, false);
+            for (index_t i = begin; i < end; ++i) {
+                const T w = data.weight[i];
+                if (w == T(0)) continue;
+                const T* x = data.x + i * net.n_inputs();
+                const T* outputs = forward(predicting, x, 1, params, const_cast<T*>(buffers), ws, options, team);
+                apply_loss(config.loss, config.huber_delta, outputs, data.y + i * data.n_targets, &one, 1, k, 1.0,
+                           ws.grad_out.data());
+                backward(predicting, x, 1, params, grads.data(), ws, team);
+                for (index_t p = 0; p < n_params; ++p) {
+                    const double g = static_cast<double>(grads[static_cast<size_t>(p)]);
+                    sum[static_cast<size_t>(p)] += static_cast<double>(w) * g * g;
+                }
+            }
+        }
+    }
+    std::fill(out, out + n_params, 0.0);
+    for (const std::vector<double>& sum : sums)
+        for (index_t p = 0; p < n_params; ++p) out[p] += sum[static_cast<size_t>(p)];
+}
+
 #define ZOO_INSTANTIATE(T)                                                                                          \
     template EpochSummary train_epoch<T>(const Network&, const Batch<T>&, T*, T*, T*, std::int64_t, T*,             \
                                          const TrainConfig&);                                                       \
     template void predict<T>(const Network&, const T*, index_t, const T*, const T*, T*, int);                      \
     template EpochSummary evaluate<T>(const Network&, const Batch<T>&, const T*, const T*, const TrainConfig&);     \
-    template double loss_and_gradient<T>(const Network&, const Batch<T>&, const T*, T*, const T*, const TrainConfig&);
+    template double loss_and_gradient<T>(const Network&, const Batch<T>&, const T*, T*, const T*, const TrainConfig&); \
+    template void sample_gradient_squares<T>(const Network&, const Batch<T>&, const T*, const T*, const TrainConfig&, \
+                                             double*);
 ZOO_INSTANTIATE(float)
 ZOO_INSTANTIATE(double)
 #undef ZOO_INSTANTIATE

@@ -21,6 +21,7 @@ from zoo._validation import (
     validate_data,
 )
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options, RegressorMixin
+from zoo.nn import _continual
 from zoo.nn._epoch_inputs import AUGMENT_STREAM, augmented, check_augment, standardisation, standardised
 from zoo.nn._model import NetworkModelMixin, TrainingSet, epoch_stream_seed
 from zoo.nn._network import ACTIVATIONS, INITIALIZERS, LayerSpec
@@ -73,6 +74,10 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         "shuffle": ["boolean"],
         "dtype": [Options({"float32", "float64"})],
         "normalize": ["boolean"],
+        "ewc_lambda": [Interval(Real, 0, None, closed="left")],
+        "ewc_decay": [Interval(Real, 0, 1, closed="right")],
+        "ewc_samples": [Interval(Integral, 1, None, closed="left")],
+        "replay": [Interval(Integral, 0, None, closed="left"), Interval(Real, 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -109,6 +114,10 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         shuffle=True,
         dtype="float32",
         normalize=False,
+        ewc_lambda=0.0,
+        ewc_decay=1.0,
+        ewc_samples=500,
+        replay=0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -141,6 +150,10 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         self.shuffle = shuffle
         self.dtype = dtype
         self.normalize = normalize
+        self.ewc_lambda = ewc_lambda
+        self.ewc_decay = ewc_decay
+        self.ewc_samples = ewc_samples
+        self.replay = replay
 
     # -- fitting ---------------------------------------------------------------
 
@@ -176,7 +189,11 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         """
         self._validate_params()
         augment = check_augment(augment)
-        continuing = (resume or self.warm_start) and hasattr(self, "params_")
+        continual = _continual.is_continual(self)
+        if continual:
+            _continual.check_continual(self)
+        # Continual learning implies warm starts: every fit after the first is a new task.
+        continuing = (resume or self.warm_start or continual) and hasattr(self, "params_")
         X = validate_data(self, X, reset=not continuing, dtype=np.dtype(self.dtype))
         targets = self._read_targets(y, X, fit=not continuing)
         weight = self._sample_weights(targets, sample_weight, X)
@@ -184,14 +201,26 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             rng = np.random.default_rng(seed_from_random_state(self.random_state))
             self._initialise_state(rng, X.dtype)
             self._transfer_layers()
+            _continual.forget_tasks(self)
         raw_train, raw_validation = self._split(X, targets, weight)
+        if continual and self.replay > 0:
+            _continual.replay_count(self.replay, raw_train.X.shape[0])  # fails before training, not after
         if not continuing:
             self._learn_input_scaling(raw_train.X)
             self.history_ = History(baseline=self._targets_.baseline(raw_train, self._loss_name()))
-        train, validation = self._network_view(raw_train), self._network_view(raw_validation)
-        until = self.epochs if resume else self.n_epochs_ + self.epochs
+        if continual:
+            until = _continual.start_task(self, resume)
+            if until is None:  # resume=True after the last task had ended
+                return self
+        else:
+            until = self.epochs if resume else self.n_epochs_ + self.epochs
+        mixed = _continual.with_replay(self, raw_train) if continual else raw_train
+        train, validation = self._network_view(mixed), self._network_view(raw_validation)
         self.interrupted_ = False
-        self._run_epochs(train, validation, until, self._augmented_epochs(raw_train, train, augment))
+        self._run_epochs(train, validation, until, self._augmented_epochs(mixed, train, augment))
+        if continual and not self.interrupted_:
+            task = train if mixed is raw_train else self._network_view(raw_train)
+            _continual.end_task(self, raw_train, task)
         return self
 
     def partial_fit(self, X, y, sample_weight=None, classes=None, *, augment=None):
@@ -299,6 +328,17 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
                 raise ValueError(f"frozen_layers: {index!r} is not a layer index of a {n_layers}-layer network")
             frozen.add(int(index) % n_layers)
         return frozen
+
+    def _train_config(self, learning_rate, seed, n_threads):
+        config = super()._train_config(learning_rate, seed, n_threads)
+        config.anchor_strength = float(self.ewc_lambda)
+        return config
+
+    def _anchor_arrays(self) -> dict:
+        # The EWC penalty once a task has been consolidated (and unless ewc_lambda was set back to 0).
+        if self.ewc_lambda > 0 and getattr(self, "ewc_fisher_", None) is not None:
+            return {"anchor_weight": self.ewc_fisher_, "anchor": self.ewc_anchor_}
+        return {}
 
     def _loss_name(self) -> str:
         return self.loss or self._targets_.default_loss
@@ -536,6 +576,43 @@ class MLP(_BaseMLP):
         works on raw inputs, before standardising), predict, predict_proba
         and score take raw X. The statistics are kept by warm_start,
         partial_fit and resume, and saved by save().
+    ewc_lambda : float, default=0
+        Elastic weight consolidation (Kirkpatrick et al. 2017, "Overcoming
+        catastrophic forgetting in neural networks"). When > 0 each fit is
+        one task: at its end the diagonal Fisher information F of the
+        parameters is estimated on the task's training rows, and later fits
+        add (ewc_lambda / 2) * sum_i F_i (theta_i - theta*_i)^2 to the loss
+        (theta*: the parameters after the last task), inside the C++ epoch
+        for every optimizer; the logged loss includes it. F is the expected
+        squared per-row gradient of the log-likelihood: for softmax
+        classifiers the expectation is taken exactly over the classes the
+        model predicts (the true Fisher); for other losses it uses the given
+        targets (the empirical Fisher, the per-row loss standing in for
+        -log p). Weighted by sample_weight, without dropout. Not with
+        batch_norm. Typical values: 1 to 10^3 (F shrinks as a task is learnt).
+    ewc_decay : float in (0, 1], default=1
+        Online EWC (Schwarz et al. 2018, "Progress & Compress"):
+        F <- ewc_decay * F + F_task after each task. 1 weighs every earlier
+        task alike; smaller values let old tasks fade.
+    ewc_samples : int, default=500
+        Rows (a seeded sample) on which F is estimated; one per-row gradient
+        each (one per class for softmax classifiers).
+    replay : int or float, default=0
+        Experience replay: after each task, store this many of its training
+        rows (an int; at most the task's rows) or this fraction of them (a
+        float in (0, 1)), drawn with the model's seed, and mix all stored
+        rows into every epoch of later tasks. Memory: the stored rows (raw
+        inputs, encoded targets, weights) stay on the estimator and are saved
+        with it, replay x n_tasks rows in all.
+
+        With ewc_lambda > 0 or replay > 0, fitting is continual: every fit
+        after the first continues from the current weights, optimizer state
+        and input statistics (warm_start is implied) and starts a new task;
+        classes must all appear in the first task. fit(..., resume=True)
+        finishes an interrupted task. To start over, fit a clone, or set
+        both to 0 with warm_start=False: a fresh fit forgets every task.
+        partial_fit trains under the current EWC penalty but does not mix
+        in replay rows or end a task.
 
     Attributes
     ----------
@@ -544,6 +621,12 @@ class MLP(_BaseMLP):
     coefs_, intercepts_ : list of ndarray (views of params_)
     input_mean_, input_scale_ : ndarray of shape (n_features,), float64
         Only with normalize=True: the network sees (X - input_mean_) / input_scale_.
+    n_tasks_ : int
+        Continual learning only: tasks finished.
+    ewc_fisher_, ewc_anchor_ : ndarray of shape (n_params,), float64
+        With ewc_lambda > 0: the consolidated Fisher diagonal and theta*.
+    replay_X_, replay_targets_, replay_weight_ : ndarray
+        With replay > 0: the stored rows of earlier tasks.
     history_ : zoo.nn.History
     n_epochs_, n_steps_ : int
     classes_ : ndarray (classification)
