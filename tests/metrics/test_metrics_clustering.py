@@ -73,3 +73,4 @@ def test_rejects_mismatched_lengths_and_2d_input():
         adjusted_rand_score([0, 1], [0, 1, 1])
     with pytest.raises(ValueError, match="labels_pred must be 1-D"):
         adjusted_rand_score([0, 1], [[0], [1]])
+

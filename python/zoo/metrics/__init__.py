@@ -7,7 +7,8 @@ Classification (from labels): :func:`accuracy_score`,
 :func:`roc_auc_score`, :func:`roc_curve`, :func:`auc`.
 Regression: :func:`mean_squared_error`, :func:`root_mean_squared_error`,
 :func:`mean_absolute_error`, :func:`r2_score`.
-Clustering: :func:`adjusted_rand_score`.
+Clustering: :func:`adjusted_rand_score` (against reference labels),
+:func:`silhouette_score` and :func:`silhouette_samples` (from the data).
 
 Undefined scores (e.g. precision of a label never predicted) warn with
 :class:`UndefinedMetricWarning` unless ``zero_division`` says what to return.
@@ -24,6 +25,7 @@ from ._precision_recall import (
 )
 from ._ranking import auc, roc_auc_score, roc_curve
 from ._regression import mean_absolute_error, mean_squared_error, r2_score, root_mean_squared_error
+from ._silhouette import silhouette_samples, silhouette_score
 from ._warnings import UndefinedMetricWarning
 
 __all__ = [
@@ -44,5 +46,7 @@ __all__ = [
     "recall_score",
     "roc_auc_score",
     "roc_curve",
+    "silhouette_samples",
+    "silhouette_score",
     "root_mean_squared_error",
 ]
