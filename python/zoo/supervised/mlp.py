@@ -172,8 +172,9 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             augmentations and schedule).
         augment : callable or None, default=None
             Data augmentation, called as ``augment(X_train, random_state=seed)``
-            once per epoch on the training rows only (never on
-            `validation_split`'s held-out rows or `validation_data`); it must
+            once per epoch on the training rows only (with `replay`, the
+            stored rows of earlier tasks too; never `validation_split`'s
+            held-out rows or `validation_data`); it must
             return a new array of X's shape (cast to the model's dtype,
             finite). The epoch then trains on the result. `seed` is an int
             in [0, 2**32) derived from the model's seed and the epoch, so a
@@ -589,7 +590,9 @@ class MLP(_BaseMLP):
         model predicts (the true Fisher); for other losses it uses the given
         targets (the empirical Fisher, the per-row loss standing in for
         -log p). Weighted by sample_weight, without dropout. Not with
-        batch_norm. Typical values: 1 to 10^3 (F shrinks as a task is learnt).
+        batch_norm. Typical values: 1 to 10^3 (F shrinks as a task is
+        learnt); plain SGD diverges unless learning_rate * ewc_lambda *
+        max(F) < 2. val_loss includes the penalty too, as it does l1/l2.
     ewc_decay : float in (0, 1], default=1
         Online EWC (Schwarz et al. 2018, "Progress & Compress"):
         F <- ewc_decay * F + F_task after each task. 1 weighs every earlier
