@@ -9,6 +9,7 @@ import pytest
 
 from zoo.metrics import (
     UndefinedMetricWarning,
+    classification_report,
     f1_score,
     fbeta_score,
     precision_recall_fscore_support,
@@ -113,7 +114,63 @@ def test_pos_label_is_ignored_with_a_warning_for_other_averages():
     assert score == pytest.approx(0.5)
 
 
+def test_classification_report_of_a_hand_worked_example():
+    # Label 0: 1 of 2 predictions right, its 1 sample found. Label 1: never
+    # right. Label 2: both predictions right, 2 of its 3 samples found.
+    report = classification_report([0, 1, 2, 2, 2], [0, 0, 2, 2, 1], output_dict=True)
+    assert report["0"] == pytest.approx({"precision": 0.5, "recall": 1.0, "f1-score": 2 / 3, "support": 1})
+    assert report["1"] == pytest.approx({"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 1})
+    assert report["2"] == pytest.approx({"precision": 1.0, "recall": 2 / 3, "f1-score": 0.8, "support": 3})
+    assert report["accuracy"] == pytest.approx(3 / 5)
+    assert report["macro avg"] == pytest.approx(
+        {"precision": 0.5, "recall": 5 / 9, "f1-score": (2 / 3 + 0.8) / 3, "support": 5}
+    )
+    assert report["weighted avg"] == pytest.approx(
+        {"precision": 0.7, "recall": 0.6, "f1-score": (2 / 3 + 3 * 0.8) / 5, "support": 5}
+    )
+    # A subset of labels gets a micro average instead of accuracy: tp 3, predicted 4, true 4.
+    subset = classification_report([0, 1, 2, 2, 2], [0, 0, 2, 2, 1], labels=[0, 2], target_names=["zero", "two"],
+                                   output_dict=True)
+    assert list(subset) == ["zero", "two", "micro avg", "macro avg", "weighted avg"]
+    assert subset["micro avg"]["precision"] == pytest.approx(3 / 4)
+    text = classification_report([0, 1, 2, 2, 2], [0, 0, 2, 2, 1], digits=3)
+    assert "       0      0.500     1.000     0.667         1" in text
+    assert "    accuracy                          0.600         5" in text
+
+
+def test_classification_report_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="target_names has 3 names for 2 labels"):
+        classification_report([0, 1], [0, 1], target_names=["a", "b", "c"])
+    with pytest.raises(ValueError, match="digits"):
+        classification_report([0, 1], [0, 1], digits=-1)
+
+
 # ---------------------------------------------------------------- scikit-learn
+
+
+def test_classification_report_matches_scikit_learn():
+    skm = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(5)
+    for trial in range(12):
+        classes = [["ant", "bee", "cat"], [0, 1], [0, 1, 2, 3]][trial % 3]
+        n = int(rng.integers(1, 30))
+        y_true, y_pred = rng.choice(classes, n), rng.choice(classes, n)
+        options = dict(digits=int(rng.integers(1, 5)), zero_division=(0, 1.0, "warn")[trial % 3])
+        if trial % 4 == 0:
+            options.update(labels=classes[:2], target_names=["first label", "second"])
+        weights = rng.random(n) if trial % 2 else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if weights is None:  # weighted supports are printed rounded here, raw there
+                assert classification_report(y_true, y_pred, **options) == skm.classification_report(
+                    y_true, y_pred, **options
+                )
+            ours = classification_report(y_true, y_pred, sample_weight=weights, output_dict=True, **options)
+            theirs = skm.classification_report(y_true, y_pred, sample_weight=weights, output_dict=True, **options)
+        assert list(ours) == list(theirs)
+        for key, value in theirs.items():
+            assert ours[key] == pytest.approx(value)
+
 
 
 def call_both(ours, theirs, *args, **kwargs):

@@ -3,7 +3,7 @@
 Classification (from labels): :func:`accuracy_score`,
 :func:`balanced_accuracy_score`, :func:`precision_score`, :func:`recall_score`,
 :func:`f1_score`, :func:`fbeta_score`, :func:`precision_recall_fscore_support`,
-:func:`confusion_matrix`. From probabilities or scores: :func:`log_loss`,
+:func:`confusion_matrix`, :func:`classification_report`. From probabilities or scores: :func:`log_loss`,
 :func:`roc_auc_score`, :func:`roc_curve`, :func:`auc`.
 Regression: :func:`mean_squared_error`, :func:`root_mean_squared_error`,
 :func:`mean_absolute_error`, :func:`r2_score`.
@@ -24,6 +24,7 @@ from ._precision_recall import (
     recall_score,
 )
 from ._ranking import auc, roc_auc_score, roc_curve
+from ._report import classification_report
 from ._regression import mean_absolute_error, mean_squared_error, r2_score, root_mean_squared_error
 from ._silhouette import silhouette_samples, silhouette_score
 from ._warnings import UndefinedMetricWarning
@@ -34,6 +35,7 @@ __all__ = [
     "adjusted_rand_score",
     "auc",
     "balanced_accuracy_score",
+    "classification_report",
     "confusion_matrix",
     "f1_score",
     "fbeta_score",
