@@ -15,8 +15,8 @@ using augment::ImageLayout;
 
 ImageLayout image_layout(const py::array& x, bool channels_first) {
     require(x.ndim() == 4, "X must be a 4-D batch of images");
-    if (channels_first) return ImageLayout::make(x.shape(2), x.shape(3), x.shape(1), true);
-    return ImageLayout::make(x.shape(1), x.shape(2), x.shape(3), false);
+    if (channels_first) return {x.shape(2), x.shape(3), x.shape(1), true};
+    return {x.shape(1), x.shape(2), x.shape(3), false};
 }
 
 std::vector<py::ssize_t> shape_of(const py::array& x) { return {x.shape(), x.shape() + x.ndim()}; }
@@ -75,7 +75,7 @@ void bind_for(py::module_& m) {
            In<std::int64_t> left, const std::string& mode, double fill, int n_threads) {
             const ImageLayout in = image_layout(x, channels_first);
             require(out_height >= 1 && out_width >= 1, "the crop size must be at least 1 x 1");
-            const ImageLayout out_layout = ImageLayout::make(out_height, out_width, in.channels, channels_first);
+            const ImageLayout out_layout = ImageLayout{out_height, out_width, in.channels, channels_first};
             const py::ssize_t n = x.shape(0);
             require_per_sample(top, n, "top");
             require_per_sample(left, n, "left");

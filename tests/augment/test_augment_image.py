@@ -111,6 +111,17 @@ def test_crop_without_size_keeps_the_shape_and_padding_reflects_beyond_the_image
         matching_corner(result, windows_of(padded, 3, 3), unique=False)
 
 
+def test_one_pixel_crops_of_channels_first_images_keep_each_pixel_whole():
+    X = images(n=40, height=4, width=3, channels=3)
+    out = RandomCrop(1, padding=1, padding_mode="edge", data_format="channels_first")(
+        to_layout(X, "channels_first"), random_state=0
+    )
+    assert out.shape == (40, 3, 1, 1)
+    for image, pixel in zip(X, out[:, :, 0, 0]):
+        padded = np.pad(image, ((1, 1), (1, 1), (0, 0)), mode="edge").reshape(-1, 3)
+        assert np.any(np.all(padded == pixel, axis=1))
+
+
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_translation_is_an_integer_shift_with_fill(dtype):
     X = images(n=300, height=8, width=8, channels=1, dtype=dtype)

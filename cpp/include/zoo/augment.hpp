@@ -16,14 +16,21 @@ namespace zoo::augment {
 // channels_first (C, H, W) batches, so no transpose is ever needed.
 struct ImageLayout {
     std::int64_t height, width, channels;
-    std::int64_t row_stride, col_stride, channel_stride;
+    bool channels_first;
 
-    static ImageLayout make(std::int64_t height, std::int64_t width, std::int64_t channels, bool channels_first) {
-        if (channels_first) return {height, width, channels, width, 1, height * width};
-        return {height, width, channels, width * channels, channels, 1};
-    }
     std::int64_t size() const { return height * width * channels; }
-    std::int64_t offset(std::int64_t row, std::int64_t col) const { return row * row_stride + col * col_stride; }
+    // Rows as contiguous runs: a channels_last image is one plane whose
+    // pixels hold `channels` values each; a channels_first image is
+    // `channels` planes of one value per pixel. Row copies then move whole
+    // runs.
+    std::int64_t planes() const { return channels_first ? channels : 1; }
+    std::int64_t values_per_pixel() const { return channels_first ? 1 : channels; }
+    std::int64_t row_length() const { return width * values_per_pixel(); }
+    std::int64_t plane_size() const { return height * row_length(); }
+    std::int64_t channel_stride() const { return channels_first ? height * width : 1; }
+    std::int64_t offset(std::int64_t row, std::int64_t col) const {
+        return row * row_length() + col * values_per_pixel();
+    }
 };
 
 enum class PaddingMode { constant, reflect, edge };

@@ -1,5 +1,6 @@
 // Geometric image augmentation: flips, padded crops (which also serve
 // integer translations) and inverse-mapped affine warps (rotations).
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -44,20 +45,25 @@ template <class T>
 void flip_images(const T* x, std::int64_t n, const ImageLayout& layout, const std::uint8_t* flip_horizontal,
                  const std::uint8_t* flip_vertical, T* out, int n_threads) {
     check_layout(layout, "flip_images:");
-    const std::int64_t size = layout.size();
+    const std::int64_t size = layout.size(), values = layout.values_per_pixel(), width = layout.width;
+    const std::int64_t row_length = layout.row_length(), plane_size = layout.plane_size();
     parallel_chunks(n, n_threads, [&](std::int64_t i, int) {
         const bool mirror_cols = flip_horizontal != nullptr && flip_horizontal[i] != 0;
         const bool mirror_rows = flip_vertical != nullptr && flip_vertical[i] != 0;
-        const T* image = x + i * size;
-        T* target = out + i * size;
-        for (std::int64_t r = 0; r < layout.height; ++r) {
-            const std::int64_t source_row = mirror_rows ? layout.height - 1 - r : r;
-            for (std::int64_t c = 0; c < layout.width; ++c) {
-                const std::int64_t source_col = mirror_cols ? layout.width - 1 - c : c;
-                const T* from = image + layout.offset(source_row, source_col);
-                T* to = target + layout.offset(r, c);
-                for (std::int64_t ch = 0; ch < layout.channels; ++ch)
-                    to[ch * layout.channel_stride] = from[ch * layout.channel_stride];
+        for (std::int64_t plane = 0; plane < layout.planes(); ++plane) {
+            const T* image = x + i * size + plane * plane_size;
+            T* target = out + i * size + plane * plane_size;
+            for (std::int64_t r = 0; r < layout.height; ++r) {
+                const T* from = image + (mirror_rows ? layout.height - 1 - r : r) * row_length;
+                T* to = target + r * row_length;
+                if (!mirror_cols) {
+                    std::copy(from, from + row_length, to);
+                } else if (values == 1) {
+                    std::reverse_copy(from, from + width, to);
+                } else {
+                    for (std::int64_t c = 0; c < width; ++c)
+                        std::copy(from + (width - 1 - c) * values, from + (width - c) * values, to + c * values);
+                }
             }
         }
     });
@@ -68,90 +74,142 @@ void crop_images(const T* x, std::int64_t n, const ImageLayout& in, const ImageL
                  const std::int64_t* top, const std::int64_t* left, PaddingMode mode, T fill, T* out, int n_threads) {
     check_layout(in, "crop_images: input");
     check_layout(out_layout, "crop_images: output");
-    if (in.channels != out_layout.channels) throw std::invalid_argument("crop_images: channel counts differ");
+    if (in.channels != out_layout.channels || in.channels_first != out_layout.channels_first)
+        throw std::invalid_argument("crop_images: input and output layouts differ");
     const std::int64_t in_size = in.size(), out_size = out_layout.size();
+    // Both layouts come from one data_format, so they agree on what a plane is.
+    const std::int64_t planes = in.planes(), values = in.values_per_pixel();
+    const std::int64_t out_width = out_layout.width;
     parallel_chunks(n, n_threads, [&](std::int64_t i, int) {
         // Row and column lookups once per image, not once per pixel.
         std::vector<std::int64_t> source_rows(static_cast<size_t>(out_layout.height));
-        std::vector<std::int64_t> source_cols(static_cast<size_t>(out_layout.width));
+        std::vector<std::int64_t> source_cols(static_cast<size_t>(out_width));
         for (std::int64_t r = 0; r < out_layout.height; ++r)
             source_rows[static_cast<size_t>(r)] = padded_source(top[i] + r, in.height, mode);
-        for (std::int64_t c = 0; c < out_layout.width; ++c)
+        for (std::int64_t c = 0; c < out_width; ++c)
             source_cols[static_cast<size_t>(c)] = padded_source(left[i] + c, in.width, mode);
-        const T* image = x + i * in_size;
-        T* target = out + i * out_size;
-        for (std::int64_t r = 0; r < out_layout.height; ++r) {
-            const std::int64_t source_row = source_rows[static_cast<size_t>(r)];
-            for (std::int64_t c = 0; c < out_layout.width; ++c) {
-                const std::int64_t source_col = source_cols[static_cast<size_t>(c)];
-                T* to = target + out_layout.offset(r, c);
-                if (source_row < 0 || source_col < 0) {
-                    for (std::int64_t ch = 0; ch < out_layout.channels; ++ch) to[ch * out_layout.channel_stride] = fill;
+        // Output columns reading inside the image form one run, copied whole.
+        const std::int64_t inside_begin = std::clamp<std::int64_t>(-left[i], 0, out_width);
+        const std::int64_t inside_end = std::clamp<std::int64_t>(in.width - left[i], inside_begin, out_width);
+        for (std::int64_t plane = 0; plane < planes; ++plane) {
+            const T* image = x + i * in_size + plane * in.plane_size();
+            T* target = out + i * out_size + plane * out_layout.plane_size();
+            for (std::int64_t r = 0; r < out_layout.height; ++r) {
+                T* to = target + r * out_layout.row_length();
+                const std::int64_t source_row = source_rows[static_cast<size_t>(r)];
+                if (source_row < 0) {
+                    std::fill(to, to + out_layout.row_length(), fill);
                     continue;
                 }
-                const T* from = image + in.offset(source_row, source_col);
-                for (std::int64_t ch = 0; ch < out_layout.channels; ++ch)
-                    to[ch * out_layout.channel_stride] = from[ch * in.channel_stride];
+                const T* from = image + source_row * in.row_length();
+                std::copy(from + (left[i] + inside_begin) * values, from + (left[i] + inside_end) * values,
+                          to + inside_begin * values);
+                for (std::int64_t c = 0; c < out_width; ++c) {
+                    if (c == inside_begin) c = inside_end;
+                    if (c >= out_width) break;
+                    const std::int64_t source_col = source_cols[static_cast<size_t>(c)];
+                    if (source_col < 0) std::fill(to + c * values, to + (c + 1) * values, fill);
+                    else std::copy(from + source_col * values, from + (source_col + 1) * values, to + c * values);
+                }
             }
         }
     });
 }
 
-template <class T>
-void affine_images(const T* x, std::int64_t n, const ImageLayout& layout, const double* matrices,
-                   Interpolation interpolation, T fill, T* out, int n_threads) {
-    check_layout(layout, "affine_images:");
+namespace {
+
+bool inside(double row, double col, const ImageLayout& layout) {
+    return col >= 0.0 && col < static_cast<double>(layout.width) && row >= 0.0 &&
+           row < static_cast<double>(layout.height);
+}
+
+// Interpolation policies: how one output pixel (all channels) is read from
+// fractional source coordinates.
+struct NearestPixel {
+    template <class T>
+    static void read(const T* image, const ImageLayout& layout, double row, double col, T fill, T* to) {
+        // Round half up, the same rule as floor(v + 0.5) in NumPy.
+        row = std::floor(row + 0.5);
+        col = std::floor(col + 0.5);
+        const std::int64_t stride = layout.channel_stride();
+        if (!inside(row, col, layout)) {
+            for (std::int64_t ch = 0; ch < layout.channels; ++ch) to[ch * stride] = fill;
+            return;
+        }
+        const T* from = image + layout.offset(static_cast<std::int64_t>(row), static_cast<std::int64_t>(col));
+        for (std::int64_t ch = 0; ch < layout.channels; ++ch) to[ch * stride] = from[ch * stride];
+    }
+};
+
+struct BilinearPixel {
+    template <class T>
+    static void read(const T* image, const ImageLayout& layout, double row, double col, T fill, T* to) {
+        const double row0 = std::floor(row), col0 = std::floor(col);
+        const double frac_row = row - row0, frac_col = col - col0;
+        const double weights[4] = {(1.0 - frac_row) * (1.0 - frac_col), (1.0 - frac_row) * frac_col,
+                                   frac_row * (1.0 - frac_col), frac_row * frac_col};
+        const std::int64_t stride = layout.channel_stride();
+        if (row0 >= 0.0 && col0 >= 0.0 && row0 < static_cast<double>(layout.height - 1) &&
+            col0 < static_cast<double>(layout.width - 1)) {
+            // All four neighbours inside (most pixels): no per-corner checks.
+            const T* top = image + layout.offset(static_cast<std::int64_t>(row0), static_cast<std::int64_t>(col0));
+            const T* bottom = top + layout.row_length();
+            const std::int64_t right = layout.values_per_pixel();
+            for (std::int64_t ch = 0; ch < layout.channels; ++ch) {
+                const std::int64_t k = ch * stride;
+                to[k] = static_cast<T>(weights[0] * static_cast<double>(top[k]) +
+                                       weights[1] * static_cast<double>(top[k + right]) +
+                                       weights[2] * static_cast<double>(bottom[k]) +
+                                       weights[3] * static_cast<double>(bottom[k + right]));
+            }
+            return;
+        }
+        // Near the border a neighbour outside the image contributes `fill`,
+        // so the border fades into the fill colour smoothly.
+        const T* corners[4];
+        for (int k = 0; k < 4; ++k) {
+            const double r = row0 + (k >> 1), c = col0 + (k & 1);
+            corners[k] = inside(r, c, layout)
+                             ? image + layout.offset(static_cast<std::int64_t>(r), static_cast<std::int64_t>(c))
+                             : nullptr;
+        }
+        for (std::int64_t ch = 0; ch < layout.channels; ++ch) {
+            double value = 0.0;
+            for (int k = 0; k < 4; ++k)
+                value += weights[k] * static_cast<double>(corners[k] ? corners[k][ch * stride] : fill);
+            to[ch * stride] = static_cast<T>(value);
+        }
+    }
+};
+
+template <class Policy, class T>
+void warp(const T* x, std::int64_t n, const ImageLayout& layout, const double* matrices, T fill, T* out,
+          int n_threads) {
     const std::int64_t size = layout.size();
-    const std::int64_t height = layout.height, width = layout.width, channels = layout.channels;
-    const std::int64_t channel_stride = layout.channel_stride;
     parallel_chunks(n, n_threads, [&](std::int64_t i, int) {
         const double* m = matrices + 6 * i;
         const T* image = x + i * size;
         T* target = out + i * size;
-        for (std::int64_t r = 0; r < height; ++r) {
-            for (std::int64_t c = 0; c < width; ++c) {
-                const double source_col = m[0] * static_cast<double>(c) + m[1] * static_cast<double>(r) + m[2];
-                const double source_row = m[3] * static_cast<double>(c) + m[4] * static_cast<double>(r) + m[5];
-                T* to = target + layout.offset(r, c);
-                if (interpolation == Interpolation::nearest) {
-                    // Round half up, the same rule as floor(v + 0.5) in NumPy.
-                    const double col = std::floor(source_col + 0.5), row = std::floor(source_row + 0.5);
-                    const bool inside = col >= 0.0 && col < static_cast<double>(width) && row >= 0.0 &&
-                                        row < static_cast<double>(height);
-                    const T* from = inside ? image + layout.offset(static_cast<std::int64_t>(row),
-                                                                   static_cast<std::int64_t>(col))
-                                           : nullptr;
-                    for (std::int64_t ch = 0; ch < channels; ++ch)
-                        to[ch * channel_stride] = from ? from[ch * channel_stride] : fill;
-                    continue;
-                }
-                const double col0 = std::floor(source_col), row0 = std::floor(source_row);
-                const double frac_col = source_col - col0, frac_row = source_row - row0;
-                // Four neighbours; one outside the image contributes `fill`,
-                // so the border fades into the fill colour smoothly.
-                const T* corners[4];
-                const double weights[4] = {(1.0 - frac_row) * (1.0 - frac_col), (1.0 - frac_row) * frac_col,
-                                           frac_row * (1.0 - frac_col), frac_row * frac_col};
-                for (int k = 0; k < 4; ++k) {
-                    const double row = row0 + (k >> 1), col = col0 + (k & 1);
-                    const bool inside = col >= 0.0 && col < static_cast<double>(width) && row >= 0.0 &&
-                                        row < static_cast<double>(height);
-                    corners[k] = inside ? image + layout.offset(static_cast<std::int64_t>(row),
-                                                                static_cast<std::int64_t>(col))
-                                        : nullptr;
-                }
-                for (std::int64_t ch = 0; ch < channels; ++ch) {
-                    double value = 0.0;
-                    for (int k = 0; k < 4; ++k) {
-                        const double sample = corners[k] ? static_cast<double>(corners[k][ch * channel_stride])
-                                                         : static_cast<double>(fill);
-                        value += weights[k] * sample;
-                    }
-                    to[ch * channel_stride] = static_cast<T>(value);
-                }
+        for (std::int64_t r = 0; r < layout.height; ++r) {
+            // Source coordinates move by (m[0], m[3]) per output column.
+            const double col = m[1] * static_cast<double>(r) + m[2];
+            const double row = m[4] * static_cast<double>(r) + m[5];
+            for (std::int64_t c = 0; c < layout.width; ++c) {
+                Policy::read(image, layout, m[3] * static_cast<double>(c) + row,
+                             m[0] * static_cast<double>(c) + col, fill, target + layout.offset(r, c));
             }
         }
     });
+}
+
+}  // namespace
+
+template <class T>
+void affine_images(const T* x, std::int64_t n, const ImageLayout& layout, const double* matrices,
+                   Interpolation interpolation, T fill, T* out, int n_threads) {
+    check_layout(layout, "affine_images:");
+    if (interpolation == Interpolation::nearest) warp<NearestPixel>(x, n, layout, matrices, fill, out, n_threads);
+    else warp<BilinearPixel>(x, n, layout, matrices, fill, out, n_threads);
 }
 
 #define ZOO_INSTANTIATE_GEOMETRIC(T)                                                                                 \

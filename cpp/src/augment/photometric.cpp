@@ -52,19 +52,23 @@ void gaussian_noise_images(const T* x, std::int64_t n, std::int64_t image_size, 
                            bool clip, double low, double high, T* out, int n_threads) {
     if (image_size < 1) throw std::invalid_argument("gaussian_noise_images: images must not be empty");
     if (!(std >= 0.0)) throw std::invalid_argument("gaussian_noise_images: std must be >= 0");
-    constexpr double two_pi = 6.283185307179586476925286766559;
     parallel_chunks(n, n_threads, [&](std::int64_t i, int) {
         Rng rng(sample_seed(seed, i));
         const T* image = x + i * image_size;
         T* target = out + i * image_size;
-        // Box-Muller: two independent normals per pair of uniforms.
+        // Marsaglia's polar method: two independent normals from a point
+        // drawn uniformly in the unit disc (no sine or cosine needed).
         for (std::int64_t k = 0; k < image_size; k += 2) {
-            const double radius = std::sqrt(-2.0 * std::log(1.0 - rng.uniform()));  // 1 - u lies in (0, 1]
-            const double angle = two_pi * rng.uniform();
-            target[k] = finish<T>(static_cast<double>(image[k]) + std * radius * std::cos(angle), clip, low, high);
+            double u, v, radius2;
+            do {
+                u = 2.0 * rng.uniform() - 1.0;
+                v = 2.0 * rng.uniform() - 1.0;
+                radius2 = u * u + v * v;
+            } while (radius2 >= 1.0 || radius2 == 0.0);
+            const double scale = std * std::sqrt(-2.0 * std::log(radius2) / radius2);
+            target[k] = finish<T>(static_cast<double>(image[k]) + scale * u, clip, low, high);
             if (k + 1 < image_size)
-                target[k + 1] =
-                    finish<T>(static_cast<double>(image[k + 1]) + std * radius * std::sin(angle), clip, low, high);
+                target[k + 1] = finish<T>(static_cast<double>(image[k + 1]) + scale * v, clip, low, high);
         }
     });
 }
