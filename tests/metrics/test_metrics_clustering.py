@@ -1,7 +1,14 @@
+from itertools import permutations
+
 import numpy as np
 import pytest
 
-from zoo.metrics import adjusted_rand_score
+from zoo.metrics import (
+    adjusted_mutual_info_score,
+    adjusted_rand_score,
+    mutual_info_score,
+    normalized_mutual_info_score,
+)
 
 
 @pytest.mark.parametrize(
@@ -74,3 +81,98 @@ def test_rejects_mismatched_lengths_and_2d_input():
     with pytest.raises(ValueError, match="labels_pred must be 1-D"):
         adjusted_rand_score([0, 1], [[0], [1]])
 
+
+
+# --------------------------------------------------------- mutual information
+
+AVERAGE_METHODS = ["min", "geometric", "arithmetic", "max"]
+
+
+def dense_mutual_information(a, b):
+    """MI in nats from the full contingency table."""
+    _, a = np.unique(a, return_inverse=True)
+    _, b = np.unique(b, return_inverse=True)
+    table = np.zeros((a.max() + 1, b.max() + 1))
+    np.add.at(table, (a, b), 1)
+    joint = table / table.sum()
+    outer = joint.sum(axis=1, keepdims=True) * joint.sum(axis=0, keepdims=True)
+    kept = joint > 0
+    return float(np.sum(joint[kept] * np.log(joint[kept] / outer[kept])))
+
+
+def entropy(labels):
+    _, counts = np.unique(labels, return_counts=True)
+    p = counts / counts.sum()
+    return float(-np.sum(p * np.log(p)))
+
+
+def test_mutual_information_matches_the_contingency_table_formula():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        a, b = rng.integers(0, 4, 50), rng.integers(0, 3, 50)
+        mi = dense_mutual_information(a, b)
+        assert mutual_info_score(a, b) == pytest.approx(mi, abs=1e-12)
+        assert normalized_mutual_info_score(a, b) == pytest.approx(mi / ((entropy(a) + entropy(b)) / 2))
+        assert normalized_mutual_info_score(a, b, average_method="max") == pytest.approx(
+            mi / max(entropy(a), entropy(b))
+        )
+
+
+def test_adjusted_mutual_information_subtracts_the_mean_over_all_relabelings():
+    # E[MI] is the mean over every permutation of labels_pred (same cluster sizes).
+    rng = np.random.default_rng(6)
+    for labels_true, labels_pred in [
+        ([0, 0, 1, 1, 2, 2], [0, 0, 0, 1, 1, 2]),
+        (rng.integers(0, 3, 6), rng.integers(0, 2, 6)),
+        ([0, 0, 0, 1, 1, 1, 1], ["x", "y", "y", "y", "z", "z", "z"]),
+    ]:
+        labels_pred = np.asarray(labels_pred)
+        expected = np.mean([dense_mutual_information(labels_true, labels_pred[list(order)])
+                            for order in permutations(range(len(labels_pred)))])
+        for method in AVERAGE_METHODS:
+            h_true, h_pred = entropy(labels_true), entropy(labels_pred)
+            normalizer = {"min": min(h_true, h_pred), "geometric": np.sqrt(h_true * h_pred),
+                          "arithmetic": (h_true + h_pred) / 2, "max": max(h_true, h_pred)}[method]
+            ami = (dense_mutual_information(labels_true, labels_pred) - expected) / (normalizer - expected)
+            assert adjusted_mutual_info_score(labels_true, labels_pred, average_method=method) == pytest.approx(ami)
+
+
+def test_mutual_information_special_cases():
+    for score in (adjusted_mutual_info_score, normalized_mutual_info_score):
+        assert score([0, 0, 1, 1], ["b", "b", "a", "a"]) == pytest.approx(1.0)
+        assert score([0, 0, 0], [1, 1, 1]) == 1.0  # both one cluster
+        assert score([0, 0, 1, 1], [0, 0, 0, 0]) == pytest.approx(0.0)  # no information
+    assert mutual_info_score([0, 0, 1, 1], [5, 5, 5, 5]) == 0.0
+
+
+def test_mutual_information_matches_scikit_learn():
+    sklearn_metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(7)
+    for trial in range(60):
+        n = int(rng.integers(1, 80))
+        a = rng.integers(0, int(rng.integers(1, 9)), n)
+        b = rng.integers(0, int(rng.integers(1, 9)), n)
+        method = AVERAGE_METHODS[trial % 4]
+        assert mutual_info_score(a, b) == pytest.approx(sklearn_metrics.mutual_info_score(a, b), abs=1e-12)
+        for ours, theirs in [
+            (adjusted_mutual_info_score, sklearn_metrics.adjusted_mutual_info_score),
+            (normalized_mutual_info_score, sklearn_metrics.normalized_mutual_info_score),
+        ]:
+            assert ours(a, b, average_method=method) == pytest.approx(
+                theirs(a, b, average_method=method), rel=1e-9, abs=1e-12
+            )
+    # Many clusters of repeated sizes, and a large noisy copy.
+    truth = rng.integers(0, 200, 2000)
+    noisy = np.where(rng.random(truth.size) < 0.5, truth, rng.integers(0, 200, truth.size))
+    assert adjusted_mutual_info_score(truth, noisy) == pytest.approx(
+        sklearn_metrics.adjusted_mutual_info_score(truth, noisy), rel=1e-9
+    )
+
+
+def test_mutual_information_rejects_bad_input():
+    with pytest.raises(ValueError, match="same length"):
+        adjusted_mutual_info_score([0, 1], [0, 1, 1])
+    with pytest.raises(ValueError, match="average_method"):
+        normalized_mutual_info_score([0, 1], [0, 1], average_method="mean")
+    with pytest.raises(ValueError, match="labels_true must be 1-D"):
+        mutual_info_score([[0, 1]], [0, 1])

@@ -7,7 +7,9 @@ Classification (from labels): :func:`accuracy_score`,
 :func:`roc_auc_score`, :func:`roc_curve`, :func:`auc`.
 Regression: :func:`mean_squared_error`, :func:`root_mean_squared_error`,
 :func:`mean_absolute_error`, :func:`r2_score`.
-Clustering: :func:`adjusted_rand_score` (against reference labels),
+Clustering: :func:`adjusted_rand_score`, :func:`adjusted_mutual_info_score`,
+:func:`normalized_mutual_info_score`, :func:`mutual_info_score` (against
+reference labels),
 :func:`silhouette_score` and :func:`silhouette_samples` (from the data).
 
 Undefined scores (e.g. precision of a label never predicted) warn with
@@ -15,7 +17,12 @@ Undefined scores (e.g. precision of a label never predicted) warn with
 """
 
 from ._classification import accuracy_score, balanced_accuracy_score, confusion_matrix, log_loss
-from ._clustering import adjusted_rand_score
+from ._clustering import (
+    adjusted_mutual_info_score,
+    adjusted_rand_score,
+    mutual_info_score,
+    normalized_mutual_info_score,
+)
 from ._precision_recall import (
     f1_score,
     fbeta_score,
@@ -31,6 +38,7 @@ from ._warnings import UndefinedMetricWarning
 
 __all__ = [
     "UndefinedMetricWarning",
+    "adjusted_mutual_info_score",
     "accuracy_score",
     "adjusted_rand_score",
     "auc",
@@ -42,6 +50,8 @@ __all__ = [
     "log_loss",
     "mean_absolute_error",
     "mean_squared_error",
+    "mutual_info_score",
+    "normalized_mutual_info_score",
     "precision_recall_fscore_support",
     "precision_score",
     "r2_score",
