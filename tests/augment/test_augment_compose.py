@@ -9,6 +9,7 @@ from zoo.augment import (
     GaussianNoise,
     Jitter,
     RandomApply,
+    RandomCrop,
     RandomHorizontalFlip,
     RandomRotation,
     RandomSwap,
@@ -123,7 +124,20 @@ def test_bad_parameters(build, error, name):
 
 
 def test_bad_inputs():
+    with pytest.raises(ValueError, match="keep their length"):
+        Compose([RandomCrop(4)], image_shape=(6, 6, 2))(images().reshape(12, -1), random_state=0)
     with pytest.raises(ValueError, match="image_shape"):
         Compose(steps(), image_shape=(5, 5, 1))(np.zeros((2, 30)), random_state=0)
     with pytest.raises(ValueError, match="random_state"):
         Compose(steps())(images(), random_state="seed")
+
+
+def test_pipelines_pickle_and_give_the_same_result():
+    import pickle
+
+    pipeline = Compose([RandomApply(RandomTranslation(1), p=0.5), RandomRotation(10), GaussianNoise(0.05)],
+                       image_shape=(6, 6, 2))
+    rows = images().reshape(12, -1)
+    copy = pickle.loads(pickle.dumps(pipeline))
+    np.testing.assert_array_equal(copy(rows, random_state=9), pipeline(rows, random_state=9))
+    assert repr(copy) == repr(pipeline)

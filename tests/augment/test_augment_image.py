@@ -327,6 +327,7 @@ def test_flattened_rows_with_image_shape_match_the_4d_batch(data_format):
         (lambda: RandomHorizontalFlip(p=1.5), "p"),
         (lambda: RandomVerticalFlip(p=-0.1), "p"),
         (lambda: GaussianNoise(std=-1.0), "std"),
+        (lambda: GaussianNoise(std=float("inf")), "std"),
         (lambda: RandomRotation(degrees=-5), "degrees"),
         (lambda: RandomRotation(10, interpolation="cubic"), "interpolation"),
         (lambda: RandomTranslation(max_shift=1.5), "max_shift"),

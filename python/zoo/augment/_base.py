@@ -155,8 +155,14 @@ class Compose(Transform):
         from ._layout import as_image_batch
 
         batch, restore = as_image_batch(X, self.image_shape, self.data_format, owner="Compose")
+        shape = batch.shape
         for step, child in zip(self.transforms, children):
             batch = step(batch, random_state=np.random.default_rng(child))
+        if np.ndim(X) == 2 and np.shape(batch) != shape:
+            raise ValueError(
+                f"Compose: the steps turned images of shape {shape[1:]} into {np.shape(batch)[1:]}; "
+                "flattened rows must keep their length (use RandomCrop without size, or pass 4-D images)."
+            )
         return restore(batch)
 
     def __len__(self):

@@ -11,6 +11,7 @@ batches of flattened images ``(N, H*W*C)`` work too (that is what
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -65,7 +66,10 @@ class ImageTransform(Transform):
 
 
 def _real(value, name, owner, low=None, high=None, closed="both"):
-    return float(check_in_range(value, name=name, low=low, high=high, closed=closed, estimator=owner))
+    value = float(check_in_range(value, name=name, low=low, high=high, closed=closed, estimator=owner))
+    if not math.isfinite(value):
+        raise ValueError(f"{owner}: {name} must be finite; got {value!r}.")
+    return value
 
 
 def _interval(value, name, owner, *, symmetric_about, low=None):

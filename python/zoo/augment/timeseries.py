@@ -43,7 +43,10 @@ class _SeriesTransform(Transform):
 
 
 def _sigma(value, owner):
-    return float(check_in_range(value, name="sigma", low=0.0, estimator=owner))
+    value = float(check_in_range(value, name="sigma", low=0.0, estimator=owner))
+    if not math.isfinite(value):
+        raise ValueError(f"{owner}: sigma must be finite; got {value!r}.")
+    return value
 
 
 def _knots(value, owner):
