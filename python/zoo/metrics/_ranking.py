@@ -260,6 +260,8 @@ def roc_auc_score(
         )
     if max_fpr is not None and not (isinstance(max_fpr, numbers.Real) and 0 < max_fpr <= 1):
         raise ValueError(f"{metric}: max_fpr must be in (0, 1]; got {max_fpr!r}.")
+    if multi_class not in ("raise", "ovr", "ovo"):
+        raise ValueError(f"{metric}: multi_class must be 'raise', 'ovr' or 'ovo'; got {multi_class!r}.")
     y_true, scores, weights = _check_scores(y_true, y_score, sample_weight, metric)
     classes = np.unique(y_true)
     multiclass = classes.size > 2 or (scores.ndim == 2 and scores.shape[1] > 2)

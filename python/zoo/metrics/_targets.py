@@ -160,6 +160,12 @@ def check_weights(sample_weight, n_samples):
     """``sample_weight`` as float64 of shape (n_samples,), or None if None."""
     if sample_weight is None:
         return None
+    length = np.shape(sample_weight)[0] if np.ndim(sample_weight) == 1 else None
+    if length is not None and length != n_samples:
+        # Said here because the shared check speaks of X, which metrics do not take.
+        raise ValueError(
+            f"sample_weight has {length} entries but y_true has {n_samples} samples."
+        )
     return check_sample_weight(sample_weight, n_samples, np.float64)
 
 
