@@ -92,7 +92,8 @@ struct AnchorArrays {
         given = true;
         weight = In<double>::ensure(anchor_weight);
         anchor = In<double>::ensure(anchor_values);
-        require(static_cast<bool>(weight) && static_cast<bool>(anchor), "anchor_weight and anchor must be float arrays");
+        require(static_cast<bool>(weight) && static_cast<bool>(anchor),
+                "anchor_weight and anchor must be float arrays");
         require_length(weight, "anchor_weight", net.n_params);
         require_length(anchor, "anchor", net.n_params);
         const double* w = weight.data();
@@ -217,7 +218,7 @@ void bind_for(py::module_& m) {
         py::arg("network"), py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("params"),
         py::arg("buffers"), py::arg("config"),
         "Sum over rows of sample_weight * (gradient of the row's own data loss)^2, float64 (n_params,): "
-        "the unnormalised diagonal empirical Fisher information. Without dropout, one row at a time; "
+        "the unnormalised diagonal empirical Fisher information. Without dropout; "
         "not for batch-norm networks.");
 
     m.def(

@@ -80,17 +80,17 @@ def test_online_ewc_over_three_tasks_and_its_decay():
 # -- the engine's anchored penalty ----------------------------------------------------
 
 
-def small_problem(seed=0, loss="categorical_crossentropy", dropout=0.0):
+def small_problem(seed=0, loss="categorical_crossentropy", dropout=0.0, n=7):
     rng = np.random.default_rng(seed)
     specs = [LayerSpec(3, 5, "tanh", dropout=dropout), LayerSpec(5, 3)]
     layout = Layout(specs)
     params = layout.initial_params("glorot_uniform", rng, np.float64) + rng.normal(scale=0.1, size=layout.n_params)
-    X = rng.normal(size=(7, 3))
+    X = rng.normal(size=(n, 3))
     if loss == "categorical_crossentropy":
-        y = rng.integers(0, 3, size=(7, 1)).astype(np.float64)
+        y = rng.integers(0, 3, size=(n, 1)).astype(np.float64)
     else:
-        y = rng.normal(size=(7, 3))
-    weight = rng.uniform(0.5, 2.0, size=7)
+        y = rng.normal(size=(n, 3))
+    weight = rng.uniform(0.5, 2.0, size=n)
     config = _core.TrainConfig()
     config.loss = getattr(_core.Loss, loss)
     return layout, params, layout.initial_buffers(np.float64), X, y, weight, config, rng
@@ -191,10 +191,12 @@ def per_row_gradients(network, X, y, params, buffers, config):
 
 
 @pytest.mark.parametrize("loss", ["categorical_crossentropy", "mse"])
-def test_sample_gradient_squares_match_numpy(loss):
-    layout, params, buffers, X, y, weight, config, _ = small_problem(loss=loss, dropout=0.3)
+@pytest.mark.parametrize("n, n_threads", [(7, 1), (150, 2)])  # one block of rows; several, over threads
+def test_sample_gradient_squares_match_numpy(loss, n, n_threads):
+    layout, params, buffers, X, y, weight, config, _ = small_problem(loss=loss, dropout=0.3, n=n)
+    weight[::5] = 0.0  # rows without weight count for nothing
     network = layout.network()
-    config.n_threads = 2
+    config.n_threads = n_threads
     squares = _core.nn_sample_gradient_squares(network, X, y, weight, params, buffers, config)
     # The engine drops dropout for the Fisher: the same network without it.
     plain = Layout([LayerSpec(3, 5, "tanh"), LayerSpec(5, 3)]).network()
@@ -278,7 +280,8 @@ def test_an_interrupted_task_resumes_exactly(tmp_path):
         if epoch == 8:
             signal.raise_signal(signal.SIGINT)  # as Ctrl-C: stop after this epoch
 
-    halted = learner(epochs=6, ewc_lambda=30.0, replay=30, callbacks=[LambdaCallback(on_epoch_end=interrupt_at_epoch_8)])
+    stopper = LambdaCallback(on_epoch_end=interrupt_at_epoch_8)
+    halted = learner(epochs=6, ewc_lambda=30.0, replay=30, callbacks=[stopper])
     halted.fit(*tasks[0][:2])
     with pytest.warns(RuntimeWarning, match="interrupted"):
         halted.fit(*tasks[1][:2])

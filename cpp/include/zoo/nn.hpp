@@ -134,9 +134,10 @@ double loss_and_gradient(const Network& net, const Batch<T>& data, const T* para
 // Diagonal Fisher information, unnormalised: out[p] (n_params, zeroed
 // first) = sum_i weight_i * (d loss_i / d params_p)^2 over the rows, where
 // loss_i is row i's data loss alone (no penalty) of the network without
-// dropout, as it predicts. Batch norm in training mode would normalise a
-// single row to zero, so callers keep batch-norm networks out. Rows are shared among config.n_threads
-// threads; the sum's order, hence its last bits, depends only on that count.
+// dropout, as it predicts. Batch-norm parameters get no entry (their rows
+// interact through the batch), so callers keep batch-norm networks out.
+// Blocks of rows run through GEMMs, shared among config.n_threads threads;
+// the sum's order, hence its last bits, depends only on that count.
 template <class T>
 void sample_gradient_squares(const Network& net, const Batch<T>& data, const T* params, const T* buffers,
                              const TrainConfig& config, double* out);

@@ -76,7 +76,37 @@ Workspace<T>::Workspace(const Network& net, index_t rows) : max_rows(rows), laye
     grad_in.resize(static_cast<size_t>(rows * widest));
 }
 
+template <class T>
+GradientSquares<T>::GradientSquares(const Network& net, index_t rows) {
+    index_t widest = net.n_inputs();
+    for (const Layer& layer : net.layers) widest = std::max(widest, layer.n_out);
+    delta.resize(static_cast<size_t>(rows * widest));
+    input.resize(static_cast<size_t>(rows * widest));
+}
+
 namespace {
+
+// sum_r w_r (delta_r x input_r)^2 = (w * delta^2)^T input^2 for the layer's
+// weights, sum_r w_r delta_r^2 for its bias (a team of one: the scratch is shared).
+template <class T>
+void accumulate_squares(const Layer& layer, const T* delta, const T* input, index_t rows, GradientSquares<T>& squares) {
+    const index_t cols = layer.n_out, n_in = layer.n_in;
+    T* delta_sq = squares.delta.data();
+    T* input_sq = squares.input.data();
+    for (index_t r = 0; r < rows; ++r) {
+        const T w = squares.row_weight[r];
+        for (index_t j = 0; j < cols; ++j) delta_sq[r * cols + j] = w * delta[r * cols + j] * delta[r * cols + j];
+        for (index_t i = 0; i < n_in; ++i) input_sq[r * n_in + i] = input[r * n_in + i] * input[r * n_in + i];
+    }
+    blas::gemm(true, false, static_cast<int>(cols), static_cast<int>(n_in), static_cast<int>(rows), T(1), delta_sq,
+               static_cast<int>(cols), input_sq, static_cast<int>(n_in), T(1), squares.out + layer.weight_offset,
+               static_cast<int>(n_in));
+    if (layer.has_bias()) {
+        T* bias = squares.out + layer.bias_offset;
+        for (index_t r = 0; r < rows; ++r)
+            for (index_t j = 0; j < cols; ++j) bias[j] += delta_sq[r * cols + j];
+    }
+}
 
 inline void barrier() {
 #pragma omp barrier
@@ -306,6 +336,7 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
                     for (index_t r = 0; r < rows; ++r)
                         for (index_t j = c0; j < c1; ++j) db[j] += grad_out[r * cols + j];
                 }
+                if (ws.squares != nullptr && !layer.batch_norm) accumulate_squares(layer, grad_out, input, rows, *ws.squares);
             } else {
                 zero_layer_grads(layer, grads, c0, c1);
             }
@@ -333,6 +364,8 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
 
 template struct Workspace<float>;
 template struct Workspace<double>;
+template struct GradientSquares<float>;
+template struct GradientSquares<double>;
 template const float* forward<float>(const Network&, const float*, index_t, const float*, float*, Workspace<float>&,
                                      const ForwardOptions&, const Team&);
 template const double* forward<double>(const Network&, const double*, index_t, const double*, double*,

@@ -40,6 +40,21 @@ struct LayerCache {
     std::vector<T> column_b; // batch-norm scratch, n_out
 };
 
+// Per-row squared gradients, for the diagonal Fisher information. When a
+// workspace points at one, backward (run by a team of one) also adds
+// sum_r row_weight[r] * (d loss_r / d theta)^2 into `out` for every weight
+// and bias: a row's weight gradient is the outer product of its delta and
+// its input, so the sum is one GEMM of squared deltas and squared inputs.
+// Batch-norm parameters are left out (rows interact through the batch).
+template <class T>
+struct GradientSquares {
+    GradientSquares(const Network& net, index_t max_rows);
+
+    const T* row_weight = nullptr;  // rows
+    T* out = nullptr;               // n_params, accumulated into
+    std::vector<T> delta, input;    // scratch, max_rows x widest layer
+};
+
 template <class T>
 struct Workspace {
     Workspace(const Network& net, index_t max_rows);
@@ -49,6 +64,7 @@ struct Workspace {
     std::vector<T> grad_out;  // d loss / d (current layer output), rows x widest layer
     std::vector<T> grad_in;   // d loss / d (current layer input)
     std::vector<T> x, y, weight;  // a gathered mini-batch
+    GradientSquares<T>* squares = nullptr;  // optional, see GradientSquares
 };
 
 enum class Mode { train, infer };

@@ -356,47 +356,55 @@ void sample_gradient_squares(const Network& net, const Batch<T>& data, const T* 
     Network predicting = net;
     for (Layer& layer : predicting.layers) layer.dropout = 0.0;
     blas::SingleThreadedScope single_threaded_blas;
-    const index_t k = net.n_outputs(), n_params = net.n_params;
-    const int n_threads = static_cast<int>(std::min<index_t>(config.n_threads, data.n));
+    // Blocks of rows run through GEMMs; each row's loss gradient is its own
+    // (weight 1 of a total of 1), and backward squares and weights it.
+    constexpr index_t kBlockRows = 64;
+    const index_t k = net.n_outputs(), d = net.n_inputs(), t = data.n_targets;
+    const index_t block = std::min(kBlockRows, data.n);
+    const index_t n_blocks = (data.n + block - 1) / block;
+    const int n_threads = static_cast<int>(std::min<index_t>(config.n_threads, n_blocks));
     // Everything is allocated here: nothing in the parallel region may throw.
-    std::vector<std::vector<double>> sums(static_cast<size_t>(n_threads), std::vector<double>(static_cast<size_t>(n_params), 0.0));
-    std::vector<std::vector<T>> grad_rows(static_cast<size_t>(n_threads), std::vector<T>(static_cast<size_t>(n_params)));
+    const size_t members = static_cast<size_t>(n_threads), length = static_cast<size_t>(net.n_params);
+    std::vector<std::vector<T>> sums(members, std::vector<T>(length, T(0)));
+    std::vector<std::vector<T>> grad_rows(members, std::vector<T>(length));
     std::vector<Workspace<T>> spaces;
-    spaces.reserve(static_cast<size_t>(n_threads));
-    for (int t = 0; t < n_threads; ++t) spaces.emplace_back(predicting, 1);
+    std::vector<GradientSquares<T>> squares;
+    spaces.reserve(members);
+    squares.reserve(members);
+    for (size_t m = 0; m < members; ++m) {
+        spaces.emplace_back(predicting, block);
+        squares.emplace_back(predicting, block);
+        squares[m].out = sums[m].data();
+        spaces[m].squares = &squares[m];
+    }
+    const std::vector<T> ones(static_cast<size_t>(block), T(1));
 #pragma omp parallel num_threads(n_threads)
     {
         const int id = omp_get_thread_num();
-        std::vector<double>& sum = sums[static_cast<size_t>(id)];
-        std::vector<T>& grads = grad_rows[static_cast<size_t>(id)];
         Workspace<T>& ws = spaces[static_cast<size_t>(id)];
-        const index_t begin = data.n * id / n_threads, end = data.n * (id + 1) / n_threads;
-        // Each thread runs its rows alone: the passes' barriers bind to this
-        // inner team of one, so threads never wait for each other.
+        T* grads = grad_rows[static_cast<size_t>(id)].data();
+        const index_t first = n_blocks * id / n_threads, last = n_blocks * (id + 1) / n_threads;
+        // Each thread runs its blocks alone: the passes' barriers bind to
+        // this inner team of one, so threads never wait for each other.
 #pragma omp parallel num_threads(1)
         {
             const FlushDenormalsScope flush_denormals;
             const Team team = Team::current();
-            const T one(1);
             const ForwardOptions options = training_options(config, false);
-            for (index_t i = begin; i < end; ++i) {
-                const T w = data.weight[i];
-                if (w == T(0)) continue;
-                const T* x = data.x + i * net.n_inputs();
-                const T* outputs = forward(predicting, x, 1, params, const_cast<T*>(buffers), ws, options, team);
-                apply_loss(config.loss, config.huber_delta, outputs, data.y + i * data.n_targets, &one, 1, k, 1.0,
+            for (index_t b = first; b < last; ++b) {
+                const index_t start = b * block, rows = std::min(block, data.n - start);
+                const T* x = data.x + start * d;
+                ws.squares->row_weight = data.weight + start;
+                const T* outputs = forward(predicting, x, rows, params, const_cast<T*>(buffers), ws, options, team);
+                apply_loss(config.loss, config.huber_delta, outputs, data.y + start * t, ones.data(), rows, k, 1.0,
                            ws.grad_out.data());
-                backward(predicting, x, 1, params, grads.data(), ws, team);
-                for (index_t p = 0; p < n_params; ++p) {
-                    const double g = static_cast<double>(grads[static_cast<size_t>(p)]);
-                    sum[static_cast<size_t>(p)] += static_cast<double>(w) * g * g;
-                }
+                backward(predicting, x, rows, params, grads, ws, team);
             }
         }
     }
-    std::fill(out, out + n_params, 0.0);
-    for (const std::vector<double>& sum : sums)
-        for (index_t p = 0; p < n_params; ++p) out[p] += sum[static_cast<size_t>(p)];
+    std::fill(out, out + net.n_params, 0.0);
+    for (const std::vector<T>& sum : sums)
+        for (size_t p = 0; p < length; ++p) out[p] += static_cast<double>(sum[p]);
 }
 
 #define ZOO_INSTANTIATE(T)                                                                                          \
