@@ -75,11 +75,15 @@ def test_matches_scikit_learn_on_a_large_noisy_copy():
     assert ours == pytest.approx(sklearn_metrics.adjusted_rand_score(truth, noisy), rel=1e-12)
 
 
-def test_rejects_mismatched_lengths_and_2d_input():
+def test_rejects_mismatched_lengths_2d_input_nan_and_mixed_labels():
     with pytest.raises(ValueError, match="same length"):
         adjusted_rand_score([0, 1], [0, 1, 1])
     with pytest.raises(ValueError, match="labels_pred must be 1-D"):
         adjusted_rand_score([0, 1], [[0], [1]])
+    with pytest.raises(ValueError, match="labels_true contains NaN"):
+        adjusted_rand_score([0.0, np.nan], [0, 1])
+    with pytest.raises(ValueError, match="labels_pred mixes strings and numbers"):
+        adjusted_rand_score([0, 1], np.array(["a", 1], dtype=object))
 
 
 

@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from ._targets import label_array
+
 __all__ = [
     "adjusted_rand_score",
     "mutual_info_score",
@@ -73,7 +75,11 @@ def _labels(labels, name):
     array = np.asarray(labels)
     if array.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
-    return array
+    if array.size == 0:
+        return array  # two empty labelings agree: scikit-learn scores them 1
+    # NaN, None, or strings mixed with numbers: a clear error, not a
+    # comparison failure inside np.unique.
+    return label_array(array, name, "clustering metric")
 
 
 def _codes(labels):
@@ -104,7 +110,9 @@ def _contingency(labels_true, labels_pred):
     pred_codes = _codes(labels_pred)
     n_pred = int(pred_codes.max(initial=-1)) + 1
     cells, counts = np.unique(true_codes * n_pred + pred_codes, return_counts=True)
-    return counts, cells // max(n_pred, 1), cells % max(n_pred, 1), np.bincount(true_codes), np.bincount(pred_codes)
+    width = max(n_pred, 1)
+    rows, columns = cells // width, cells % width
+    return counts, rows, columns, np.bincount(true_codes), np.bincount(pred_codes)
 
 
 def _mutual_information(counts, rows, columns, row_sums, column_sums):

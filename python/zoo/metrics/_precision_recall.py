@@ -104,7 +104,9 @@ def precision_recall_fscore_support(
     pred_sum = total(pred_codes)
     true_sum = total(true_codes)
     if average == "micro":
-        tp_sum, pred_sum, true_sum = (np.array([counts.sum()]) for counts in (tp_sum, pred_sum, true_sum))
+        tp_sum, pred_sum, true_sum = (
+            np.array([counts.sum()]) for counts in (tp_sum, pred_sum, true_sum)
+        )
 
     def divide(numerator, denominator, name, missing):
         undefined = denominator == 0

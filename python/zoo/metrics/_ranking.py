@@ -46,8 +46,9 @@ def auc(x, y):
     >>> auc([0.0, 0.5, 1.0], [0.0, 1.0, 1.0])
     0.75
     """
-    x = check_array(x, name="x", ensure_2d=False, dtype=np.float64, ensure_min_samples=2, estimator="auc")
-    y = check_array(y, name="y", ensure_2d=False, dtype=np.float64, ensure_min_samples=2, estimator="auc")
+    options = dict(ensure_2d=False, dtype=np.float64, ensure_min_samples=2, estimator="auc")
+    x = check_array(x, name="x", **options)
+    y = check_array(y, name="y", **options)
     if x.ndim != 1 or y.ndim != 1:
         raise ValueError(f"auc: x and y must be 1-D; got shapes {x.shape} and {y.shape}.")
     check_consistent_length(x=x, y=y)
@@ -171,7 +172,9 @@ def _binary_auc(positive, scores, weights, max_fpr=None):
     """AUC of one class against the rest, or NaN with a warning when y_true
     holds a single class."""
     if positive.all() or not positive.any():
-        warn_undefined("roc_auc_score: only one class is present in y_true; ROC AUC is undefined (NaN).")
+        warn_undefined(
+            "roc_auc_score: only one class is present in y_true; ROC AUC is undefined (NaN)."
+        )
         return np.nan
     if max_fpr is not None and max_fpr != 1:
         return _partial_auc(positive, scores, weights, max_fpr)
@@ -253,7 +256,10 @@ def roc_auc_score(
     """
     metric = "roc_auc_score"
     if average == "samples":
-        raise ValueError(f"{metric}: average='samples' is for multilabel targets, which zoo.metrics does not support.")
+        raise ValueError(
+            f"{metric}: average='samples' is for multilabel targets, which zoo.metrics "
+            f"does not support."
+        )
     if average not in ("macro", "weighted", "micro", None):
         raise ValueError(
             f"{metric}: average must be 'macro', 'weighted', 'micro' or None; got {average!r}."
@@ -281,7 +287,8 @@ def roc_auc_score(
 def _multiclass_auc(y_true, scores, weights, labels, multi_class, average, metric):
     if multi_class not in ("ovr", "ovo"):
         raise ValueError(
-            f"{metric}: y_true is multiclass, so multi_class must be 'ovr' or 'ovo'; got {multi_class!r}."
+            f"{metric}: y_true is multiclass, so multi_class must be 'ovr' or 'ovo'; "
+            f"got {multi_class!r}."
         )
     if scores.ndim != 2:
         raise ValueError(
@@ -293,7 +300,10 @@ def _multiclass_auc(y_true, scores, weights, labels, multi_class, average, metri
             f"{metric}: multiclass ROC AUC needs probabilities: the rows of y_score must sum to 1."
         )
     if multi_class == "ovo" and average not in ("macro", "weighted"):
-        raise ValueError(f"{metric}: multi_class='ovo' supports average 'macro' or 'weighted'; got {average!r}.")
+        raise ValueError(
+            f"{metric}: multi_class='ovo' supports average 'macro' or 'weighted'; "
+            f"got {average!r}."
+        )
     classes = _multiclass_classes(y_true, labels, scores.shape[1], metric)
     codes = encode(y_true, classes)
     if multi_class == "ovo":

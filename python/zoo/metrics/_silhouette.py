@@ -127,9 +127,13 @@ def _check_inputs(X, labels, metric, caller):
         raise ValueError(f"{caller}: labels has {labels.size} entries but X has {n_samples} samples.")
     if metric == "precomputed":
         if X.shape[1] != n_samples:
-            raise ValueError(f"{caller}: a precomputed distance matrix must be square; got shape {X.shape}.")
+            raise ValueError(
+                f"{caller}: a precomputed distance matrix must be square; got shape {X.shape}."
+            )
         if np.any(np.diagonal(X) != 0):
-            raise ValueError(f"{caller}: the precomputed distance matrix has non-zero entries on its diagonal.")
+            raise ValueError(
+                f"{caller}: the precomputed distance matrix has non-zero entries on its diagonal."
+            )
         if (X < 0).any():
             raise ValueError(f"{caller}: the precomputed distance matrix has negative entries.")
     _, codes, counts = np.unique(labels, return_inverse=True, return_counts=True)

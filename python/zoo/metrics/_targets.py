@@ -25,7 +25,15 @@ __all__ = [
     "check_zero_division",
 ]
 
-_KIND_NAMES = {"U": "strings", "S": "bytes", "b": "numbers", "i": "numbers", "u": "numbers", "f": "numbers"}
+# What a label array holds, by dtype kind; two arrays must hold the same.
+_KIND_NAMES = {
+    "U": "strings",
+    "S": "bytes",
+    "b": "numbers",
+    "i": "numbers",
+    "u": "numbers",
+    "f": "numbers",
+}
 
 
 def label_array(y, name, metric):
