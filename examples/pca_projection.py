@@ -22,6 +22,7 @@ import numpy as np  # noqa: E402
 
 from zoo import PCA  # noqa: E402
 from zoo.datasets import load_iris  # noqa: E402
+from zoo.preprocessing import StandardScaler  # noqa: E402
 
 
 def parse_args(description):
@@ -36,7 +37,7 @@ def main():
     args = parse_args(__doc__.splitlines()[0])  # --quick changes nothing: PCA of iris is instant
     iris = load_iris(return_X_y=False)
     # Standardised, so that no measurement dominates by its units alone.
-    X = (iris.data - iris.data.mean(axis=0)) / iris.data.std(axis=0)
+    X = StandardScaler().fit_transform(iris.data)
     pca = PCA().fit(X)
     projected = pca.transform(X)[:, :2]
 

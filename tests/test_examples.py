@@ -20,6 +20,7 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # Every script and the pictures it must write; a new script must be listed here.
 EXPECTED = {
+    "augmentation.py": ["augmentation_images.png", "augmentation_series.png"],
     "clusters.py": ["clusters.png"],
     "learning_curves.py": ["learning_curves.png"],
     "pca_projection.py": ["pca_projection.png"],
