@@ -203,6 +203,9 @@ def test_sample_gradient_squares_match_numpy(loss, n, n_threads):
     grads = per_row_gradients(plain, X, y, params, buffers, config)
     np.testing.assert_allclose(squares, (weight[:, None] * grads**2).sum(axis=0), rtol=1e-12, atol=1e-300)
     assert squares.max() > 1e-3
+    single = [a.astype(np.float32) for a in (X, y, weight, params, buffers)]
+    in_float32 = _core.nn_sample_gradient_squares(network, *single[:3], *single[3:], config)
+    np.testing.assert_allclose(in_float32, squares, rtol=2e-4, atol=1e-6 * squares.max())
 
 
 def test_classifier_fisher_is_the_expectation_over_predicted_classes():
