@@ -110,6 +110,8 @@ def test_partial_auc_of_perfect_and_reversed_rankings():
 def test_a_single_class_gives_nan_with_a_warning():
     with pytest.warns(UndefinedMetricWarning, match="only one class"):
         assert np.isnan(roc_auc_score([1, 1, 1], [0.2, 0.4, 0.5]))
+    with pytest.warns(UndefinedMetricWarning, match="zero weight"):
+        assert np.isnan(roc_auc_score([0, 1, 1], [0.2, 0.4, 0.5], sample_weight=[0, 1, 1], max_fpr=0.5))
     with pytest.warns(UndefinedMetricWarning, match="no negative samples"):
         fpr, tpr, _ = roc_curve([1, 1], [0.2, 0.4])
     assert np.isnan(fpr).all() and not np.isnan(tpr).any()

@@ -176,9 +176,14 @@ def _binary_auc(positive, scores, weights, max_fpr=None):
             "roc_auc_score: only one class is present in y_true; ROC AUC is undefined (NaN)."
         )
         return np.nan
+    weights = np.ones(scores.size) if weights is None else weights
+    if not (weights @ positive > 0 and weights @ ~positive > 0):
+        warn_undefined(
+            "roc_auc_score: all samples of one class have zero weight; ROC AUC is undefined (NaN)."
+        )
+        return np.nan
     if max_fpr is not None and max_fpr != 1:
         return _partial_auc(positive, scores, weights, max_fpr)
-    weights = np.ones(scores.size) if weights is None else weights
     order = np.argsort(scores, kind="stable")
     scores, positive, weights = scores[order], positive[order], weights[order]
     starts = np.r_[0, np.flatnonzero(np.diff(scores)) + 1]
@@ -193,10 +198,8 @@ def _partial_auc(positive, scores, weights, max_fpr):
     """Area up to fpr = max_fpr, standardised by McClish's correction so that
     chance scores 0.5 and a perfect ranking 1 (McClish, "Analyzing a portion
     of the ROC curve", Medical Decision Making 9, 1989)."""
-    if weights is not None:
-        kept = weights != 0
-        positive, scores, weights = positive[kept], scores[kept], weights[kept]
-    fps, tps, _ = _counts_at_thresholds(positive, scores, weights)
+    kept = weights != 0  # a weightless sample must not add a threshold
+    fps, tps, _ = _counts_at_thresholds(positive[kept], scores[kept], weights[kept])
     fpr, tpr = np.r_[0.0, fps / fps[-1]], np.r_[0.0, tps / tps[-1]]
     stop = np.searchsorted(fpr, max_fpr, "right")
     tpr_at_max = np.interp(max_fpr, fpr[stop - 1 : stop + 1], tpr[stop - 1 : stop + 1])
