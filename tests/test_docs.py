@@ -125,3 +125,51 @@ def test_page_code_runs(page, tmp_path, monkeypatch):
                 f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}",
                 pytrace=False,
             )
+
+
+README = DOCS.parent / "README.md"
+
+
+def test_readme_keeps_the_quick_start_and_links_the_guide():
+    readme = README.read_text(encoding="utf-8")
+    assert "pip install . && python -m zoo tour" in readme
+    assert 'pip install ".[test]" && python -m pytest' in readme
+    for page in PAGES:
+        assert f"(docs/{page.name})" in readme, f"README does not link docs/{page.name}"
+    examples = sorted((DOCS.parent / "examples").glob("[!_]*.py"))
+    assert examples
+    for script in examples:
+        assert f"(examples/{script.name})" in readme, f"README does not list examples/{script.name}"
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", readme):
+        if "://" not in target:
+            assert (README.parent / target).exists(), f"README links to {target}, which does not exist"
+
+
+def test_readme_table_names_every_public_estimator_and_tool():
+    import inspect
+
+    import zoo
+    import zoo.augment
+    import zoo.imbalance
+    import zoo.metrics
+    import zoo.model_selection
+    import zoo.nn
+    import zoo.preprocessing
+
+    readme = README.read_text(encoding="utf-8")
+    table = readme[readme.index("## What is there"):readme.index("## User guide")]
+    names = [name for name in zoo.__all__ if inspect.isclass(getattr(zoo, name)) and name != "NotFittedError"]
+    for module, wanted in (
+        (zoo.augment, None), (zoo.imbalance, None), (zoo.preprocessing, None),
+        (zoo.model_selection, ["train_test_split", "KFold", "StratifiedKFold", "cross_validate",
+                               "cross_val_score", "learning_curve", "GridSearchCV", "grid_search"]),
+        (zoo.nn, ["SGD", "Adam", "AdamW", "RMSprop", "AdaGrad", "StepDecay", "ExponentialDecay",
+                  "CosineAnnealing", "LinearWarmup", "ReduceOnPlateau", "EarlyStopping",
+                  "ModelCheckpoint", "CSVLogger", "LambdaCallback", "TerminateOnNaN", "History"]),
+    ):
+        names += [name for name in (wanted or module.__all__) if name != "Transform"]
+    missing = [name for name in names if f"`{name}`" not in table]
+    assert not missing, f"the README's table does not name {missing}"
+    for module in ("zoo.model_selection", "zoo.preprocessing", "zoo.metrics", "zoo.imbalance",
+                   "zoo.augment", "zoo.nn", "zoo.rl", "zoo.envs", "zoo.datasets"):
+        assert f"`{module}" in table, f"the README's table does not give the module {module}"
