@@ -1,18 +1,21 @@
 """Quality metrics with scikit-learn's names, signatures and results.
 
-Classification (from labels): :func:`accuracy_score`,
-:func:`balanced_accuracy_score`, :func:`precision_score`, :func:`recall_score`,
-:func:`f1_score`, :func:`fbeta_score`, :func:`precision_recall_fscore_support`,
-:func:`confusion_matrix`, :func:`classification_report`. From probabilities or scores: :func:`log_loss`,
-:func:`roc_auc_score`, :func:`roc_curve`, :func:`auc`.
+Classification, from predicted labels: :func:`accuracy_score`,
+:func:`balanced_accuracy_score`, :func:`precision_score`,
+:func:`recall_score`, :func:`f1_score`, :func:`fbeta_score`,
+:func:`precision_recall_fscore_support`, :func:`confusion_matrix`,
+:func:`classification_report`. From probabilities or scores:
+:func:`log_loss`, :func:`roc_auc_score`, :func:`roc_curve`, :func:`auc`.
+
 Regression: :func:`mean_squared_error`, :func:`root_mean_squared_error`,
 :func:`mean_absolute_error`, :func:`r2_score`.
-Clustering: :func:`adjusted_rand_score`, :func:`adjusted_mutual_info_score`,
-:func:`normalized_mutual_info_score`, :func:`mutual_info_score` (against
-reference labels),
-:func:`silhouette_score` and :func:`silhouette_samples` (from the data).
 
-Undefined scores (e.g. precision of a label never predicted) warn with
+Clustering, against reference labels: :func:`adjusted_rand_score`,
+:func:`adjusted_mutual_info_score`, :func:`normalized_mutual_info_score`,
+:func:`mutual_info_score`. From the data alone: :func:`silhouette_score`,
+:func:`silhouette_samples`.
+
+Undefined scores (e.g. the precision of a label never predicted) warn with
 :class:`UndefinedMetricWarning` unless ``zero_division`` says what to return.
 """
 
@@ -38,8 +41,8 @@ from ._warnings import UndefinedMetricWarning
 
 __all__ = [
     "UndefinedMetricWarning",
-    "adjusted_mutual_info_score",
     "accuracy_score",
+    "adjusted_mutual_info_score",
     "adjusted_rand_score",
     "auc",
     "balanced_accuracy_score",
@@ -58,7 +61,7 @@ __all__ = [
     "recall_score",
     "roc_auc_score",
     "roc_curve",
+    "root_mean_squared_error",
     "silhouette_samples",
     "silhouette_score",
-    "root_mean_squared_error",
 ]
