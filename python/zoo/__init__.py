@@ -5,7 +5,7 @@
 """
 from zoo import _runtime  # noqa: F401  (loads the C++ core with OpenBLAS and OpenMP prepared)
 from zoo import nn
-from zoo import augment, imbalance, model_selection, preprocessing
+from zoo import augment, imbalance, metrics, model_selection, preprocessing
 from zoo._core import __version__
 from zoo._threads import get_num_threads, set_num_threads
 from zoo.exceptions import NotFittedError
@@ -56,6 +56,7 @@ __all__ = [
     "get_num_threads",
     "imbalance",
     "load",
+    "metrics",
     "model_selection",
     "nn",
     "preprocessing",
