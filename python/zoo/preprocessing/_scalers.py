@@ -1,0 +1,412 @@
+"""StandardScaler and MinMaxScaler: statistics in float64, output in the
+caller's float type."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from zoo._validation import (
+    check_is_fitted,
+    check_sample_weight,
+    validate_data,
+)
+from zoo.base import BaseEstimator, TransformerMixin
+from zoo.preprocessing._common import _check_columns_of, _one_to_one_names, _output_array
+
+
+# ------------------------------------------------------------- StandardScaler
+
+
+class StandardScaler(TransformerMixin, BaseEstimator):
+    """Standardize features: subtract the mean, divide by the standard deviation.
+
+    ``transform`` computes ``(X - mean_) / scale_`` column by column. Means
+    and variances are accumulated in float64 whatever the input type and
+    combined across :meth:`partial_fit` batches with the pairwise update of
+    Chan, Golub & LeVeque, which stays accurate when a batch's mean is far
+    from the running one; ``fit`` on all rows and ``partial_fit`` over any
+    split of them give the same statistics up to rounding.
+
+    Parameters
+    ----------
+    with_mean : bool, default=True
+        Subtract the mean. When False, ``mean_`` is still computed (when
+        ``with_std`` is set) but not used.
+    with_std : bool, default=True
+        Divide by the standard deviation (ddof=0).
+    copy : bool, default=True
+        When False, ``transform`` and ``inverse_transform`` write into a
+        float input array instead of copying it (inputs of other types are
+        converted, hence copied, anyway).
+
+    Attributes
+    ----------
+    mean_ : ndarray of shape (n_features,), float64, or None
+        Per-feature mean; None when both ``with_mean`` and ``with_std`` are
+        False.
+    var_ : ndarray of shape (n_features,), float64, or None
+        Per-feature variance; None when ``with_std`` is False.
+    scale_ : ndarray of shape (n_features,), float64, or None
+        ``sqrt(var_)``, with 1.0 for features whose variance is zero (or
+        indistinguishable from rounding error), so that constant features
+        are centred but not blown up. None when ``with_std`` is False.
+    n_samples_seen_ : int or float
+        Number of samples seen; the sum of their weights when
+        ``sample_weight`` was given.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, shape (n_features_in_,)
+        Only when fitted on a DataFrame with string column names.
+
+    References
+    ----------
+    Chan, T. F., Golub, G. H. & LeVeque, R. J. (1982). Updating formulae and a
+    pairwise algorithm for computing sample variances.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from zoo.preprocessing import StandardScaler
+    >>> StandardScaler().fit_transform(np.array([[0.0], [2.0]])).ravel().tolist()
+    [-1.0, 1.0]
+    """
+
+    _parameter_constraints = {
+        "with_mean": ["boolean"],
+        "with_std": ["boolean"],
+        "copy": ["boolean"],
+    }
+
+    def __init__(self, *, with_mean=True, with_std=True, copy=True):
+        self.with_mean = with_mean
+        self.with_std = with_std
+        self.copy = copy
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Compute the mean and standard deviation of every feature.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample; weighted statistics equal
+            those of the data with each row repeated ``weight`` times.
+
+        Returns
+        -------
+        self : StandardScaler
+        """
+        for name in ("mean_", "var_", "scale_", "n_samples_seen_"):
+            self.__dict__.pop(name, None)
+        return self.partial_fit(X, y, sample_weight)
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """Fold one batch of samples into the running mean and variance.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : StandardScaler
+        """
+        first = not hasattr(self, "n_samples_seen_")
+        if first:
+            self._validate_params()
+        X = validate_data(self, X, reset=first)
+        weights = None
+        if sample_weight is not None:
+            weights = check_sample_weight(sample_weight, X.shape[0], np.float64, estimator=self)
+        batch_weight = float(weights.sum()) if weights is not None else X.shape[0]
+        seen = 0 if first else self.n_samples_seen_
+        total = seen + batch_weight
+        if self.with_mean or self.with_std:
+            batch_mean, batch_var = _weighted_moments(X, weights)
+            if first:
+                mean, var = batch_mean, batch_var
+            else:
+                # Chan et al.: combine (weight, mean, sum of squared deviations)
+                # of the two parts; the delta**2 term accounts for the distance
+                # between their means.
+                delta = batch_mean - self.mean_
+                mean = self.mean_ + delta * (batch_weight / total)
+                var = None
+                if self.with_std:
+                    m2 = self.var_ * seen + batch_var * batch_weight + delta**2 * (seen * batch_weight / total)
+                    var = m2 / total
+            self.mean_ = mean
+            self.var_ = var if self.with_std else None
+        else:
+            self.mean_ = None
+            self.var_ = None
+        self.scale_ = _safe_scale(self.var_, self.mean_, total) if self.with_std else None
+        self.n_samples_seen_ = total
+        return self
+
+    def transform(self, X, copy=None):
+        """Standardize X with the fitted statistics.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            float32 stays float32; other numeric types become float64.
+        copy : bool, default=None
+            Overrides ``self.copy`` when given.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        out = _output_array(self, X, copy)
+        if self.with_mean:
+            out -= self.mean_.astype(out.dtype)
+        if self.with_std:
+            out /= self.scale_.astype(out.dtype)
+        return out
+
+    def inverse_transform(self, X, copy=None):
+        """Undo :meth:`transform`: ``X * scale_ + mean_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        copy : bool, default=None
+            Overrides ``self.copy`` when given.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        copy = self.copy if copy is None else copy
+        out = _check_columns_of(self, X, self.n_features_in_, "inverse_transform")
+        if (copy and np.may_share_memory(out, np.asarray(X))) or not out.flags.writeable:
+            out = out.copy()
+        if self.with_std:
+            out *= self.scale_.astype(out.dtype)
+        if self.with_mean:
+            out += self.mean_.astype(out.dtype)
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        """The input feature names, unchanged.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Defaults to ``feature_names_in_``, else ``x0, x1, ...``.
+
+        Returns
+        -------
+        ndarray of str objects, shape (n_features_in_,)
+        """
+        return _one_to_one_names(self, input_features)
+
+
+def _weighted_moments(X, weights):
+    """Mean and (ddof=0) variance of each column in float64, two passes."""
+    X64 = X.astype(np.float64, copy=False)
+    if weights is None:
+        mean = X64.mean(axis=0)
+        deviation = X64 - mean
+        return mean, np.einsum("ij,ij->j", deviation, deviation) / X64.shape[0]
+    total = weights.sum()
+    mean = weights @ X64 / total
+    deviation = X64 - mean
+    return mean, weights @ (deviation * deviation) / total
+
+
+def _safe_scale(var, mean, n_samples):
+    """sqrt(var), with 1.0 where the variance is zero or only rounding error.
+
+    The mean of n equal values c carries an error up to about n·eps·|c|, so
+    their computed variance can be as large as (n·eps·c)²; such a feature is
+    constant and must not be divided by a tiny noise-made scale.
+    """
+    scale = np.sqrt(var)
+    noise_floor = (max(float(n_samples), 1.0) * np.finfo(np.float64).eps) * np.abs(mean)
+    constant = (var == 0) | (scale <= noise_floor)
+    scale[constant] = 1.0
+    return scale
+
+
+# --------------------------------------------------------------- MinMaxScaler
+
+
+class MinMaxScaler(TransformerMixin, BaseEstimator):
+    """Scale each feature linearly to ``feature_range``.
+
+    ``transform`` computes ``X * scale_ + min_``, which maps each feature's
+    training minimum to ``feature_range[0]`` and its maximum to
+    ``feature_range[1]``. A constant feature maps to ``feature_range[0]``.
+
+    Parameters
+    ----------
+    feature_range : tuple (min, max), default=(0, 1)
+        Target range; ``min`` must be smaller than ``max``.
+    copy : bool, default=True
+        When False, ``transform`` writes into a float input array.
+    clip : bool, default=False
+        Clip transformed values of unseen data to ``feature_range``.
+
+    Attributes
+    ----------
+    data_min_, data_max_ : ndarray of shape (n_features,), float64
+        Per-feature minimum and maximum over all the data seen.
+    data_range_ : ndarray of shape (n_features,), float64
+        ``data_max_ - data_min_``.
+    scale_ : ndarray of shape (n_features,), float64
+        ``(max - min) / data_range_`` (a zero range counts as 1).
+    min_ : ndarray of shape (n_features,), float64
+        ``feature_range[0] - data_min_ * scale_``.
+    n_samples_seen_ : int
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, shape (n_features_in_,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from zoo.preprocessing import MinMaxScaler
+    >>> MinMaxScaler().fit_transform(np.array([[1.0], [3.0], [5.0]])).ravel().tolist()
+    [0.0, 0.5, 1.0]
+    """
+
+    _parameter_constraints = {
+        "feature_range": [tuple],
+        "copy": ["boolean"],
+        "clip": ["boolean"],
+    }
+
+    def __init__(self, feature_range=(0, 1), *, copy=True, clip=False):
+        self.feature_range = feature_range
+        self.copy = copy
+        self.clip = clip
+
+    def fit(self, X, y=None):
+        """Compute each feature's minimum and maximum.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        self : MinMaxScaler
+        """
+        self.__dict__.pop("n_samples_seen_", None)
+        return self.partial_fit(X, y)
+
+    def partial_fit(self, X, y=None):
+        """Fold one batch into the running minimum and maximum.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        self : MinMaxScaler
+        """
+        first = not hasattr(self, "n_samples_seen_")
+        if first:
+            self._validate_params()
+            low, high = self._range()
+        X = validate_data(self, X, reset=first)
+        batch_min = X.min(axis=0).astype(np.float64)
+        batch_max = X.max(axis=0).astype(np.float64)
+        if not first:
+            low, high = self._range()
+            batch_min = np.minimum(self.data_min_, batch_min)
+            batch_max = np.maximum(self.data_max_, batch_max)
+            self.n_samples_seen_ += X.shape[0]
+        else:
+            self.n_samples_seen_ = X.shape[0]
+        self.data_min_ = batch_min
+        self.data_max_ = batch_max
+        self.data_range_ = batch_max - batch_min
+        range_ = np.where(self.data_range_ == 0, 1.0, self.data_range_)
+        self.scale_ = (high - low) / range_
+        self.min_ = low - batch_min * self.scale_
+        return self
+
+    def _range(self):
+        rng = self.feature_range
+        if len(rng) != 2 or not all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isfinite(v) for v in rng
+        ):
+            raise ValueError(
+                f"MinMaxScaler: feature_range must be a tuple of two finite numbers (min, max); "
+                f"got {rng!r}."
+            )
+        if not rng[0] < rng[1]:
+            raise ValueError(
+                "MinMaxScaler: minimum of desired feature range must be smaller than maximum; "
+                f"got feature_range={rng!r}."
+            )
+        return float(rng[0]), float(rng[1])
+
+    def transform(self, X, copy=None):
+        """Scale X to ``feature_range`` with the fitted minimum and maximum.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            float32 stays float32; other numeric types become float64.
+        copy : bool, default=None
+            Overrides ``self.copy`` when given.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        out = _output_array(self, X, copy)
+        out *= self.scale_.astype(out.dtype)
+        out += self.min_.astype(out.dtype)
+        if self.clip:
+            np.clip(out, self.feature_range[0], self.feature_range[1], out=out)
+        return out
+
+    def inverse_transform(self, X, copy=None):
+        """Undo :meth:`transform`: ``(X - min_) / scale_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        copy : bool, default=None
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        copy = self.copy if copy is None else copy
+        out = _check_columns_of(self, X, self.n_features_in_, "inverse_transform")
+        if (copy and np.may_share_memory(out, np.asarray(X))) or not out.flags.writeable:
+            out = out.copy()
+        out -= self.min_.astype(out.dtype)
+        out /= self.scale_.astype(out.dtype)
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        """The input feature names, unchanged.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+
+        Returns
+        -------
+        ndarray of str objects, shape (n_features_in_,)
+        """
+        return _one_to_one_names(self, input_features)
+
+
