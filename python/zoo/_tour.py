@@ -136,6 +136,8 @@ def autoencoder_sheet() -> TourRow:
 
 @tour_entry
 def mlp_classifier() -> TourRow:
+    import numpy as np
+
     from zoo import MLPClassifier
     from zoo.datasets import make_classification
 
@@ -240,6 +242,70 @@ def linear_svc() -> TourRow:
     X, y, X_test, y_test = _classes()
     model, seconds = timed(lambda: LinearSVC(random_state=0).fit(X, y))
     return TourRow("LinearSVC", "4 classes 10,000×20", f"test accuracy {model.score(X_test, y_test):.3f}", seconds)
+
+
+# ------------------------------------------------ the practitioner's workflow
+
+
+@tour_entry
+def grid_search_pipeline() -> TourRow:
+    from zoo import LogisticRegression
+    from zoo.model_selection import grid_search, train_test_split
+    from zoo.preprocessing import StandardScaler
+
+    X, y, _, _ = _classes()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+    scaler = StandardScaler().fit(X_train)
+    search, seconds = timed(lambda: grid_search(LogisticRegression(), {"C": [0.001, 0.01, 0.1, 1.0]},
+                                                scaler.transform(X_train), y_train, cv=5, n_jobs=2))
+    accuracy = search.score(scaler.transform(X_test), y_test)
+    return TourRow("grid_search + StandardScaler", "LogisticRegression C, 4 values × 5 folds",
+                   f"best C {search.best_params_['C']:g}, test accuracy {accuracy:.3f}", seconds)
+
+
+@tour_entry
+def smote_minority_recall() -> TourRow:
+    import numpy as np
+
+    from zoo import LogisticRegression
+    from zoo.imbalance import SMOTE
+    from zoo.metrics import recall_score
+    from zoo.model_selection import train_test_split
+
+    # Two overlapping Gaussians in 10-D, 5% of the points in the minority class.
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0.0, 1.0, size=(7_600, 10)), rng.normal(0.5, 1.0, size=(400, 10))])
+    y = np.repeat([0, 1], [7_600, 400])
+    X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
+    plain = LogisticRegression().fit(X_train, y_train)
+    (X_res, y_res), seconds = timed(lambda: SMOTE(random_state=0).fit_resample(X_train, y_train))
+    balanced = LogisticRegression().fit(X_res, y_res)
+    before, after = (recall_score(y_test, model.predict(X_test)) for model in (plain, balanced))
+    return TourRow("SMOTE", "8,000×10, 5% minority", f"minority recall {before:.2f} -> {after:.2f}", seconds)
+
+
+@tour_entry
+def continual_ewc() -> TourRow:
+    import numpy as np
+
+    from zoo import MLPClassifier
+    from zoo.datasets import make_classification
+
+    X, y = make_classification(1_200, 30, n_classes=4, n_informative=8, n_clusters_per_class=1, class_sep=2.0,
+                               random_state=0)
+    second_order = np.random.default_rng(0).permutation(30)
+    tasks = [(X[:800], y[:800]), (X[:800, second_order], y[:800])]
+
+    def first_task_accuracy(**params):
+        model = MLPClassifier((64,), epochs=30, learning_rate=0.01, random_state=0, n_jobs=1, **params)
+        for X_task, y_task in tasks:
+            model.fit(X_task, y_task)
+        return model.score(X[800:], y[800:])
+
+    plain = first_task_accuracy(warm_start=True)
+    ewc, seconds = timed(lambda: first_task_accuracy(ewc_lambda=100.0))
+    return TourRow("MLPClassifier ewc_lambda", "2 tasks (permuted inputs), 800×30 each",
+                   f"task-1 accuracy after task 2: {plain:.2f} plain, {ewc:.2f} EWC", seconds)
 
 
 # ---------------------------------------------------- reinforcement learning
