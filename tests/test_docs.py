@@ -89,10 +89,21 @@ def test_the_index_links_every_page_and_every_link_resolves():
         if page.name != "index.md":
             assert f"({page.name})" in index, f"index.md does not link {page.name}"
     for page in PAGES:
-        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+        for target, anchor in re.findall(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)", page.read_text(encoding="utf-8")):
             if "://" in target:
                 continue
-            assert (page.parent / target).exists(), f"{page.name} links to {target}, which does not exist"
+            linked = page.parent / target if target else page
+            assert linked.exists(), f"{page.name} links to {target}, which does not exist"
+            if anchor:
+                assert anchor in heading_anchors(linked), f"{page.name} links to {target}#{anchor}: no such heading"
+
+
+def heading_anchors(page: Path) -> set[str]:
+    """GitHub's anchors of the page's headings: lower case, punctuation dropped, spaces as '-'."""
+    anchors = set()
+    for heading in re.findall(r"^#+\s+(.*?)\s*$", page.read_text(encoding="utf-8"), re.MULTILINE):
+        anchors.add(re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-"))
+    return anchors
 
 
 def test_the_parser_refuses_fences_that_would_be_skipped(tmp_path):
@@ -105,6 +116,8 @@ def test_the_parser_refuses_fences_that_would_be_skipped(tmp_path):
         python_blocks(page)
     page.write_text("text\n```\nout\n```\n```python\nx = 1\n```\n  ```python\n  y = x\n  ```\n", encoding="utf-8")
     assert [(b.number, b.line, b.source) for b in python_blocks(page)] == [(1, 5, "x = 1"), (2, 8, "y = x")]
+    page.write_text("# Zoo's guide\n## Multi-layer perceptrons (MLPs)\n", encoding="utf-8")
+    assert heading_anchors(page) == {"zoos-guide", "multi-layer-perceptrons-mlps"}
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.stem for page in PAGES])
