@@ -50,7 +50,8 @@ def test_quick_bench_writes_a_table_with_zoo_and_ratios(tmp_path):
              "svc-rbf-15k-float32", "linear-svc-100k", "pca-100k-256-k32", "pca-full-100k-256-k32",
              "pca-randomized-20k-2000-k50", "incremental-pca-100k-256-k32", "dbscan-blobs-100k",
              "dbscan-blobs-1m", "dbscan-blobs-100k-16d", "autoencoder-784-128-32-128-784-b128",
-             "autoencoder-784-128-32-128-784-b512")
+             "autoencoder-784-128-32-128-784-b512", "silhouette-20k", "roc-auc-2m", "standard-scaler-1m-50",
+             "smote-100k-20", "cross-validate-logistic-50k")
     sections = {section.split("\n", 1)[0]: section for section in report.split("### ")[1:]}
     assert set(cases) <= set(sections)
     for case in cases:
