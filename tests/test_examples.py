@@ -22,6 +22,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXPECTED = {
     "augmentation.py": ["augmentation_images.png", "augmentation_series.png"],
     "clusters.py": ["clusters.png"],
+    "continual_learning.py": ["continual_learning.png"],
     "learning_curves.py": ["learning_curve_sizes.png", "learning_curves.png"],
     "pca_projection.py": ["pca_projection.png"],
     "rl_returns.py": ["rl_returns.png"],
