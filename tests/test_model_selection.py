@@ -613,6 +613,22 @@ def test_grid_search_without_refit_has_no_best_estimator():
         search.predict(X)
 
 
+def test_grid_search_refit_without_refit_drops_the_previous_best():
+    X, y = _regression(30)
+    search = GridSearchCV(zoo.Ridge(), {"alpha": [0.1, 1.0]}, cv=3).fit(X, y)
+    assert search.best_estimator_.n_features_in_ == X.shape[1]
+    search.set_params(refit=False).fit(X[:, :2], y)
+    for name in ("best_estimator_", "refit_time_", "n_features_in_"):
+        assert not hasattr(search, name), name
+    several = GridSearchCV(zoo.Ridge(), {"alpha": [0.1, 1.0]}, cv=3, scoring=["r2", "neg_mean_squared_error"],
+                           refit="r2").fit(X, y)
+    several.set_params(refit=np.False_).fit(X, y)
+    for name in ("best_index_", "best_params_", "best_score_", "best_estimator_"):
+        assert not hasattr(several, name), name
+    search.set_params(refit=np.False_).fit(X, y)
+    assert not hasattr(search, "best_estimator_")
+
+
 @pytest.mark.parametrize(
     "grid, error, match",
     [

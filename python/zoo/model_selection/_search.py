@@ -197,6 +197,10 @@ class GridSearchCV(BaseEstimator):
         tags.non_deterministic = True
         return tags
 
+    def _refit_off(self):
+        # np.False_ (from a NumPy grid or config) means False too.
+        return isinstance(self.refit, (bool, np.bool_)) and not self.refit
+
     def _refit_name(self, scorers):
         if not isinstance(scorers, dict):
             if not isinstance(self.refit, (bool, np.bool_)):
@@ -204,7 +208,7 @@ class GridSearchCV(BaseEstimator):
                     f"refit must be True or False with one scorer; got {_short_repr(self.refit)}."
                 )
             return "score"
-        if self.refit is False:
+        if self._refit_off():
             return None
         if not isinstance(self.refit, str) or self.refit not in scorers:
             raise ValueError(
@@ -229,6 +233,11 @@ class GridSearchCV(BaseEstimator):
         """
         _check_estimator(self.estimator)
         error_score = _check_error_score(self.error_score)
+        # A refit with other settings (refit=False, ...) must not keep the
+        # previous fit's best candidate or model.
+        for name in ("best_index_", "best_params_", "best_score_", "best_estimator_",
+                     "refit_time_", "n_features_in_"):
+            self.__dict__.pop(name, None)
         candidates = list(ParameterGrid(self.param_grid))
         probe = clone(self.estimator)
         for params in candidates:
@@ -253,7 +262,7 @@ class GridSearchCV(BaseEstimator):
             self.best_index_ = int(np.argmin(self.cv_results_[f"rank_test_{refit_name}"]))
             self.best_params_ = candidates[self.best_index_]
             self.best_score_ = float(self.cv_results_[f"mean_test_{refit_name}"][self.best_index_])
-        if self.refit is not False:
+        if not self._refit_off():
             best = clone(self.estimator).set_params(**clone(self.best_params_, safe=False))
             start = time.perf_counter()
             if y is None:
@@ -318,7 +327,7 @@ class GridSearchCV(BaseEstimator):
     # ------------------------------------------------- delegation to the best
 
     def _best(self, method):
-        if self.refit is False:
+        if self._refit_off():
             raise AttributeError(
                 f"{method} is only available after fitting with refit=True "
                 "(there is no best_estimator_)."
