@@ -282,6 +282,18 @@ def test_neighbors_are_exact_with_ties(monkeypatch, budget, n_threads):
     np.testing.assert_array_equal(found, brute_force_neighbors(grid, 4)[subset])
 
 
+@pytest.mark.parametrize("scale", [1e200, 1e-200])
+def test_neighbors_of_huge_and_tiny_coordinates(scale):
+    # Their squared distances overflow (an IndexError before) or underflow
+    # to 0 (every point a tie); the neighbours are those of the unscaled data.
+    grid = np.round(np.random.default_rng(1).normal(scale=2.0, size=(60, 2)))
+    found = _neighbors.nearest_neighbors(grid * scale, np.arange(60), 5)
+    np.testing.assert_array_equal(found, brute_force_neighbors(grid, 5))
+    X, y = grid * scale, np.array([0] * 40 + [1] * 20)
+    X_res, _ = SMOTE(random_state=0).fit_resample(X, y)
+    assert np.isfinite(X_res).all() and X_res.shape == (80, 2)
+
+
 def test_neighbors_refuse_too_few_points():
     with pytest.raises(ValueError, match="at least 6 points"):
         _neighbors.nearest_neighbors(np.zeros((5, 2)), np.arange(5), 5)

@@ -47,6 +47,13 @@ def nearest_neighbors(points, queries, k, n_threads=1):
     # Distances do not change under translation; centring makes the norms,
     # and with them the cancellation error, as small as they can be.
     original = points.astype(np.float64, copy=False)
+    # Squared distances of huge coordinates overflow (inf - inf = NaN leaves
+    # no candidate) and those of tiny ones underflow to 0 (every point a
+    # tie); a power-of-two scale is exact, so it changes neither the order
+    # nor the ties.
+    extent = float(np.max(np.abs(original))) if original.size else 0.0
+    if extent > 1e100 or 0.0 < extent < 1e-100:
+        original = np.ldexp(original, -np.frexp(extent)[1])
     centred = original - original.mean(axis=0)
     squared_norms = np.einsum("ij,ij->i", centred, centred)
     # Rounding error bound of the expanded formula (dot products of length d
