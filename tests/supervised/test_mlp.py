@@ -320,3 +320,31 @@ def test_normalize_learns_from_training_rows_only():
     assert training_rows.shape == (100, 3)
     np.testing.assert_array_equal(model.input_mean_, training_rows.astype(np.float64).mean(axis=0))
     assert not np.allclose(model.input_mean_, X.mean(axis=0), rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("first, then", [(True, False), (False, True)])
+def test_a_continued_fit_refuses_a_changed_normalize(first, then):
+    # A warm start, partial_fit or continual task used to ignore the new
+    # setting silently (normalize=True without statistics, or stale ones).
+    X, y = badly_scaled(n=100)
+    for continued in (dict(warm_start=True), dict(ewc_lambda=1.0), dict(replay=10)):
+        model = MLPClassifier((4,), epochs=1, normalize=first, random_state=0, **continued).fit(X, y)
+        model.set_params(normalize=then)
+        with pytest.raises(ValueError, match="normalize"):
+            model.fit(X, y)
+        with pytest.raises(ValueError, match="normalize"):
+            model.partial_fit(X, y)
+        assert hasattr(model, "input_mean_") == first
+
+
+def test_init_from_refuses_a_source_that_saw_inputs_scaled_differently():
+    X, y = badly_scaled(n=200)
+    source = MLPClassifier((8,), epochs=20, normalize=True, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="normalize=True"):
+        MLPClassifier((8,), epochs=1, init_from=source, random_state=0).fit(X, y)
+    raw_source = MLPClassifier((8,), epochs=1, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="normalize=False"):
+        MLPClassifier((8,), epochs=1, init_from=raw_source, normalize=True, random_state=0).fit(X, y)
+    # Matching settings: the copied layers see inputs scaled as they were trained on.
+    target = MLPClassifier((8,), epochs=1, learning_rate=1e-12, init_from=source, normalize=True, random_state=0)
+    assert target.fit(X, y).score(X, y) > source.score(X, y) - 0.05

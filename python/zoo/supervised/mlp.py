@@ -195,6 +195,8 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             _continual.check_continual(self)
         # Continual learning implies warm starts: every fit after the first is a new task.
         continuing = (resume or self.warm_start or continual) and hasattr(self, "params_")
+        if continuing:
+            self._check_input_scaling_kept()
         X = validate_data(self, X, reset=not continuing, dtype=np.dtype(self.dtype))
         targets = self._read_targets(y, X, fit=not continuing)
         weight = self._sample_weights(targets, sample_weight, X)
@@ -235,6 +237,8 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         first_call = not hasattr(self, "params_")
         if first_call:
             self._validate_params()
+        else:
+            self._check_input_scaling_kept()
         augment = check_augment(augment)
         X = validate_data(self, X, reset=first_call, dtype=np.dtype(self.dtype))
         targets = self._read_targets(y, X, fit=first_call, classes=classes)
@@ -260,6 +264,17 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         else:
             vars(self).pop("input_mean_", None)
             vars(self).pop("input_scale_", None)
+
+    def _check_input_scaling_kept(self):
+        # A continued fit keeps the first fit's statistics (or their absence):
+        # a changed `normalize` would otherwise be ignored without a word.
+        fitted_with = getattr(self, "input_mean_", None) is not None
+        if bool(self.normalize) != fitted_with:
+            raise ValueError(
+                f"normalize={self.normalize!r} but the model was fitted with normalize={fitted_with}; a "
+                "continued fit (warm_start, resume, partial_fit, continual learning) keeps the first fit's input "
+                "statistics, so normalize cannot change. Fit a fresh model (a clone) to change it."
+            )
 
     def _scaled(self, X):
         return standardised(X, getattr(self, "input_mean_", None), getattr(self, "input_scale_", None))
@@ -413,6 +428,16 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         count = self.init_layers or min(len(mine.specs), len(theirs.specs))
         if count > min(len(mine.specs), len(theirs.specs)):
             raise ValueError(f"init_layers={count} but the networks have {len(mine.specs)} and {len(theirs.specs)} layers")
+        # The first copied layer expects the inputs as the source saw them.
+        # (The Autoencoder borrows this method and never standardises.)
+        source_normalized = getattr(source, "input_mean_", None) is not None
+        normalize = getattr(self, "normalize", False)
+        if source_normalized != bool(normalize):
+            raise ValueError(
+                f"init_from was fitted with normalize={source_normalized} but this model has "
+                f"normalize={normalize!r}; its first layer expects "
+                f"{'standardised' if source_normalized else 'raw'} inputs, so set normalize={source_normalized}"
+            )
         for i in range(count):
             a, b = mine.specs[i], theirs.specs[i]
             if (a.n_in, a.n_out, a.batch_norm) != (b.n_in, b.n_out, b.batch_norm):
