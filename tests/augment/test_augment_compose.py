@@ -72,6 +72,17 @@ def test_compose_input_untouched_and_new_array():
     np.testing.assert_array_equal(Compose([])(X, random_state=0), X)
 
 
+def test_empty_compose_with_image_shape_returns_a_new_array():
+    # It used to hand back X itself (4-D) or a view of it (flattened rows).
+    X = images()
+    rows = X.reshape(X.shape[0], -1)
+    for batch in (X, rows):
+        out = Compose([], image_shape=X.shape[1:])(batch, random_state=0)
+        assert not np.shares_memory(out, batch)
+        np.testing.assert_array_equal(out, batch)
+        assert out.dtype == batch.dtype
+
+
 def test_compose_works_for_text_and_series_and_generators():
     texts = ["a b c d", "e f g h"]
     assert Compose([RandomSwap(1), RandomSwap(1)])(texts, random_state=0) == Compose(

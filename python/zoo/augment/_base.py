@@ -163,7 +163,8 @@ class Compose(Transform):
                 f"Compose: the steps turned images of shape {shape[1:]} into {np.shape(batch)[1:]}; "
                 "flattened rows must keep their length (use RandomCrop without size, or pass 4-D images)."
             )
-        return restore(batch)
+        # No steps: restore(batch) would be X itself (or a view of it).
+        return restore(batch) if self.transforms else _copy(X)
 
     def __len__(self):
         return len(self.transforms)
