@@ -1,6 +1,8 @@
 """zoo.model_selection: splits, folds, cross-validation, learning curves, grid search,
 and zoo.base.clone. References are hand-written loops or scikit-learn."""
 
+import collections
+
 import numpy as np
 import pytest
 
@@ -87,6 +89,15 @@ def test_clone_deep_copies_array_parameters_and_nested_estimators():
     assert copy.estimator is not search.estimator
     assert copy.estimator.alpha is not weights and np.array_equal(copy.estimator.alpha, weights)
     assert clone([zoo.Ridge(), zoo.Lasso(alpha=2.0)])[1].alpha == 2.0
+
+
+def test_clone_keeps_tuple_subclass_parameters():
+    # A namedtuple cannot be rebuilt from one iterable: it is deep-copied.
+    Range = collections.namedtuple("Range", "low high")
+    model = zoo.preprocessing.MinMaxScaler(feature_range=Range(0.0, 2.0))
+    copy = clone(model)
+    assert type(copy.feature_range) is Range and copy.feature_range == (0.0, 2.0)
+    assert clone((zoo.Ridge(alpha=3.0),))[0].alpha == 3.0
 
 
 def test_clone_rejects_non_estimators():

@@ -370,7 +370,9 @@ def clone(estimator, *, safe=True):
         If the class's ``__init__`` changes a parameter instead of storing
         it unchanged, so the copy would not be the same estimator.
     """
-    if isinstance(estimator, (list, tuple, set, frozenset)):
+    # The exact types only: a subclass (a namedtuple, say) may not be
+    # constructible from one iterable, and is deep-copied below instead.
+    if type(estimator) in (list, tuple, set, frozenset):
         return type(estimator)(clone(item, safe=safe) for item in estimator)
     # Objects that know how to copy themselves (scikit-learn's
     # FrozenEstimator, for instance) keep that say.
