@@ -208,6 +208,16 @@ def test_sample_gradient_squares_match_numpy(loss, n, n_threads):
     np.testing.assert_allclose(in_float32, squares, rtol=2e-4, atol=1e-6 * squares.max())
 
 
+def test_frozen_layers_get_their_fisher_entries_too():
+    # They used to get zeros, leaving them unprotected once a later task unfreezes them.
+    layout, params, buffers, X, y, weight, config, _ = small_problem(n=20)
+    frozen = Layout([LayerSpec(3, 5, "tanh", trainable=False), LayerSpec(5, 3)])
+    expected = _core.nn_sample_gradient_squares(layout.network(), X, y, weight, params, buffers, config)
+    squares = _core.nn_sample_gradient_squares(frozen.network(), X, y, weight, params, buffers, config)
+    np.testing.assert_allclose(squares, expected, rtol=1e-12)
+    assert squares[frozen.slices[0].weight].min() > 0
+
+
 def test_classifier_fisher_is_the_expectation_over_predicted_classes():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(40, 4))

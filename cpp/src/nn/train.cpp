@@ -353,8 +353,13 @@ void sample_gradient_squares(const Network& net, const Batch<T>& data, const T* 
     // The Fisher information of the network as it predicts: without dropout
     // (training mode then computes what inference does, and fills the caches
     // the backward pass reads).
+    // Frozen layers count too: their parameters matter to the task as much,
+    // and a later task may unfreeze them.
     Network predicting = net;
-    for (Layer& layer : predicting.layers) layer.dropout = 0.0;
+    for (Layer& layer : predicting.layers) {
+        layer.dropout = 0.0;
+        layer.trainable = true;
+    }
     blas::SingleThreadedScope single_threaded_blas;
     // Blocks of rows run through GEMMs; each row's loss gradient is its own
     // (weight 1 of a total of 1), and backward squares and weights it.
