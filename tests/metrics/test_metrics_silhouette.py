@@ -52,6 +52,16 @@ def test_silhouette_matches_the_definition_on_an_explicit_distance_matrix(metric
     np.testing.assert_allclose(silhouette_samples(precomputed, labels, metric="precomputed"), expected, atol=1e-12)
 
 
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean", "cosine"])
+@pytest.mark.parametrize("scale", [1e200, 1e-200])
+def test_silhouette_of_huge_and_tiny_coordinates(metric, scale):
+    # Squared coordinates overflow or underflow; every coefficient came out 0.
+    rng = np.random.default_rng(0)
+    X, labels = blobs(rng, 60, 4)
+    expected = silhouette_by_definition(explicit_distances(X, metric), labels)
+    np.testing.assert_allclose(silhouette_samples(X * scale, labels, metric=metric), expected, atol=1e-10)
+
+
 def test_silhouette_blocks_of_any_size_give_the_same_result(monkeypatch):
     rng = np.random.default_rng(1)
     X, labels = blobs(rng, 57, 3, offset=1e6)  # far from the origin: centring keeps precision

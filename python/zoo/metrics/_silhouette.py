@@ -152,6 +152,12 @@ def _cluster_distance_sums(X, codes, n_clusters, metric):
     one_hot[np.arange(n_samples), codes] = 1.0
     if metric == "precomputed":
         return X @ one_hot
+    # Squares of huge coordinates overflow and those of tiny ones underflow
+    # (every coefficient came out 0); the coefficients do not change when
+    # all distances are scaled, and a power of two scales exactly.
+    extent = float(np.max(np.abs(X))) if X.size else 0.0
+    if extent > 1e100 or 0.0 < extent < 1e-100:
+        X = np.ldexp(X, -np.frexp(extent)[1])
     if metric == "cosine":
         norms = np.linalg.norm(X, axis=1, keepdims=True)
         # A zero vector stays zero: distance 1 to everything, as its angle is undefined.
