@@ -142,6 +142,8 @@ def test_different_seeds_give_different_results():
         (lambda: RandomDeletion(p=1.2), ValueError, "p"),
         (lambda: SynonymReplacement(thesaurus=["big"]), TypeError, "thesaurus"),
         (lambda: SynonymReplacement(thesaurus={"big": "large"}), TypeError, "thesaurus"),
+        (lambda: SynonymReplacement(thesaurus={"big": None}), TypeError, "thesaurus"),
+        (lambda: RandomInsertion(thesaurus={"big": 3}), TypeError, "thesaurus"),
         (lambda: BackTranslation("not callable"), TypeError, "translate"),
         (lambda: BackTranslation(str, via=""), ValueError, "via"),
     ],

@@ -82,7 +82,7 @@ def _check_thesaurus(thesaurus, owner):
         )
     lookup = {}
     for word, synonyms in thesaurus.items():
-        if not isinstance(word, str) or isinstance(synonyms, str) or not all(
+        if not isinstance(word, str) or isinstance(synonyms, str) or not hasattr(synonyms, "__iter__") or not all(
             isinstance(s, str) for s in synonyms
         ):
             raise TypeError(
