@@ -337,6 +337,15 @@ def test_a_continued_fit_refuses_a_changed_normalize(first, then):
         assert hasattr(model, "input_mean_") == first
 
 
+def test_a_failed_first_fit_leaves_statistics_that_agree_with_normalize():
+    X, y = badly_scaled(n=100)
+    model = MLPClassifier((4,), epochs=1, normalize=True, replay=500, random_state=0)
+    with pytest.raises(ValueError, match="replay"):
+        model.fit(X, y)
+    model.set_params(replay=10).fit(X, y)  # continues the initialised model
+    assert model.input_mean_.shape == (3,) and model.n_tasks_ == 1
+
+
 def test_init_from_refuses_a_source_that_saw_inputs_scaled_differently():
     X, y = badly_scaled(n=200)
     source = MLPClassifier((8,), epochs=20, normalize=True, random_state=0).fit(X, y)

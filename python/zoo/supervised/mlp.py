@@ -205,6 +205,10 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             self._initialise_state(rng, X.dtype)
             self._transfer_layers()
             _continual.forget_tasks(self)
+            # Provisional statistics (all rows), replaced below by the training
+            # rows' own: should the split or a check below fail, the model
+            # left behind still agrees with `normalize` for a later warm start.
+            self._learn_input_scaling(X)
         raw_train, raw_validation = self._split(X, targets, weight)
         if continual and self.replay > 0:
             _continual.replay_count(self.replay, raw_train.X.shape[0])  # fails before training, not after
