@@ -2,6 +2,7 @@
 and zoo.base.clone. References are hand-written loops or scikit-learn."""
 
 import collections
+import signal
 
 import numpy as np
 import pytest
@@ -423,6 +424,20 @@ def test_cross_validate_cuts_sample_weight_to_each_fold():
         for tr, te in KFold(3).split(X)
     ]
     np.testing.assert_allclose(result["test_score"], expected, rtol=1e-12)
+
+
+def test_ctrl_c_in_a_network_fold_stops_the_cross_validation():
+    # A zoo network takes Ctrl-C as "stop after this epoch" and returns; the
+    # cross-validation must not score that half-trained fold and go on.
+    X, y = _classification()
+    folds = []
+    interrupt = zoo.nn.callbacks.LambdaCallback(
+        on_epoch_begin=lambda model, epoch, logs: (folds.append(epoch) if epoch == 0 else None,
+                                                   epoch == 1 and signal.raise_signal(signal.SIGINT)))
+    model = zoo.MLPClassifier(hidden_layer_sizes=(4,), epochs=5, random_state=0, callbacks=[interrupt])
+    with pytest.warns(RuntimeWarning, match="interrupted"), pytest.raises(KeyboardInterrupt):
+        cross_validate(model, X, y, cv=3)
+    assert len(folds) == 1  # the first fold only
 
 
 def test_failed_fit_scores_error_score_with_a_warning():

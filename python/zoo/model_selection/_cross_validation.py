@@ -168,6 +168,11 @@ def _fit_and_score(task):
             estimator.fit(X_train, **fit_kwargs)
         else:
             estimator.fit(X_train, y_train, **fit_kwargs)
+        if getattr(estimator, "interrupted_", False) is True:
+            # A zoo network stops at the end of an epoch on Ctrl-C and keeps
+            # going; here that would score a half-trained fold and run the
+            # next ones. Ctrl-C stops the whole search instead.
+            raise KeyboardInterrupt("Ctrl-C during a fold's fit")
         result["fit_time"] = time.perf_counter() - start
         start = time.perf_counter()
         result["test_scores"] = _score(task.scorers, estimator, X_test, y_test)
