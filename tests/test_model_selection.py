@@ -228,6 +228,12 @@ def test_split_rejects_bad_arrays():
         train_test_split()
     with pytest.raises(TypeError, match="unexpected keyword"):
         train_test_split(np.arange(5), test_sise=0.2)
+    # Labels numpy cannot sort: a clear error naming the argument, not numpy's '<' TypeError.
+    for labels in (np.array([None, 1] * 5, dtype=object), np.array(["a", 1] * 5, dtype=object)):
+        with pytest.raises(TypeError, match="stratify must hold class labels of one kind"):
+            train_test_split(np.zeros((10, 2)), stratify=labels, random_state=0)
+        with pytest.raises(TypeError, match="y must hold class labels of one kind"):
+            list(StratifiedKFold(2).split(np.zeros((10, 2)), labels))
 
 
 # -------------------------------------------------------------------- K-fold

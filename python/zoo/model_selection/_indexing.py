@@ -47,13 +47,19 @@ def _class_codes(y, name):
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
-    if y.ndim == 2:
-        # Several label columns: each distinct row is one stratum.
-        _, first, inverse = np.unique(y, axis=0, return_index=True, return_inverse=True)
-    elif y.ndim == 1:
-        _, first, inverse = np.unique(y, return_index=True, return_inverse=True)
-    else:
+    if y.ndim not in (1, 2):
         raise ValueError(f"{name} must be 1-D or 2-D, got shape {y.shape}.")
+    try:
+        # Several label columns: each distinct row is one stratum.
+        _, first, inverse = np.unique(
+            y, axis=0 if y.ndim == 2 else None, return_index=True, return_inverse=True
+        )
+    except TypeError:  # None among the labels, or strings mixed with numbers
+        kinds = sorted({type(value).__name__ for value in y.ravel().tolist()})
+        raise TypeError(
+            f"{name} must hold class labels of one kind (all numbers or all strings) "
+            f"and no None; got values of types {kinds}."
+        ) from None
     # np.unique sorts the classes; renumber them by first appearance so the
     # fold layout does not depend on how the label values happen to sort.
     appearance_rank = np.empty_like(first)
