@@ -2,7 +2,10 @@
 engine's anchored penalty, the Fisher estimate, online decay) and experience
 replay, on tasks made of permuted inputs."""
 
+import os
 import signal
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -206,6 +209,31 @@ def test_sample_gradient_squares_match_numpy(loss, n, n_threads):
     single = [a.astype(np.float32) for a in (X, y, weight, params, buffers)]
     in_float32 = _core.nn_sample_gradient_squares(network, *single[:3], *single[3:], config)
     np.testing.assert_allclose(in_float32, squares, rtol=2e-4, atol=1e-6 * squares.max())
+
+
+def test_sample_gradient_squares_cover_every_row_when_the_runtime_gives_fewer_threads():
+    # The blocks were split by the requested thread count, so with fewer
+    # threads granted (OMP_THREAD_LIMIT, OMP_DYNAMIC) some rows were skipped.
+    script = """
+import numpy as np
+from zoo import _core
+from zoo.nn._network import LayerSpec, Layout
+rng = np.random.default_rng(0)
+layout = Layout([LayerSpec(3, 5, "tanh"), LayerSpec(5, 3)])
+params = layout.initial_params("glorot_uniform", rng, np.float64)
+X, y = rng.normal(size=(500, 3)), rng.integers(0, 3, size=(500, 1)).astype(float)
+config = _core.TrainConfig()
+config.loss = _core.Loss.categorical_crossentropy
+out = []
+for n_threads in (1, 4):
+    config.n_threads = n_threads
+    out.append(_core.nn_sample_gradient_squares(
+        layout.network(), X, y, np.ones(500), params, layout.initial_buffers(np.float64), config))
+np.testing.assert_allclose(out[1], out[0], rtol=1e-12)
+"""
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 def test_frozen_layers_get_their_fisher_entries_too():

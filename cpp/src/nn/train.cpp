@@ -388,7 +388,10 @@ void sample_gradient_squares(const Network& net, const Batch<T>& data, const T* 
         const int id = omp_get_thread_num();
         Workspace<T>& ws = spaces[static_cast<size_t>(id)];
         T* grads = grad_rows[static_cast<size_t>(id)].data();
-        const index_t first = n_blocks * id / n_threads, last = n_blocks * (id + 1) / n_threads;
+        // Shared among the threads the runtime actually gave (OMP_THREAD_LIMIT
+        // or OMP_DYNAMIC may give fewer than asked): no block left out.
+        const int given = omp_get_num_threads();
+        const index_t first = n_blocks * id / given, last = n_blocks * (id + 1) / given;
         // Each thread runs its blocks alone: the passes' barriers bind to
         // this inner team of one, so threads never wait for each other.
 #pragma omp parallel num_threads(1)
