@@ -364,6 +364,11 @@ def test_one_hot_given_categories():
         OneHotEncoder(categories=[["a"], [1, 2]]).fit(X)
     with pytest.raises(ValueError, match="sorted"):
         OneHotEncoder(categories=[["a", "b"], [2, 1]]).fit(X)
+    # A repeated category (or NaN, which X may not hold) gave a column never set.
+    with pytest.raises(ValueError, match=r"categories\[0\] contains duplicates"):
+        OneHotEncoder(categories=[["a", "b", "a"], [1, 2]]).fit(X)
+    with pytest.raises(ValueError, match="finite, sorted and distinct"):
+        OneHotEncoder(categories=[["a", "b"], [1.0, 2.0, np.nan]]).fit(X)
     with pytest.raises(ValueError, match="categories has 1 entries but X has 2"):
         OneHotEncoder(categories=[["a", "b"]]).fit(X)
 

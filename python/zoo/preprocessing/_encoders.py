@@ -358,10 +358,17 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
             given = _labels_array(self.categories[j])
             if given.ndim != 1 or given.shape[0] == 0:
                 raise ValueError(f"OneHotEncoder: categories[{j}] must be a non-empty 1-D list.")
-            if given.dtype.kind in "biuf" and np.any(np.diff(given) <= 0):
+            if given.dtype.kind in "biuf" and (
+                np.any(np.diff(given) <= 0) or (given.dtype.kind == "f" and not np.isfinite(given).all())
+            ):
                 raise ValueError(
-                    f"OneHotEncoder: numeric categories[{j}] must be sorted and distinct; got "
+                    f"OneHotEncoder: numeric categories[{j}] must be finite, sorted and distinct; got "
                     f"{given.tolist()[:10]}."
+                )
+            if len({_key(c) for c in given.tolist()}) != given.shape[0]:
+                # A repeated category would get a column that is never set.
+                raise ValueError(
+                    f"OneHotEncoder: categories[{j}] contains duplicates; got {given.tolist()[:10]}."
                 )
             if self.handle_unknown == "error":
                 _, known = _lookup(given, column)
