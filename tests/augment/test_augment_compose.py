@@ -143,6 +143,14 @@ def test_bad_inputs():
         Compose(steps())(images(), random_state="seed")
 
 
+def test_random_apply_refuses_a_transform_that_changes_shape_or_length():
+    # These used to surface as numpy's broadcast error or a bare StopIteration.
+    with pytest.raises(ValueError, match="RandomApply.*shape"):
+        RandomApply(RandomCrop(size=2), p=1.0)(images(), random_state=0)
+    with pytest.raises(ValueError, match="RandomApply.*one per input"):
+        RandomApply(lambda texts, random_state=None: texts[:1], p=1.0)(["a b", "c d"], random_state=0)
+
+
 def test_pipelines_pickle_and_give_the_same_result():
     import pickle
 

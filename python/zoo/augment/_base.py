@@ -212,7 +212,13 @@ class RandomApply(Transform):
         if isinstance(X, (list, tuple)):
             chosen = rng.random(len(X)) < self.p
             picked = [text for text, keep in zip(X, chosen) if keep]
-            changed = iter(self.transform(picked, random_state=rng) if picked else [])
+            changed = list(self.transform(picked, random_state=rng)) if picked else []
+            if len(changed) != len(picked):
+                raise ValueError(
+                    f"RandomApply: transform returned {len(changed)} items for the {len(picked)} chosen; "
+                    "it must return one per input."
+                )
+            changed = iter(changed)
             return [next(changed) if keep else text for text, keep in zip(X, chosen)]
         X = check_array(X, ensure_2d=False, dtype=None, name="X", estimator="RandomApply")
         if X.ndim == 0:
@@ -220,5 +226,11 @@ class RandomApply(Transform):
         chosen = rng.random(X.shape[0]) < self.p
         out = X.copy()
         if chosen.any():
-            out[chosen] = self.transform(X[chosen], random_state=rng)
+            changed = np.asarray(self.transform(X[chosen], random_state=rng))
+            if changed.shape != out[chosen].shape:
+                raise ValueError(
+                    f"RandomApply: transform turned samples of shape {X.shape[1:]} into {changed.shape[1:]}; "
+                    "it must keep the shape (the samples it skips are copied unchanged)."
+                )
+            out[chosen] = changed
         return out
