@@ -103,6 +103,17 @@ def test_standard_scaler_partial_fit_is_stable_far_from_the_origin():
     np.testing.assert_allclose(streamed.var_, X.var(axis=0), rtol=1e-6)
 
 
+def test_standard_scaler_partial_fit_after_turning_on_mean_or_std():
+    # The statistics were not accumulated: a clear error, not a TypeError on None.
+    X = data()
+    for first, later in (({"with_std": False}, {"with_std": True}),
+                         ({"with_mean": False, "with_std": False}, {"with_mean": True})):
+        scaler = StandardScaler(**first).fit(X).set_params(**later)
+        with pytest.raises(ValueError, match="call fit to start over"):
+            scaler.partial_fit(X)
+        np.testing.assert_allclose(scaler.fit(X).mean_, X.mean(axis=0))
+
+
 def test_standard_scaler_partial_fit_matches_sklearn():
     preprocessing = pytest.importorskip("sklearn.preprocessing")
     X = data(dtype=np.float32)

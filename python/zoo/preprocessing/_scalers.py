@@ -118,6 +118,13 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         first = not hasattr(self, "n_samples_seen_")
         if first:
             self._validate_params()
+        elif (self.with_std and self.var_ is None) or (self.with_mean and self.mean_ is None):
+            # The running statistics were not kept under the first settings.
+            raise ValueError(
+                "StandardScaler: with_mean/with_std were turned on after the first "
+                "partial_fit, so the statistics they need were not accumulated; call fit "
+                "to start over."
+            )
         X = validate_data(self, X, reset=first)
         weights = None
         if sample_weight is not None:
