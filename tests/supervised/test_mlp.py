@@ -159,6 +159,24 @@ def test_frozen_layers_do_not_move_and_transfer_learning():
         MLPClassifier((32, 8), init_from=base, init_layers=2, epochs=1).fit(X, y)
 
 
+def test_init_from_a_saved_path_survives_cloning_for_cross_validation(tmp_path):
+    from zoo.base import clone
+    from zoo.model_selection import cross_val_score
+
+    X, y = ten_classes(400)
+    base = MLPClassifier((32, 16), epochs=3, random_state=0).fit(X, y)
+    path = tmp_path / "base.zoo"
+    base.save(path)
+    from_path = MLPClassifier((32, 16), epochs=1, init_from=str(path), frozen_layers=[0], random_state=1)
+    from_object = MLPClassifier((32, 16), epochs=1, init_from=base, frozen_layers=[0], random_state=1)
+    np.testing.assert_array_equal(clone(from_path).fit(X, y).params_, from_object.fit(X, y).params_)
+    # Each fold of a cross-validation fits a clone, which only a path survives.
+    scores = cross_val_score(MLPClassifier((32, 16), epochs=1, init_from=path, random_state=1), X, y, cv=2)
+    assert np.all(np.isfinite(scores))
+    with pytest.raises(FileNotFoundError):
+        MLPClassifier((32, 16), epochs=1, init_from=tmp_path / "missing.zoo").fit(X, y)
+
+
 def test_class_weight_changes_the_decision():
     rng = np.random.default_rng(0)
     X = np.vstack([rng.normal(0, 1, size=(950, 2)), rng.normal(1.5, 1, size=(50, 2))])

@@ -9,6 +9,7 @@ optimizers, schedules and callbacks are those of zoo.nn).
 
 from __future__ import annotations
 
+import os
 from numbers import Integral, Real
 
 import numpy as np
@@ -26,6 +27,7 @@ from zoo.nn._epoch_inputs import AUGMENT_STREAM, augmented, check_augment, stand
 from zoo.nn._model import NetworkModelMixin, TrainingSet, epoch_stream_seed
 from zoo.nn._network import ACTIVATIONS, INITIALIZERS, LayerSpec
 from zoo.nn.history import History
+from zoo.persistence import load
 from zoo.supervised._targets import ClassTargets, RegressionTargets
 
 LOSSES = {
@@ -426,6 +428,10 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         source = self.init_from
         if source is None:
             return
+        if isinstance(source, (str, os.PathLike)):
+            # A saved model: unlike a fitted object, a path survives clone(),
+            # so cross-validation and grid search can transfer from it too.
+            source = load(source)
         if not isinstance(source, NetworkModelMixin) or not hasattr(source, "params_"):
             raise ValueError("init_from must be a fitted zoo network model")
         mine, theirs = self._layout(), source._layout()
@@ -589,8 +595,11 @@ class MLP(_BaseMLP):
     warm_start : bool, default=False
         Keep the weights between fits and train `epochs` more epochs.
     init : {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal"}
-    init_from : fitted network model, default=None
-        Transfer learning: start from its first `init_layers` layers.
+    init_from : fitted network model or path, default=None
+        Transfer learning: start from its first `init_layers` layers. A path
+        names a model written by `save`; give a path rather than the model
+        where the estimator is cloned (cross-validation, grid search), since
+        a clone of a fitted model is unfitted.
     init_layers : int or None
     frozen_layers : sequence of int
         Layers (0 = first hidden) whose parameters do not change.
