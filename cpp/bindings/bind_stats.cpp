@@ -26,6 +26,62 @@ void bind_for(py::module_& m) {
         },
         py::arg("X"), py::arg("n_threads"),
         "Returns (X - column means, column means, column variances); statistics in float64.");
+    m.def(
+        "column_moments",
+        [](In<T> x, py::object sample_weight, int n_threads) {
+            require(x.ndim() == 2, "X must be a 2-D array");
+            const py::ssize_t n = x.shape(0), d = x.shape(1);
+            require(n >= 1 && d >= 1, "X needs at least one sample and one feature");
+            In<double> weights;
+            if (!sample_weight.is_none()) {
+                weights = In<double>::ensure(sample_weight);
+                require(static_cast<bool>(weights), "sample_weight must be convertible to a float64 array");
+                require_shape(weights, "sample_weight", {n});
+            }
+            const double* w = sample_weight.is_none() ? nullptr : weights.data();
+            py::array_t<double> mean(d), m2(d);
+            double* mean_out = mean.mutable_data();
+            double* m2_out = m2.mutable_data();
+            double total = 0.0;
+            {
+                py::gil_scoped_release release;
+                stats::column_moments(x.data(), w, n, d, &total, mean_out, m2_out, n_threads);
+            }
+            return py::make_tuple(total, mean, m2);
+        },
+        py::arg("X"), py::arg("sample_weight"), py::arg("n_threads"),
+        "Returns (total weight, column means, column sums of squared deviations), all float64; "
+        "independent of n_threads bit for bit.");
+    m.def(
+        "standardize_columns",
+        [](In<T> x, py::object mean, py::object scale, Out<T> out, int n_threads) {
+            require(x.ndim() == 2, "X must be a 2-D array");
+            const py::ssize_t n = x.shape(0), d = x.shape(1);
+            require(n >= 1 && d >= 1, "X needs at least one sample and one feature");
+            require_shape(out, "out", {n, d});
+            require_writable(out, "out");
+            In<double> mean_array, scale_array;
+            if (!mean.is_none()) {
+                mean_array = In<double>::ensure(mean);
+                require(static_cast<bool>(mean_array), "mean must be convertible to a float64 array");
+                require_shape(mean_array, "mean", {d});
+            }
+            if (!scale.is_none()) {
+                scale_array = In<double>::ensure(scale);
+                require(static_cast<bool>(scale_array), "scale must be convertible to a float64 array");
+                require_shape(scale_array, "scale", {d});
+            }
+            const double* mean_data = mean.is_none() ? nullptr : mean_array.data();
+            const double* scale_data = scale.is_none() ? nullptr : scale_array.data();
+            T* target = out.mutable_data();
+            {
+                py::gil_scoped_release release;
+                stats::standardize_columns(x.data(), n, d, mean_data, scale_data, target, n_threads);
+            }
+            return out;
+        },
+        py::arg("X"), py::arg("mean"), py::arg("scale"), py::arg("out").noconvert(), py::arg("n_threads"),
+        "Writes (X - mean) / scale into out (which may be X itself) and returns it; None skips a step.");
 }
 
 }  // namespace

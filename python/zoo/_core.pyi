@@ -23,6 +23,16 @@ def _raise_inside_parallel_region(n_threads: int, kind: str) -> None: ...
 def center_columns(
     X: NDArray[Float], n_threads: int
 ) -> tuple[NDArray[Float], NDArray[np.float64], NDArray[np.float64]]: ...
+def column_moments(
+    X: NDArray[Float], sample_weight: NDArray[np.float64] | None, n_threads: int
+) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]: ...
+def standardize_columns(
+    X: NDArray[Float],
+    mean: NDArray[np.float64] | None,
+    scale: NDArray[np.float64] | None,
+    out: NDArray[Float],
+    n_threads: int,
+) -> NDArray[Float]: ...
 
 # -- k-means ------------------------------------------------------------------
 def kmeans_plusplus(

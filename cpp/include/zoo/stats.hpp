@@ -13,4 +13,20 @@ template <class T>
 void center_columns(const T* x, std::int64_t n, std::int64_t d, T* centered, double* mean, double* variance,
                     int n_threads);
 
+// Weighted per-column moments of x (n x d) in double, in one parallel pass:
+// `total_weight` receives the sum of the weights (n when `weights` is null),
+// `mean` and `m2` (d entries each) the weighted means and sums of squared
+// deviations from them. Row blocks of a size fixed by d are merged in a fixed
+// tree order (Chan, Golub & LeVeque), so the result does not depend on the
+// thread count.
+template <class T>
+void column_moments(const T* x, const double* weights, std::int64_t n, std::int64_t d, double* total_weight,
+                    double* mean, double* m2, int n_threads);
+
+// out = (x - mean) / scale, computed in T with mean and scale rounded to T;
+// a null `mean` or `scale` skips that step. `out` may alias x.
+template <class T>
+void standardize_columns(const T* x, std::int64_t n, std::int64_t d, const double* mean, const double* scale, T* out,
+                         int n_threads);
+
 }  // namespace zoo::stats

@@ -7,7 +7,10 @@ import numbers
 
 import numpy as np
 
+from zoo import _core
+from zoo._threads import resolve_n_jobs
 from zoo._validation import (
+    _may_alias_input,
     check_is_fitted,
     check_sample_weight,
     validate_data,
@@ -27,7 +30,9 @@ class StandardScaler(TransformerMixin, BaseEstimator):
     combined across :meth:`partial_fit` batches with the pairwise update of
     Chan, Golub & LeVeque, which stays accurate when a batch's mean is far
     from the running one; ``fit`` on all rows and ``partial_fit`` over any
-    split of them give the same statistics up to rounding.
+    split of them give the same statistics up to rounding. Statistics and
+    transform run in the C++ core on ``n_jobs`` threads; the statistics do
+    not depend on the thread count, bit for bit.
 
     Parameters
     ----------
@@ -40,6 +45,10 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         When False, ``transform`` and ``inverse_transform`` write into a
         float input array instead of copying it (inputs of other types are
         converted, hence copied, anyway).
+    n_jobs : int, default=None
+        Threads for the statistics and the transform. None: the process
+        default (:func:`zoo.set_num_threads`, all cores unless changed);
+        -1: all cores; -k: all but k - 1.
 
     Attributes
     ----------
@@ -76,12 +85,14 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         "with_mean": ["boolean"],
         "with_std": ["boolean"],
         "copy": ["boolean"],
+        "n_jobs": [None, numbers.Integral],
     }
 
-    def __init__(self, *, with_mean=True, with_std=True, copy=True):
+    def __init__(self, *, with_mean=True, with_std=True, copy=True, n_jobs=None):
         self.with_mean = with_mean
         self.with_std = with_std
         self.copy = copy
+        self.n_jobs = n_jobs
 
     def fit(self, X, y=None, sample_weight=None):
         """Compute the mean and standard deviation of every feature.
@@ -98,9 +109,30 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         -------
         self : StandardScaler
         """
+        self._forget_statistics()
+        return self.partial_fit(X, y, sample_weight)
+
+    def fit_transform(self, X, y=None, sample_weight=None):
+        """Fit to X, then standardize it, validating X only once.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+            Same as ``fit(X, sample_weight=sample_weight).transform(X)``.
+        """
+        self._forget_statistics()
+        checked = self._fold_batch(X, sample_weight)
+        return self._standardize(X, checked, self.copy)
+
+    def _forget_statistics(self):
         for name in ("mean_", "var_", "scale_", "n_samples_seen_"):
             self.__dict__.pop(name, None)
-        return self.partial_fit(X, y, sample_weight)
 
     def partial_fit(self, X, y=None, sample_weight=None):
         """Fold one batch of samples into the running mean and variance.
@@ -115,6 +147,11 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         -------
         self : StandardScaler
         """
+        self._fold_batch(X, sample_weight)
+        return self
+
+    def _fold_batch(self, X, sample_weight):
+        """partial_fit's work; returns the validated X."""
         first = not hasattr(self, "n_samples_seen_")
         if first:
             self._validate_params()
@@ -126,6 +163,7 @@ class StandardScaler(TransformerMixin, BaseEstimator):
                 "to start over."
             )
         X = validate_data(self, X, reset=first)
+        n_threads = resolve_n_jobs(self.n_jobs)
         weights = None
         if sample_weight is not None:
             weights = check_sample_weight(sample_weight, X.shape[0], np.float64, estimator=self)
@@ -133,7 +171,9 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         seen = 0 if first else self.n_samples_seen_
         total = seen + batch_weight
         if self.with_mean or self.with_std:
-            batch_mean, batch_var = _weighted_moments(X, weights)
+            # One parallel pass in C++: weight, mean and M2 per column.
+            moment_weight, batch_mean, batch_m2 = _core.column_moments(X, weights, n_threads)
+            batch_var = batch_m2 / moment_weight
             if first:
                 mean, var = batch_mean, batch_var
             else:
@@ -153,7 +193,7 @@ class StandardScaler(TransformerMixin, BaseEstimator):
             self.var_ = None
         self.scale_ = _safe_scale(self.var_, self.mean_, total) if self.with_std else None
         self.n_samples_seen_ = total
-        return self
+        return X
 
     def transform(self, X, copy=None):
         """Standardize X with the fitted statistics.
@@ -170,12 +210,28 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         ndarray of shape (n_samples, n_features)
         """
         check_is_fitted(self)
-        out = _output_array(self, X, copy)
-        if self.with_mean:
-            out -= self.mean_.astype(out.dtype)
-        if self.with_std:
-            out /= self.scale_.astype(out.dtype)
-        return out
+        copy = self.copy if copy is None else copy
+        # No copy here: the kernel reads X and writes the result in one pass.
+        checked = validate_data(self, X, reset=False)
+        return self._standardize(X, checked, copy)
+
+    def _standardize(self, X, checked, copy):
+        """(checked - mean_) / scale_, into ``checked`` itself when allowed:
+        with ``copy`` False, or when validation already made a private copy."""
+        writable = checked.flags.writeable
+        in_place = writable and (not copy or not _may_alias_input(X, checked))
+        if in_place and not (self.with_mean or self.with_std):
+            return checked
+        # np.empty leaves the pages untouched, so the kernel's threads take
+        # their first-touch faults in parallel rather than NumPy serially.
+        out = checked if in_place else np.empty(checked.shape, dtype=checked.dtype)
+        return _core.standardize_columns(
+            checked,
+            self.mean_ if self.with_mean else None,
+            self.scale_ if self.with_std else None,
+            out,
+            resolve_n_jobs(self.n_jobs),
+        )
 
     def inverse_transform(self, X, copy=None):
         """Undo :meth:`transform`: ``X * scale_ + mean_``.
@@ -214,19 +270,6 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         ndarray of str objects, shape (n_features_in_,)
         """
         return _one_to_one_names(self, input_features)
-
-
-def _weighted_moments(X, weights):
-    """Mean and (ddof=0) variance of each column in float64, two passes."""
-    X64 = X.astype(np.float64, copy=False)
-    if weights is None:
-        mean = X64.mean(axis=0)
-        deviation = X64 - mean
-        return mean, np.einsum("ij,ij->j", deviation, deviation) / X64.shape[0]
-    total = weights.sum()
-    mean = weights @ X64 / total
-    deviation = X64 - mean
-    return mean, weights @ (deviation * deviation) / total
 
 
 def _safe_scale(var, mean, n_samples):
