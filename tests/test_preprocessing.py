@@ -160,6 +160,130 @@ def test_standard_scaler_integer_input_becomes_float64():
     assert StandardScaler().fit_transform(X).dtype == np.float64
 
 
+# ------------------------------------------- StandardScaler's C++ kernels
+# column_moments works on row blocks of 32768 // n_features rows; these sizes
+# span several blocks, so the merge and the thread partition are exercised.
+
+
+def offset_data(n=30_000, d=3, dtype=np.float64, seed=5):
+    # Offsets far larger than the spread, yet resolved by the dtype.
+    rng = np.random.default_rng(seed)
+    offsets = [1e6, -1e8, 3.0] if dtype == np.float64 else [1e3, -1e4, 3.0]
+    X = rng.normal(size=(n, d)) * [1e-3, 2.0, 50.0][:d] + offsets[:d]
+    return X.astype(dtype)
+
+
+def numpy_moments(X, weights):
+    X64 = X.astype(np.float64)
+    weights = np.ones(X.shape[0]) if weights is None else weights
+    total = weights.sum()
+    mean = weights @ X64 / total
+    return total, mean, weights @ (X64 - mean) ** 2
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_column_moments_match_numpy_far_from_the_origin(dtype, weighted):
+    X = offset_data(dtype=dtype)
+    weights = None
+    if weighted:
+        weights = np.random.default_rng(6).uniform(0, 3, size=X.shape[0])
+        weights[:12_000] = 0.0  # whole blocks of zero weight are empty parts
+    total, mean, m2 = zoo._core.column_moments(X, weights, 2)
+    ref_total, ref_mean, ref_m2 = numpy_moments(X, weights)
+    np.testing.assert_allclose(total, ref_total, rtol=1e-12)
+    np.testing.assert_allclose(mean, ref_mean, rtol=1e-13)
+    # A spread of 1e-3 around 1e6: one-pass sums of squares would lose it all,
+    # and block means summed without a shift lose half of its digits.
+    np.testing.assert_allclose(m2, ref_m2, rtol=1e-9)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_standard_scaler_does_not_depend_on_thread_count(weighted, dtype):
+    X = offset_data(n=40_000, d=3, dtype=dtype)
+    weights = np.random.default_rng(7).uniform(0, 2, size=X.shape[0]) if weighted else None
+    one = StandardScaler(n_jobs=1)
+    Z_one = one.fit_transform(X, sample_weight=weights)
+    try:
+        zoo.set_num_threads(2)
+        default = StandardScaler()
+        Z_default = default.fit_transform(X, sample_weight=weights)
+    finally:
+        zoo.set_num_threads(None)
+    three = StandardScaler(n_jobs=3).fit(X, sample_weight=weights)
+    for other in (default, three):
+        for name in ("mean_", "var_", "scale_"):
+            np.testing.assert_array_equal(getattr(one, name), getattr(other, name), err_msg=name)
+    np.testing.assert_array_equal(Z_one, Z_default)
+    np.testing.assert_array_equal(Z_one, three.transform(X))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("with_mean", [True, False])
+@pytest.mark.parametrize("with_std", [True, False])
+def test_standard_scaler_transform_is_numpy_arithmetic_in_the_input_type(dtype, with_mean, with_std):
+    X = offset_data(n=5_000, dtype=dtype)
+    scaler = StandardScaler(with_mean=with_mean, with_std=with_std, n_jobs=2).fit(X)
+    expected = X.copy()
+    if with_mean:
+        expected -= scaler.mean_.astype(dtype)
+    if with_std:
+        expected /= scaler.scale_.astype(dtype)
+    Z = scaler.transform(X)
+    assert Z.dtype == dtype and not np.shares_memory(Z, X)
+    np.testing.assert_array_equal(Z, expected)
+    np.testing.assert_array_equal(StandardScaler(with_mean=with_mean, with_std=with_std).fit_transform(X), expected)
+
+
+def test_standard_scaler_fit_transform_copy_semantics():
+    X = data()
+    original = X.copy()
+    Z = StandardScaler().fit_transform(X)
+    np.testing.assert_array_equal(X, original)
+    np.testing.assert_array_equal(Z, StandardScaler().fit(X).transform(X))
+    in_place = StandardScaler(copy=False).fit_transform(X)
+    assert np.shares_memory(in_place, X)
+    np.testing.assert_array_equal(in_place, Z)
+    # Converted input is already a private copy, which copy=True may reuse;
+    # the caller's integers are untouched either way.
+    integers = np.arange(12).reshape(6, 2)
+    np.testing.assert_allclose(StandardScaler().fit_transform(integers).std(axis=0), 1.0)
+    np.testing.assert_array_equal(integers, np.arange(12).reshape(6, 2))
+
+
+def test_standard_scaler_one_row_and_empty_input():
+    one_row = np.array([[1.0, -2.0, 1e9]])
+    scaler = StandardScaler()
+    np.testing.assert_array_equal(scaler.fit_transform(one_row), np.zeros((1, 3)))
+    np.testing.assert_array_equal(scaler.scale_, np.ones(3))
+    for empty in (np.empty((0, 3)), np.empty((4, 0))):
+        with pytest.raises(ValueError):
+            StandardScaler().fit(empty)
+        with pytest.raises(ValueError):
+            StandardScaler().fit_transform(empty)
+    with pytest.raises(ValueError, match="n_jobs"):
+        StandardScaler(n_jobs=0).fit(data())
+
+
+def test_standard_scaler_kernels_guard_their_arguments():
+    X = data()
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    bad_calls = [
+        lambda: zoo._core.column_moments(np.empty((0, 3)), None, 1),
+        lambda: zoo._core.column_moments(X[0], None, 1),
+        lambda: zoo._core.column_moments(X, np.ones(99), 1),
+        lambda: zoo._core.column_moments(X, None, 0),
+        lambda: zoo._core.standardize_columns(X, mean, scale, np.empty((99, 4)), 1),
+        lambda: zoo._core.standardize_columns(X, mean[:3], scale, np.empty_like(X), 1),
+        lambda: zoo._core.standardize_columns(X, mean, scale[:3], np.empty_like(X), 1),
+        lambda: zoo._core.standardize_columns(np.empty((0, 4)), mean, scale, np.empty((0, 4)), 1),
+    ]
+    for call in bad_calls:
+        with pytest.raises(ValueError):
+            call()
+
+
 # --------------------------------------------------------------- MinMaxScaler
 
 

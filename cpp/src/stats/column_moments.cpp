@@ -16,12 +16,16 @@ namespace {
 // (and hence every rounding) is the same whatever n_threads is.
 std::int64_t moment_block_rows(std::int64_t d) { return std::max<std::int64_t>(1, 32768 / d); }
 
-// One block's (weight, mean, M2) per column, with a two-pass sum inside the
-// block: its values are still in cache for the second pass, and the centred
-// squares keep M2 accurate when the mean is large compared with the spread.
+// One block's (weight, mean - origin, M2) per column, with a two-pass sum
+// inside the block: its values are still in cache for the second pass, and
+// the centred squares keep M2 accurate when the mean is large compared with
+// the spread. Summing x - origin (a value of the column) rather than x keeps
+// the block means' rounding at the scale of the spread, not of the offset;
+// otherwise the merge's delta**2 term, a difference of two such means, loses
+// digits on data such as 1e6 + noise(1e-3).
 template <class T>
-void block_moments(const T* x, const double* weights, std::int64_t begin, std::int64_t end, std::int64_t d,
-                   double& weight, double* mean, double* m2) {
+void block_moments(const T* x, const double* weights, const double* origin, std::int64_t begin, std::int64_t end,
+                   std::int64_t d, double& weight, double* mean, double* m2) {
     double total = 0.0;
     std::fill(mean, mean + d, 0.0);
     std::fill(m2, m2 + d, 0.0);
@@ -30,9 +34,9 @@ void block_moments(const T* x, const double* weights, std::int64_t begin, std::i
         const double w = weights ? weights[i] : 1.0;
         total += w;
         if (weights) {
-            for (std::int64_t f = 0; f < d; ++f) mean[f] += w * static_cast<double>(row[f]);
+            for (std::int64_t f = 0; f < d; ++f) mean[f] += w * (static_cast<double>(row[f]) - origin[f]);
         } else {
-            for (std::int64_t f = 0; f < d; ++f) mean[f] += static_cast<double>(row[f]);
+            for (std::int64_t f = 0; f < d; ++f) mean[f] += static_cast<double>(row[f]) - origin[f];
         }
     }
     weight = total;
@@ -43,12 +47,12 @@ void block_moments(const T* x, const double* weights, std::int64_t begin, std::i
         if (weights) {
             const double w = weights[i];
             for (std::int64_t f = 0; f < d; ++f) {
-                const double deviation = static_cast<double>(row[f]) - mean[f];
+                const double deviation = (static_cast<double>(row[f]) - origin[f]) - mean[f];
                 m2[f] += w * deviation * deviation;
             }
         } else {
             for (std::int64_t f = 0; f < d; ++f) {
-                const double deviation = static_cast<double>(row[f]) - mean[f];
+                const double deviation = (static_cast<double>(row[f]) - origin[f]) - mean[f];
                 m2[f] += deviation * deviation;
             }
         }
@@ -86,9 +90,10 @@ void column_moments(const T* x, const double* weights, std::int64_t n, std::int6
     const std::int64_t n_blocks = ceil_div(n, rows);
     std::vector<double> block_weight(static_cast<size_t>(n_blocks));
     std::vector<double> block_mean(static_cast<size_t>(n_blocks * d)), block_m2(static_cast<size_t>(n_blocks * d));
+    std::vector<double> origin(x, x + d);  // the first row: any value of each column will do
     parallel_chunks(n_blocks, n_threads, [&](std::int64_t block, int) {
         const std::int64_t begin = block * rows, end = std::min(n, begin + rows);
-        block_moments(x, weights, begin, end, d, block_weight[static_cast<size_t>(block)],
+        block_moments(x, weights, origin.data(), begin, end, d, block_weight[static_cast<size_t>(block)],
                       block_mean.data() + block * d, block_m2.data() + block * d);
     });
     // A fixed binary tree over the blocks (neighbours first): the same merge
@@ -101,7 +106,7 @@ void column_moments(const T* x, const double* weights, std::int64_t n, std::int6
         }
     }
     *total_weight = block_weight[0];
-    std::copy(block_mean.begin(), block_mean.begin() + d, mean);
+    for (std::int64_t f = 0; f < d; ++f) mean[f] = origin[static_cast<size_t>(f)] + block_mean[static_cast<size_t>(f)];
     std::copy(block_m2.begin(), block_m2.begin() + d, m2);
 }
 
