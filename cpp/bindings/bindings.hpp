@@ -77,5 +77,7 @@ void bind_decomposition(py::module_& m);
 void bind_dbscan(py::module_& m);
 // Image augmentation kernels (zoo.augment).
 void bind_augment(py::module_& m);
+// Exact k nearest neighbours (zoo.imbalance's SMOTE).
+void bind_neighbors(py::module_& m);
 
 }  // namespace zoo::bindings

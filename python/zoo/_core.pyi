@@ -837,3 +837,10 @@ def augment_gaussian_noise(
     high: float,
     n_threads: int,
 ) -> NDArray[Float]: ...
+def knn_brute(
+    points: NDArray[np.float64],  # (n, d), finite
+    queries: NDArray[np.int64],  # (m,) row indices into points
+    k: int,  # 1 <= k <= n - 1
+    block_rows: int,  # queries per GEMM block; 0 = automatic (the result does not depend on it)
+    n_threads: int,
+) -> NDArray[np.int64]: ...  # (m, k): nearest other rows first, equal distances by lower index

@@ -107,25 +107,40 @@ class SMOTE(_BaseSampler):
                 "k_neighbors, or use RandomOverSampler for so small a class."
             )
         rng = check_random_state(self.random_state)
-        new_X, new_y = [], []
-        for label, n_new in self.sampling_strategy_.items():
-            if n_new == 0:
-                continue
+        targeted = [(label, n_new) for label, n_new in self.sampling_strategy_.items() if n_new > 0]
+        if not targeted:
+            return X.copy(), y.copy()
+        n = X.shape[0]
+        # The output is allocated once and the synthetic rows are computed in
+        # place, instead of stacked copies of per-class pieces.
+        X_res = np.empty((n + sum(n_new for _, n_new in targeted), X.shape[1]), dtype=X.dtype)
+        X_res[:n] = X
+        new_y = []
+        offset = n
+        for label, n_new in targeted:
             members = X[y == label]
             # Draw all choices first: sample, which of its neighbours, where.
             base = rng.integers(0, members.shape[0], size=n_new)
             slot = rng.integers(0, k, size=n_new)
             step = rng.random(n_new)
             # Neighbours are needed only for the samples actually drawn.
-            drawn, position = np.unique(base, return_inverse=True)
-            neighbors = nearest_neighbors(members, drawn, k, n_threads)
-            partner = neighbors[position.ravel(), slot]
+            drawn = np.zeros(members.shape[0], dtype=bool)
+            drawn[base] = True
+            queries = np.flatnonzero(drawn)
+            row_of = np.empty(members.shape[0], dtype=np.int64)
+            row_of[queries] = np.arange(queries.shape[0])
+            neighbors = nearest_neighbors(members, queries, k, n_threads)
+            partner = neighbors[row_of[base], slot]
+            # x + u * (n - x), as (n - x) * u + x: the same roundings.
+            out = X_res[offset : offset + n_new]
             start = members[base]
-            new_X.append(start + step.astype(X.dtype)[:, None] * (members[partner] - start))
+            np.take(members, partner, axis=0, out=out)
+            out -= start
+            out *= step.astype(X.dtype)[:, None]
+            out += start
+            offset += n_new
             new_y.append(np.full(n_new, label, dtype=y.dtype) if y.dtype != object else _object_full(n_new, label))
-        if not new_X:
-            return X.copy(), y.copy()
-        return np.vstack([X, *new_X]), np.concatenate([y, *new_y])
+        return X_res, np.concatenate([y, *new_y])
 
 
 def _object_full(n, label):
