@@ -368,6 +368,54 @@ def test_smote_points_lie_between_a_sample_and_one_of_its_neighbours():
             assert on_segment.any()
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_smote_rows_are_the_documented_draws_bit_for_bit(dtype):
+    # Per over-sampled class, in sorted order: the samples, the neighbour
+    # slots and the steps, drawn in that order; each new row is
+    # x + u * (n - x) in X's float type, as NumPy evaluates it.
+    X, y = three_classes(dtype=dtype, seed=4)
+    X_res, y_res = SMOTE(k_neighbors=3, random_state=np.random.default_rng(7), n_jobs=2).fit_resample(X, y)
+    rng = np.random.default_rng(7)
+    expected = [X]
+    for label, n_new in ((1, 30), (2, 40)):
+        members = X[y == label]
+        base = rng.integers(0, members.shape[0], size=n_new)
+        slot = rng.integers(0, 3, size=n_new)
+        step = rng.random(n_new).astype(dtype)[:, None]
+        partner = brute_force_neighbors(members.astype(np.float64), 3)[base, slot]
+        expected.append(members[base] + step * (members[partner] - members[base]))
+    expected = np.vstack(expected)
+    assert X_res.dtype == dtype
+    np.testing.assert_array_equal(X_res, expected)
+    np.testing.assert_array_equal(y_res, np.concatenate([y, [1] * 30, [2] * 40]))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_interpolation_kernel_matches_numpy_and_checks_rows(dtype):
+    rng = np.random.default_rng(5)
+    samples = rng.normal(scale=1e3, size=(50, 7)).astype(dtype)
+    start, end = rng.integers(0, 50, 3000), rng.integers(0, 50, 3000)
+    step = rng.random(3000)
+    expected = samples[start] + step.astype(dtype)[:, None] * (samples[end] - samples[start])
+    for n_threads in (1, 2):
+        out = np.full((3000, 7), np.nan, dtype=dtype)
+        zoo._core.smote_interpolate(samples, start, end, step, out, n_threads)
+        np.testing.assert_array_equal(out, expected)
+    out = np.empty((3000, 7), dtype=dtype)
+    with pytest.raises(IndexError, match="end row 50 is outside"):
+        zoo._core.smote_interpolate(samples, start, np.where(end == end[9], 50, end), step, out, 1)
+    with pytest.raises(IndexError, match="start row -1 is outside"):
+        zoo._core.smote_interpolate(samples, np.full(3000, -1), end, step, out, 1)
+    with pytest.raises(ValueError, match="out has shape"):
+        zoo._core.smote_interpolate(samples, start, end, step, np.empty((3000, 6), dtype=dtype), 1)
+    with pytest.raises(TypeError):  # a strided view cannot be written in place
+        zoo._core.smote_interpolate(samples, start, end, step, np.empty((3000, 14), dtype=dtype)[:, ::2], 1)
+    with pytest.raises(ValueError, match="step has shape"):
+        zoo._core.smote_interpolate(samples, start, end, step[:-1], out, 1)
+    with pytest.raises(ValueError, match="n_threads"):
+        zoo._core.smote_interpolate(samples, start, end, step, out, 0)
+
+
 def test_smote_steps_are_uniform():
     # One feature, two minority points: each synthetic value is the start
     # plus a uniform fraction of the gap towards the other point.

@@ -844,3 +844,11 @@ def knn_brute(
     block_rows: int,  # queries per GEMM block; 0 = automatic (the result does not depend on it)
     n_threads: int,
 ) -> NDArray[np.int64]: ...  # (m, k): nearest other rows first, equal distances by lower index
+def smote_interpolate(
+    samples: NDArray[Float],  # (n, d)
+    start: NDArray[np.int64],  # (m,) rows of samples
+    end: NDArray[np.int64],  # (m,) rows of samples
+    step: NDArray[np.float64],  # (m,) rounded to Float
+    out: NDArray[Float],  # (m, d), C-contiguous, written: samples[start] + step * (samples[end] - samples[start])
+    n_threads: int,
+) -> None: ...

@@ -22,4 +22,14 @@ void knn_brute(const double* x, std::int64_t n, std::int64_t d, const std::int64
                std::int64_t n_queries, std::int64_t k, std::int64_t block_rows, int n_threads,
                std::int64_t* out, const InterruptCheck& interrupt);
 
+// SMOTE's synthetic samples: row i of out (n_new x d) is
+// samples[start[i]] + step[i] * (samples[end[i]] - samples[start[i]]), computed
+// in T (step rounded to T) with a rounding after each operation, exactly as
+// NumPy evaluates that expression. Parallel over rows; the result does not
+// depend on n_threads. Throws std::out_of_range for a row outside
+// [0, n_samples).
+template <class T>
+void smote_interpolate(const T* samples, std::int64_t n_samples, std::int64_t d, const std::int64_t* start,
+                       const std::int64_t* end, const double* step, std::int64_t n_new, T* out, int n_threads);
+
 }  // namespace zoo::neighbors

@@ -6,6 +6,7 @@ from numbers import Integral
 
 import numpy as np
 
+from zoo import _core
 from zoo._param_validation import Interval
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_random_state
@@ -131,13 +132,9 @@ class SMOTE(_BaseSampler):
             row_of[queries] = np.arange(queries.shape[0])
             neighbors = nearest_neighbors(members, queries, k, n_threads)
             partner = neighbors[row_of[base], slot]
-            # x + u * (n - x), as (n - x) * u + x: the same roundings.
-            out = X_res[offset : offset + n_new]
-            start = members[base]
-            np.take(members, partner, axis=0, out=out)
-            out -= start
-            out *= step.astype(X.dtype)[:, None]
-            out += start
+            # x + u * (n - x) in X's float type, written into the output rows
+            # in one pass (NumPy's roundings, no fused multiply-add).
+            _core.smote_interpolate(members, base, partner, step, X_res[offset : offset + n_new], n_threads)
             offset += n_new
             new_y.append(np.full(n_new, label, dtype=y.dtype) if y.dtype != object else _object_full(n_new, label))
         return X_res, np.concatenate([y, *new_y])
