@@ -346,6 +346,52 @@ def test_min_max_scaler_feature_range_must_be_a_tuple():
         MinMaxScaler([0, 1]).fit(data())
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("clip", [False, True])
+def test_min_max_scaler_kernel_is_numpy_arithmetic(dtype, clip):
+    X = offset_data(n=20_000, dtype=dtype)
+    scaler = MinMaxScaler(feature_range=(-1, 2), clip=clip, n_jobs=2).fit(X[:15_000])
+    assert np.array_equal(scaler.data_min_, X[:15_000].min(axis=0).astype(np.float64))
+    assert np.array_equal(scaler.data_max_, X[:15_000].max(axis=0).astype(np.float64))
+    expected = X * scaler.scale_.astype(dtype)
+    expected += scaler.min_.astype(dtype)
+    if clip:
+        np.clip(expected, -1, 2, out=expected)
+    Z = scaler.transform(X)
+    assert Z.dtype == dtype and not np.shares_memory(Z, X)
+    np.testing.assert_array_equal(Z, expected)
+    # Rounded after the product and after the sum, never fused: the training
+    # extremes land exactly on the ends of feature_range.
+    fitted = MinMaxScaler(feature_range=(-1, 2), n_jobs=1).fit_transform(X)
+    np.testing.assert_array_equal(fitted.min(axis=0), -1.0)
+    np.testing.assert_array_equal(fitted, MinMaxScaler(feature_range=(-1, 2), n_jobs=2).fit(X).transform(X))
+
+
+def test_min_max_scaler_fit_transform_copy_semantics():
+    X = data()
+    original = X.copy()
+    Z = MinMaxScaler().fit_transform(X)
+    np.testing.assert_array_equal(X, original)
+    in_place = MinMaxScaler(copy=False).fit_transform(X)
+    assert np.shares_memory(in_place, X)
+    np.testing.assert_array_equal(in_place, Z)
+
+
+def test_min_max_scaler_kernels_guard_their_arguments():
+    X = data()
+    ones = np.ones(4)
+    bad_calls = [
+        lambda: zoo._core.column_range(np.empty((0, 4)), 1),
+        lambda: zoo._core.column_range(X, 0),
+        lambda: zoo._core.scale_shift_columns(X, ones[:3], ones, None, np.empty_like(X), 1),
+        lambda: zoo._core.scale_shift_columns(X, ones, ones, (1.0, 0.0), np.empty_like(X), 1),
+        lambda: zoo._core.scale_shift_columns(X, ones, ones, None, np.empty((100, 3)), 1),
+    ]
+    for call in bad_calls:
+        with pytest.raises(ValueError):
+            call()
+
+
 # ------------------------------------------------------- scalers: shared rules
 
 

@@ -1,4 +1,6 @@
 // pybind11 glue for column statistics.
+#include <pybind11/stl.h>
+
 #include "bindings.hpp"
 #include "zoo/stats.hpp"
 
@@ -82,6 +84,49 @@ void bind_for(py::module_& m) {
         },
         py::arg("X"), py::arg("mean"), py::arg("scale"), py::arg("out").noconvert(), py::arg("n_threads"),
         "Writes (X - mean) / scale into out (which may be X itself) and returns it; None skips a step.");
+    m.def(
+        "column_range",
+        [](In<T> x, int n_threads) {
+            require(x.ndim() == 2, "X must be a 2-D array");
+            const py::ssize_t n = x.shape(0), d = x.shape(1);
+            require(n >= 1 && d >= 1, "X needs at least one sample and one feature");
+            py::array_t<double> low(d), high(d);
+            double* low_out = low.mutable_data();
+            double* high_out = high.mutable_data();
+            {
+                py::gil_scoped_release release;
+                stats::column_range(x.data(), n, d, low_out, high_out, n_threads);
+            }
+            return py::make_tuple(low, high);
+        },
+        py::arg("X"), py::arg("n_threads"), "Returns (column minima, column maxima) as float64.");
+    m.def(
+        "scale_shift_columns",
+        [](In<T> x, In<double> scale, In<double> shift, py::object clip, Out<T> out, int n_threads) {
+            require(x.ndim() == 2, "X must be a 2-D array");
+            const py::ssize_t n = x.shape(0), d = x.shape(1);
+            require(n >= 1 && d >= 1, "X needs at least one sample and one feature");
+            require_shape(scale, "scale", {d});
+            require_shape(shift, "shift", {d});
+            require_shape(out, "out", {n, d});
+            require_writable(out, "out");
+            double clip_low = 0.0, clip_high = 0.0;
+            if (!clip.is_none()) {
+                const auto bounds = clip.cast<std::pair<double, double>>();
+                clip_low = bounds.first;
+                clip_high = bounds.second;
+            }
+            T* target = out.mutable_data();
+            {
+                py::gil_scoped_release release;
+                stats::scale_shift_columns(x.data(), n, d, scale.data(), shift.data(), !clip.is_none(), clip_low,
+                                           clip_high, target, n_threads);
+            }
+            return out;
+        },
+        py::arg("X"), py::arg("scale"), py::arg("shift"), py::arg("clip"), py::arg("out").noconvert(),
+        py::arg("n_threads"),
+        "Writes X * scale + shift, clipped to clip=(low, high) unless clip is None, into out (may be X).");
 }
 
 }  // namespace

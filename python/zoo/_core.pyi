@@ -33,6 +33,17 @@ def standardize_columns(
     out: NDArray[Float],
     n_threads: int,
 ) -> NDArray[Float]: ...
+def column_range(
+    X: NDArray[Float], n_threads: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
+def scale_shift_columns(
+    X: NDArray[Float],
+    scale: NDArray[np.float64],
+    shift: NDArray[np.float64],
+    clip: tuple[float, float] | None,
+    out: NDArray[Float],
+    n_threads: int,
+) -> NDArray[Float]: ...
 
 # -- k-means ------------------------------------------------------------------
 def kmeans_plusplus(

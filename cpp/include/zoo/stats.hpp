@@ -29,4 +29,15 @@ template <class T>
 void standardize_columns(const T* x, std::int64_t n, std::int64_t d, const double* mean, const double* scale, T* out,
                          int n_threads);
 
+// Column minima and maxima of x (n x d), written as double into low and high.
+template <class T>
+void column_range(const T* x, std::int64_t n, std::int64_t d, double* low, double* high, int n_threads);
+
+// out = x * scale + shift in T with scale and shift rounded to T, rounding
+// after the product and after the sum (no fused multiply-add), then clipped to
+// [clip_low, clip_high] when `clip` is set. `out` may alias x.
+template <class T>
+void scale_shift_columns(const T* x, std::int64_t n, std::int64_t d, const double* scale, const double* shift,
+                         bool clip, double clip_low, double clip_high, T* out, int n_threads);
+
 }  // namespace zoo::stats

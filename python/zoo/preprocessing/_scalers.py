@@ -16,7 +16,7 @@ from zoo._validation import (
     validate_data,
 )
 from zoo.base import BaseEstimator, TransformerMixin
-from zoo.preprocessing._common import _check_columns_of, _one_to_one_names, _output_array
+from zoo.preprocessing._common import _check_columns_of, _one_to_one_names
 
 
 # ------------------------------------------------------------- StandardScaler
@@ -216,15 +216,10 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         return self._standardize(X, checked, copy)
 
     def _standardize(self, X, checked, copy):
-        """(checked - mean_) / scale_, into ``checked`` itself when allowed:
-        with ``copy`` False, or when validation already made a private copy."""
-        writable = checked.flags.writeable
-        in_place = writable and (not copy or not _may_alias_input(X, checked))
-        if in_place and not (self.with_mean or self.with_std):
+        """(checked - mean_) / scale_, into ``checked`` itself when allowed."""
+        out = _kernel_output(X, checked, copy)
+        if out is checked and not (self.with_mean or self.with_std):
             return checked
-        # np.empty leaves the pages untouched, so the kernel's threads take
-        # their first-touch faults in parallel rather than NumPy serially.
-        out = checked if in_place else np.empty(checked.shape, dtype=checked.dtype)
         return _core.standardize_columns(
             checked,
             self.mean_ if self.with_mean else None,
@@ -272,6 +267,16 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         return _one_to_one_names(self, input_features)
 
 
+def _kernel_output(X, checked, copy):
+    """Where a transform kernel writes: ``checked`` (the validated X) itself
+    with ``copy`` False, or when validation already made a private copy;
+    otherwise a new array. np.empty leaves its pages untouched, so the
+    kernel's threads take the first-touch page faults in parallel."""
+    if checked.flags.writeable and (not copy or not _may_alias_input(X, checked)):
+        return checked
+    return np.empty(checked.shape, dtype=checked.dtype)
+
+
 def _safe_scale(var, mean, n_samples):
     """sqrt(var), with 1.0 where the variance is zero or only rounding error.
 
@@ -304,6 +309,10 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
         When False, ``transform`` writes into a float input array.
     clip : bool, default=False
         Clip transformed values of unseen data to ``feature_range``.
+    n_jobs : int, default=None
+        Threads for the minima, maxima and the transform. None: the process
+        default (:func:`zoo.set_num_threads`, all cores unless changed);
+        -1: all cores; -k: all but k - 1. Results do not depend on it.
 
     Attributes
     ----------
@@ -331,12 +340,14 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
         "feature_range": [tuple],
         "copy": ["boolean"],
         "clip": ["boolean"],
+        "n_jobs": [None, numbers.Integral],
     }
 
-    def __init__(self, feature_range=(0, 1), *, copy=True, clip=False):
+    def __init__(self, feature_range=(0, 1), *, copy=True, clip=False, n_jobs=None):
         self.feature_range = feature_range
         self.copy = copy
         self.clip = clip
+        self.n_jobs = n_jobs
 
     def fit(self, X, y=None):
         """Compute each feature's minimum and maximum.
@@ -353,6 +364,23 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
         self.__dict__.pop("n_samples_seen_", None)
         return self.partial_fit(X, y)
 
+    def fit_transform(self, X, y=None):
+        """Fit to X, then scale it, validating X only once.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+            Same as ``fit(X).transform(X)``.
+        """
+        self.__dict__.pop("n_samples_seen_", None)
+        checked = self._fold_batch(X)
+        return self._scale(X, checked, self.copy)
+
     def partial_fit(self, X, y=None):
         """Fold one batch into the running minimum and maximum.
 
@@ -365,13 +393,17 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
         -------
         self : MinMaxScaler
         """
+        self._fold_batch(X)
+        return self
+
+    def _fold_batch(self, X):
+        """partial_fit's work; returns the validated X."""
         first = not hasattr(self, "n_samples_seen_")
         if first:
             self._validate_params()
             low, high = self._range()
         X = validate_data(self, X, reset=first)
-        batch_min = X.min(axis=0).astype(np.float64)
-        batch_max = X.max(axis=0).astype(np.float64)
+        batch_min, batch_max = _core.column_range(X, resolve_n_jobs(self.n_jobs))
         if not first:
             low, high = self._range()
             batch_min = np.minimum(self.data_min_, batch_min)
@@ -385,7 +417,7 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
         range_ = np.where(self.data_range_ == 0, 1.0, self.data_range_)
         self.scale_ = (high - low) / range_
         self.min_ = low - batch_min * self.scale_
-        return self
+        return X
 
     def _range(self):
         rng = self.feature_range
@@ -418,12 +450,16 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
         ndarray of shape (n_samples, n_features)
         """
         check_is_fitted(self)
-        out = _output_array(self, X, copy)
-        out *= self.scale_.astype(out.dtype)
-        out += self.min_.astype(out.dtype)
-        if self.clip:
-            np.clip(out, self.feature_range[0], self.feature_range[1], out=out)
-        return out
+        copy = self.copy if copy is None else copy
+        return self._scale(X, validate_data(self, X, reset=False), copy)
+
+    def _scale(self, X, checked, copy):
+        # One pass in C++: X * scale_ + min_ (rounded after each step, as
+        # NumPy would), clipped in the same pass.
+        clip = (float(self.feature_range[0]), float(self.feature_range[1])) if self.clip else None
+        return _core.scale_shift_columns(
+            checked, self.scale_, self.min_, clip, _kernel_output(X, checked, copy), resolve_n_jobs(self.n_jobs)
+        )
 
     def inverse_transform(self, X, copy=None):
         """Undo :meth:`transform`: ``(X - min_) / scale_``.
