@@ -264,9 +264,9 @@ def brute_force_neighbors(points, k):
     return np.array([np.lexsort((index, row))[:k] for row in distances])
 
 
-@pytest.mark.parametrize("block_rows", [0, 1, 7])
+@pytest.mark.parametrize("tile", [(0, 0), (1, 1), (7, 50)])
 @pytest.mark.parametrize("n_threads", [1, 2])
-def test_neighbors_are_exact_with_ties(block_rows, n_threads):
+def test_neighbors_are_exact_with_ties(tile, n_threads):
     rng = np.random.default_rng(0)
     grid = np.round(rng.normal(scale=2.0, size=(300, 2)))  # many equal distances
     far = rng.normal(size=(200, 5)) + 1e4  # cancellation in |q|^2 + |p|^2 - 2 q.p
@@ -274,10 +274,10 @@ def test_neighbors_are_exact_with_ties(block_rows, n_threads):
     far[11] = far[3]
     for points in (grid, far, far.astype(np.float32)):
         expected = brute_force_neighbors(points.astype(np.float64), 6)
-        found = _neighbors.nearest_neighbors(points, np.arange(points.shape[0]), 6, n_threads, block_rows)
+        found = _neighbors.nearest_neighbors(points, np.arange(points.shape[0]), 6, n_threads, *tile)
         np.testing.assert_array_equal(found, expected)
     subset = np.array([5, 3, 250, 5])
-    found = _neighbors.nearest_neighbors(grid, subset, 4, n_threads, block_rows)
+    found = _neighbors.nearest_neighbors(grid, subset, 4, n_threads, *tile)
     np.testing.assert_array_equal(found, brute_force_neighbors(grid, 4)[subset])
 
 
@@ -291,14 +291,14 @@ def test_knn_kernel_matches_brute_force_and_ignores_threads_and_blocks():
     for k in (1, 5, 256):
         expected = brute_force_neighbors(points, k)[queries]
         results = [
-            zoo._core.knn_brute(points, queries, k, block_rows, n_threads)
-            for block_rows in (0, 1, 13, 300)
+            zoo._core.knn_brute(points, queries, k, block_rows, block_cols, n_threads)
+            for block_rows, block_cols in ((0, 0), (1, 1), (13, 16), (13, 100), (300, 300))
             for n_threads in (1, 2)
         ]
         for found in results:
             assert found.dtype == np.int64 and found.shape == (200, k)
             np.testing.assert_array_equal(found, expected)
-    empty = zoo._core.knn_brute(points, np.zeros(0, dtype=np.int64), 3, 0, 2)
+    empty = zoo._core.knn_brute(points, np.zeros(0, dtype=np.int64), 3, 0, 0, 2)
     assert empty.shape == (0, 3)
 
 
@@ -308,25 +308,26 @@ def test_knn_kernel_refuses_bad_input():
     knn = zoo._core.knn_brute
     for k in (0, -1, 10):
         with pytest.raises(ValueError, match="at least"):
-            knn(points, queries, k, 0, 1)
+            knn(points, queries, k, 0, 0, 1)
     with pytest.raises(ValueError, match="2-D"):
-        knn(points[:, 0], queries, 3, 0, 1)
+        knn(points[:, 0], queries, 3, 0, 0, 1)
     with pytest.raises(ValueError, match="1-D"):
-        knn(points, queries[:, None], 3, 0, 1)
+        knn(points, queries[:, None], 3, 0, 0, 1)
     with pytest.raises(ValueError, match="at least one feature"):
-        knn(np.zeros((10, 0)), queries, 3, 0, 1)
+        knn(np.zeros((10, 0)), queries, 3, 0, 0, 1)
     for bad in (-1, 10):
         with pytest.raises(IndexError, match=f"query index {bad} is outside"):
-            knn(points, np.array([0, bad]), 3, 0, 1)
+            knn(points, np.array([0, bad]), 3, 0, 0, 1)
     for value in (np.nan, np.inf):
         broken = points.copy()
         broken[4, 1] = value
         with pytest.raises(ValueError, match="finite"):
-            knn(broken, queries, 3, 0, 1)
+            knn(broken, queries, 3, 0, 0, 1)
     with pytest.raises(ValueError, match="n_threads"):
-        knn(points, queries, 3, 0, 0)
-    with pytest.raises(ValueError, match="block_rows"):
-        knn(points, queries, 3, -2, 1)
+        knn(points, queries, 3, 0, 0, 0)
+    for tile in ((-2, 0), (0, -1)):
+        with pytest.raises(ValueError, match="block_rows and block_cols"):
+            knn(points, queries, 3, *tile, 1)
 
 
 @pytest.mark.parametrize("scale", [1e200, 1e-200])

@@ -39,7 +39,8 @@ void bind_neighbors(py::module_& m) {
     bind_interpolate<float>(m);
     m.def(
         "knn_brute",
-        [](In<double> points, In<std::int64_t> queries, std::int64_t k, std::int64_t block_rows, int n_threads) {
+        [](In<double> points, In<std::int64_t> queries, std::int64_t k, std::int64_t block_rows, std::int64_t block_cols,
+           int n_threads) {
             require(points.ndim() == 2, "points must be a 2-D array");
             require(queries.ndim() == 1, "queries must be a 1-D array of row indices");
             const py::ssize_t n_queries = queries.shape(0);
@@ -48,13 +49,14 @@ void bind_neighbors(py::module_& m) {
             {
                 py::gil_scoped_release release;
                 neighbors::knn_brute(points.data(), points.shape(0), points.shape(1), queries.data(), n_queries, k,
-                                     block_rows, n_threads, out, python_interrupt_check());
+                                     block_rows, block_cols, n_threads, out, python_interrupt_check());
             }
             return neighbors;
         },
-        py::arg("points"), py::arg("queries"), py::arg("k"), py::arg("block_rows"), py::arg("n_threads"),
+        py::arg("points"), py::arg("queries"), py::arg("k"), py::arg("block_rows"), py::arg("block_cols"),
+        py::arg("n_threads"),
         "Indices (n_queries, k) of each query row's k nearest other rows, nearest first, ties by lower index; "
-        "block_rows=0 sizes the query blocks automatically.");
+        "a tile of block_rows queries by block_cols points, 0 = automatic (the result does not depend on it).");
 }
 
 }  // namespace zoo::bindings

@@ -852,7 +852,8 @@ def knn_brute(
     points: NDArray[np.float64],  # (n, d), finite
     queries: NDArray[np.int64],  # (m,) row indices into points
     k: int,  # 1 <= k <= n - 1
-    block_rows: int,  # queries per GEMM block; 0 = automatic (the result does not depend on it)
+    block_rows: int,  # GEMM tile: queries by points; 0 = automatic (the result does not depend on it)
+    block_cols: int,
     n_threads: int,
 ) -> NDArray[np.int64]: ...  # (m, k): nearest other rows first, equal distances by lower index
 def smote_interpolate(

@@ -15,11 +15,12 @@ namespace zoo::neighbors {
 //
 // Candidates come from blocked GEMMs; the ranking from distances computed
 // directly from the coordinates, so the answer is exact and does not depend
-// on block_rows (0 = automatic) or n_threads. Throws std::invalid_argument
+// on the tile (block_rows queries by block_cols points, 0 = automatic) or
+// n_threads. Throws std::invalid_argument
 // for k outside [1, n - 1], non-finite coordinates or sizes BLAS cannot
 // take, std::out_of_range for a query index outside [0, n).
 void knn_brute(const double* x, std::int64_t n, std::int64_t d, const std::int64_t* queries,
-               std::int64_t n_queries, std::int64_t k, std::int64_t block_rows, int n_threads,
+               std::int64_t n_queries, std::int64_t k, std::int64_t block_rows, std::int64_t block_cols, int n_threads,
                std::int64_t* out, const InterruptCheck& interrupt);
 
 // SMOTE's synthetic samples: row i of out (n_new x d) is

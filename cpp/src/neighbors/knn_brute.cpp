@@ -1,13 +1,14 @@
 // Exact k nearest neighbours by blocked brute force.
 //
-// A block of queries is compared with every point by one GEMM on centred
-// copies, giving ||q||^2 + ||p||^2 - 2 q.p. That expansion loses accuracy to
-// cancellation, so it only shortlists: per query, the k-th smallest value
-// plus the expansion's rounding-error bound is a threshold that every true
-// neighbour lies under. The few points under it are ranked by the sum of
-// squared coordinate differences, ties by index, which is the exact order.
-// Each query's answer depends only on its own row of the tile, so neither
-// the block size nor the thread count changes it.
+// A block of queries is compared with a tile of points at a time by one GEMM
+// on centred copies, giving ||p||^2 - 2 q.p (||q - p||^2 less the query's
+// own constant). That expansion loses accuracy to cancellation, so it only
+// shortlists: per query, the k-th smallest value plus the expansion's
+// rounding-error bound is a threshold that every true neighbour lies under.
+// The few points under it are ranked by the sum of squared coordinate
+// differences, ties by index, which is the exact order. Each query's answer
+// depends only on its own row of values, so neither the tile size nor the
+// thread count changes it.
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -27,10 +28,11 @@ namespace {
 
 using index_t = std::int64_t;
 
-// Distances per tile: 512 KiB of float64 stays in cache between the GEMM
-// writing it and the two scans reading it.
-constexpr index_t kTileDoubles = index_t{1} << 16;
-constexpr index_t kMaxBlockRows = 256;
+// Default tile: 64 queries by 1024 points, 512 KiB of float64, stays in
+// cache between the GEMM writing it and the scan reading it, whatever the
+// number of points; 64 rows amortise the packing of each GEMM's operands.
+constexpr index_t kBlockRows = 64;
+constexpr index_t kBlockCols = 1024;
 // Values tested at once before looking at them one by one.
 constexpr index_t kChunk = 16;
 
@@ -132,11 +134,23 @@ private:
     std::vector<index_t> index_;
 };
 
+// A query's search state across the tiles of its row.
+struct Shortlist {
+    Best approximate;  // the k smallest approximate values so far
+    Best exact;        // the k nearest by exact distance among the points kept
+    double limit = 0.0;
+    explicit Shortlist(index_t k) : approximate(k), exact(k) {}
+    void reset() {
+        approximate.reset();
+        exact.reset();
+        limit = std::numeric_limits<double>::infinity();
+    }
+};
+
 struct Workspace {
     std::vector<double> block, tile;
-    std::vector<index_t> candidates;
-    Best approximate, exact;
-    explicit Workspace(index_t k) : approximate(k), exact(k) {}
+    std::vector<Shortlist> rows;
+    Workspace(index_t k, index_t block_rows) : rows(static_cast<size_t>(block_rows), Shortlist(k)) {}
 };
 
 // Whether any of kChunk values is <= bound, in a few vector compares (GCC
@@ -154,82 +168,88 @@ inline bool any_at_most(const double* values, double bound) {
     return (hits[0] | hits[1] | hits[2] | hits[3]) != 0;
 }
 
-// One pass over a query's row of approximate values: tracks their k-th
-// smallest and keeps every point within `slack` of it as it stands (it only
-// decreases, so the final shortlist is a subset of what is kept).
-void shortlist(const double* approx, index_t n, index_t self, double slack, Workspace& w) {
-    w.approximate.reset();
-    w.candidates.clear();
-    double limit = std::numeric_limits<double>::infinity();
-    const auto visit = [&](index_t j) {
+// One pass over a query's approximate values for points [first, first +
+// count). It tracks their k-th smallest and ranks exactly, from the
+// coordinates, every point within `slack` of it as it stands. That limit
+// only decreases, so more points are ranked than the final limit admits;
+// those extra points are not neighbours (k points are nearer than each), so
+// the ranking is the same as for the final shortlist.
+void scan(const Prepared& p, const double* approx, index_t first, index_t count, index_t self, double slack,
+          Shortlist& s) {
+    const double* xq = p.x + self * p.d;
+    const auto visit = [&](index_t c) {
+        const index_t j = first + c;
         if (j == self) return;  // not its own neighbour
-        w.approximate.offer(approx[j], j);
-        limit = w.approximate.worst() + slack;
-        if (approx[j] <= limit) w.candidates.push_back(j);
+        s.approximate.offer(approx[c], j);
+        s.limit = s.approximate.worst() + slack;
+        if (approx[c] <= s.limit) s.exact.offer(squared_distance(xq, p.x + j * p.d, p.d), j);
     };
-    index_t j = 0;
-    for (; j + kChunk <= n; j += kChunk) {
+    index_t c = 0;
+    for (; c + kChunk <= count; c += kChunk) {
         // Almost every chunk holds nothing under the limit once a few good
-        // candidates are in; test it whole (vectorised) first.
-        if (!any_at_most(approx + j, limit)) continue;
-        for (index_t c = 0; c < kChunk; ++c)
-            if (approx[j + c] <= limit) visit(j + c);
+        // candidates are in; test it whole first.
+        if (!any_at_most(approx + c, s.limit)) continue;
+        for (index_t i = c; i < c + kChunk; ++i)
+            if (approx[i] <= s.limit) visit(i);
     }
-    for (; j < n; ++j)
-        if (approx[j] <= limit) visit(j);
+    for (; c < count; ++c)
+        if (approx[c] <= s.limit) visit(c);
 }
 
-// Neighbours of queries [first, last) (one block) into out.
+// Neighbours of queries [first, last) (one block) into out, a tile of
+// block_cols points at a time.
 void search_block(const Prepared& p, const index_t* queries, index_t first, index_t last, index_t k,
-                  Workspace& w, index_t* out) {
+                  index_t block_cols, Workspace& w, index_t* out) {
     const index_t n = p.n, d = p.d, width = p.width(), rows = last - first;
     w.block.resize(static_cast<size_t>(rows * width));
-    w.tile.resize(static_cast<size_t>(rows * n));
+    w.tile.resize(static_cast<size_t>(rows * std::min(n, block_cols)));
     for (index_t r = 0; r < rows; ++r) {
         const double* source = p.augmented.data() + queries[first + r] * width;
         double* target = w.block.data() + r * width;
         for (index_t f = 0; f < d; ++f) target[f] = -2.0 * source[f];  // exact
         target[d] = 1.0;
+        w.rows[static_cast<size_t>(r)].reset();
     }
-    blas::gemm(false, true, static_cast<int>(rows), static_cast<int>(n), static_cast<int>(width), 1.0,
-               w.block.data(), static_cast<int>(width), p.augmented.data(), static_cast<int>(width), 0.0,
-               w.tile.data(), static_cast<int>(n));
     // Rounding error bound of the expansion (dot products of length d plus
     // two additions), applied on both sides of the k-th value.
     const double unit_error = 2.0 * (static_cast<double>(d) + 4.0) * std::numeric_limits<double>::epsilon();
-    for (index_t r = 0; r < rows; ++r) {
-        const index_t q = queries[first + r];
-        const double* approx = w.tile.data() + r * n;
-        const double slack = 4.0 * unit_error * (p.squared_norms[static_cast<size_t>(q)] + p.max_squared_norm);
-        shortlist(approx, n, q, slack, w);
-        // Rank the shortlist exactly, from the coordinates.
-        const double limit = w.approximate.worst() + slack;
-        const double* xq = p.x + q * d;
-        w.exact.reset();
-        for (const index_t j : w.candidates)
-            if (approx[j] <= limit) w.exact.offer(squared_distance(xq, p.x + j * d, d), j);
-        std::copy_n(w.exact.indices(), k, out + (first + r) * k);
+    const auto slack = [&](index_t q) {
+        return 4.0 * unit_error * (p.squared_norms[static_cast<size_t>(q)] + p.max_squared_norm);
+    };
+    for (index_t col = 0; col < n; col += block_cols) {
+        const index_t cols = std::min(block_cols, n - col);
+        blas::gemm(false, true, static_cast<int>(rows), static_cast<int>(cols), static_cast<int>(width), 1.0,
+                   w.block.data(), static_cast<int>(width), p.augmented.data() + col * width, static_cast<int>(width),
+                   0.0, w.tile.data(), static_cast<int>(cols));
+        for (index_t r = 0; r < rows; ++r) {
+            const index_t q = queries[first + r];
+            scan(p, w.tile.data() + r * cols, col, cols, q, slack(q), w.rows[static_cast<size_t>(r)]);
+        }
     }
+    for (index_t r = 0; r < rows; ++r)
+        std::copy_n(w.rows[static_cast<size_t>(r)].exact.indices(), k, out + (first + r) * k);
 }
 
 }  // namespace
 
 void knn_brute(const double* x, index_t n, index_t d, const index_t* queries, index_t n_queries, index_t k,
-               index_t block_rows, int n_threads, index_t* out, const InterruptCheck& interrupt) {
+               index_t block_rows, index_t block_cols, int n_threads, index_t* out, const InterruptCheck& interrupt) {
     checked_threads(n_threads);
     if (n < 0 || d < 1 || n_queries < 0) throw std::invalid_argument("knn_brute: the points need at least one feature");
     if (k < 1 || k > n - 1)
         throw std::invalid_argument("knn_brute: k=" + std::to_string(k) + " nearest neighbours need at least " +
                                     std::to_string(k + 1) + " points; got " + std::to_string(n));
-    if (n > INT_MAX || d > INT_MAX) throw std::invalid_argument("knn_brute: too many points or features for BLAS");
-    if (block_rows < 0) throw std::invalid_argument("knn_brute: block_rows must be >= 0 (0: automatic)");
+    if (n > INT_MAX || d >= INT_MAX) throw std::invalid_argument("knn_brute: too many points or features for BLAS");
+    if (block_rows < 0 || block_cols < 0)
+        throw std::invalid_argument("knn_brute: block_rows and block_cols must be >= 0 (0: automatic)");
     for (index_t i = 0; i < n_queries; ++i)
         if (queries[i] < 0 || queries[i] >= n)
             throw std::out_of_range("knn_brute: query index " + std::to_string(queries[i]) + " is outside [0, " +
                                     std::to_string(n) + ")");
     if (n_queries == 0) return;
     const Prepared p = prepare(x, n, d);
-    const index_t rows = block_rows > 0 ? block_rows : std::clamp(kTileDoubles / n, index_t{1}, kMaxBlockRows);
+    const index_t rows = block_rows > 0 ? std::min(block_rows, n_queries) : std::min(kBlockRows, n_queries);
+    const index_t cols = block_cols > 0 ? std::min(block_cols, n) : std::min(kBlockCols, n);
     const index_t n_blocks = ceil_div(n_queries, rows);
     // Each thread runs its own GEMMs; BLAS's own threads would oversubscribe.
     blas::SingleThreadedScope single_threaded_blas;
@@ -241,10 +261,12 @@ void knn_brute(const double* x, index_t n, index_t d, const index_t* queries, in
         ExceptionCarrier carrier;
 #pragma omp parallel num_threads(n_threads)
         {
-            Workspace w(k);
+            Workspace w(k, rows);
 #pragma omp for schedule(dynamic, 1)
             for (index_t b = begin; b < end; ++b)
-                carrier.run([&] { search_block(p, queries, b * rows, std::min(n_queries, (b + 1) * rows), k, w, out); });
+                carrier.run([&] {
+                    search_block(p, queries, b * rows, std::min(n_queries, (b + 1) * rows), k, cols, w, out);
+                });
         }
         carrier.rethrow();
     }

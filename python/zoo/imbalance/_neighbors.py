@@ -1,8 +1,8 @@
 """Exact k nearest neighbours within one set of points, in bounded memory.
 
 The search runs in C++ (``zoo._core.knn_brute``): a block of queries is
-compared with every point by one BLAS matrix product (GEMM) on centred
-coordinates, giving ``|p|^2 - 2 q.p`` per pair. That expansion loses accuracy
+compared with a tile of points at a time by one BLAS matrix product (GEMM)
+on centred coordinates, giving ``|p|^2 - 2 q.p`` per pair. That expansion loses accuracy
 to cancellation, so it only shortlists: every point within its rounding
 error bound of the k-th smallest value is kept, the shortlist is ranked by
 squared distances computed directly from the coordinate differences, and
@@ -19,7 +19,7 @@ import numpy as np
 from zoo import _core
 
 
-def nearest_neighbors(points, queries, k, n_threads=1, block_rows=0):
+def nearest_neighbors(points, queries, k, n_threads=1, block_rows=0, block_cols=0):
     """Indices of the k nearest other points of each query point.
 
     Parameters
@@ -33,9 +33,9 @@ def nearest_neighbors(points, queries, k, n_threads=1, block_rows=0):
         Neighbours per query, at most ``n_points - 1``.
     n_threads : int, default=1
         Blocks of queries searched at once.
-    block_rows : int, default=0
-        Queries per GEMM block; 0 sizes the blocks for the cache. The result
-        does not depend on it (tests vary it).
+    block_rows, block_cols : int, default=0
+        Tile of the GEMMs: queries by points; 0 sizes it for the cache. The
+        result does not depend on it (tests vary it).
 
     Returns
     -------
@@ -47,4 +47,4 @@ def nearest_neighbors(points, queries, k, n_threads=1, block_rows=0):
         raise ValueError(f"k={k} nearest neighbours need at least {k + 1} points; got {n_points}.")
     points = np.ascontiguousarray(points, dtype=np.float64)
     queries = np.ascontiguousarray(queries, dtype=np.int64)
-    return _core.knn_brute(points, queries, int(k), int(block_rows), int(n_threads))
+    return _core.knn_brute(points, queries, int(k), int(block_rows), int(block_cols), int(n_threads))
