@@ -50,8 +50,9 @@ class SMOTE(_BaseSampler):
         Seed of the choices of samples, neighbours and positions.
     n_jobs : int or None, default=None
         Threads for the neighbour search (blocks of samples searched at
-        once); None uses ``zoo.get_num_threads()``, -1 all cores. The
-        result does not depend on it.
+        once) and for computing the new samples; None uses
+        ``zoo.get_num_threads()``, -1 all cores. The result does not depend
+        on it.
 
     Attributes
     ----------
