@@ -298,6 +298,14 @@ def test_knn_kernel_matches_brute_force_and_ignores_threads_and_blocks():
         for found in results:
             assert found.dtype == np.int64 and found.shape == (200, k)
             np.testing.assert_array_equal(found, expected)
+    # Hundreds of equal distances per query overflow the kernel's buffer of
+    # pending candidates, which must then be ranked early, not lost.
+    same = np.zeros((400, 4))
+    same[::7] = 1.0
+    for k in (3, 150):
+        expected = brute_force_neighbors(same, k)
+        for block_rows, block_cols in ((0, 0), (5, 64)):
+            np.testing.assert_array_equal(zoo._core.knn_brute(same, np.arange(400), k, block_rows, block_cols, 2), expected)
     empty = zoo._core.knn_brute(points, np.zeros(0, dtype=np.int64), 3, 0, 0, 2)
     assert empty.shape == (0, 3)
 

@@ -16,6 +16,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "zoo/blas.hpp"
@@ -137,12 +138,16 @@ private:
 // A query's search state across the tiles of its row.
 struct Shortlist {
     Best approximate;  // the k smallest approximate values so far
-    Best exact;        // the k nearest by exact distance among the points kept
+    Best exact;        // the k nearest by exact distance among the points ranked
+    // Points within slack of the k-th approximate value when met, not yet
+    // ranked: (approximate value, index).
+    std::vector<std::pair<double, index_t>> pending;
     double limit = 0.0;
     explicit Shortlist(index_t k) : approximate(k), exact(k) {}
     void reset() {
         approximate.reset();
         exact.reset();
+        pending.clear();
         limit = std::numeric_limits<double>::infinity();
     }
 };
@@ -168,21 +173,39 @@ inline bool any_at_most(const double* values, double bound) {
     return (hits[0] | hits[1] | hits[2] | hits[3]) != 0;
 }
 
-// One pass over a query's approximate values for points [first, first +
-// count). It tracks their k-th smallest and ranks exactly, from the
-// coordinates, every point within `slack` of it as it stands. That limit
-// only decreases, so more points are ranked than the final limit admits;
-// those extra points are not neighbours (k points are nearer than each), so
-// the ranking is the same as for the final shortlist.
-void scan(const Prepared& p, const double* approx, index_t first, index_t count, index_t self, double slack,
-          Shortlist& s) {
+// Ranks exactly, from the coordinates, the pending points still under the
+// limit. Ranking more points than the final limit admits changes nothing:
+// each point over it has k points nearer than itself (those of the k
+// smallest approximate values), and those are ranked too.
+void rank_pending(const Prepared& p, index_t self, Shortlist& s) {
     const double* xq = p.x + self * p.d;
+    for (const auto& [value, j] : s.pending)
+        if (value <= s.limit) s.exact.offer(squared_distance(xq, p.x + j * p.d, p.d), j);
+    s.pending.clear();
+}
+
+// One pass over a query's approximate values for points [first, first +
+// count): tracks their k-th smallest and keeps every point within `slack` of
+// it as it stands (the limit only decreases, so the final shortlist is among
+// the points kept). Kept points wait in a short buffer, so most are dropped
+// unranked once the limit has fallen below them.
+void scan(const Prepared& p, const double* approx, index_t first, index_t count, index_t self, double slack,
+          index_t buffer, Shortlist& s) {
     const auto visit = [&](index_t c) {
         const index_t j = first + c;
         if (j == self) return;  // not its own neighbour
         s.approximate.offer(approx[c], j);
         s.limit = s.approximate.worst() + slack;
-        if (approx[c] <= s.limit) s.exact.offer(squared_distance(xq, p.x + j * p.d, p.d), j);
+        if (approx[c] > s.limit) return;
+        s.pending.emplace_back(approx[c], j);
+        if (static_cast<index_t>(s.pending.size()) < buffer) return;
+        const double limit = s.limit;
+        s.pending.erase(std::remove_if(s.pending.begin(), s.pending.end(),
+                                       [limit](const auto& entry) { return entry.first > limit; }),
+                        s.pending.end());
+        // Many points within slack of each other (ties): rank them now, so
+        // the buffer stays short whatever the data.
+        if (2 * static_cast<index_t>(s.pending.size()) >= buffer) rank_pending(p, self, s);
     };
     index_t c = 0;
     for (; c + kChunk <= count; c += kChunk) {
@@ -213,6 +236,7 @@ void search_block(const Prepared& p, const index_t* queries, index_t first, inde
     // Rounding error bound of the expansion (dot products of length d plus
     // two additions), applied on both sides of the k-th value.
     const double unit_error = 2.0 * (static_cast<double>(d) + 4.0) * std::numeric_limits<double>::epsilon();
+    const index_t buffer = 4 * k + 64;
     const auto slack = [&](index_t q) {
         return 4.0 * unit_error * (p.squared_norms[static_cast<size_t>(q)] + p.max_squared_norm);
     };
@@ -223,11 +247,14 @@ void search_block(const Prepared& p, const index_t* queries, index_t first, inde
                    0.0, w.tile.data(), static_cast<int>(cols));
         for (index_t r = 0; r < rows; ++r) {
             const index_t q = queries[first + r];
-            scan(p, w.tile.data() + r * cols, col, cols, q, slack(q), w.rows[static_cast<size_t>(r)]);
+            scan(p, w.tile.data() + r * cols, col, cols, q, slack(q), buffer, w.rows[static_cast<size_t>(r)]);
         }
     }
-    for (index_t r = 0; r < rows; ++r)
-        std::copy_n(w.rows[static_cast<size_t>(r)].exact.indices(), k, out + (first + r) * k);
+    for (index_t r = 0; r < rows; ++r) {
+        Shortlist& s = w.rows[static_cast<size_t>(r)];
+        rank_pending(p, queries[first + r], s);
+        std::copy_n(s.exact.indices(), k, out + (first + r) * k);
+    }
 }
 
 }  // namespace
