@@ -85,12 +85,19 @@ class Wide:
     reference: np.ndarray  # the standardised X in float64, by NumPy
 
 
+# Every 1000th row of the output is kept for scoring. Keeping whole 400 MB
+# outputs alive across runs would make each run write to memory the system
+# has not touched recently, whose page faults then dominate both libraries'
+# times (a user's pipeline consumes and frees the output).
+KEPT_ROWS = slice(None, None, 1000)
+
+
 @lru_cache(maxsize=2)
 def wide(quick: bool) -> Wide:
     rng = np.random.default_rng(DATA_SEED)
     n = 10_000 if quick else 1_000_000
     X = rng.normal(loc=rng.uniform(-100, 100, size=50), scale=rng.uniform(0.1, 10, size=50), size=(n, 50))
-    return Wide(X, (X - X.mean(axis=0)) / X.std(axis=0))
+    return Wide(X, ((X - X.mean(axis=0)) / X.std(axis=0))[KEPT_ROWS])
 
 
 def scaled_quality(data: Wide, result) -> dict:
@@ -165,11 +172,11 @@ def sklearn_roc_auc(data: Scored, threads: int, seed: int):
 
 
 def zoo_scaler(data: Wide, threads: int, seed: int):
-    return StandardScaler().fit_transform(data.X)
+    return StandardScaler().fit_transform(data.X)[KEPT_ROWS].copy()
 
 
 def sklearn_scaler(data: Wide, threads: int, seed: int):
-    return sklearn_preprocessing.StandardScaler().fit_transform(data.X)
+    return sklearn_preprocessing.StandardScaler().fit_transform(data.X)[KEPT_ROWS].copy()
 
 
 def zoo_smote(data: Imbalanced, threads: int, seed: int):
@@ -214,7 +221,8 @@ CASES = [
     ),
     Case(
         name="standard-scaler-1m-50",
-        description="StandardScaler().fit_transform: 1,000,000 × 50 float64, offsets up to ±100.",
+        description=("StandardScaler().fit_transform: 1,000,000 × 50 float64, offsets up to ±100; "
+                     "max_error over every 1000th output row against NumPy's float64 answer."),
         setup=wide,
         contenders=_installed({"zoo": zoo_scaler, "scikit-learn": sklearn_scaler},
                               {"scikit-learn": sklearn_preprocessing}),

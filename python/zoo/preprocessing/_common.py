@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from zoo._validation import (
-    check_array,
-    check_is_fitted,
-    validate_data,
-)
+from zoo._validation import check_array, check_is_fitted
 
 
 
@@ -46,13 +42,3 @@ def _check_columns_of(estimator, X, n_expected, method):
             f"is expecting {n_expected} features as input."
         )
     return array
-
-
-def _output_array(estimator, X, copy):
-    """Validated float X that ``transform`` may write into: the caller's own
-    array when ``copy`` is False and it is already a writeable float array."""
-    copy = estimator.copy if copy is None else copy
-    out = validate_data(estimator, X, reset=False, copy=copy)
-    return out if out.flags.writeable else out.copy()
-
-
