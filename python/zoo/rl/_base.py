@@ -234,7 +234,7 @@ class RLLearner(BaseEstimator):
 
     # -- evaluation --------------------------------------------------------
 
-    def evaluate(self, env, n_episodes=100, *, seed=None, deterministic=True):
+    def evaluate(self, env, n_episodes=100, *, seed=None, deterministic=True, max_episode_steps=None):
         """Mean and standard deviation of the return over whole episodes.
 
         Parameters
@@ -245,6 +245,12 @@ class RLLearner(BaseEstimator):
         seed : int, optional
             Seeds the first reset; later episodes continue the environment's generator.
         deterministic : bool, default=True
+        max_episode_steps : int, optional
+            Cut each episode after this many steps (with a RuntimeWarning
+            saying how many were cut). By default, episodes run until the
+            environment ends them, and for an environment with no time limit
+            of its own they are cut at 10,000 steps, so that a policy that
+            never reaches a terminal state cannot hang the evaluation.
 
         Returns
         -------
@@ -253,13 +259,18 @@ class RLLearner(BaseEstimator):
         """
         if isinstance(n_episodes, bool) or not isinstance(n_episodes, Integral) or n_episodes < 1:
             raise ValueError(f"n_episodes must be a positive integer, got {n_episodes!r}")
-        returns = self.episode_returns(env, n_episodes, seed=seed, deterministic=deterministic)
+        if max_episode_steps is not None and (
+            isinstance(max_episode_steps, bool) or not isinstance(max_episode_steps, Integral) or max_episode_steps < 1
+        ):
+            raise ValueError(f"max_episode_steps must be a positive integer or None, got {max_episode_steps!r}")
+        returns = self.episode_returns(env, n_episodes, seed=seed, deterministic=deterministic,
+                                       max_episode_steps=max_episode_steps)
         return float(np.mean(returns)), float(np.std(returns))
 
-    def episode_returns(self, env, n_episodes, *, seed=None, deterministic=True) -> np.ndarray:
+    def episode_returns(self, env, n_episodes, *, seed=None, deterministic=True, max_episode_steps=None) -> np.ndarray:
         """The return of each of `n_episodes` episodes played by the policy."""
         if not hasattr(self, "num_timesteps_"):
             raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call fit first.")
         from zoo.rl._rollout import play_episodes  # noqa: PLC0415  (keeps the import graph acyclic)
 
-        return play_episodes(self, env, int(n_episodes), seed, bool(deterministic))
+        return play_episodes(self, env, int(n_episodes), seed, bool(deterministic), max_episode_steps)

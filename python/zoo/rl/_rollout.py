@@ -3,6 +3,8 @@ and the stepping loop of learners trained on Python gymnasium environments."""
 
 from __future__ import annotations
 
+import warnings
+
 import gymnasium
 import numpy as np
 
@@ -20,24 +22,45 @@ def make_for_play(env):
     raise TypeError(f"env must be a gymnasium id string or a gymnasium.Env, got {type(env).__name__}")
 
 
-def play_episodes(model, env, n_episodes: int, seed, deterministic: bool) -> np.ndarray:
+# Evaluation's step cap for environments that never truncate an episode
+# themselves (no TimeLimit): without one, a policy that never reaches a
+# terminal state (CliffWalking walked into a wall) would loop forever.
+DEFAULT_EVALUATION_STEPS = 10_000
+
+
+def play_episodes(model, env, n_episodes: int, seed, deterministic: bool, max_episode_steps=None) -> np.ndarray:
     env, owned = make_for_play(env)
     if env.observation_space != model.observation_space_ or env.action_space != model.action_space_:
         raise ValueError(f"this environment's spaces ({env.observation_space}, {env.action_space}) differ "
                          f"from those the learner was fitted on")
+    cap = max_episode_steps
+    if cap is None:
+        cap = None if env.spec is not None and env.spec.max_episode_steps else DEFAULT_EVALUATION_STEPS
     returns = np.zeros(n_episodes)
+    cut = 0
     try:
         for episode in range(n_episodes):
             obs, _ = env.reset(seed=seed if episode == 0 else None)
-            total, done = 0.0, False
+            total, done, steps = 0.0, False, 0
             while not done:
                 batch, _ = model._observation_batch(obs)
                 action = model._act(batch, deterministic)[0]
                 obs, reward, terminated, truncated, _ = env.step(action)
                 total += float(reward)
+                steps += 1
                 done = terminated or truncated
+                if not done and cap is not None and steps >= cap:
+                    cut += 1
+                    done = True
             returns[episode] = total
     finally:
         if owned:
             env.close()
+    if cut:
+        warnings.warn(
+            f"{cut} of {n_episodes} evaluation episodes were cut at max_episode_steps={cap} without ending; "
+            "their returns cover only those steps",
+            RuntimeWarning,
+            stacklevel=4,
+        )
     return returns
