@@ -6,6 +6,7 @@ import types
 import numpy as np
 import pytest
 
+from zoo import LinearRegression
 from zoo.nn import EarlyStopping
 from zoo.supervised._linear_gradient import GRADIENT_DEFAULTS, gradient_fit
 
@@ -127,3 +128,11 @@ def test_divergence_is_an_error_not_nan_weights(regression):
     X, Y = regression
     with pytest.raises(ValueError, match="diverged"):
         gradient_fit(settings(learning_rate=10.0, epochs=50), X * 1e3, Y, None, loss="squared")
+
+
+def test_divergence_with_finite_but_huge_weights_is_an_error():
+    # Weights near 1e264 are finite while the squared loss has overflowed to inf.
+    X = np.random.default_rng(0).normal(size=(200, 3)) * 100
+    y = X @ np.array([1.0, -2.0, 0.5])
+    with pytest.raises(ValueError, match="diverged"):
+        LinearRegression(solver="gd", learning_rate=10.0, epochs=50).fit(X, y)

@@ -118,10 +118,13 @@ def gradient_fit(estimator, X, Y, sample_weight, *, loss, l2=0.0, l1=0.0, n_clas
     where = network._layout().slices[0]
     coef = params[where.weight].reshape(k, X.shape[1]).copy()
     intercept = params[where.bias].copy() if estimator.fit_intercept else np.zeros(k, dtype=X.dtype)
-    if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+    last_loss = network.history_.epoch_logs(-1).get("loss", np.nan) if len(network.history_) else np.nan
+    # Finite weights can still be diverged ones: around 1e260 the loss has
+    # already overflowed to inf while the weights have not.
+    if not (np.isfinite(coef).all() and np.isfinite(intercept).all() and np.isfinite(last_loss)):
         # Raised before the estimator stores anything, so a fitted model keeps its old weights.
         raise ValueError(
-            f"the {estimator.solver!r} solver diverged: the weights became NaN or infinite within "
+            f"the {estimator.solver!r} solver diverged: the weights or the loss became NaN or infinite within "
             f"{network.n_epochs_} epochs at learning_rate={estimator.learning_rate}; lower the learning "
             "rate or scale X (e.g. to zero mean and unit variance)"
         )
