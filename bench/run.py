@@ -25,13 +25,14 @@ from .harness import run_case, set_thread_env
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = BENCH_DIR / "RESULTS.md"
 # Distribution names whose versions the report records.
-VERSIONED = ("zoo", "numpy", "scikit-learn", "mlpack", "torch", "gymnasium", "stable-baselines3", "envpool", "threadpoolctl")
+VERSIONED = ("zoo", "numpy", "scikit-learn", "imbalanced-learn", "mlpack", "torch", "gymnasium", "stable-baselines3", "envpool",
+             "threadpoolctl")
 
 
 def parse_args(argv, prog):
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Time zoo against scikit-learn and mlpack on the same work, "
+        description="Time zoo against the reference libraries (scikit-learn, PyTorch, mlpack, ...) on the same work, "
         "alternating runs in one process, and write a Markdown report.",
     )
     parser.add_argument("--only", metavar="NAME", action="append",
