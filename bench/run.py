@@ -128,7 +128,7 @@ def machine_summary(threads, load=None):
         f"Python {platform.python_version()}; {versions}",
         f"commit: {git_commit()}",
         f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}",
-        f"1-minute load average when the run started: {load_text} (near 0: the CPU was idle)",
+        f"1-minute load average when the run started: {load_text} (a value near 0 means the CPU was idle)",
     ]
 
 
