@@ -11,16 +11,9 @@ time-series transforms on a sine wave.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+import numpy as np
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, no window
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from zoo.augment import (  # noqa: E402
+from zoo.augment import (
     ColorJitter,
     Compose,
     GaussianNoise,
@@ -37,13 +30,7 @@ from zoo.augment import (  # noqa: E402
     WindowSlice,
 )
 
-
-def parse_args(description):
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
-                        help="folder for the PNG files (default: examples/output)")
-    parser.add_argument("--quick", action="store_true", help="fewer random draws, for tests")
-    return parser.parse_args()
+from _script import parse_args, plt  # matplotlib set to write files only
 
 
 def letter_f(size=24):

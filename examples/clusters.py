@@ -11,26 +11,13 @@ labels the sparse points as noise (grey).
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+import numpy as np
 
-import matplotlib
+from zoo import DBSCAN, KMeans
+from zoo.datasets import make_blobs
+from zoo.metrics import adjusted_rand_score
 
-matplotlib.use("Agg")  # files only, no window
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from zoo import DBSCAN, KMeans  # noqa: E402
-from zoo.datasets import make_blobs  # noqa: E402
-from zoo.metrics import adjusted_rand_score  # noqa: E402
-
-
-def parse_args(description):
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
-                        help="folder for the PNG files (default: examples/output)")
-    parser.add_argument("--quick", action="store_true", help="tiny budgets, for tests")
-    return parser.parse_args()
+from _script import parse_args, plt  # matplotlib set to write files only
 
 
 def two_moons(n_per_moon, noise, rng):

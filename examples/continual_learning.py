@@ -13,25 +13,12 @@ elastic weight consolidation (``ewc_lambda``) and experience replay
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+import numpy as np
 
-import matplotlib
+from zoo import MLPClassifier
+from zoo.datasets import make_classification
 
-matplotlib.use("Agg")  # files only, no window
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from zoo import MLPClassifier  # noqa: E402
-from zoo.datasets import make_classification  # noqa: E402
-
-
-def parse_args(description):
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
-                        help="folder for the PNG files (default: examples/output)")
-    parser.add_argument("--quick", action="store_true", help="tiny budgets, for tests")
-    return parser.parse_args()
+from _script import parse_args, plt  # matplotlib set to write files only
 
 
 def permuted_tasks(n_tasks, n_train, n_test, n_features=30, seed=0):

@@ -17,27 +17,15 @@ the training set grows.
 
 from __future__ import annotations
 
-import argparse
 import textwrap
-from pathlib import Path
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")  # files only, no window
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from zoo import SVC, DecisionTreeClassifier, MLPClassifier
+from zoo.datasets import make_classification
+from zoo.model_selection import learning_curve
 
-from zoo import SVC, DecisionTreeClassifier, MLPClassifier  # noqa: E402
-from zoo.datasets import make_classification  # noqa: E402
-from zoo.model_selection import learning_curve  # noqa: E402
-
-
-def parse_args(description):
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
-                        help="folder for the PNG files (default: examples/output)")
-    parser.add_argument("--quick", action="store_true", help="tiny budgets, for tests")
-    return parser.parse_args()
+from _script import parse_args, plt  # matplotlib set to write files only
 
 
 def epoch_curves(X, y, epochs):

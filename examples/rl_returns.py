@@ -12,25 +12,12 @@ SARSA learns a safer path and so earns more while it still explores.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+import gymnasium
+import numpy as np
 
-import matplotlib
+from zoo import DQN, REINFORCE, ActorCritic, QLearning
 
-matplotlib.use("Agg")  # files only, no window
-import matplotlib.pyplot as plt  # noqa: E402
-import gymnasium  # noqa: E402
-import numpy as np  # noqa: E402
-
-from zoo import DQN, REINFORCE, ActorCritic, QLearning  # noqa: E402
-
-
-def parse_args(description):
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
-                        help="folder for the PNG files (default: examples/output)")
-    parser.add_argument("--quick", action="store_true", help="tiny budgets, for tests")
-    return parser.parse_args()
+from _script import parse_args, plt  # matplotlib set to write files only
 
 
 def smoothed(values, window):
