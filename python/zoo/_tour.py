@@ -136,8 +136,6 @@ def autoencoder_sheet() -> TourRow:
 
 @tour_entry
 def mlp_classifier() -> TourRow:
-    import numpy as np
-
     from zoo import MLPClassifier
     from zoo.datasets import make_classification
 

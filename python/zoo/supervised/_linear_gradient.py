@@ -28,7 +28,7 @@ import numpy as np
 
 from zoo import _core
 from zoo._validation import seed_from_random_state
-from zoo.base import Interval, Options
+from zoo.base import Interval
 from zoo.nn._model import NetworkModelMixin, TrainingSet
 from zoo.nn._network import LayerSpec
 from zoo.nn.history import History

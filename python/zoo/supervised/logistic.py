@@ -16,7 +16,7 @@ import numpy as np
 
 from zoo import _core
 from zoo._threads import resolve_n_jobs
-from zoo._validation import check_is_fitted, check_sample_weight, validate_data
+from zoo._validation import check_sample_weight, validate_data
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
 from zoo.exceptions import convergence_warning
 from zoo.supervised._linear_classifier import LinearClassifierMixin
