@@ -43,24 +43,13 @@ def adjusted_rand_score(labels_true, labels_pred):
     float
         In [-0.5, 1.0].
     """
-    labels_true = _labels(labels_true, "labels_true")
-    labels_pred = _labels(labels_pred, "labels_pred")
-    if labels_true.size != labels_pred.size:
-        raise ValueError(
-            f"labels_true and labels_pred must have the same length, "
-            f"got {labels_true.size} and {labels_pred.size}"
-        )
-
-    true_codes = _codes(labels_true)
-    pred_codes = _codes(labels_pred)
-    # Counts per (true class, predicted cluster) cell, kept sparse because
-    # with many small clusters the dense contingency table would not fit.
-    n_pred = int(pred_codes.max(initial=-1)) + 1
-    _, cell_counts = np.unique(true_codes * n_pred + pred_codes, return_counts=True)
+    # Only the non-empty cells: with many small clusters the dense
+    # contingency table would not fit.
+    cell_counts, _, _, true_sizes, pred_sizes = _contingency(labels_true, labels_pred)
     together_both = _pair_total(cell_counts)
-    together_true = _pair_total(np.bincount(true_codes))
-    together_pred = _pair_total(np.bincount(pred_codes))
-    all_pairs = _pair_total(np.array([labels_true.size]))
+    together_true = _pair_total(true_sizes)
+    together_pred = _pair_total(pred_sizes)
+    all_pairs = _pair_total(np.array([true_sizes.sum()]))
 
     expected = together_true * together_pred / all_pairs if all_pairs else 0.0
     maximum = (together_true + together_pred) / 2
