@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 
-from zoo._validation import _num_samples as _n_samples
+from zoo._validation import _num_samples as _n_samples, check_consistent_length
 
 
 def _take(data, indices):
@@ -33,13 +33,9 @@ def _take(data, indices):
 
 
 def _check_lengths(arrays, names):
-    lengths = [_n_samples(a, n) for a, n in zip(arrays, names) if a is not None]
-    if len(set(lengths)) > 1:
-        listing = ", ".join(
-            f"{n} has {_n_samples(a, n)}" for a, n in zip(arrays, names) if a is not None
-        )
-        raise ValueError(f"Inconsistent numbers of samples: {listing}.")
-    return lengths[0] if lengths else 0
+    """The common number of samples of the arrays that are not None (0 if none)."""
+    check_consistent_length(**dict(zip(names, arrays)))
+    return next((_n_samples(a, n) for a, n in zip(arrays, names) if a is not None), 0)
 
 
 def _class_codes(y, name):
