@@ -45,25 +45,32 @@ inline void syrk_gram(int n, int k, double alpha, const double* a, int lda, doub
     scipy_cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, n, k, alpha, a, lda, beta, c, ldc);
 }
 
-// OpenBLAS keeps its own pthread pool, sized process-wide. Our kernels
-// parallelise with OpenMP and give every thread its own piece of work, so
-// BLAS must run single-threaded there or the two pools oversubscribe the
-// cores (OpenBLAS's own omp_in_parallel check does not fire in a team of
-// one, so n_jobs=1 would still use every core). Scope this guard around
-// such kernels; it restores the previous count.
-class SingleThreadedScope {
+// OpenBLAS keeps its own pthread pool, sized process-wide. This guard sizes
+// it to n threads for one scope and restores the previous count: n > 1 for
+// one large BLAS/LAPACK call made outside any OpenMP region.
+class ThreadsScope {
 public:
-    SingleThreadedScope() : previous_(scipy_openblas_get_num_threads()) {
-        if (previous_ != 1) scipy_openblas_set_num_threads(1);
+    explicit ThreadsScope(int n) : previous_(scipy_openblas_get_num_threads()) {
+        if (n != previous_) scipy_openblas_set_num_threads(n);
     }
-    ~SingleThreadedScope() {
-        if (previous_ != 1) scipy_openblas_set_num_threads(previous_);
+    ~ThreadsScope() {
+        if (scipy_openblas_get_num_threads() != previous_) scipy_openblas_set_num_threads(previous_);
     }
-    SingleThreadedScope(const SingleThreadedScope&) = delete;
-    SingleThreadedScope& operator=(const SingleThreadedScope&) = delete;
+    ThreadsScope(const ThreadsScope&) = delete;
+    ThreadsScope& operator=(const ThreadsScope&) = delete;
 
 private:
     int previous_;
+};
+
+// Our kernels parallelise with OpenMP and give every thread its own piece of
+// work, so BLAS must run single-threaded there or the two pools oversubscribe
+// the cores (OpenBLAS's own omp_in_parallel check does not fire in a team of
+// one, so n_jobs=1 would still use every core). Scope this guard around such
+// kernels.
+class SingleThreadedScope : public ThreadsScope {
+public:
+    SingleThreadedScope() : ThreadsScope(1) {}
 };
 
 }  // namespace zoo::blas

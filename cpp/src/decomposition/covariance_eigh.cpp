@@ -19,8 +19,6 @@ namespace zoo::decomposition {
 
 namespace {
 
-using detail::BlasThreads;
-
 // How many leading rows give the provisional centre.
 constexpr index_t kShiftRows = 1024;
 
@@ -111,7 +109,7 @@ void covariance_eigh(const T* x, index_t n, index_t d, index_t k, int n_threads,
     std::vector<double> sums(static_cast<size_t>(n_parts * d), 0.0);
     if (n_parts == 1) {
         const double dd = static_cast<double>(d);
-        BlasThreads pool(detail::threads_for(static_cast<double>(n) * dd * dd, n_threads));
+        blas::ThreadsScope pool(detail::threads_for(static_cast<double>(n) * dd * dd, n_threads));
         parts[0].assign(static_cast<size_t>(d * d), 0.0);
         gram_of_rows(x, 0, n, d, shift.data(), n_threads > 1 ? std::max<index_t>(block_rows, 4096) : block_rows,
                      parts[0].data(), sums.data());
@@ -155,7 +153,7 @@ void covariance_eigh(const T* x, index_t n, index_t d, index_t k, int n_threads,
     int found = 0;
     {
         const double dd = static_cast<double>(d);
-        BlasThreads pool(detail::threads_for(4.0 * dd * dd * dd, n_threads));
+        blas::ThreadsScope pool(detail::threads_for(4.0 * dd * dd * dd, n_threads));
         detail::check_info(detail::syevr('L', static_cast<int>(d), cov.data(), static_cast<int>(d),
                                          static_cast<int>(d - k + 1), static_cast<int>(d), &found, w.data(), z.data(),
                                          static_cast<int>(d), isuppz.data()),

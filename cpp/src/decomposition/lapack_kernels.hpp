@@ -4,7 +4,6 @@
 // returns LAPACK's info; check_info turns a failure into an exception.
 #pragma once
 
-#include <cblas.h>
 #include <lapacke.h>
 
 #include <stdexcept>
@@ -67,22 +66,6 @@ inline int laswp(int n, float* a, int lda, int k1, int k2, const int* ipiv, int 
 inline int laswp(int n, double* a, int lda, int k1, int k2, const int* ipiv, int incx) {
     return scipy_LAPACKE_dlaswp(LAPACK_COL_MAJOR, n, a, lda, k1, k2, ipiv, incx);
 }
-
-// OpenBLAS's own pool sized for one large BLAS/LAPACK call, restored after.
-class BlasThreads {
-public:
-    explicit BlasThreads(int n) : previous_(scipy_openblas_get_num_threads()) {
-        if (n != previous_) scipy_openblas_set_num_threads(n);
-    }
-    ~BlasThreads() {
-        if (scipy_openblas_get_num_threads() != previous_) scipy_openblas_set_num_threads(previous_);
-    }
-    BlasThreads(const BlasThreads&) = delete;
-    BlasThreads& operator=(const BlasThreads&) = delete;
-
-private:
-    int previous_;
-};
 
 // Threads worth waking for a call of about `flops` floating-point
 // operations: below ~10^7 (a millisecond on one core) the hand-off to

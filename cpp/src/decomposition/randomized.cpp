@@ -76,7 +76,7 @@ void randomized_svd(const T* xc, index_t n, index_t d, index_t k, index_t n_over
     checked_threads(n_threads);
     const int in = static_cast<int>(n), id = static_cast<int>(d);
     const int l = static_cast<int>(std::min(k + n_oversamples, std::min(n, d)));
-    detail::BlasThreads pool(detail::threads_for(2.0 * static_cast<double>(n) * static_cast<double>(d) * l, n_threads));
+    blas::ThreadsScope pool(detail::threads_for(2.0 * static_cast<double>(n) * static_cast<double>(d) * l, n_threads));
 
     std::vector<T> zt(static_cast<size_t>(l) * d);  // Z^T, l x d: Z column-major d x l
     std::vector<T> yt(static_cast<size_t>(l) * n);  // Y^T, l x n: Y column-major n x l

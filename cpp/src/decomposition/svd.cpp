@@ -7,6 +7,7 @@
 #include "lapack_kernels.hpp"
 #include "zoo/decomposition.hpp"
 #include "tsqr.hpp"
+#include "zoo/blas.hpp"
 #include "zoo/parallel.hpp"
 
 namespace zoo::decomposition {
@@ -21,7 +22,7 @@ void svd_rows(T* a, index_t m, index_t d, int n_threads, T* singular_values, T* 
         // The row-major m x d array is the column-major d x m matrix A^T,
         // whose left singular vectors are A's right ones. jobz='O' writes
         // the first m columns of U over the input: no second d x m factor.
-        detail::BlasThreads pool(detail::threads_for(4.0 * md * md * dd, n_threads));
+        blas::ThreadsScope pool(detail::threads_for(4.0 * md * md * dd, n_threads));
         std::vector<T> vt(static_cast<size_t>(m * m));
         detail::check_info(detail::gesdd('O', id, im, a, id, singular_values, nullptr, id, vt.data(), im), "gesdd");
         std::copy(a, a + m * d, components);  // U's columns, col-major: m rows of d
@@ -37,7 +38,7 @@ void svd_rows(T* a, index_t m, index_t d, int n_threads, T* singular_values, T* 
     detail::tsqr_r_factor(a, m, d, n_threads, r.data());
     std::vector<T> vt(static_cast<size_t>(d * d));
     {
-        detail::BlasThreads pool(detail::threads_for(22.0 * dd * dd * dd, n_threads));
+        blas::ThreadsScope pool(detail::threads_for(22.0 * dd * dd * dd, n_threads));
         detail::check_info(detail::gesdd('O', id, id, r.data(), id, singular_values, nullptr, id, vt.data(), id),
                            "gesdd");
     }

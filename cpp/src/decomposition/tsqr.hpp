@@ -55,7 +55,7 @@ void tsqr_r_factor(const T* x, std::int64_t n, std::int64_t d, int n_threads, T*
         1, n_threads);
     std::fill(r, r + d * d, T(0));
     if (n_parts == 1) {
-        BlasThreads pool(threads_for(4.0 * static_cast<double>(n) * static_cast<double>(d * d), n_threads));
+        blas::ThreadsScope pool(threads_for(4.0 * static_cast<double>(n) * static_cast<double>(d * d), n_threads));
         fold_rows_into_r(x, 0, n, d, block_rows, r);
         return;
     }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "blas_threads.hpp"
+#include "zoo/blas.hpp"
 #include "zoo/lapack.hpp"
 #include "zoo/linear.hpp"
 #include "zoo/parallel.hpp"
@@ -86,7 +86,7 @@ FactorSummary factor_solve(const Problem<T>& p, const double* x_mean, const doub
         }
     });
     // LAPACK's blocked kernels run on OpenBLAS's pool, given the caller's threads.
-    BlasThreads blas_threads(n_threads);
+    blas::ThreadsScope blas_threads(n_threads);
     // (W^1/2 Xc)^T = L Q, so W^1/2 Xc = Q^T R with R = L^T (r x d, upper),
     // and min ||W^1/2 (Yc - Xc B)|| becomes min ||Q Yc - [R; 0] B||.
     std::vector<double> tau(r);

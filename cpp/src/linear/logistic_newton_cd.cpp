@@ -21,25 +21,6 @@ constexpr double kArmijo = 0.01;  // sigma of the sufficient decrease rule
 constexpr int kMaxSweeps = 30;   // coordinate sweeps per outer iteration
 constexpr int kMaxHalvings = 40;
 
-// OpenBLAS's own pool sized to the caller's thread count for one call
-// outside any OpenMP region.
-class BlasThreadsScope {
-public:
-    explicit BlasThreadsScope(int n) : previous_(scipy_openblas_get_num_threads()) {
-        if (previous_ != n) scipy_openblas_set_num_threads(n);
-        wanted_ = n;
-    }
-    ~BlasThreadsScope() {
-        if (previous_ != wanted_) scipy_openblas_set_num_threads(previous_);
-    }
-    BlasThreadsScope(const BlasThreadsScope&) = delete;
-    BlasThreadsScope& operator=(const BlasThreadsScope&) = delete;
-
-private:
-    int previous_;
-    int wanted_;
-};
-
 double soft_threshold(double v, double t) { return std::copysign(std::max(std::abs(v) - t, 0.0), v); }
 
 }  // namespace
@@ -106,7 +87,7 @@ FitResult fit_newton_cd(const Problem<T>& problem, double* theta, int max_iter, 
         }
         // Diagonal of the Hessian: scale * (X∘X)^T h + l2, by one GEMM.
         {
-            BlasThreadsScope threads(n_threads);
+            blas::ThreadsScope threads(n_threads);
             blas::gemm(true, false, static_cast<int>(k), static_cast<int>(d), static_cast<int>(n), T(1),
                        hessian_weight.data(), static_cast<int>(k), x2.data(), static_cast<int>(d), T(0),
                        diagonal_t.data(), static_cast<int>(d));

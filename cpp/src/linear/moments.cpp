@@ -5,7 +5,6 @@
 #include <memory>
 #include <vector>
 
-#include "blas_threads.hpp"
 #include "zoo/blas.hpp"
 #include "zoo/linear.hpp"
 #include "zoo/parallel.hpp"
@@ -80,9 +79,9 @@ void weighted_moments(const Problem<T>& p, bool center, int n_threads, double* x
     const index_t rows_per_block = shared ? std::max<index_t>(256, (index_t{1} << 22) / d) : block_rows(d);
     std::vector<std::vector<double>> gram_part(n_parts), xty_part(n_parts), yty_part(n_parts);
     std::unique_ptr<blas::SingleThreadedScope> one_blas_thread;
-    std::unique_ptr<BlasThreads> blas_threads;
+    std::unique_ptr<blas::ThreadsScope> blas_threads;
     if (shared)
-        blas_threads = std::make_unique<BlasThreads>(n_threads);
+        blas_threads = std::make_unique<blas::ThreadsScope>(n_threads);
     else
         one_blas_thread = std::make_unique<blas::SingleThreadedScope>();
     auto accumulate = [&](std::int64_t part) {
