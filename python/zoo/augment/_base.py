@@ -15,6 +15,7 @@ kernels, by a generator that depends only on the seed and the sample index.
 from __future__ import annotations
 
 import inspect
+import math
 import numbers
 
 import numpy as np
@@ -234,3 +235,11 @@ class RandomApply(Transform):
                 )
             out[chosen] = changed
         return out
+
+
+def _real(value, name, owner, low=None, high=None, closed="both"):
+    """A finite float parameter in the given range (check_in_range lets inf through)."""
+    value = float(check_in_range(value, name=name, low=low, high=high, closed=closed, estimator=owner))
+    if not math.isfinite(value):
+        raise ValueError(f"{owner}: {name} must be finite; got {value!r}.")
+    return value

@@ -11,15 +11,14 @@ batches of flattened images ``(N, H*W*C)`` work too (that is what
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
 
 from .. import _core
 from .._threads import resolve_n_jobs
-from .._validation import _short_repr, check_in_range
-from ._base import Transform
+from .._validation import _short_repr
+from ._base import Transform, _real
 from ._layout import as_image_batch, check_data_format, check_image_shape, spatial_size
 
 __all__ = [
@@ -63,13 +62,6 @@ class ImageTransform(Transform):
 
 
 # ----------------------------------------------------------------- parameters
-
-
-def _real(value, name, owner, low=None, high=None, closed="both"):
-    value = float(check_in_range(value, name=name, low=low, high=high, closed=closed, estimator=owner))
-    if not math.isfinite(value):
-        raise ValueError(f"{owner}: {name} must be finite; got {value!r}.")
-    return value
 
 
 def _interval(value, name, owner, *, symmetric_about, low=None):

@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from .._validation import check_in_range
-from ._base import Transform
+from ._base import Transform, _real
 from ._layout import as_float_array
 
 __all__ = ["Jitter", "Scaling", "MagnitudeWarp", "TimeWarp", "WindowSlice", "natural_cubic_spline"]
@@ -40,13 +40,6 @@ class _SeriesTransform(Transform):
 
     def _apply(self, series, rng):
         raise NotImplementedError
-
-
-def _sigma(value, owner):
-    value = float(check_in_range(value, name="sigma", low=0.0, estimator=owner))
-    if not math.isfinite(value):
-        raise ValueError(f"{owner}: sigma must be finite; got {value!r}.")
-    return value
 
 
 def _knots(value, owner):
@@ -127,7 +120,7 @@ class Jitter(_SeriesTransform):
     """
 
     def __init__(self, sigma=0.03):
-        self.sigma = _sigma(sigma, type(self).__name__)
+        self.sigma = _real(sigma, "sigma", type(self).__name__, low=0.0)
 
     def _apply(self, series, rng):
         return series + self.sigma * rng.standard_normal(series.shape, dtype=series.dtype)
@@ -143,7 +136,7 @@ class Scaling(_SeriesTransform):
     """
 
     def __init__(self, sigma=0.1):
-        self.sigma = _sigma(sigma, type(self).__name__)
+        self.sigma = _real(sigma, "sigma", type(self).__name__, low=0.0)
 
     def _apply(self, series, rng):
         n, _, channels = series.shape
@@ -165,7 +158,7 @@ class MagnitudeWarp(_SeriesTransform):
     """
 
     def __init__(self, sigma=0.2, knots=4):
-        self.sigma = _sigma(sigma, type(self).__name__)
+        self.sigma = _real(sigma, "sigma", type(self).__name__, low=0.0)
         self.knots = _knots(knots, type(self).__name__)
 
     def _apply(self, series, rng):
@@ -196,7 +189,7 @@ class TimeWarp(_SeriesTransform):
     _MIN_SPEED = 0.05  # keeps the path strictly increasing for any sigma
 
     def __init__(self, sigma=0.2, knots=4):
-        self.sigma = _sigma(sigma, type(self).__name__)
+        self.sigma = _real(sigma, "sigma", type(self).__name__, low=0.0)
         self.knots = _knots(knots, type(self).__name__)
 
     def _apply(self, series, rng):
