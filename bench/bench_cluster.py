@@ -17,10 +17,11 @@ import numpy as np
 import zoo
 from zoo.datasets import load_iris, make_blobs
 
-from .harness import Case, optional_module
+from .harness import Case, installed, optional_module
 
 sklearn_cluster = optional_module("sklearn.cluster")
 mlpack = optional_module("mlpack")
+LIBRARIES = {"scikit-learn": sklearn_cluster, "mlpack": mlpack}
 
 DATA_SEED = 0
 MAX_ITER = 100
@@ -163,16 +164,10 @@ def sklearn_minibatch(p: Problem, threads: int, seed: int) -> Clustering:
     return Clustering(model.labels_, model.cluster_centers_, model.n_iter_)
 
 
-def _installed(contenders: dict) -> dict:
-    """Keep zoo and the references whose library imported."""
-    available = {"scikit-learn": sklearn_cluster is not None, "mlpack": mlpack is not None}
-    return {name: run for name, run in contenders.items() if available.get(name, True)}
-
-
-KMEANS_CONTENDERS = _installed(
-    {"zoo": zoo_kmeans, "scikit-learn": sklearn_kmeans, "mlpack": mlpack_kmeans}
+KMEANS_CONTENDERS = installed(
+    LIBRARIES, {"zoo": zoo_kmeans, "scikit-learn": sklearn_kmeans, "mlpack": mlpack_kmeans}
 )
-MINIBATCH_CONTENDERS = _installed({"zoo": zoo_minibatch, "scikit-learn": sklearn_minibatch})
+MINIBATCH_CONTENDERS = installed(LIBRARIES, {"zoo": zoo_minibatch, "scikit-learn": sklearn_minibatch})
 
 CASES = [
     Case(

@@ -37,10 +37,11 @@ from zoo.datasets import make_blobs
 from zoo.metrics import adjusted_rand_score
 from zoo.unsupervised.dbscan import DBSCAN
 
-from .harness import Case, optional_module
+from .harness import Case, installed, optional_module
 
 sklearn_cluster = optional_module("sklearn.cluster")
 mlpack = optional_module("mlpack")
+LIBRARIES = {"scikit-learn": sklearn_cluster, "mlpack": mlpack}
 
 DATA_SEED = 0
 N_CENTERS = 20
@@ -134,11 +135,6 @@ def mlpack_dbscan(p: Problem, threads: int, seed: int) -> Clustering:
     return Clustering(labels, None)
 
 
-def _installed(contenders: dict) -> dict:
-    available = {"scikit-learn": sklearn_cluster is not None, "mlpack": mlpack is not None}
-    return {name: run for name, run in contenders.items() if available.get(name, True)}
-
-
 PARAMS = f"make_blobs with {N_CENTERS} centres in (-10, 10), cluster_std={CLUSTER_STD}, seed {DATA_SEED}"
 
 CASES = [
@@ -151,7 +147,9 @@ CASES = [
             "Scores against zoo's clustering (see the module docstring)."
         ),
         setup=blobs_2d,
-        contenders=_installed({"zoo": zoo_dbscan, "scikit-learn": sklearn_dbscan, "mlpack": mlpack_dbscan}),
+        contenders=installed(
+            LIBRARIES, {"zoo": zoo_dbscan, "scikit-learn": sklearn_dbscan, "mlpack": mlpack_dbscan}
+        ),
         quality=clustering_quality,
     ),
     Case(
@@ -174,7 +172,7 @@ CASES = [
             "scikit-learn: algorithm='auto' (brute force above 15 features); about a minute a fit."
         ),
         setup=blobs_16d,
-        contenders=_installed({"zoo": zoo_dbscan, "scikit-learn": sklearn_dbscan}),
+        contenders=installed(LIBRARIES, {"zoo": zoo_dbscan, "scikit-learn": sklearn_dbscan}),
         quality=clustering_quality,
     ),
 ]

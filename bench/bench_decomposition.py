@@ -17,9 +17,10 @@ import numpy as np
 
 from zoo.unsupervised.pca import PCA, IncrementalPCA
 
-from .harness import Case, optional_module
+from .harness import Case, installed, optional_module
 
 sklearn_decomposition = optional_module("sklearn.decomposition")
+LIBRARIES = {"scikit-learn": sklearn_decomposition}
 
 DATA_SEED = 0
 
@@ -129,15 +130,6 @@ def sklearn_incremental(p: Problem, threads: int, seed: int) -> Fit:
     return _fit_of(sklearn_decomposition.IncrementalPCA(p.k, batch_size=p.batch_size).fit(p.X))
 
 
-def _installed(contenders: dict) -> dict:
-    """zoo, and the scikit-learn contenders when scikit-learn imports."""
-    return {
-        name: run
-        for name, run in contenders.items()
-        if name == "zoo" or sklearn_decomposition is not None
-    }
-
-
 CASES = [
     Case(
         name="pca-100k-256-k32",
@@ -152,7 +144,8 @@ CASES = [
             "eigenvectors computed untimed), and the sum of the explained variances."
         ),
         setup=tall_problem,
-        contenders=_installed(
+        contenders=installed(
+            LIBRARIES,
             {
                 "zoo": zoo_pca("auto"),
                 "scikit-learn (default)": sklearn_pca("auto"),
@@ -172,7 +165,7 @@ CASES = [
             "scipy.linalg.svd (gesdd) of the centred data."
         ),
         setup=tall_problem,
-        contenders=_installed({"zoo": zoo_pca("full"), "scikit-learn": sklearn_pca("full")}),
+        contenders=installed(LIBRARIES, {"zoo": zoo_pca("full"), "scikit-learn": sklearn_pca("full")}),
         quality=pca_quality,
         compare=("explained variance (sum)",),
     ),
@@ -185,7 +178,7 @@ CASES = [
             "each timed run uses another seed, the same for both libraries."
         ),
         setup=wide_problem,
-        contenders=_installed({"zoo": zoo_pca("randomized"), "scikit-learn": sklearn_pca("randomized")}),
+        contenders=installed(LIBRARIES, {"zoo": zoo_pca("randomized"), "scikit-learn": sklearn_pca("randomized")}),
         quality=pca_quality,
         compare=("explained variance (sum)",),
     ),
@@ -197,7 +190,7 @@ CASES = [
             "centred batch and mean-correction row (Ross et al. 2008) in both libraries."
         ),
         setup=incremental_problem,
-        contenders=_installed({"zoo": zoo_incremental, "scikit-learn": sklearn_incremental}),
+        contenders=installed(LIBRARIES, {"zoo": zoo_incremental, "scikit-learn": sklearn_incremental}),
         quality=pca_quality,
         compare=("explained variance (sum)",),
     ),

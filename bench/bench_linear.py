@@ -18,9 +18,10 @@ import numpy as np
 
 from zoo.supervised.linear import ElasticNet, Lasso, LinearRegression
 
-from .harness import Case, optional_module
+from .harness import Case, installed, optional_module
 
 sklearn_linear = optional_module("sklearn.linear_model")
+LIBRARIES = {"scikit-learn": sklearn_linear}
 
 DATA_SEED = 0
 TOL = 1e-4  # scikit-learn's default duality-gap tolerance, for both libraries
@@ -134,14 +135,9 @@ def sklearn_enet_gram(p: Problem, threads: int, seed: int) -> Fitted:
     return Fitted(model.coef_, model.intercept_, model.n_iter_)
 
 
-def _installed(contenders: dict) -> dict:
-    available = sklearn_linear is not None
-    return {name: run for name, run in contenders.items() if name == "zoo" or available}
-
-
-LEAST_SQUARES_CONTENDERS = _installed({"zoo": zoo_least_squares, "scikit-learn": sklearn_least_squares})
-ENET_CONTENDERS = _installed(
-    {"zoo": zoo_enet, "scikit-learn": sklearn_enet, "scikit-learn (precompute=True)": sklearn_enet_gram}
+LEAST_SQUARES_CONTENDERS = installed(LIBRARIES, {"zoo": zoo_least_squares, "scikit-learn": sklearn_least_squares})
+ENET_CONTENDERS = installed(
+    LIBRARIES, {"zoo": zoo_enet, "scikit-learn": sklearn_enet, "scikit-learn (precompute=True)": sklearn_enet_gram}
 )
 
 CASES = [

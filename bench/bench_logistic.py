@@ -19,9 +19,10 @@ import numpy as np
 from zoo.datasets import make_classification
 from zoo.supervised.logistic import LogisticRegression, penalised_objective
 
-from .harness import Case, optional_module
+from .harness import Case, installed, optional_module
 
 sklearn_linear = optional_module("sklearn.linear_model")
+LIBRARIES = {"scikit-learn": sklearn_linear}
 
 DATA_SEED = 0
 TOL = 1e-4
@@ -105,12 +106,7 @@ def sklearn_logistic(p: Problem, threads: int, seed: int) -> Fitted:
     return Fitted(model, int(np.max(model.n_iter_)))
 
 
-def _installed(contenders: dict) -> dict:
-    available = {"scikit-learn": sklearn_linear is not None}
-    return {name: run for name, run in contenders.items() if available.get(name, True)}
-
-
-CONTENDERS = _installed({"zoo": zoo_logistic, "scikit-learn": sklearn_logistic})
+CONTENDERS = installed(LIBRARIES, {"zoo": zoo_logistic, "scikit-learn": sklearn_logistic})
 
 CASES = [
     Case(

@@ -16,10 +16,11 @@ import numpy as np
 
 from zoo.supervised.svm import SVC, LinearSVC
 
-from .harness import Case, optional_module
+from .harness import Case, installed, optional_module
 
 sklearn_svm = optional_module("sklearn.svm")
 sklearn_datasets = optional_module("sklearn.datasets")
+LIBRARIES = {"scikit-learn": sklearn_svm}
 
 DATA_SEED = 0
 
@@ -104,12 +105,8 @@ def linear_quality(p: Problem, model) -> dict:
     return {**accuracy_quality(p, model), "objective": objective}
 
 
-def _installed(contenders: dict) -> dict:
-    return {name: run for name, run in contenders.items() if name == "zoo" or sklearn_svm is not None}
-
-
-SVC_CONTENDERS = _installed({"zoo": zoo_svc, "scikit-learn": sklearn_svc})
-LINEAR_CONTENDERS = _installed({"zoo": zoo_linear_svc, "scikit-learn": sklearn_linear_svc})
+SVC_CONTENDERS = installed(LIBRARIES, {"zoo": zoo_svc, "scikit-learn": sklearn_svc})
+LINEAR_CONTENDERS = installed(LIBRARIES, {"zoo": zoo_linear_svc, "scikit-learn": sklearn_linear_svc})
 
 CASES = [
     Case(

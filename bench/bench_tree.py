@@ -19,9 +19,10 @@ import numpy as np
 from zoo.datasets import make_classification
 from zoo.supervised.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from .harness import Case, optional_module
+from .harness import Case, installed, optional_module
 
 sklearn_tree = optional_module("sklearn.tree")
+LIBRARIES = {"scikit-learn": sklearn_tree}
 
 DATA_SEED = 0
 
@@ -121,12 +122,6 @@ def sklearn_regressor(p: Problem, threads: int, seed: int) -> Fitted:
     return _fitted(model, p)
 
 
-def _installed(contenders: dict) -> dict:
-    """Keep zoo and the references whose library imported."""
-    available = {"scikit-learn": sklearn_tree is not None}
-    return {name: run for name, run in contenders.items() if available.get(name, True)}
-
-
 CASES = [
     Case(
         name="tree-classifier-150k",
@@ -138,7 +133,7 @@ CASES = [
             "exact 'best' splitter."
         ),
         setup=classification_problem,
-        contenders=_installed({"zoo": zoo_classifier, "scikit-learn": sklearn_classifier}),
+        contenders=installed(LIBRARIES, {"zoo": zoo_classifier, "scikit-learn": sklearn_classifier}),
         quality=classification_quality,
         compare=("accuracy",),
     ),
@@ -151,7 +146,7 @@ CASES = [
             "Splitters as in tree-classifier-150k."
         ),
         setup=regression_problem,
-        contenders=_installed({"zoo": zoo_regressor, "scikit-learn": sklearn_regressor}),
+        contenders=installed(LIBRARIES, {"zoo": zoo_regressor, "scikit-learn": sklearn_regressor}),
         quality=regression_quality,
         compare=("r2",),
     ),

@@ -23,7 +23,7 @@ from zoo.model_selection import StratifiedKFold, cross_validate
 from zoo.preprocessing import StandardScaler
 from zoo.supervised.logistic import LogisticRegression
 
-from .harness import Case, optional_module
+from .harness import Case, installed, optional_module
 
 sklearn_metrics = optional_module("sklearn.metrics")
 sklearn_preprocessing = optional_module("sklearn.preprocessing")
@@ -32,10 +32,6 @@ sklearn_model_selection = optional_module("sklearn.model_selection")
 imblearn_over = optional_module("imblearn.over_sampling")
 
 DATA_SEED = 0
-
-
-def _installed(contenders: dict, needs: dict) -> dict:
-    return {name: run for name, run in contenders.items() if needs.get(name, True) is not None}
 
 
 # ------------------------------------------------------------- silhouette
@@ -207,16 +203,16 @@ CASES = [
             "Both libraries compute every pairwise distance, in blocks."
         ),
         setup=clustered,
-        contenders=_installed({"zoo": zoo_silhouette, "scikit-learn": sklearn_silhouette},
-                              {"scikit-learn": sklearn_metrics}),
+        contenders=installed({"scikit-learn": sklearn_metrics},
+                             {"zoo": zoo_silhouette, "scikit-learn": sklearn_silhouette}),
         quality=value_quality,
     ),
     Case(
         name="roc-auc-2m",
         description="roc_auc_score: 2,000,000 binary labels, scores rounded to 3 decimals (many ties).",
         setup=scored,
-        contenders=_installed({"zoo": zoo_roc_auc, "scikit-learn": sklearn_roc_auc},
-                              {"scikit-learn": sklearn_metrics}),
+        contenders=installed({"scikit-learn": sklearn_metrics},
+                             {"zoo": zoo_roc_auc, "scikit-learn": sklearn_roc_auc}),
         quality=value_quality,
     ),
     Case(
@@ -224,8 +220,8 @@ CASES = [
         description=("StandardScaler().fit_transform: 1,000,000 × 50 float64, offsets up to ±100; "
                      "max_error over every 1000th output row against NumPy's float64 answer."),
         setup=wide,
-        contenders=_installed({"zoo": zoo_scaler, "scikit-learn": sklearn_scaler},
-                              {"scikit-learn": sklearn_preprocessing}),
+        contenders=installed({"scikit-learn": sklearn_preprocessing},
+                             {"zoo": zoo_scaler, "scikit-learn": sklearn_scaler}),
         quality=scaled_quality,
     ),
     Case(
@@ -235,8 +231,8 @@ CASES = [
             "Quality: rows out, and the minority recall of a LogisticRegression fitted on them (held-out quarter)."
         ),
         setup=imbalanced,
-        contenders=_installed({"zoo": zoo_smote, "imbalanced-learn": imblearn_smote},
-                              {"imbalanced-learn": imblearn_over}),
+        contenders=installed({"imbalanced-learn": imblearn_over},
+                             {"zoo": zoo_smote, "imbalanced-learn": imblearn_smote}),
         quality=resampled_quality,
     ),
     Case(
@@ -246,8 +242,8 @@ CASES = [
             "LogisticRegression (L2, C=1, lbfgs) on 50,000 × 50, 5 classes (make_classification, seed 0)."
         ),
         setup=labelled,
-        contenders=_installed({"zoo": zoo_cross_validate, "scikit-learn": sklearn_cross_validate},
-                              {"scikit-learn": sklearn_model_selection}),
+        contenders=installed({"scikit-learn": sklearn_model_selection},
+                             {"zoo": zoo_cross_validate, "scikit-learn": sklearn_cross_validate}),
         quality=mean_accuracy_quality,
     ),
 ]

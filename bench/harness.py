@@ -115,6 +115,20 @@ def optional_module(name: str):
         return None
 
 
+def installed(libraries: dict, contenders: dict) -> dict:
+    """The contenders whose library imported.
+
+    ``libraries`` maps a library's name to its module from `optional_module`
+    (None when missing); a contender's library is its name up to any
+    " (variant)". zoo and libraries not listed always stay.
+    """
+    return {
+        name: run
+        for name, run in contenders.items()
+        if libraries.get(name.split(" (")[0], True) is not None
+    }
+
+
 def set_thread_env(threads: int) -> None:
     """Cap threads for runtimes not loaded yet; call before importing them."""
     for var in THREAD_ENV_VARS:
