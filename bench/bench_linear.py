@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from zoo.supervised.linear import ElasticNet, Lasso, LinearRegression
+from zoo.supervised.linear import ElasticNet, LinearRegression
 
 from .harness import Case, installed, optional_module
 
