@@ -146,3 +146,9 @@ def test_a_case_with_per_reports_seconds_per_unit_of_work(harness, monkeypatch):
     assert quick.outcomes[0].seconds == [1.0]
     with pytest.raises(ValueError, match="per"):
         harness.run_case(harness.Case("bad", "", lambda quick: None, {}, lambda d, r: {}, per=0))
+
+
+def test_installed_keeps_zoo_and_the_contenders_whose_library_imported(harness):
+    contenders = {"zoo": 0, "scikit-learn": 1, "scikit-learn (full)": 2, "mlpack": 3, "other": 4}
+    kept = harness.installed({"scikit-learn": None, "mlpack": harness}, contenders)
+    assert kept == {"zoo": 0, "mlpack": 3, "other": 4}
