@@ -228,7 +228,9 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         self.interrupted_ = False
         self._run_epochs(train, validation, until, self._augmented_epochs(mixed, train, augment))
         if continual and not self.interrupted_:
-            task = train if mixed is raw_train else self._network_view(raw_train)
+            # with_replay puts the task's rows first, so their network view is train's head.
+            n = raw_train.X.shape[0]
+            task = TrainingSet(train.X[:n], train.targets[:n], train.weight[:n])
             _continual.end_task(self, raw_train, task)
         return self
 
