@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from zoo.metrics import (
-    UndefinedMetricWarning,
     accuracy_score,
     balanced_accuracy_score,
     confusion_matrix,
