@@ -93,4 +93,40 @@ inline int gesdd(char jobz, int m, int n, double* a, int lda, double* s, double*
     return scipy_LAPACKE_dgesdd(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt);
 }
 
+// Eigenpairs il..iu (1-based, ascending) of a symmetric matrix.
+inline int syevr(char uplo, int n, double* a, int lda, int il, int iu, int* m, double* w, double* z, int ldz,
+                 int* isuppz) {
+    return scipy_LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'I', uplo, n, a, lda, 0.0, 0.0, il, iu, 0.0, m, w, z, ldz,
+                                isuppz);
+}
+
+inline int geqrf(int m, int n, float* a, int lda, float* tau) {
+    return scipy_LAPACKE_sgeqrf(LAPACK_COL_MAJOR, m, n, a, lda, tau);
+}
+inline int geqrf(int m, int n, double* a, int lda, double* tau) {
+    return scipy_LAPACKE_dgeqrf(LAPACK_COL_MAJOR, m, n, a, lda, tau);
+}
+
+inline int orgqr(int m, int n, int k, float* a, int lda, const float* tau) {
+    return scipy_LAPACKE_sorgqr(LAPACK_COL_MAJOR, m, n, k, a, lda, tau);
+}
+inline int orgqr(int m, int n, int k, double* a, int lda, const double* tau) {
+    return scipy_LAPACKE_dorgqr(LAPACK_COL_MAJOR, m, n, k, a, lda, tau);
+}
+
+inline int getrf(int m, int n, float* a, int lda, int* ipiv) {
+    return scipy_LAPACKE_sgetrf(LAPACK_COL_MAJOR, m, n, a, lda, ipiv);
+}
+inline int getrf(int m, int n, double* a, int lda, int* ipiv) {
+    return scipy_LAPACKE_dgetrf(LAPACK_COL_MAJOR, m, n, a, lda, ipiv);
+}
+
+// Row interchanges ipiv[k1-1..k2-1]; incx = -1 applies them in reverse order.
+inline int laswp(int n, float* a, int lda, int k1, int k2, const int* ipiv, int incx) {
+    return scipy_LAPACKE_slaswp(LAPACK_COL_MAJOR, n, a, lda, k1, k2, ipiv, incx);
+}
+inline int laswp(int n, double* a, int lda, int k1, int k2, const int* ipiv, int incx) {
+    return scipy_LAPACKE_dlaswp(LAPACK_COL_MAJOR, n, a, lda, k1, k2, ipiv, incx);
+}
+
 }  // namespace zoo::lapack

@@ -13,6 +13,7 @@
 #include "lapack_kernels.hpp"
 #include "zoo/blas.hpp"
 #include "zoo/decomposition.hpp"
+#include "zoo/lapack.hpp"
 #include "zoo/parallel.hpp"
 
 namespace zoo::decomposition {
@@ -154,7 +155,7 @@ void covariance_eigh(const T* x, index_t n, index_t d, index_t k, int n_threads,
     {
         const double dd = static_cast<double>(d);
         blas::ThreadsScope pool(detail::threads_for(4.0 * dd * dd * dd, n_threads));
-        detail::check_info(detail::syevr('L', static_cast<int>(d), cov.data(), static_cast<int>(d),
+        detail::check_info(lapack::syevr('L', static_cast<int>(d), cov.data(), static_cast<int>(d),
                                          static_cast<int>(d - k + 1), static_cast<int>(d), &found, w.data(), z.data(),
                                          static_cast<int>(d), isuppz.data()),
                            "syevr");

@@ -13,6 +13,7 @@
 #include "lapack_kernels.hpp"
 #include "zoo/blas.hpp"
 #include "zoo/decomposition.hpp"
+#include "zoo/lapack.hpp"
 #include "zoo/parallel.hpp"
 #include "zoo/rng.hpp"
 
@@ -39,8 +40,8 @@ void fill_gaussian(T* out, index_t count, std::uint64_t seed) {
 template <class T>
 void orthonormalize_qr(T* a, int rows, int l) {
     std::vector<T> tau(static_cast<size_t>(l));
-    detail::check_info(detail::geqrf(rows, l, a, rows, tau.data()), "geqrf");
-    detail::check_info(detail::orgqr(rows, l, l, a, rows, tau.data()), "orgqr");
+    detail::check_info(lapack::geqrf(rows, l, a, rows, tau.data()), "geqrf");
+    detail::check_info(lapack::orgqr(rows, l, l, a, rows, tau.data()), "orgqr");
 }
 
 // The permuted unit lower-trapezoidal factor P L of A = P L U, in place: it
@@ -49,14 +50,14 @@ template <class T>
 void orthonormalize_lu(T* a, int rows, int l) {
     std::vector<int> ipiv(static_cast<size_t>(l));
     // info > 0 (an exactly zero pivot) still leaves a valid P L.
-    const int info = detail::getrf(rows, l, a, rows, ipiv.data());
+    const int info = lapack::getrf(rows, l, a, rows, ipiv.data());
     if (info < 0) detail::check_info(info, "getrf");
     for (int c = 0; c < l; ++c) {
         T* column = a + static_cast<index_t>(c) * rows;
         std::fill(column, column + c, T(0));
         column[c] = T(1);
     }
-    detail::check_info(detail::laswp(l, a, rows, 1, l, ipiv.data(), -1), "laswp");
+    detail::check_info(lapack::laswp(l, a, rows, 1, l, ipiv.data(), -1), "laswp");
 }
 
 template <class T>

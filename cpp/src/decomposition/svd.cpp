@@ -6,6 +6,7 @@
 
 #include "lapack_kernels.hpp"
 #include "zoo/decomposition.hpp"
+#include "zoo/lapack.hpp"
 #include "tsqr.hpp"
 #include "zoo/blas.hpp"
 #include "zoo/parallel.hpp"
@@ -24,7 +25,7 @@ void svd_rows(T* a, index_t m, index_t d, int n_threads, T* singular_values, T* 
         // the first m columns of U over the input: no second d x m factor.
         blas::ThreadsScope pool(detail::threads_for(4.0 * md * md * dd, n_threads));
         std::vector<T> vt(static_cast<size_t>(m * m));
-        detail::check_info(detail::gesdd('O', id, im, a, id, singular_values, nullptr, id, vt.data(), im), "gesdd");
+        detail::check_info(lapack::gesdd('O', id, im, a, id, singular_values, nullptr, id, vt.data(), im), "gesdd");
         std::copy(a, a + m * d, components);  // U's columns, col-major: m rows of d
         detail::flip_signs(components, m, d);
         return;
@@ -39,7 +40,7 @@ void svd_rows(T* a, index_t m, index_t d, int n_threads, T* singular_values, T* 
     std::vector<T> vt(static_cast<size_t>(d * d));
     {
         blas::ThreadsScope pool(detail::threads_for(22.0 * dd * dd * dd, n_threads));
-        detail::check_info(detail::gesdd('O', id, id, r.data(), id, singular_values, nullptr, id, vt.data(), id),
+        detail::check_info(lapack::gesdd('O', id, id, r.data(), id, singular_values, nullptr, id, vt.data(), id),
                            "gesdd");
     }
     for (index_t i = 0; i < d; ++i)  // row i of V^T, stored column-major

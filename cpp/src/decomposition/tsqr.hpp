@@ -13,6 +13,7 @@
 
 #include "lapack_kernels.hpp"
 #include "zoo/blas.hpp"
+#include "zoo/lapack.hpp"
 #include "zoo/parallel.hpp"
 
 namespace zoo::decomposition::detail {
@@ -35,7 +36,7 @@ void fold_rows_into_r(const T* x, std::int64_t begin, std::int64_t end, std::int
             const T* row = x + (start + i) * d;
             for (std::int64_t c = 0; c < d; ++c) stack[static_cast<size_t>(c * ld + r_rows + i)] = row[c];
         }
-        check_info(geqrf(static_cast<int>(rows), static_cast<int>(d), stack.data(), static_cast<int>(ld), tau.data()),
+        check_info(lapack::geqrf(static_cast<int>(rows), static_cast<int>(d), stack.data(), static_cast<int>(ld), tau.data()),
                    "geqrf");
         r_rows = std::min(rows, d);
         for (std::int64_t c = 0; c < d; ++c) {
