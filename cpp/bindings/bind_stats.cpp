@@ -8,6 +8,16 @@ namespace zoo::bindings {
 
 namespace {
 
+// An optional float64 vector of the given length: nullptr for None, else the
+// data of `holder`, which keeps the converted array alive for the call.
+const double* optional_vector(const py::object& value, In<double>& holder, const char* name, py::ssize_t length) {
+    if (value.is_none()) return nullptr;
+    holder = In<double>::ensure(value);
+    require(static_cast<bool>(holder), std::string(name) + " must be convertible to a float64 array");
+    require_shape(holder, name, {length});
+    return holder.data();
+}
+
 template <class T>
 void bind_for(py::module_& m) {
     m.def(
@@ -35,12 +45,7 @@ void bind_for(py::module_& m) {
             const py::ssize_t n = x.shape(0), d = x.shape(1);
             require(n >= 1 && d >= 1, "X needs at least one sample and one feature");
             In<double> weights;
-            if (!sample_weight.is_none()) {
-                weights = In<double>::ensure(sample_weight);
-                require(static_cast<bool>(weights), "sample_weight must be convertible to a float64 array");
-                require_shape(weights, "sample_weight", {n});
-            }
-            const double* w = sample_weight.is_none() ? nullptr : weights.data();
+            const double* w = optional_vector(sample_weight, weights, "sample_weight", n);
             py::array_t<double> mean(d), m2(d);
             double* mean_out = mean.mutable_data();
             double* m2_out = m2.mutable_data();
@@ -63,18 +68,8 @@ void bind_for(py::module_& m) {
             require_shape(out, "out", {n, d});
             require_writable(out, "out");
             In<double> mean_array, scale_array;
-            if (!mean.is_none()) {
-                mean_array = In<double>::ensure(mean);
-                require(static_cast<bool>(mean_array), "mean must be convertible to a float64 array");
-                require_shape(mean_array, "mean", {d});
-            }
-            if (!scale.is_none()) {
-                scale_array = In<double>::ensure(scale);
-                require(static_cast<bool>(scale_array), "scale must be convertible to a float64 array");
-                require_shape(scale_array, "scale", {d});
-            }
-            const double* mean_data = mean.is_none() ? nullptr : mean_array.data();
-            const double* scale_data = scale.is_none() ? nullptr : scale_array.data();
+            const double* mean_data = optional_vector(mean, mean_array, "mean", d);
+            const double* scale_data = optional_vector(scale, scale_array, "scale", d);
             T* target = out.mutable_data();
             {
                 py::gil_scoped_release release;
