@@ -20,12 +20,9 @@ T finish(double value, bool clip, double low, double high) {
 
 // The generator of sample i depends on (seed, i) only, which is what makes
 // noise independent of how samples are split among threads. Hashing the
-// index (splitmix64's finaliser) keeps neighbouring samples' streams apart.
+// index (mix64) keeps neighbouring samples' streams apart.
 std::uint64_t sample_seed(std::uint64_t seed, std::int64_t index) {
-    std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(index) + 1);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return mix64(seed + 0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(index) + 1));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "activations.hpp"
 #include "zoo/blas.hpp"
+#include "zoo/rng.hpp"
 
 namespace zoo::nn {
 
@@ -116,12 +117,6 @@ inline void barrier() {
 template <class T>
 const T* layer_output(const Layer& layer, const LayerCache<T>& cache) {
     return layer.dropout > 0 ? cache.dropped.data() : cache.post.data();
-}
-
-inline std::uint64_t mix64(std::uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 // pre = pre + b (when the layer has a bias), then the activation, over columns [c0, c1).
