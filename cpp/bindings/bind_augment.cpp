@@ -21,12 +21,6 @@ ImageLayout image_layout(const py::array& x, bool channels_first) {
 
 std::vector<py::ssize_t> shape_of(const py::array& x) { return {x.shape(), x.shape() + x.ndim()}; }
 
-template <class P>
-void require_per_sample(const P& values, py::ssize_t n, const char* name, py::ssize_t columns = 0) {
-    if (columns == 0) require_shape(values, name, {n});
-    else require_shape(values, name, {n, columns});
-}
-
 augment::PaddingMode padding_mode(const std::string& name) {
     if (name == "constant") return augment::PaddingMode::constant;
     if (name == "reflect") return augment::PaddingMode::reflect;
@@ -55,8 +49,8 @@ void bind_for(py::module_& m) {
            int n_threads) {
             const ImageLayout layout = image_layout(x, channels_first);
             const py::ssize_t n = x.shape(0);
-            require_per_sample(flip_horizontal, n, "flip_horizontal");
-            require_per_sample(flip_vertical, n, "flip_vertical");
+            require_shape(flip_horizontal, "flip_horizontal", {n});
+            require_shape(flip_vertical, "flip_vertical", {n});
             Out<T> out(shape_of(x));
             T* target = out.mutable_data();
             {
@@ -77,8 +71,8 @@ void bind_for(py::module_& m) {
             require(out_height >= 1 && out_width >= 1, "the crop size must be at least 1 x 1");
             const ImageLayout out_layout = ImageLayout{out_height, out_width, in.channels, channels_first};
             const py::ssize_t n = x.shape(0);
-            require_per_sample(top, n, "top");
-            require_per_sample(left, n, "left");
+            require_shape(top, "top", {n});
+            require_shape(left, "left", {n});
             const augment::PaddingMode padding = padding_mode(mode);
             std::vector<py::ssize_t> shape =
                 channels_first ? std::vector<py::ssize_t>{n, in.channels, out_height, out_width}
@@ -102,7 +96,7 @@ void bind_for(py::module_& m) {
            int n_threads) {
             const ImageLayout layout = image_layout(x, channels_first);
             const py::ssize_t n = x.shape(0);
-            require_per_sample(matrices, n, "matrices", 6);
+            require_shape(matrices, "matrices", {n, 6});
             const augment::Interpolation method = interpolation_of(interpolation);
             Out<T> out(shape_of(x));
             T* target = out.mutable_data();
@@ -120,8 +114,8 @@ void bind_for(py::module_& m) {
         "augment_adjust",
         [](In<T> x, In<double> contrast, In<double> brightness, bool clip, double low, double high, int n_threads) {
             const auto [n, image_size] = batch_extent(x);
-            require_per_sample(contrast, n, "contrast");
-            require_per_sample(brightness, n, "brightness");
+            require_shape(contrast, "contrast", {n});
+            require_shape(brightness, "brightness", {n});
             require(!clip || low <= high, "value_range must have low <= high");
             Out<T> out(shape_of(x));
             T* target = out.mutable_data();
