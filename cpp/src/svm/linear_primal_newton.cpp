@@ -14,6 +14,7 @@
 
 #include "zoo/blas.hpp"
 #include "zoo/parallel.hpp"
+#include "svm_internal.hpp"
 #include "zoo/svm.hpp"
 
 namespace zoo::svm {
@@ -145,11 +146,7 @@ Solved solve_one(const Problem& p, const LinearOptions& o, double* w, const Inte
 LinearSummary linear_svm_primal_newton(const double* x, index_t n, index_t d, const double* targets,
                                        const double* upper, int n_problems, const LinearOptions& options,
                                        double* w_out, const InterruptCheck& interrupt) {
-    if (!(options.tol > 0.0)) throw std::invalid_argument("tol must be > 0");
-    if (options.max_iter < 1) throw std::invalid_argument("max_iter must be >= 1");
-    for (index_t i = 0; i < n; ++i)
-        if (!(upper[i] >= 0.0) || !std::isfinite(upper[i]))
-            throw std::invalid_argument("per-sample C must be finite and >= 0");
+    detail::check_linear_arguments(upper, n, options);
     const index_t width = d + (options.bias_scale > 0.0 ? 1 : 0);
     std::vector<Solved> solved(static_cast<std::size_t>(n_problems));
     auto run = [&](int p, const InterruptCheck& check) {

@@ -1,15 +1,27 @@
 // Pieces shared by the SVM compile units: the kernel applied to a row of dot
-// products, and the cached rows of the SMO solver's Q matrix.
+// products, the cached rows of the SMO solver's Q matrix, and the argument
+// checks of the linear solvers.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <list>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "zoo/svm.hpp"
 
 namespace zoo::svm::detail {
+
+// The options and per-sample bounds both linear solvers require.
+inline void check_linear_arguments(const double* upper, index_t n, const LinearOptions& options) {
+    if (!(options.tol > 0.0)) throw std::invalid_argument("tol must be > 0");
+    if (options.max_iter < 1) throw std::invalid_argument("max_iter must be >= 1");
+    for (index_t i = 0; i < n; ++i)
+        if (!(upper[i] >= 0.0) || !std::isfinite(upper[i]))
+            throw std::invalid_argument("per-sample C must be finite and >= 0");
+}
 
 // Turns dot products x_i . x_k (k in [0, m)) into K(x_i, x_k) in place.
 // norm_i and norms are squared norms, read by the rbf kernel only.
