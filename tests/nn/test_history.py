@@ -122,6 +122,41 @@ def test_from_dict_rejects_malformed_data(data, match):
         History.from_dict(data)
 
 
+def _fit_mlp(X, y):
+    from zoo import MLPRegressor
+
+    return MLPRegressor((4,), epochs=2, random_state=0).fit(X, y)
+
+
+def _fit_linear(X, y):
+    from zoo.supervised.linear import LinearRegression
+
+    return LinearRegression(solver="gd", epochs=2).fit(X, y)
+
+
+def _fit_logistic(X, y):
+    from zoo.supervised.logistic import LogisticRegression
+
+    return LogisticRegression(solver="gd", epochs=2).fit(X, y > 0)
+
+
+@pytest.mark.parametrize("fit", [_fit_mlp, _fit_linear, _fit_logistic])
+def test_estimator_files_hold_history_as_its_dict(fit, tmp_path):
+    # The format files written by earlier versions use: history_ is
+    # History.to_dict() inside the JSON metadata, and loads back as a History.
+    import zoo
+
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    model = fit(X, X @ np.array([1.0, -2.0, 0.5]))
+    path = model.save(tmp_path / "model.npz")
+    with np.load(path, allow_pickle=False) as archive:
+        meta = json.loads(str(archive["__meta__"][()]))
+    assert meta["state"]["history_"] == model.history_.to_dict()
+    loaded = zoo.load(path)
+    assert isinstance(loaded.history_, History)
+    assert loaded.history_.to_dict() == model.history_.to_dict()
+
+
 def test_baseline_must_hold_numbers():
     with pytest.raises(TypeError, match=r"baseline\['loss'\]"):
         History(baseline={"loss": "high"})

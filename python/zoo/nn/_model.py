@@ -28,7 +28,7 @@ from zoo import _core
 from zoo._threads import resolve_n_jobs
 from zoo.nn.callbacks import CallbackList, EarlyStopping, ProgressBar
 from zoo.nn._network import Layout
-from zoo.nn.history import History
+from zoo.nn.history import History, HistoryStateMixin
 from zoo.nn.optimizers import get_optimizer
 from zoo.nn.schedules import get_schedule
 
@@ -83,7 +83,7 @@ def epoch_stream_seed(base_seed: int, epoch: int, stream: int) -> int:
     return int(sequence.generate_state(1, dtype=np.uint32)[0])
 
 
-class NetworkModelMixin:
+class NetworkModelMixin(HistoryStateMixin):
     """Mixed into estimators that own a network. The estimator provides
     `_layout_specs()` (its LayerSpecs), `_loss_code()`, and `_epoch_metrics`."""
 
@@ -243,15 +243,3 @@ class NetworkModelMixin:
     def _set_weights(self, weights: dict) -> None:
         self.params_[...] = weights["params_"]
         self.buffers_[...] = weights["buffers_"]
-
-    def _save_state(self):
-        state = super()._save_state()
-        if isinstance(state.get("history_"), History):
-            state["history_"] = state["history_"].to_dict()
-        return state
-
-    def _load_state(self, state):
-        state = dict(state)
-        if isinstance(state.get("history_"), dict):
-            state["history_"] = History.from_dict(state["history_"])
-        super()._load_state(state)

@@ -340,6 +340,31 @@ class History:
         return ax
 
 
+# ----------------------------------------------------- estimator persistence
+
+
+class HistoryStateMixin:
+    """Saves an estimator's ``history_`` (a :class:`History`) with ``save``.
+
+    ``zoo.persistence`` stores plain data, so the record is written as
+    :meth:`History.to_dict` and rebuilt by :meth:`History.from_dict` on load.
+    Put it before :class:`~zoo.base.BaseEstimator` in the bases of every
+    estimator whose ``history_`` is a History.
+    """
+
+    def _save_state(self):
+        state = super()._save_state()
+        if isinstance(state.get("history_"), History):
+            state["history_"] = state["history_"].to_dict()
+        return state
+
+    def _load_state(self, state):
+        state = dict(state)
+        if isinstance(state.get("history_"), dict):
+            state["history_"] = History.from_dict(state["history_"])
+        super()._load_state(state)
+
+
 # ------------------------------------------------------------------- helpers
 
 

@@ -37,7 +37,7 @@ from zoo._validation import (
 )
 from zoo.base import BaseEstimator, Interval, Options, RegressorMixin
 from zoo.exceptions import convergence_warning
-from zoo.nn.history import History
+from zoo.nn.history import HistoryStateMixin
 from zoo.supervised._linear_gradient import (
     GRADIENT_CONSTRAINTS,
     GRADIENT_DEFAULTS,
@@ -95,7 +95,7 @@ def _check_targets(y, X, estimator):
     return y
 
 
-class _LinearModel(RegressorMixin, BaseEstimator):
+class _LinearModel(HistoryStateMixin, RegressorMixin, BaseEstimator):
     """What the four estimators share: input checks, the gradient route,
     fitted attributes, predict."""
 
@@ -163,18 +163,6 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         if not self.fit_intercept:
             return np.zeros(coef.shape[0])
         return y_mean - coef @ x_mean
-
-    def _save_state(self):
-        state = super()._save_state()
-        if isinstance(state.get("history_"), History):
-            state["history_"] = state["history_"].to_dict()
-        return state
-
-    def _load_state(self, state):
-        state = dict(state)
-        if isinstance(state.get("history_"), dict):
-            state["history_"] = History.from_dict(state["history_"])
-        super()._load_state(state)
 
     def predict(self, X):
         """Predicted values.

@@ -20,7 +20,7 @@ from zoo._validation import check_sample_weight, validate_data
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
 from zoo.exceptions import convergence_warning
 from zoo.supervised._linear_classifier import LinearClassifierMixin
-from zoo.nn.history import History
+from zoo.nn.history import HistoryStateMixin
 from zoo.supervised._linear_gradient import GRADIENT_CONSTRAINTS, GRADIENT_SOLVERS, gradient_fit
 from zoo.supervised._targets import ClassTargets
 
@@ -36,7 +36,7 @@ _SOLVER_PENALTIES = {
 }
 
 
-class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
+class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression with a C++ core.
 
     Minimises scikit-learn's objective, with the loss averaged over the
@@ -357,18 +357,6 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         params["callbacks"] = None
         params["early_stopping"] = bool(params["early_stopping"])
         return params
-
-    def _save_state(self):
-        state = super()._save_state()
-        if isinstance(state.get("history_"), History):
-            state["history_"] = state["history_"].to_dict()
-        return state
-
-    def _load_state(self, state):
-        state = dict(state)
-        if isinstance(state.get("history_"), dict):
-            state["history_"] = History.from_dict(state["history_"])
-        super()._load_state(state)
 
 
 def penalised_objective(estimator, X, y, sample_weight=None, *, C=1.0, penalty="l2", l1_ratio=None, n_jobs=None):
