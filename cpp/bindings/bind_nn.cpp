@@ -49,6 +49,13 @@ nn::Network network_from_tables(py::array_t<std::int64_t, py::array::c_style | p
 }
 
 template <class T>
+void require_rows(const nn::Network& net, const In<T>& x, const char* name) {
+    require(x.ndim() == 2 && x.shape(1) == net.n_inputs(),
+            std::string(name) + " must have shape (n_samples, " + std::to_string(net.n_inputs()) + ")");
+    require(x.shape(0) >= 1, std::string(name) + " has no rows");
+}
+
+template <class T>
 nn::Batch<T> batch_of(const nn::Network& net, const In<T>& x, const In<T>& y, const In<T>& weight) {
     require(x.ndim() == 2 && x.shape(1) == net.n_inputs(),
             "X must have shape (n_samples, " + std::to_string(net.n_inputs()) + ")");
@@ -159,6 +166,58 @@ void bind_for(py::module_& m) {
         },
         py::arg("network"), py::arg("X"), py::arg("params"), py::arg("buffers"), py::arg("n_threads"),
         "Network outputs (logits or values) in inference mode.");
+
+    m.def(
+        "nn_forward",
+        [](const nn::Network& net, In<T> x, In<T> params, Out<T> buffers, const nn::PassConfig& config,
+           bool update_statistics) {
+            require_rows(net, x, "X");
+            require_length(params, "params", net.n_params);
+            require_length(buffers, "buffers", net.n_buffers);
+            require(!update_statistics || config.training, "update_statistics needs training mode");
+            if (update_statistics) require_writable(buffers, "buffers");
+            Out<T> out({x.shape(0), static_cast<py::ssize_t>(net.n_outputs())});
+            T* o = out.mutable_data();
+            T* updated = update_statistics ? buffers.mutable_data() : nullptr;
+            {
+                py::gil_scoped_release release;
+                nn::forward_batch(net, x.data(), x.shape(0), params.data(), buffers.data(), o, config, updated);
+            }
+            return out;
+        },
+        py::arg("network"), py::arg("X"), py::arg("params"), py::arg("buffers").noconvert(), py::arg("config"),
+        py::arg("update_statistics") = false,
+        "Network outputs for the rows of X; in training mode X is one batch (batch statistics, dropout).");
+
+    m.def(
+        "nn_backward",
+        [](const nn::Network& net, In<T> x, In<T> grad_output, In<T> params, In<T> buffers, Out<T> grads,
+           bool input_gradient, const nn::PassConfig& config) -> py::object {
+            require_rows(net, x, "X");
+            require_shape(grad_output, "grad_output", {x.shape(0), static_cast<py::ssize_t>(net.n_outputs())});
+            require_length(params, "params", net.n_params);
+            require_length(buffers, "buffers", net.n_buffers);
+            require_length(grads, "grads", net.n_params);
+            require_writable(grads, "grads");
+            Out<T> grad_input;
+            T* gi = nullptr;
+            if (input_gradient) {
+                grad_input = Out<T>({x.shape(0), static_cast<py::ssize_t>(net.n_inputs())});
+                gi = grad_input.mutable_data();
+            }
+            T* g = grads.mutable_data();
+            {
+                py::gil_scoped_release release;
+                nn::backward_batch(net, x.data(), x.shape(0), params.data(), buffers.data(), grad_output.data(), g, gi,
+                                   config);
+            }
+            if (!input_gradient) return py::none();
+            return std::move(grad_input);
+        },
+        py::arg("network"), py::arg("X"), py::arg("grad_output"), py::arg("params"), py::arg("buffers"),
+        py::arg("grads").noconvert(), py::arg("input_gradient"), py::arg("config"),
+        "Gradients of sum(grad_output * outputs) into `grads` (parameters); returns the input gradient "
+        "(n_samples, n_inputs) when input_gradient is true, else None.");
 
     m.def(
         "nn_evaluate",
@@ -294,6 +353,13 @@ void bind_nn(py::module_& m) {
         .def_property_readonly("n_outputs", &nn::Network::n_outputs)
         .def_readonly("n_params", &nn::Network::n_params)
         .def_readonly("n_buffers", &nn::Network::n_buffers);
+    py::class_<nn::PassConfig>(m, "PassConfig")
+        .def(py::init<>())
+        .def_readwrite("training", &nn::PassConfig::training)
+        .def_readwrite("seed", &nn::PassConfig::seed)
+        .def_readwrite("bn_momentum", &nn::PassConfig::bn_momentum)
+        .def_readwrite("bn_epsilon", &nn::PassConfig::bn_epsilon)
+        .def_readwrite("n_threads", &nn::PassConfig::n_threads);
     m.def("optimizer_slots", &nn::optimizer_slots, py::arg("config"));
 
     bind_for<float>(m);

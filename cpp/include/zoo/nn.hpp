@@ -142,6 +142,34 @@ template <class T>
 void sample_gradient_squares(const Network& net, const Batch<T>& data, const T* params, const T* buffers,
                              const TrainConfig& config, double* out);
 
+// How a whole-batch pass runs, for training loops written in Python (a GAN's
+// two networks, data-parallel workers).
+struct PassConfig {
+    bool training = false;     // batch statistics and dropout, else running statistics and no dropout
+    std::uint64_t seed = 0;    // the dropout masks' seed
+    double bn_momentum = 0.1;  // running = (1 - m) running + m batch
+    double bn_epsilon = 1e-5;
+    int n_threads = 1;
+};
+
+// Outputs (n x n_outputs) of the network for `n` rows. In training mode the
+// rows are one batch, and with `updated_buffers` (the caller's buffers
+// again) its batch statistics are folded into the running ones.
+template <class T>
+void forward_batch(const Network& net, const T* x, index_t n, const T* params, const T* buffers, T* out,
+                   const PassConfig& config, T* updated_buffers = nullptr);
+
+// The chain rule through the network for a loss computed outside it: the
+// gradient of sum(grad_output * outputs) with respect to the parameters
+// (into `grads`, overwritten; zeros for frozen layers) and, when
+// `grad_input` is not null, to the n x n_inputs rows. The forward pass runs
+// again with the same configuration (the same dropout masks for the same
+// seed, the batch's statistics in training mode), so nothing is kept
+// between calls and the running statistics are only read.
+template <class T>
+void backward_batch(const Network& net, const T* x, index_t n, const T* params, const T* buffers,
+                    const T* grad_output, T* grads, T* grad_input, const PassConfig& config);
+
 // One optimizer step from `grads` (penalties and clipping already applied).
 template <class T>
 void optimizer_step(const Network& net, T* params, const T* grads, T* state, std::int64_t step,

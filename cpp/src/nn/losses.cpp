@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "zoo/nn_passes.hpp"
+
 namespace zoo::nn::detail {
 
 namespace {
@@ -58,21 +60,7 @@ double regression(Loss loss, double delta, const T* z, const T* y, index_t k, T*
         const double r = static_cast<double>(z[j]) - static_cast<double>(y[j]);
         squared_error += r * r;
         double g = 0.0;
-        switch (loss) {
-            case Loss::mse:
-                total += r * r;
-                g = 2.0 * r;
-                break;
-            case Loss::mae:
-                total += std::abs(r);
-                g = (r > 0) - (r < 0);
-                break;
-            default: {  // Huber
-                const double a = std::abs(r);
-                total += a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
-                g = std::clamp(r, -delta, delta);
-            }
-        }
+        total += regression_loss(loss, delta, r, g);
         if (grad) grad[j] = static_cast<T>(per_output * g);
     }
     return total / static_cast<double>(k);

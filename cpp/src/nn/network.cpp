@@ -1,7 +1,7 @@
-// Forward and backward passes: each team member multiplies its slice of a
-// layer's columns with single-threaded BLAS, then applies bias, batch norm,
-// activation and dropout to that slice in one pass.
-#include "network.hpp"
+// Forward and backward passes (zoo/nn_passes.hpp): each team member
+// multiplies its slice of a layer's columns with single-threaded BLAS, then
+// applies bias, batch norm, activation and dropout to that slice in one pass.
+#include "zoo/nn_passes.hpp"
 
 #include <omp.h>
 
@@ -15,6 +15,8 @@
 #include "zoo/rng.hpp"
 
 namespace zoo::nn {
+
+using detail::with_activation;
 
 void Network::validate() const {
     if (layers.empty()) throw std::invalid_argument("a network needs at least one layer");
@@ -40,8 +42,6 @@ void Network::validate() const {
     }
 }
 
-namespace detail {
-
 Team Team::current() { return {omp_get_thread_num(), omp_get_num_threads()}; }
 
 std::pair<index_t, index_t> Team::share(index_t count) const {
@@ -50,6 +50,13 @@ std::pair<index_t, index_t> Team::share(index_t count) const {
     chunk = (chunk + kAlign - 1) / kAlign * kAlign;
     const index_t begin = std::min(count, chunk * id);
     return {begin, std::min(count, begin + chunk)};
+}
+
+int team_size_for(const Network& net, index_t batch, int n_threads) {
+    constexpr double kMinParallelWork = 1048576.0;
+    double work = 0.0;
+    for (const Layer& layer : net.layers) work += static_cast<double>(layer.n_in) * static_cast<double>(layer.n_out);
+    return work * static_cast<double>(batch) < kMinParallelWork ? 1 : n_threads;
 }
 
 template <class T>
@@ -139,17 +146,18 @@ void bias_activation(const Layer& layer, const T* params, T* pre, T* post, index
 }
 
 // Batch norm of columns [c0, c1) of `pre` (which holds x W), then the
-// activation. Training normalises with the batch's statistics and folds them
-// into the running ones; inference uses the running ones.
+// activation. Training normalises with the batch's statistics (and folds
+// them into the running ones in `running_out` when given); inference uses
+// the running ones in `buffers`.
 template <class T>
-void batch_norm_activation(const Layer& layer, const T* params, T* buffers, LayerCache<T>& cache, index_t rows,
-                           index_t c0, index_t c1, const ForwardOptions& options) {
+void batch_norm_activation(const Layer& layer, const T* params, const T* buffers, T* running_out, LayerCache<T>& cache,
+                           index_t rows, index_t c0, index_t c1, const ForwardOptions& options) {
     const index_t cols = layer.n_out;
     const T* bias = params + layer.bias_offset;
     const T* gamma = params + layer.gamma_offset;
     const T* beta = params + layer.beta_offset;
-    T* running_mean = buffers + layer.running_offset;
-    T* running_var = running_mean + cols;
+    const T* running_mean = buffers + layer.running_offset;
+    const T* running_var = running_mean + cols;
     T* pre = cache.pre.data();
     T* inv_std = cache.inv_std.data();
     T* mean = cache.column_a.data();
@@ -170,13 +178,15 @@ void batch_norm_activation(const Layer& layer, const T* params, T* buffers, Laye
             var[j] /= static_cast<T>(rows);
             inv_std[j] = T(1) / std::sqrt(var[j] + static_cast<T>(options.bn_epsilon));
         }
-        if (options.update_running_stats) {
+        if (running_out != nullptr) {
             const T m = static_cast<T>(options.bn_momentum);
             // Running variance is the unbiased estimate, as in PyTorch.
             const T unbias = rows > 1 ? static_cast<T>(rows) / static_cast<T>(rows - 1) : T(1);
+            T* new_mean = running_out + layer.running_offset;
+            T* new_var = new_mean + cols;
             for (index_t j = c0; j < c1; ++j) {
-                running_mean[j] = (T(1) - m) * running_mean[j] + m * mean[j];
-                running_var[j] = (T(1) - m) * running_var[j] + m * var[j] * unbias;
+                new_mean[j] = (T(1) - m) * running_mean[j] + m * mean[j];
+                new_var[j] = (T(1) - m) * running_var[j] + m * var[j] * unbias;
             }
         }
         for (index_t r = 0; r < rows; ++r)
@@ -187,9 +197,14 @@ void batch_norm_activation(const Layer& layer, const T* params, T* buffers, Laye
             }
     } else {
         for (index_t j = c0; j < c1; ++j) inv_std[j] = T(1) / std::sqrt(running_var[j] + static_cast<T>(options.bn_epsilon));
+        // xhat is kept for a backward pass in inference mode (the input
+        // gradient of a network as it predicts).
         for (index_t r = 0; r < rows; ++r)
-            for (index_t j = c0; j < c1; ++j)
-                pre[r * cols + j] = gamma[j] * (pre[r * cols + j] + bias[j] - running_mean[j]) * inv_std[j] + beta[j];
+            for (index_t j = c0; j < c1; ++j) {
+                const T xhat = (pre[r * cols + j] + bias[j] - running_mean[j]) * inv_std[j];
+                cache.xhat[r * cols + j] = xhat;
+                pre[r * cols + j] = gamma[j] * xhat + beta[j];
+            }
     }
     const T param = static_cast<T>(layer.activation_param);
     with_activation(layer.activation, [&](auto policy) {
@@ -228,12 +243,13 @@ void zero_layer_grads(const Layer& layer, T* grads, index_t c0, index_t c1) {
     }
 }
 
-}  // namespace
-
+// Both forward entry points: `running_out` is null, or `buffers` itself
+// when a training step folds the batch statistics into the running ones.
 template <class T>
-const T* forward(const Network& net, const T* x, index_t rows, const T* params, T* buffers, Workspace<T>& ws,
-                 const ForwardOptions& options, const Team& team) {
+const T* forward_pass(const Network& net, const T* x, index_t rows, const T* params, const T* buffers, T* running_out,
+                      Workspace<T>& ws, const ForwardOptions& options, const Team& team) {
     const T* input = x;
+    if (team.id == 0) ws.mode = options.mode;  // for backward, which reads it after this pass's barriers
     for (size_t l = 0; l < net.layers.size(); ++l) {
         const Layer& layer = net.layers[l];
         LayerCache<T>& cache = ws.layers[l];
@@ -245,7 +261,7 @@ const T* forward(const Network& net, const T* x, index_t rows, const T* params, 
                        T(1), input, static_cast<int>(layer.n_in), params + layer.weight_offset + c0 * layer.n_in,
                        static_cast<int>(layer.n_in), T(0), cache.pre.data() + c0, static_cast<int>(layer.n_out));
             if (layer.batch_norm)
-                batch_norm_activation(layer, params, buffers, cache, rows, c0, c1, options);
+                batch_norm_activation(layer, params, buffers, running_out, cache, rows, c0, c1, options);
             else
                 bias_activation(layer, params, cache.pre.data(), cache.post.data(), rows, c0, c1);
             if (layer.dropout > 0) {
@@ -264,16 +280,34 @@ const T* forward(const Network& net, const T* x, index_t rows, const T* params, 
     return input;
 }
 
+}  // namespace
+
+template <class T>
+const T* forward(const Network& net, const T* x, index_t rows, const T* params, const T* buffers, Workspace<T>& ws,
+                 const ForwardOptions& options, const Team& team) {
+    return forward_pass(net, x, rows, params, buffers, static_cast<T*>(nullptr), ws, options, team);
+}
+
+template <class T>
+const T* forward_updating_statistics(const Network& net, const T* x, index_t rows, const T* params, T* buffers,
+                                     Workspace<T>& ws, const ForwardOptions& options, const Team& team) {
+    ForwardOptions training = options;
+    training.mode = Mode::train;
+    return forward_pass(net, x, rows, params, buffers, buffers, ws, training, team);
+}
+
 template <class T>
 void backward(const Network& net, const T* x, index_t rows, const T* params, T* grads, Workspace<T>& ws,
-              const Team& team) {
-    // Layers below the first trainable one need no input gradient.
+              const Team& team, T* grad_input) {
+    // Layers below the first trainable one need no input gradient, unless
+    // the caller asks for the gradient with respect to x.
     size_t first_trainable = net.layers.size();
     for (size_t l = 0; l < net.layers.size(); ++l)
         if (net.layers[l].trainable) {
             first_trainable = l;
             break;
         }
+    if (grad_input != nullptr) first_trainable = 0;
     T* grad_out = ws.grad_out.data();
     T* grad_in = ws.grad_in.data();
     for (size_t l = net.layers.size(); l-- > 0;) {
@@ -286,7 +320,8 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
             // Through dropout and the activation, in one pass over this
             // member's columns: grad_out becomes d loss / d (activation input).
             const T param = static_cast<T>(layer.activation_param);
-            const T* mask = layer.dropout > 0 ? cache.mask.data() : nullptr;
+            const bool training = ws.mode == Mode::train;
+            const T* mask = layer.dropout > 0 && training ? cache.mask.data() : nullptr;
             with_activation(layer.activation, [&](auto policy) {
                 using Policy = decltype(policy);
                 for (index_t r = 0; r < rows; ++r)
@@ -312,7 +347,9 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
                     std::copy(sum_dy_xhat + c0, sum_dy_xhat + c1, grads + layer.gamma_offset + c0);
                     std::copy(sum_dy + c0, sum_dy + c1, grads + layer.beta_offset + c0);
                 }
-                const T inv_rows = T(1) / static_cast<T>(rows);
+                // Training normalised with the batch's own mean and variance,
+                // which depend on every row; inference with constants.
+                const T inv_rows = training ? T(1) / static_cast<T>(rows) : T(0);
                 for (index_t r = 0; r < rows; ++r)
                     for (index_t j = c0; j < c1; ++j) {
                         const T xhat = cache.xhat[r * cols + j];
@@ -337,7 +374,8 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
             }
         }
         barrier();
-        if (l == 0 || l <= first_trainable) {
+        const bool wants_input = l == 0 && grad_input != nullptr;
+        if (!wants_input && (l == 0 || l <= first_trainable)) {
             // Nothing below needs a gradient; frozen layers below get zeros.
             for (size_t below = 0; below < l; ++below) {
                 const auto [b0, b1] = team.share(net.layers[below].n_out);
@@ -347,12 +385,14 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
             return;
         }
         // d loss / d input = grad W, split over the input's columns.
+        T* destination = wants_input ? grad_input : grad_in;
         const auto [i0, i1] = team.share(layer.n_in);
         if (i0 < i1)
             blas::gemm(false, false, static_cast<int>(rows), static_cast<int>(i1 - i0), static_cast<int>(cols), T(1),
                        grad_out, static_cast<int>(cols), params + layer.weight_offset + i0, static_cast<int>(layer.n_in),
-                       T(0), grad_in + i0, static_cast<int>(layer.n_in));
+                       T(0), destination + i0, static_cast<int>(layer.n_in));
         barrier();
+        if (wants_input) return;
         std::swap(grad_out, grad_in);
     }
 }
@@ -361,14 +401,14 @@ template struct Workspace<float>;
 template struct Workspace<double>;
 template struct GradientSquares<float>;
 template struct GradientSquares<double>;
-template const float* forward<float>(const Network&, const float*, index_t, const float*, float*, Workspace<float>&,
-                                     const ForwardOptions&, const Team&);
-template const double* forward<double>(const Network&, const double*, index_t, const double*, double*,
-                                       Workspace<double>&, const ForwardOptions&, const Team&);
-template void backward<float>(const Network&, const float*, index_t, const float*, float*, Workspace<float>&,
-                              const Team&);
-template void backward<double>(const Network&, const double*, index_t, const double*, double*, Workspace<double>&,
-                               const Team&);
+#define ZOO_INSTANTIATE(T)                                                                                         \
+    template const T* forward<T>(const Network&, const T*, index_t, const T*, const T*, Workspace<T>&,             \
+                                 const ForwardOptions&, const Team&);                                              \
+    template const T* forward_updating_statistics<T>(const Network&, const T*, index_t, const T*, T*, Workspace<T>&, \
+                                                     const ForwardOptions&, const Team&);                          \
+    template void backward<T>(const Network&, const T*, index_t, const T*, T*, Workspace<T>&, const Team&, T*);
+ZOO_INSTANTIATE(float)
+ZOO_INSTANTIATE(double)
+#undef ZOO_INSTANTIATE
 
-}  // namespace detail
 }  // namespace zoo::nn

@@ -10,7 +10,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "network.hpp"
+#include "zoo/nn_passes.hpp"
 #include "zoo/denormals.hpp"
 
 namespace zoo::nn {
@@ -92,8 +92,6 @@ void update_segment(const OptimizerConfig& c, T* __restrict p, const T* __restri
 
 }  // namespace
 
-namespace detail {
-
 template <class T>
 void optimizer_update(const Network& net, T* params, const T* grads, T* state, std::int64_t step,
                       const OptimizerConfig& config, const Team& team) {
@@ -112,13 +110,11 @@ template void optimizer_update<float>(const Network&, float*, const float*, floa
 template void optimizer_update<double>(const Network&, double*, const double*, double*, std::int64_t,
                                        const OptimizerConfig&, const Team&);
 
-}  // namespace detail
-
 template <class T>
 void optimizer_step(const Network& net, T* params, const T* grads, T* state, std::int64_t step,
                     const OptimizerConfig& config) {
     const FlushDenormalsScope flush_denormals;
-    detail::optimizer_update(net, params, grads, state, step, config, detail::Team{});
+    optimizer_update(net, params, grads, state, step, config, Team{});
 }
 
 template void optimizer_step<float>(const Network&, float*, const float*, float*, std::int64_t, const OptimizerConfig&);

@@ -13,14 +13,17 @@
 #include <vector>
 
 #include "losses.hpp"
-#include "network.hpp"
+#include "zoo/nn_passes.hpp"
 #include "zoo/blas.hpp"
 #include "zoo/denormals.hpp"
 #include "zoo/rng.hpp"
 
 namespace zoo::nn {
 
-using namespace detail;
+using detail::apply_loss;
+using detail::LossResult;
+using detail::target_columns;
+using detail::validate_targets;
 
 namespace {
 
@@ -96,36 +99,17 @@ void gather_rows(const T* source, index_t width, const index_t* rows, index_t fr
         std::copy(source + rows[r] * width, source + (rows[r] + 1) * width, out + r * width);
 }
 
-ForwardOptions training_options(const TrainConfig& config, bool update_running_stats) {
+ForwardOptions training_options(const TrainConfig& config) {
     ForwardOptions options;
     options.mode = Mode::train;
     options.bn_momentum = config.bn_momentum;
     options.bn_epsilon = config.bn_epsilon;
-    options.update_running_stats = update_running_stats;
     options.dropout_seed = config.seed;
     return options;
 }
 
 }  // namespace
 
-namespace {
-
-// A team shares each mini-batch's layers by columns and meets at a barrier
-// per layer, a few microseconds each, and far more when another process
-// holds the other core. Below about 2^18 multiply-adds per batch the
-// barriers cost more than the split saves, so such networks train on one
-// thread. The choice depends only on the shapes, so a given n_jobs still
-// gives the same result every run.
-int team_size_for(const Network& net, index_t batch, int n_threads) {
-    constexpr double kMinParallelWork = 262144.0;
-    double work = 0.0;
-    for (const Layer& layer : net.layers) work += static_cast<double>(layer.n_in) * static_cast<double>(layer.n_out);
-    return work * static_cast<double>(batch) < kMinParallelWork ? 1 : n_threads;
-}
-
-}  // namespace
-
-namespace detail {
 
 namespace {
 
@@ -181,8 +165,6 @@ template void finish_gradients<float>(const Network&, const float*, float*, cons
 template void finish_gradients<double>(const Network&, const double*, double*, const TrainConfig&, std::vector<double>&,
                                       const Team&);
 
-}  // namespace detail
-
 template <class T>
 EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T* grads, T* state, std::int64_t step,
                          T* buffers, const TrainConfig& config) {
@@ -213,7 +195,7 @@ EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T*
     {
         const FlushDenormalsScope flush_denormals;  // per thread: MXCSR is thread state
         const Team team = Team::current();
-        ForwardOptions options = training_options(config, true);
+        ForwardOptions options = training_options(config);
         LossResult mine;  // a local: members never write the same cache line per batch
         std::int64_t taken = 0;
         double seen_weight = 0.0;
@@ -232,7 +214,7 @@ EpochSummary train_epoch(const Network& net, const Batch<T>& data, T* params, T*
                 continue;
             }
             options.dropout_stream = static_cast<std::uint64_t>(b);
-            const T* outputs = forward(net, ws.x.data(), rows, params, buffers, ws, options, team);
+            const T* outputs = forward_updating_statistics(net, ws.x.data(), rows, params, buffers, ws, options, team);
             const LossResult part = apply_loss(config.loss, config.huber_delta, outputs + r0 * k, ws.y.data() + r0 * t,
                                                ws.weight.data() + r0, r1 - r0, k, batch_weight,
                                                ws.grad_out.data() + r0 * k);
@@ -283,9 +265,7 @@ void predict(const Network& net, const T* x, index_t n, const T* params, const T
         const ForwardOptions options;  // inference: running statistics, no dropout
         for (index_t start = 0; start < n; start += block) {
             const index_t rows = std::min(block, n - start);
-            // Inference never writes the buffers; forward's signature is shared with training.
-            const T* outputs =
-                forward(net, x + start * net.n_inputs(), rows, params, const_cast<T*>(buffers), ws, options, team);
+            const T* outputs = forward(net, x + start * net.n_inputs(), rows, params, buffers, ws, options, team);
             const auto [r0, r1] = team.share(rows);
             std::copy(outputs + r0 * k, outputs + r1 * k, out + (start + r0) * k);
             barrier();
@@ -329,9 +309,7 @@ double loss_and_gradient(const Network& net, const Batch<T>& data, const T* para
     {
         const FlushDenormalsScope flush_denormals;
         const Team team = Team::current();
-        // Running statistics are not updated, so the buffers stay untouched.
-        const T* outputs = forward(net, data.x, data.n, params, const_cast<T*>(buffers), ws,
-                                   training_options(config, false), team);
+        const T* outputs = forward(net, data.x, data.n, params, buffers, ws, training_options(config), team);
         const auto [r0, r1] = team.share(data.n);
         parts[static_cast<size_t>(team.id)] =
             apply_loss(config.loss, config.huber_delta, outputs + r0 * k, data.y + r0 * data.n_targets, data.weight + r0,
@@ -398,12 +376,12 @@ void sample_gradient_squares(const Network& net, const Batch<T>& data, const T* 
         {
             const FlushDenormalsScope flush_denormals;
             const Team team = Team::current();
-            const ForwardOptions options = training_options(config, false);
+            const ForwardOptions options = training_options(config);
             for (index_t b = first; b < last; ++b) {
                 const index_t start = b * block, rows = std::min(block, data.n - start);
                 const T* x = data.x + start * d;
                 ws.squares->row_weight = data.weight + start;
-                const T* outputs = forward(predicting, x, rows, params, const_cast<T*>(buffers), ws, options, team);
+                const T* outputs = forward(predicting, x, rows, params, buffers, ws, options, team);
                 apply_loss(config.loss, config.huber_delta, outputs, data.y + start * t, ones.data(), rows, k, 1.0,
                            ws.grad_out.data());
                 backward(predicting, x, rows, params, grads, ws, team);

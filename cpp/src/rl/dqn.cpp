@@ -13,9 +13,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "../nn/network.hpp"
 #include "zoo/blas.hpp"
 #include "zoo/denormals.hpp"
+#include "zoo/nn_passes.hpp"
 #include "zoo/rl.hpp"
 #include "zoo/rng.hpp"
 
@@ -23,8 +23,8 @@ namespace zoo::rl {
 
 namespace {
 
-using nn::detail::Team;
-using nn::detail::Workspace;
+using nn::Team;
+using nn::Workspace;
 
 inline void barrier() {
 #pragma omp barrier
@@ -35,14 +35,11 @@ index_t argmax(const float* values, index_t n) {
 }
 
 // d(loss)/d(q) for one sample of the mean loss over the batch.
-double td_loss(nn::Loss loss, double delta_max, double error, double scale, float* grad) {
-    if (loss == nn::Loss::huber) {
-        const double a = std::abs(error);
-        *grad = static_cast<float>(scale * (a <= delta_max ? error : std::copysign(delta_max, error)));
-        return a <= delta_max ? 0.5 * error * error : delta_max * (a - 0.5 * delta_max);
-    }
-    *grad = static_cast<float>(scale * 2.0 * error);
-    return error * error;
+double td_loss(nn::Loss loss, double huber_delta, double error, double scale, float* grad) {
+    double gradient = 0.0;
+    const double value = nn::regression_loss(loss, huber_delta, error, gradient);
+    *grad = static_cast<float>(scale * gradient);
+    return value;
 }
 
 void check_train(const nn::Network& net, const ReplayBuffer& buffer, const DqnConfig& config) {
@@ -62,7 +59,8 @@ public:
           target_ws_(net, batch_), online_ws_(net, batch_),
           x_(static_cast<size_t>(batch_ * net.n_inputs())), next_x_(x_.size()),
           picked_(static_cast<size_t>(batch_)), targets_(picked_.size()),
-          losses_(static_cast<size_t>(config.train.n_threads)), norms_(losses_.size()) {}
+          team_size_(nn::team_size_for(net, batch_, config.train.n_threads)),
+          losses_(static_cast<size_t>(team_size_)), norms_(losses_.size()) {}
 
     // One gradient step; every member calls it.
     void step(float* params, const float* target_params, float* grads, float* state, std::int64_t step, const float* buffers,
@@ -78,13 +76,10 @@ public:
             std::copy_n(buffer_.next_observations + src * d, d, next_x_.data() + r * d);
         }
         barrier();
-        const nn::detail::ForwardOptions infer;
-        float* mutable_buffers = const_cast<float*>(buffers);  // inference never writes them
-        const float* q_target = nn::detail::forward(net_, next_x_.data(), n, target_params, mutable_buffers, target_ws_,
-                                                    infer, team);
-        const float* q_next = config_.double_q ? nn::detail::forward(net_, next_x_.data(), n, params, mutable_buffers,
-                                                                     online_ws_, infer, team)
-                                               : q_target;
+        const nn::ForwardOptions infer;
+        const float* q_target = nn::forward(net_, next_x_.data(), n, target_params, buffers, target_ws_, infer, team);
+        const float* q_next =
+            config_.double_q ? nn::forward(net_, next_x_.data(), n, params, buffers, online_ws_, infer, team) : q_target;
         for (index_t r = r0; r < r1; ++r) {
             const index_t src = picked_[static_cast<size_t>(r)];
             const index_t best = argmax(q_next + r * k, k);
@@ -92,9 +87,9 @@ public:
             targets_[static_cast<size_t>(r)] = buffer_.rewards[src] + config_.gamma * bootstrap;
         }
         barrier();  // the online forward below overwrites q_next
-        nn::detail::ForwardOptions train;
-        train.mode = nn::detail::Mode::train;
-        const float* q = nn::detail::forward(net_, x_.data(), n, params, mutable_buffers, online_ws_, train, team);
+        nn::ForwardOptions train;
+        train.mode = nn::Mode::train;
+        const float* q = nn::forward(net_, x_.data(), n, params, buffers, online_ws_, train, team);
         double loss = 0.0;
         for (index_t r = r0; r < r1; ++r) {
             const index_t src = picked_[static_cast<size_t>(r)];
@@ -107,10 +102,12 @@ public:
         }
         losses_[static_cast<size_t>(team.id)] += loss / static_cast<double>(n);
         barrier();
-        nn::detail::backward(net_, x_.data(), n, params, grads, online_ws_, team);
-        nn::detail::finish_gradients(net_, params, grads, config_.train, norms_, team);
-        nn::detail::optimizer_update(net_, params, grads, state, step, config_.train.optimizer, team);
+        nn::backward(net_, x_.data(), n, params, grads, online_ws_, team);
+        nn::finish_gradients(net_, params, grads, config_.train, norms_, team);
+        nn::optimizer_update(net_, params, grads, state, step, config_.train.optimizer, team);
     }
+
+    int team_size() const { return team_size_; }
 
     double loss_sum() const {
         double total = 0.0;
@@ -127,15 +124,16 @@ private:
     std::vector<float> x_, next_x_;
     std::vector<index_t> picked_;
     std::vector<double> targets_;
+    int team_size_;
     std::vector<double> losses_, norms_;
 };
 
 // Runs `gradient_steps` learner steps in one parallel region.
-double run_gradient_steps(Learner& learner, const DqnConfig& config, float* params, const float* target_params,
+double run_gradient_steps(Learner& learner, float* params, const float* target_params,
                           float* grads, float* state, std::int64_t& optimizer_step, const float* buffers,
                           index_t gradient_steps, Rng& rng) {
     const std::int64_t first = optimizer_step;
-#pragma omp parallel num_threads(config.train.n_threads)
+#pragma omp parallel num_threads(learner.team_size())
     {
         const FlushDenormalsScope flush_denormals;
         const Team team = Team::current();
@@ -177,7 +175,7 @@ double dqn_train(const nn::Network& net, const ReplayBuffer& buffer, float* para
     blas::SingleThreadedScope single_threaded_blas;
     Learner learner(net, buffer, config);
     Rng rng = Rng::from_state(rng_state.words);
-    const double loss = run_gradient_steps(learner, config, params, target_params, grads, optimizer_state,
+    const double loss = run_gradient_steps(learner, params, target_params, grads, optimizer_state,
                                            optimizer_step, buffers, gradient_steps, rng);
     rng.store(rng_state.words);
     return loss / static_cast<double>(gradient_steps);
@@ -211,15 +209,14 @@ CollectResult dqn_collect(const Env& env, EpisodeCursor cursor, const nn::Networ
     std::vector<float> next_obs(static_cast<size_t>(d));
     Rng rng = Rng::from_state(rng_state.words);
     CollectResult result;
-    const nn::detail::ForwardOptions infer;
+    const nn::ForwardOptions infer;
     for (index_t s = 0; s < n_steps; ++s) {
         const std::int64_t t = schedule.num_timesteps + s;
         std::int64_t action;
         if (t < schedule.learning_starts || rng.uniform() < epsilon_at(schedule, t)) {
             action = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(k)));
         } else {
-            const float* q = nn::detail::forward(net, cursor.observation, 1, params, const_cast<float*>(buffers), act_ws,
-                                                 infer, Team{});
+            const float* q = nn::forward(net, cursor.observation, 1, params, buffers, act_ws, infer, Team{});
             action = argmax(q, k);
         }
         const Transition step = env.step(cursor.env_state, action, next_obs.data());
@@ -241,7 +238,7 @@ CollectResult dqn_collect(const Env& env, EpisodeCursor cursor, const nn::Networ
         const std::int64_t done = t + 1;
         if (done > schedule.learning_starts && done % schedule.train_freq == 0) {
             const double before = learner.loss_sum();
-            const double after = run_gradient_steps(learner, config, params, target_params, grads, optimizer_state,
+            const double after = run_gradient_steps(learner, params, target_params, grads, optimizer_state,
                                                     optimizer_step, buffers, schedule.gradient_steps, rng);
             result.loss_sum += after - before;
             result.n_updates += schedule.gradient_steps;

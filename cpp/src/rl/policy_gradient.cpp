@@ -23,17 +23,17 @@
 #include <string>
 #include <vector>
 
-#include "../nn/network.hpp"
 #include "policy_gradient_detail.hpp"
 #include "zoo/blas.hpp"
 #include "zoo/denormals.hpp"
+#include "zoo/nn_passes.hpp"
 
 namespace zoo::rl::pg {
 
 namespace {
 
-using nn::detail::Team;
-using nn::detail::Workspace;
+using nn::Team;
+using nn::Workspace;
 
 // Rows of a batch per team member: below this a member's share of the
 // small policy networks' products costs less than the barriers it needs.
@@ -216,16 +216,16 @@ void Learner<T>::pass(const Batch<T>& batch, std::int64_t step, bool apply, cons
     const index_t n = batch.n, dim = config_.action_dim, k = p.actor->n_outputs();
     const bool gaussian = config_.action_kind == ActionKind::gaussian;
     const double inv_n = 1.0 / static_cast<double>(n);
-    nn::detail::ForwardOptions train;
-    train.mode = nn::detail::Mode::train;
+    nn::ForwardOptions train;
+    train.mode = nn::Mode::train;
 
     // The policy head pi(.|s) (and V(s) when the trunk is shared), and a separate critic's V(s).
-    const T* outputs = nn::detail::forward(*p.actor, batch.observations, n, p.actor_state.params,
-                                           static_cast<T*>(nullptr), *actor_ws_, train, team);
+    const T* outputs = nn::forward(*p.actor, batch.observations, n, p.actor_state.params,
+                                           static_cast<const T*>(nullptr), *actor_ws_, train, team);
     const T* values = nullptr;
     index_t value_stride = 1;
     if (config_.critic_kind == CriticKind::separate) {
-        values = nn::detail::forward(*p.critic, batch.observations, n, p.critic_state.params, static_cast<T*>(nullptr),
+        values = nn::forward(*p.critic, batch.observations, n, p.critic_state.params, static_cast<const T*>(nullptr),
                                      *critic_ws_, train, team);
     } else if (config_.critic_kind == CriticKind::shared) {
         values = outputs + dim;
@@ -284,9 +284,9 @@ void Learner<T>::pass(const Batch<T>& batch, std::int64_t step, bool apply, cons
     }
 
     // Backpropagation through the engine (each pass ends with a barrier).
-    nn::detail::backward(*p.actor, batch.observations, n, p.actor_state.params, p.actor_state.grads, *actor_ws_, team);
+    nn::backward(*p.actor, batch.observations, n, p.actor_state.params, p.actor_state.grads, *actor_ws_, team);
     if (config_.critic_kind == CriticKind::separate)
-        nn::detail::backward(*p.critic, batch.observations, n, p.critic_state.params, p.critic_state.grads,
+        nn::backward(*p.critic, batch.observations, n, p.critic_state.params, p.critic_state.grads,
                              *critic_ws_, team);
     clip_and_update(step, apply, team);
 }
@@ -334,21 +334,21 @@ void Learner<T>::clip_and_update(std::int64_t step, bool apply, const Team& team
     const auto scale_owned = [&](const nn::Network& net, T* grads, double scale) {
         if (scale == 1.0) return;
         const T factor = static_cast<T>(scale);
-        nn::detail::for_each_owned_piece(net, team, [&](index_t offset, index_t length, bool) {
+        nn::for_each_owned_piece(net, team, [&](index_t offset, index_t length, bool) {
             for (index_t i = 0; i < length; ++i) grads[offset + i] *= factor;
         });
     };
     scale_owned(*p.actor, p.actor_state.grads, policy_scale);
-    nn::detail::optimizer_update(*p.actor, p.actor_state.params, p.actor_state.grads, p.actor_state.moments, step,
+    nn::optimizer_update(*p.actor, p.actor_state.params, p.actor_state.grads, p.actor_state.moments, step,
                                  config_.actor_optimizer, team);
     if (separate) {
         scale_owned(*p.critic, p.critic_state.grads, value_scale);
-        nn::detail::optimizer_update(*p.critic, p.critic_state.params, p.critic_state.grads, p.critic_state.moments,
+        nn::optimizer_update(*p.critic, p.critic_state.params, p.critic_state.grads, p.critic_state.moments,
                                      step, config_.critic_optimizer, team);
     }
     if (gaussian && team.id == 0) {
         for (index_t i = 0; i < config_.action_dim; ++i) p.log_std.grads[i] *= static_cast<T>(policy_scale);
-        nn::detail::optimizer_update(log_std_net_, p.log_std.params, p.log_std.grads, p.log_std.moments, step,
+        nn::optimizer_update(log_std_net_, p.log_std.params, p.log_std.grads, p.log_std.moments, step,
                                      config_.actor_optimizer, Team{});
     }
 }
@@ -368,13 +368,13 @@ Sampler::Sampler(const Policy<float>& policy, const PgConfig& config, index_t ma
 Sampler::~Sampler() = default;
 
 const float* Sampler::forward_values(const float* observations, index_t n, const float* actor_outputs) {
-    const nn::detail::ForwardOptions infer;
+    const nn::ForwardOptions infer;
     if (config_.critic_kind == CriticKind::separate)
-        return nn::detail::forward(*policy_.critic, observations, n, policy_.critic_state.params,
-                                   static_cast<float*>(nullptr), *critic_ws_, infer, Team{});
+        return nn::forward(*policy_.critic, observations, n, policy_.critic_state.params,
+                                   static_cast<const float*>(nullptr), *critic_ws_, infer, Team{});
     if (actor_outputs == nullptr)
-        actor_outputs = nn::detail::forward(*policy_.actor, observations, n, policy_.actor_state.params,
-                                            static_cast<float*>(nullptr), *actor_ws_, infer, Team{});
+        actor_outputs = nn::forward(*policy_.actor, observations, n, policy_.actor_state.params,
+                                            static_cast<const float*>(nullptr), *actor_ws_, infer, Team{});
     return actor_outputs + config_.action_dim;  // a shared trunk: V(s) follows the head, row stride n_outputs
 }
 
@@ -389,9 +389,9 @@ void Sampler::values(const float* observations, index_t n, float* out) {
 void Sampler::act(const float* observations, index_t n, bool deterministic, Rng& rng, std::int64_t* discrete_actions,
                   float* continuous_actions, float* values) {
     if (n > max_rows_) throw std::invalid_argument("more observations than the sampler's workspace");
-    const nn::detail::ForwardOptions infer;
-    const float* outputs = nn::detail::forward(*policy_.actor, observations, n, policy_.actor_state.params,
-                                               static_cast<float*>(nullptr), *actor_ws_, infer, Team{});
+    const nn::ForwardOptions infer;
+    const float* outputs = nn::forward(*policy_.actor, observations, n, policy_.actor_state.params,
+                                               static_cast<const float*>(nullptr), *actor_ws_, infer, Team{});
     const index_t k = policy_.actor->n_outputs(), dim = config_.action_dim;
     for (index_t r = 0; r < n; ++r) {
         const float* head = outputs + r * k;

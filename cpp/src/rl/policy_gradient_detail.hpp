@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "../nn/network.hpp"
+#include "zoo/nn_passes.hpp"
 #include "zoo/policy_gradient.hpp"
 
 namespace zoo::rl::pg {
@@ -21,15 +21,15 @@ public:
     UpdateStats run(const Batch<T>& batch, std::int64_t step, bool apply);
 
 private:
-    void pass(const Batch<T>& batch, std::int64_t step, bool apply, const nn::detail::Team& team);
+    void pass(const Batch<T>& batch, std::int64_t step, bool apply, const nn::Team& team);
     void prepare_advantages(const Batch<T>& batch, const T* values, index_t value_stride);
-    void clip_and_update(std::int64_t step, bool apply, const nn::detail::Team& team);
+    void clip_and_update(std::int64_t step, bool apply, const nn::Team& team);
 
     const Policy<T>& policy_;
     const PgConfig& config_;
     index_t max_rows_;
     nn::Network log_std_net_;
-    std::unique_ptr<nn::detail::Workspace<T>> actor_ws_, critic_ws_;
+    std::unique_ptr<nn::Workspace<T>> actor_ws_, critic_ws_;
     std::vector<T> advantages_;
     std::vector<double> row_loss_, row_entropy_, row_value_error_, row_log_std_grad_;
     double norms_[2] = {0.0, 0.0};  // squared norms of the policy's and the value's gradients
@@ -52,7 +52,7 @@ private:
     const Policy<float>& policy_;
     const PgConfig& config_;
     index_t max_rows_;
-    std::unique_ptr<nn::detail::Workspace<float>> actor_ws_, critic_ws_;
+    std::unique_ptr<nn::Workspace<float>> actor_ws_, critic_ws_;
     std::vector<double> probabilities_;
 };
 

@@ -29,8 +29,6 @@ from zoo.rl._native import NativeEpisode
 from zoo.rl._replay import ReplayBuffer
 
 LOSSES = {"huber": _core.Loss.huber, "mse": _core.Loss.mse}
-# Multiply-adds per forward pass of a mini-batch below which a thread team costs more than it saves.
-SMALLEST_SHARED_WORK = 1_000_000
 
 
 class DQN(RLLearner):
@@ -174,10 +172,8 @@ class DQN(RLLearner):
         train.loss = LOSSES[self.loss]
         train.optimizer = get_optimizer(self.optimizer).config(float(self.learning_rate))
         train.clip_norm = float(self.max_grad_norm or 0.0)
-        # A team of threads meets at a barrier per layer; for small networks
-        # and batches one thread is faster than two.
-        work = int(self.batch_size) * self._layout().n_params
-        train.n_threads = min(resolve_n_jobs(self.n_jobs), max(1, work // SMALLEST_SHARED_WORK))
+        # The kernel shrinks the team for small networks (zoo/nn_passes.hpp's team_size_for).
+        train.n_threads = resolve_n_jobs(self.n_jobs)
         config.train = train
         return config
 

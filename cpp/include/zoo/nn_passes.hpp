@@ -1,12 +1,15 @@
-// Forward and backward passes over a Network, with the per-batch workspace
-// they share (private to cpp/src/nn).
+// The network engine's building blocks for training loops written outside
+// cpp/src/nn (the RL learners' collect/learn loops): forward and backward
+// passes run by a team of threads, the per-batch workspace they share, the
+// gradient finish (penalties, clipping) and the optimizer update. zoo/nn.hpp
+// has the whole-call entry points (an epoch, a prediction) built from these.
 //
 // Threads: every pass is run by a team of OpenMP threads together. Each
 // member owns a slice of every layer's columns: it multiplies its slice
 // with single-threaded BLAS and applies bias, batch norm, activation and
 // dropout to it, so the team needs only one barrier per layer and
 // direction, and the result does not depend on the team's size. The
-// workspace is sized once per call, so the batch loop never allocates.
+// workspace is sized once per call, so a batch loop never allocates.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +18,7 @@
 
 #include "zoo/nn.hpp"
 
-namespace zoo::nn::detail {
+namespace zoo::nn {
 
 // The calling thread's place in its team (a team of one outside OpenMP).
 struct Team {
@@ -27,6 +30,15 @@ struct Team {
     // multiples of 16 (64 bytes of float) so members never share a cache line.
     std::pair<index_t, index_t> share(index_t count) const;
 };
+
+// How many threads a batch of `batch` rows through `net` is worth: a team
+// meets at a barrier per layer and direction, a few microseconds each (far
+// more when another process holds the other core), so below about 2^20
+// multiply-adds per batch the barriers cost more than the split saves.
+// Measured on DQN's CartPole networks (4-64-64-2 at batch 64 ran 1.6 times
+// slower on two threads) and on MLPs; the choice depends only on the shapes,
+// so a given n_jobs still gives the same result every run.
+int team_size_for(const Network& net, index_t batch, int n_threads);
 
 template <class T>
 struct LayerCache {
@@ -55,11 +67,14 @@ struct GradientSquares {
     std::vector<T> delta, input;    // scratch, max_rows x widest layer
 };
 
+enum class Mode { train, infer };
+
 template <class T>
 struct Workspace {
     Workspace(const Network& net, index_t max_rows);
 
     index_t max_rows;
+    Mode mode = Mode::infer;  // of the last forward pass, which backward differentiates
     std::vector<LayerCache<T>> layers;
     std::vector<T> grad_out;  // d loss / d (current layer output), rows x widest layer
     std::vector<T> grad_in;   // d loss / d (current layer input)
@@ -67,13 +82,10 @@ struct Workspace {
     GradientSquares<T>* squares = nullptr;  // optional, see GradientSquares
 };
 
-enum class Mode { train, infer };
-
 struct ForwardOptions {
     Mode mode = Mode::infer;
     double bn_momentum = 0.1;
     double bn_epsilon = 1e-5;
-    bool update_running_stats = false;  // training epochs only, not gradient checks
     // Dropout masks come from a counter-based hash of (seed, stream, layer,
     // element), so they do not depend on which thread draws them.
     std::uint64_t dropout_seed = 0;
@@ -81,17 +93,29 @@ struct ForwardOptions {
 };
 
 // Runs `rows` inputs through the network; returns the outputs (rows x
-// n_outputs). Every team member must call it; it ends with a barrier.
+// n_outputs), which live in `ws`. `buffers` (the batch-norm running
+// statistics) are only read: inference normalises with them, training mode
+// with the batch's own statistics. Every team member must call it; it ends
+// with a barrier.
 template <class T>
-const T* forward(const Network& net, const T* x, index_t rows, const T* params, T* buffers, Workspace<T>& ws,
+const T* forward(const Network& net, const T* x, index_t rows, const T* params, const T* buffers, Workspace<T>& ws,
                  const ForwardOptions& options, const Team& team);
 
-// Backpropagates d loss / d outputs, given in ws.grad_out, into `grads`
-// (overwritten; frozen layers get zeros). Every team member must call it;
-// it ends with a barrier.
+// forward in training mode that also folds each batch-norm layer's batch
+// statistics into the running ones in `buffers`: what a training step does.
+template <class T>
+const T* forward_updating_statistics(const Network& net, const T* x, index_t rows, const T* params, T* buffers,
+                                     Workspace<T>& ws, const ForwardOptions& options, const Team& team);
+
+// Backpropagates d loss / d outputs, given in ws.grad_out (rows x
+// n_outputs, consumed), through the last forward pass on `ws` into `grads`
+// (overwritten; frozen layers get zeros). With `grad_input` (rows x
+// n_inputs), d loss / d x is written there too, through frozen layers as
+// well: what a GAN's generator needs from its discriminator. Every team
+// member must call it; it ends with a barrier.
 template <class T>
 void backward(const Network& net, const T* x, index_t rows, const T* params, T* grads, Workspace<T>& ws,
-              const Team& team);
+              const Team& team, T* grad_input = nullptr);
 
 // The trainable pieces a team member owns: for each layer, the outputs it
 // computes in the forward pass (a block of W's rows, and the matching
@@ -112,17 +136,36 @@ void for_each_owned_piece(const Network& net, const Team& team, Body&& body) {
     }
 }
 
-// The optimizer update of the pieces this member owns (a team member calls
-// it for its share; a team of one updates everything). In optimizers.cpp.
 // Penalty gradients, value clipping and global-norm clipping of the pieces
 // this member owns; `norms` has one slot per member (one barrier, only when
-// clipping by norm). In train.cpp.
+// clipping by norm).
 template <class T>
 void finish_gradients(const Network& net, const T* params, T* grads, const TrainConfig& config,
                       std::vector<double>& norms, const Team& team);
 
+// The optimizer update of the pieces this member owns (a team of one
+// updates everything).
 template <class T>
 void optimizer_update(const Network& net, T* params, const T* grads, T* state, std::int64_t step,
                       const OptimizerConfig& config, const Team& team);
 
-}  // namespace zoo::nn::detail
+// A regression loss of one residual r = output - target: returns the loss
+// and sets d loss / d output. The one definition of mse, mae and Huber that
+// the epoch loop and the temporal-difference losses share.
+inline double regression_loss(Loss loss, double huber_delta, double r, double& gradient) {
+    switch (loss) {
+        case Loss::mse:
+            gradient = 2.0 * r;
+            return r * r;
+        case Loss::mae:
+            gradient = (r > 0) - (r < 0);
+            return r < 0 ? -r : r;
+        default: {  // Huber
+            const double a = r < 0 ? -r : r;
+            gradient = a <= huber_delta ? r : (r < 0 ? -huber_delta : huber_delta);
+            return a <= huber_delta ? 0.5 * r * r : huber_delta * (a - 0.5 * huber_delta);
+        }
+    }
+}
+
+}  // namespace zoo::nn
