@@ -2,6 +2,9 @@
 
 Persistence (:mod:`zoo.persistence`) rebuilds estimators from this registry
 only, and records :func:`zoo_version` in what it saves (as pickling does).
+It needs nothing from :mod:`zoo.base` beyond this module (:func:`is_estimator`
+stands in for ``isinstance(value, BaseEstimator)``), so that ``zoo.base``
+imports persistence and not the other way round.
 
 This module must not import :mod:`zoo.base` (which imports it);
 :class:`~zoo.base.BaseEstimator` hands itself over with
@@ -84,6 +87,20 @@ def register_estimator(cls):
         )
     _REGISTRY[cls.__name__] = cls
     return cls
+
+
+def is_estimator(value):
+    """Whether ``value`` is an instance of :class:`zoo.base.BaseEstimator`.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    bool
+    """
+    return _ESTIMATOR_BASE is not None and isinstance(value, _ESTIMATOR_BASE)
 
 
 def registered_estimator(name):

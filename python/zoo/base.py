@@ -25,7 +25,7 @@ import warnings
 
 import numpy as np
 
-from . import _registry
+from . import _registry, persistence
 from ._param_validation import (  # noqa: F401  (re-exported)
     Interval,
     Options,
@@ -277,8 +277,6 @@ class BaseEstimator:
         str
             The path written.
         """
-        from . import persistence
-
         return persistence.save(self, path)
 
     @classmethod
@@ -299,8 +297,6 @@ class BaseEstimator:
         TypeError
             If the file holds another kind of estimator.
         """
-        from . import persistence
-
         estimator = persistence.load(path)
         if not isinstance(estimator, cls):
             raise TypeError(

@@ -25,8 +25,7 @@ import secrets
 
 import numpy as np
 
-from ._registry import registered_config_class
-from .base import BaseEstimator, registered_estimator, zoo_version
+from ._registry import is_estimator, registered_config_class, registered_estimator, zoo_version
 
 __all__ = ["save", "load", "FORMAT_VERSION"]
 
@@ -70,7 +69,7 @@ def save(estimator, path):
         If the class is not registered, or a parameter or fitted attribute
         holds a value the format cannot store (the message names it).
     """
-    if not isinstance(estimator, BaseEstimator):
+    if not is_estimator(estimator):
         raise TypeError(f"Only zoo estimators can be saved; got {type(estimator).__name__}.")
     encoder = _Encoder(type(estimator).__name__)
     meta = {
@@ -178,7 +177,7 @@ class _Encoder:
             }
         if kind is dict:
             return self._encode_dict(value, path)
-        if isinstance(value, BaseEstimator):
+        if is_estimator(value):
             return {"__estimator__": self.estimator_record(value, path)}
         registered = registered_config_class(kind.__name__)
         if registered is not None and registered[0] is kind:
