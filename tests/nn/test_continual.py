@@ -16,7 +16,8 @@ from zoo.datasets import make_classification
 from zoo.nn import LambdaCallback
 from zoo.nn._continual import FISHER_STREAM, fisher_diagonal
 from zoo.nn._model import TrainingSet
-from zoo.nn._network import LayerSpec, Layout
+from zoo.nn.init import initial_params
+from zoo.nn.network import LayerSpec, Layout
 
 OPTIMIZERS = ["sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad"]
 
@@ -87,7 +88,7 @@ def small_problem(seed=0, loss="categorical_crossentropy", dropout=0.0, n=7):
     rng = np.random.default_rng(seed)
     specs = [LayerSpec(3, 5, "tanh", dropout=dropout), LayerSpec(5, 3)]
     layout = Layout(specs)
-    params = layout.initial_params("glorot_uniform", rng, np.float64) + rng.normal(scale=0.1, size=layout.n_params)
+    params = initial_params(layout, "glorot_uniform", rng, np.float64) + rng.normal(scale=0.1, size=layout.n_params)
     X = rng.normal(size=(n, 3))
     if loss == "categorical_crossentropy":
         y = rng.integers(0, 3, size=(n, 1)).astype(np.float64)
@@ -217,10 +218,11 @@ def test_sample_gradient_squares_cover_every_row_when_the_runtime_gives_fewer_th
     script = """
 import numpy as np
 from zoo import _core
-from zoo.nn._network import LayerSpec, Layout
+from zoo.nn.init import initial_params
+from zoo.nn.network import LayerSpec, Layout
 rng = np.random.default_rng(0)
 layout = Layout([LayerSpec(3, 5, "tanh"), LayerSpec(5, 3)])
-params = layout.initial_params("glorot_uniform", rng, np.float64)
+params = initial_params(layout, "glorot_uniform", rng, np.float64)
 X, y = rng.normal(size=(500, 3)), rng.integers(0, 3, size=(500, 1)).astype(float)
 config = _core.TrainConfig()
 config.loss = _core.Loss.categorical_crossentropy

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from zoo import _core
-from zoo.nn._network import Layout, LayerSpec
+from zoo.nn.init import initial_params
+from zoo.nn.network import Layout, LayerSpec
 
 ACTIVATIONS = ["identity", "relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid"]
 LOSSES = ["mse", "mae", "huber", "binary_crossentropy", "categorical_crossentropy"]
@@ -14,7 +15,7 @@ LOSSES = ["mse", "mae", "huber", "binary_crossentropy", "categorical_crossentrop
 def make_problem(specs, loss, seed=0, n=11):
     rng = np.random.default_rng(seed)
     layout = Layout(specs)
-    params = layout.initial_params("glorot_uniform", rng, np.float64)
+    params = initial_params(layout, "glorot_uniform", rng, np.float64)
     params += rng.normal(scale=0.1, size=params.shape)  # move BN scale/shift and biases off their defaults
     buffers = layout.initial_buffers(np.float64)
     X = rng.normal(size=(n, specs[0].n_in))
@@ -94,12 +95,12 @@ def test_frozen_layers_get_zero_gradient():
 def test_batch_norm_inference_uses_running_statistics():
     specs = [LayerSpec(3, 4, "identity", batch_norm=True)]
     layout = Layout(specs)
-    params = layout.initial_params("glorot_uniform", np.random.default_rng(0), np.float64)
+    params = initial_params(layout, "glorot_uniform", np.random.default_rng(0), np.float64)
     buffers = layout.initial_buffers(np.float64)
     buffers[layout.slices[0].running] = [1.0, 2.0, 3.0, 4.0, 4.0, 1.0, 0.25, 9.0]  # means, then variances
     X = np.random.default_rng(1).normal(size=(5, 3))
     out = _core.nn_predict(layout.network(), X, params, buffers, 1)
-    W = layout.weights(params)[0]
+    W = params[layout.slices[0].weight].reshape(4, 3).T  # stored (n_out, n_in)
     mean, var = buffers[:4], buffers[4:]
     np.testing.assert_allclose(out, (X @ W - mean) / np.sqrt(var + 1e-5), rtol=1e-12)
 

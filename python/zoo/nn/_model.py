@@ -1,34 +1,34 @@
-"""What every zoo model built on the network engine shares: its state
-arrays, the epoch loop with schedules, callbacks and history, inference,
-and checkpoints. MLP uses it now; the autoencoder and the RL learners reuse it.
+"""What every estimator that holds one zoo.nn.Network shares (MLP*,
+Autoencoder, the linear models' gradient solvers): building the network
+from the estimator's parameters, the epoch loop on the training driver
+(schedule, validation, metrics), inference, transfer learning and
+persistence.
 
-State (all NumPy, all saved by `save`):
-    params_            flat trainable values (see zoo.nn._network.Layout)
-    buffers_           batch-norm running statistics
-    optimizer_state_   optimizer moments, (n_slots, n_params)
-    n_steps_           optimizer steps taken (Adam's bias correction)
+State (saved by `save`):
+    network_           the zoo.nn.Network: layers, params, buffers,
+                       optimizer moments, step count
     n_epochs_          epochs trained
     _seed_             base seed; epoch e shuffles and drops out with a seed
                        derived from (_seed_, e), so a resumed run repeats the
                        uninterrupted one exactly
+`params_`, `buffers_`, `optimizer_state_` and `n_steps_` read the network's.
 """
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import threading
-import time
-import warnings
-from dataclasses import dataclass, field
+import os
+from dataclasses import asdict, dataclass, field
+from numbers import Integral
 
 import numpy as np
 
 from zoo import _core
 from zoo._threads import resolve_n_jobs
-from zoo.nn.callbacks import CallbackList, EarlyStopping, ProgressBar
-from zoo.nn._network import Layout
+from zoo._validation import check_is_fitted
+from zoo.nn._driver import callback_list, run_rounds
+from zoo.nn.callbacks import EarlyStopping
 from zoo.nn.history import History, HistoryStateMixin
+from zoo.nn.network import Layout, Network
 from zoo.nn.optimizers import get_optimizer
 from zoo.nn.schedules import get_schedule
 
@@ -45,32 +45,6 @@ class TrainingSet:
     derived: dict = field(default_factory=dict, repr=False)
 
 
-@contextlib.contextmanager
-def ctrl_c_deferred():
-    """While training, Ctrl-C only asks to stop: the loop finishes its
-    bookkeeping for the current epoch and then stops, so the model, its
-    history and its checkpoints always describe whole epochs. A second Ctrl-C
-    raises KeyboardInterrupt as soon as Python regains control. (Only the main
-    thread can own signal handlers; elsewhere Ctrl-C behaves as usual.)"""
-    request = {"stop": False}
-    if threading.current_thread() is not threading.main_thread():
-        yield request
-        return
-    previous = signal.getsignal(signal.SIGINT)
-
-    def handler(signum, frame):
-        if request["stop"]:
-            raise KeyboardInterrupt
-        request["stop"] = True
-
-    signal.signal(signal.SIGINT, handler)
-    try:
-        yield request
-    finally:
-        # None: the previous handler was not set from Python; Python's own is the safe default.
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
-
-
 def epoch_seed(base_seed: int, epoch: int) -> int:
     return int(np.random.SeedSequence([base_seed, epoch]).generate_state(1, dtype=np.uint64)[0])
 
@@ -83,31 +57,41 @@ def epoch_stream_seed(base_seed: int, epoch: int, stream: int) -> int:
     return int(sequence.generate_state(1, dtype=np.uint32)[0])
 
 
+def _network_array(name: str, doc: str):
+    def read(self):
+        return getattr(self.__dict__.get("network_") or _unfitted(self, name), name.rstrip("_"))
+
+    return property(read, doc=doc)
+
+
+def _unfitted(model, name):
+    raise AttributeError(f"{type(model).__name__} has no {name} before it is fitted")
+
+
 class NetworkModelMixin(HistoryStateMixin):
-    """Mixed into estimators that own a network. The estimator provides
-    `_layout_specs()` (its LayerSpecs), `_loss_code()`, and `_epoch_metrics`."""
+    """Mixed into estimators that hold one network. The estimator provides
+    `_layout_specs()` (its LayerSpecs), `_loss_code()` and `_epoch_metrics`."""
 
-    # -- construction ------------------------------------------------------
+    params_ = _network_array("params_", "The network's flat trainable values (network_.params).")
+    buffers_ = _network_array("buffers_", "Batch-norm running statistics (network_.buffers).")
+    optimizer_state_ = _network_array("optimizer_state_", "The optimizer's moments (network_.optimizer_state).")
+    n_steps_ = _network_array("n_steps_", "Optimizer steps taken (network_.n_steps).")
 
-    def _layout(self):
-        layout = getattr(self, "_cached_layout", None)
-        specs = self._layout_specs()
-        if layout is None or layout.specs != specs:
-            layout = Layout(specs)
-            self._cached_layout = layout
-            self._cached_network = layout.network()
-        return layout
+    # -- the network ----------------------------------------------------------
+
+    def _layout(self) -> Layout:
+        return self.network_.layout
 
     def _network(self):
-        self._layout()
-        return self._cached_network
+        """The C++ engine's view of the network."""
+        return self.network_.core
 
     def _initialise_state(self, rng: np.random.Generator, dtype) -> None:
-        layout = self._layout()
-        self.params_ = layout.initial_params(self.init, rng, dtype)
-        self.buffers_ = layout.initial_buffers(dtype)
-        self.optimizer_state_ = np.zeros((self._optimizer().n_slots(), layout.n_params), dtype=dtype)
-        self.n_steps_ = 0
+        network = Network(self._layout_specs(), dtype=dtype)
+        if getattr(self, "init", None) is not None:
+            network.initialize(self.init, rng)  # else zeros: the linear models' convex problems
+        network.attach_optimizer(self._optimizer())
+        self.network_ = network
         self.n_epochs_ = 0
         self.history_ = History()
         self._seed_ = int(rng.integers(0, 2**63))
@@ -115,7 +99,7 @@ class NetworkModelMixin(HistoryStateMixin):
     def _optimizer(self):
         return get_optimizer(self.optimizer)
 
-    def _train_config(self, learning_rate: float, seed: int, n_threads: int) -> "_core.TrainConfig":
+    def _train_config(self, learning_rate: float, seed: int, n_threads: int):
         config = _core.TrainConfig()
         config.loss = self._loss_code()
         config.huber_delta = float(self.huber_delta)
@@ -131,115 +115,152 @@ class NetworkModelMixin(HistoryStateMixin):
 
     # -- the epoch loop -----------------------------------------------------
 
-    def _run_epochs(
-        self, train: TrainingSet, validation: TrainingSet | None, until_epoch: int, epoch_data=None
-    ) -> None:
-        """Train from epoch `n_epochs_` up to `until_epoch`, with schedule,
-        callbacks and history. Ctrl-C stops after the current epoch.
-
-        `epoch_data(epoch)`, when given, returns the TrainingSet the engine
-        trains on in that epoch (augmented inputs, say); by default `train`.
-        """
+    def _run_epochs(self, train: TrainingSet, validation: TrainingSet | None, until_epoch: int,
+                    epoch_data=None, extra_callbacks=()) -> None:
+        """Train from epoch `n_epochs_` up to `until_epoch` on the training
+        driver, with schedule, validation and metrics. `epoch_data(epoch)`,
+        when given, returns the TrainingSet the engine trains on in that
+        epoch (augmented inputs, say); by default `train`."""
+        # Parameters that leave the arrays' shapes alone (frozen layers,
+        # dropout) may change between fits.
+        self.network_.set_layers(self._layout_specs())
+        self.network_.attach_optimizer(self._optimizer())
         n_threads = resolve_n_jobs(self.n_jobs)
-        network = self._network()
         schedule = get_schedule(self.lr_schedule, total_epochs=until_epoch)
         if self.n_epochs_ > 0 and getattr(self, "_schedule_state_", None):
             schedule.load_state_dict(self._schedule_state_)  # a resumed or warm-started run
-        callbacks = self._callback_list(until_epoch, has_validation=validation is not None)
+        learning_rate = [float(getattr(self, "_last_lr_", self.learning_rate))]
+
+        def run_epoch(epoch: int, previous_logs: dict) -> dict:
+            learning_rate[0] = float(schedule(epoch, base_lr=float(self.learning_rate), current_lr=learning_rate[0],
+                                              logs=previous_logs))
+            data = train if epoch_data is None else epoch_data(epoch)
+            config = self._train_config(learning_rate[0], epoch_seed(self._seed_, epoch), n_threads)
+            loss, correct, weight, squared_error = self.network_.train_epoch(data, config, self._anchor_arrays())
+            self.n_epochs_ = epoch + 1
+            logs = {"loss": float(loss), **self._epoch_metrics(data, correct, weight, squared_error)}
+            if validation is not None:
+                logs.update(self._validation_logs(validation, config))
+            logs["lr"] = learning_rate[0]
+            # Everything a checkpoint written by a callback needs to resume.
+            self._last_lr_ = learning_rate[0]
+            self._schedule_state_ = schedule.state_dict()
+            return logs
+
+        early = self._early_stopping(has_validation=validation is not None)
+        callbacks = callback_list(self, self.callbacks, until_epoch, *extra_callbacks, *early)
         # A continued run starts from the last epoch's logs (ReduceOnPlateau reads them).
-        logs: dict = self.history_.epoch_logs(-1) if len(self.history_) else {}
-        callbacks.on_train_begin(self, {"total_epochs": until_epoch, "initial_epoch": self.n_epochs_})
-        learning_rate = self._current_lr()
-        with contextlib.ExitStack() as cleanup:
-            # Callbacks close their files and bars even when training fails.
-            cleanup.callback(lambda: callbacks.on_train_end(self, logs))
-            ctrl_c = cleanup.enter_context(ctrl_c_deferred())
-            for epoch in range(self.n_epochs_, until_epoch):
-                learning_rate = float(
-                    schedule(epoch, base_lr=float(self.learning_rate), current_lr=learning_rate, logs=logs)
-                )
-                callbacks.on_epoch_begin(self, epoch, logs)
-                started = time.perf_counter()
-                data = train if epoch_data is None else epoch_data(epoch)
-                config = self._train_config(learning_rate, epoch_seed(self._seed_, epoch), n_threads)
-                loss, correct, weight, squared_error, steps = _core.nn_train_epoch(
-                    network, data.X, data.targets, data.weight, self.params_, self._grads(),
-                    self.optimizer_state_, self.n_steps_, self.buffers_, config, **self._anchor_arrays(),
-                )
-                self.n_steps_ += int(steps)
-                self.n_epochs_ = epoch + 1
-                logs = {"loss": float(loss), **self._epoch_metrics(data, correct, weight, squared_error)}
-                if validation is not None:
-                    logs.update(self._validation_logs(validation, config))
-                logs["lr"] = learning_rate
-                logs["epoch_time"] = time.perf_counter() - started
-                self.history_.append(logs)
-                # Everything a checkpoint written by a callback needs to resume.
-                self._last_lr_ = learning_rate
-                self._schedule_state_ = schedule.state_dict()
-                if callbacks.on_epoch_end(self, epoch, logs):
-                    break
-                if ctrl_c["stop"]:
-                    self.interrupted_ = True
-                    warnings.warn(
-                        f"training interrupted (Ctrl-C) after epoch {self.n_epochs_}; the model keeps "
-                        "the weights of that epoch and fit(..., resume=True) continues it",
-                        RuntimeWarning,
-                        stacklevel=3,
-                    )
-                    break
+        logs = self.history_.epoch_logs(-1) if len(self.history_) else {}
+        run_rounds(self, range(self.n_epochs_, until_epoch), run_epoch, callbacks, logs=logs,
+                   resume_hint="fit(..., resume=True) continues it")
+
+    def _early_stopping(self, has_validation: bool) -> list:
+        if self.early_stopping is True:
+            return [EarlyStopping(monitor="val_loss" if has_validation else "loss")]
+        return [self.early_stopping] if isinstance(self.early_stopping, EarlyStopping) else []
 
     def _anchor_arrays(self) -> dict:
         """Keyword arrays for the engine's anchored penalty (elastic weight
         consolidation): {"anchor_weight": ..., "anchor": ...} or nothing."""
         return {}
 
-    def _current_lr(self) -> float:
-        return float(getattr(self, "_last_lr_", self.learning_rate))
-
     def _validation_logs(self, validation: TrainingSet, config) -> dict:
-        loss, correct, weight, squared_error = _core.nn_evaluate(
-            self._network(), validation.X, validation.targets, validation.weight, self.params_, self.buffers_, config,
-            **self._anchor_arrays(),
-        )
+        loss, correct, weight, squared_error = self.network_.evaluate(validation, config, self._anchor_arrays())
         metrics = self._epoch_metrics(validation, correct, weight, squared_error)
         return {"val_loss": float(loss), **{f"val_{k}": v for k, v in metrics.items()}}
-
-    def _callback_list(self, until_epoch: int, has_validation: bool) -> CallbackList:
-        callbacks = []
-        if self.verbose:
-            callbacks.append(ProgressBar(total_epochs=until_epoch))
-        if self.early_stopping is True:
-            callbacks.append(EarlyStopping(monitor="val_loss" if has_validation else "loss"))
-        elif isinstance(self.early_stopping, EarlyStopping):
-            callbacks.append(self.early_stopping)
-        callbacks.extend(self.callbacks or [])
-        return CallbackList(callbacks)
-
-    def _grads(self) -> np.ndarray:
-        # Scratch for the engine; not state, so it is not saved.
-        grads = getattr(self, "_grad_buffer", None)
-        if grads is None or grads.shape != self.params_.shape or grads.dtype != self.params_.dtype:
-            grads = self._grad_buffer = np.empty_like(self.params_)
-        return grads
 
     # -- inference ------------------------------------------------------------
 
     def _forward(self, X: np.ndarray) -> np.ndarray:
-        return _core.nn_predict(self._network(), X, self.params_, self.buffers_, resolve_n_jobs(self.n_jobs))
+        return self.network_.predict(X, resolve_n_jobs(self.n_jobs))
 
-    # -- weights for callbacks, transfer learning, persistence -----------------
+    # -- layers: sizes, dropout, frozen layers, transfer ------------------------
 
-    def __getstate__(self):
-        # The C++ network view and scratch arrays are rebuilt on demand.
-        state = super().__getstate__()
-        for cache in ("_cached_layout", "_cached_network", "_grad_buffer"):
-            state.pop(cache, None)
-        return state
+    def _dropouts(self, n_hidden: int, which: str = "hidden layer") -> list[float]:
+        if np.ndim(self.dropout) == 0:
+            return [float(self.dropout)] * n_hidden
+        rates = [float(r) for r in self.dropout]
+        if len(rates) != n_hidden or any(not 0 <= r < 1 for r in rates):
+            raise ValueError(f"dropout must be a rate in [0, 1) or one per {which} ({n_hidden}), got {self.dropout!r}")
+        return rates
+
+    def _frozen_set(self, n_layers: int) -> set[int]:
+        frozen = set()
+        for index in self.frozen_layers or ():
+            if not isinstance(index, Integral) or not -n_layers <= index < n_layers:
+                raise ValueError(f"frozen_layers: {index!r} is not a layer index of a {n_layers}-layer network")
+            frozen.add(int(index) % n_layers)
+        return frozen
+
+    def _transfer_layers(self):
+        """Copy the first `init_layers` layers (all matching ones by default)
+        of `init_from`, a fitted network model or a path to a saved one."""
+        source = self.init_from
+        if source is None:
+            return
+        if isinstance(source, (str, os.PathLike)):
+            # A saved model: unlike a fitted object, a path survives clone(),
+            # so cross-validation and grid search can transfer from it too.
+            from zoo.persistence import load  # noqa: PLC0415
+
+            source = load(source)
+        if not isinstance(source, NetworkModelMixin) or "network_" not in vars(source):
+            raise ValueError("init_from must be a fitted zoo network model")
+        # The first copied layer expects the inputs as the source saw them.
+        source_normalized = getattr(source, "input_mean_", None) is not None
+        normalize = getattr(self, "normalize", False)
+        if source_normalized != bool(normalize):
+            raise ValueError(
+                f"init_from was fitted with normalize={source_normalized} but this model has "
+                f"normalize={normalize!r}; its first layer expects "
+                f"{'standardised' if source_normalized else 'raw'} inputs, so set normalize={source_normalized}"
+            )
+        self.network_.copy_layers_from(source.network_, self.init_layers)
+
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        """Weight matrix of each layer, (n_in, n_out), as views of `params_`."""
+        check_is_fitted(self, "network_")
+        return self.network_.weights()
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        """Bias of each layer, as views of `params_`."""
+        check_is_fitted(self, "network_")
+        return self.network_.biases()
+
+    # -- weights for callbacks, persistence -------------------------------------
 
     def _get_weights(self) -> dict:
-        return {"params_": self.params_.copy(), "buffers_": self.buffers_.copy()}
+        return {"params_": self.network_.params.copy(), "buffers_": self.network_.buffers.copy()}
 
     def _set_weights(self, weights: dict) -> None:
-        self.params_[...] = weights["params_"]
-        self.buffers_[...] = weights["buffers_"]
+        self.network_.params[...] = weights["params_"]
+        self.network_.buffers[...] = weights["buffers_"]
+
+    def _persisted_params(self):
+        # Callbacks are run-time hooks (they may hold files, or this model);
+        # like Keras, a saved model does not carry them. init_from only
+        # mattered at the first fit; its weights are already in the network.
+        params = super()._persisted_params()
+        params["callbacks"] = None
+        params["init_from"] = None
+        params["validation_data"] = None
+        params["early_stopping"] = bool(params["early_stopping"])
+        return params
+
+    def _load_state(self, state):
+        state = dict(state)
+        # Files written before the Network component kept its arrays as
+        # the estimator's own attributes.
+        legacy = {name: state.pop(name) for name in ("params_", "buffers_", "optimizer_state_", "n_steps_")
+                  if name in state}
+        super()._load_state(state)
+        if legacy:
+            self.network_ = Network.from_config({
+                "layers": [asdict(spec) for spec in self._layout_specs()], "dtype": str(legacy["params_"].dtype),
+                "params": legacy["params_"], "buffers": legacy["buffers_"],
+                "optimizer_state": legacy["optimizer_state_"], "n_steps": int(legacy.get("n_steps_", 0))})
+        if "network_" in vars(self) and not self.network_.layout.same_arrays_as(Layout(self._layout_specs())):
+            raise ValueError(f"the saved network ({self.network_!r}) does not match this {type(self).__name__}'s "
+                             "parameters and fitted shapes")

@@ -72,6 +72,14 @@ class History:
     ([0.9, 0.5], 2)
     """
 
+    # to_dict() records the kind; from_dict() rebuilds the subclass that wrote it.
+    kind = "epochs"
+    _kinds: dict = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        History._kinds[cls.kind] = cls
+
     def __init__(self, baseline=None):
         self.baseline = _check_metric_dict(baseline or {}, "baseline")
         self._columns = {}  # key -> list of floats, each n_epochs long
@@ -198,6 +206,9 @@ class History:
             If the data is malformed (missing entries, lists of unequal
             length, values that are not numbers).
         """
+        written_by = History._kinds.get(data.get("kind")) if isinstance(data, dict) else None
+        if written_by is not None and written_by is not cls and issubclass(written_by, cls):
+            return written_by.from_dict(data)
         if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
             raise ValueError("History.from_dict expects a dict with a 'metrics' dict.")
         n_epochs = data.get("n_epochs")

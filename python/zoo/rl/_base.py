@@ -26,8 +26,8 @@ from gymnasium import spaces
 from zoo._validation import seed_from_random_state
 from zoo.base import BaseEstimator, Interval, Options
 from zoo.exceptions import NotFittedError
-from zoo.nn._model import ctrl_c_deferred
-from zoo.nn._network import ACTIVATIONS
+from zoo.nn._driver import ctrl_c_deferred
+from zoo.nn.network import ACTIVATIONS
 from zoo.nn.callbacks import CallbackList, ProgressBar
 from zoo.rl._env import EnvHandle, resolve_env
 from zoo.rl._native import NativeEpisode

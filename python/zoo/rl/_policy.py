@@ -23,7 +23,7 @@ from gymnasium import spaces
 
 from zoo import _core
 from zoo._threads import resolve_n_jobs
-from zoo.nn._network import Layout, LayerSpec
+from zoo.nn.network import Layout, LayerSpec
 from zoo.nn.optimizers import get_optimizer
 from zoo.rl._base import RLLearner
 from zoo.rl._env import EnvHandle, describe_space, require_box_observations

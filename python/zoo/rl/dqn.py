@@ -21,7 +21,7 @@ import numpy as np
 from zoo import _core
 from zoo._threads import resolve_n_jobs
 from zoo.base import Interval, Options
-from zoo.nn._network import Layout, LayerSpec
+from zoo.nn.network import Layout, LayerSpec
 from zoo.nn.optimizers import get_optimizer
 from zoo.rl._base import NETWORK_CONSTRAINTS, RUN_CONSTRAINTS, RLLearner
 from zoo.rl._env import EnvHandle, require_box_observations, require_discrete

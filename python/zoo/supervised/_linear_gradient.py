@@ -30,8 +30,8 @@ from zoo import _core
 from zoo._validation import seed_from_random_state
 from zoo.base import Interval
 from zoo.nn._model import NetworkModelMixin, TrainingSet
-from zoo.nn._network import LayerSpec
 from zoo.nn.history import History
+from zoo.nn.network import LayerSpec
 from zoo.supervised._targets import ClassTargets, RegressionTargets
 
 GRADIENT_SOLVERS = frozenset({"gd", "sgd", "minibatch"})
@@ -114,10 +114,8 @@ def gradient_fit(estimator, X, Y, sample_weight, *, loss, l2=0.0, l1=0.0, n_clas
     network.l1 = factor * float(l1)
     network.huber_delta = float(huber_delta)
     network.train(X, encoded, weight)
-    params = network.params_
-    where = network._layout().slices[0]
-    coef = params[where.weight].reshape(k, X.shape[1]).copy()
-    intercept = params[where.bias].copy() if estimator.fit_intercept else np.zeros(k, dtype=X.dtype)
+    coef = network.network_.weights()[0].T.copy()
+    intercept = network.network_.biases()[0].copy() if estimator.fit_intercept else np.zeros(k, dtype=X.dtype)
     last_loss = network.history_.epoch_logs(-1).get("loss", np.nan) if len(network.history_) else np.nan
     # Finite weights can still be diverged ones: around 1e260 the loss has
     # already overflowed to inf while the weights have not.
@@ -139,7 +137,7 @@ class _LinearNetwork(NetworkModelMixin):
     """One dense layer trained by the engine's epoch loop with a linear
     estimator's settings. Callbacks receive this object as their model."""
 
-    init = "glorot_uniform"  # unused: the weights start at zero
+    init = None  # a convex problem: the weights start at zero
     clip_norm = None
     clip_value = None
 
@@ -166,12 +164,7 @@ class _LinearNetwork(NetworkModelMixin):
 
     def train(self, X, targets, weight):
         seed = seed_from_random_state(self.random_state)
-        layout = self._layout()
-        self.params_ = np.zeros(layout.n_params, dtype=X.dtype)  # a convex problem: start at zero
-        self.buffers_ = layout.initial_buffers(X.dtype)
-        self.optimizer_state_ = np.zeros((self._optimizer().n_slots(), layout.n_params), dtype=X.dtype)
-        self.n_steps_ = 0
-        self.n_epochs_ = 0
+        self._initialise_state(np.random.default_rng(seed), X.dtype)
         self._seed_ = seed
         train, validation = TrainingSet(X, targets, weight), None
         if self.validation_split > 0:
@@ -183,7 +176,6 @@ class _LinearNetwork(NetworkModelMixin):
         # What predicting the mean or the class shares scores (regression: for "mse" only).
         baseline_loss = "mse" if self._loss == _core.Loss.mse else None
         self.history_ = History(baseline=self._targets.baseline(train, baseline_loss))
-        self.interrupted_ = False
         self._run_epochs(train, validation, self.epochs)
 
     @staticmethod

@@ -9,7 +9,6 @@ optimizers, schedules and callbacks are those of zoo.nn).
 
 from __future__ import annotations
 
-import os
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,9 +24,9 @@ from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options, Regresso
 from zoo.nn import _continual
 from zoo.nn._epoch_inputs import AUGMENT_STREAM, augmented, check_augment, standardisation, standardised
 from zoo.nn._model import NetworkModelMixin, TrainingSet, epoch_stream_seed
-from zoo.nn._network import ACTIVATIONS, INITIALIZERS, LayerSpec
 from zoo.nn.history import History
-from zoo.persistence import load
+from zoo.nn.init import INITIALIZERS
+from zoo.nn.network import ACTIVATIONS, LayerSpec, dense_layers
 from zoo.supervised._targets import ClassTargets, RegressionTargets
 
 LOSSES = {
@@ -315,43 +314,11 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             raise ValueError(f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}")
         return [int(s) for s in sizes]
 
-    def _dropouts(self, n_hidden: int) -> list[float]:
-        if np.ndim(self.dropout) == 0:
-            return [float(self.dropout)] * n_hidden
-        rates = [float(r) for r in self.dropout]
-        if len(rates) != n_hidden or any(not 0 <= r < 1 for r in rates):
-            raise ValueError(
-                f"dropout must be a rate in [0, 1) or one per hidden layer ({n_hidden}), got {self.dropout!r}"
-            )
-        return rates
-
     def _layout_specs(self) -> list[LayerSpec]:
         sizes = self._hidden_sizes()
-        dropouts = self._dropouts(len(sizes))
-        frozen = self._frozen_set(len(sizes) + 1)
-        widths = [self.n_features_in_, *sizes, self.n_outputs_]
-        specs = []
-        for i in range(len(widths) - 1):
-            hidden = i < len(sizes)
-            specs.append(
-                LayerSpec(
-                    widths[i],
-                    widths[i + 1],
-                    self.activation if hidden else "identity",
-                    dropouts[i] if hidden else 0.0,
-                    bool(self.batch_norm) and hidden,
-                    i not in frozen,
-                )
-            )
-        return specs
-
-    def _frozen_set(self, n_layers: int) -> set[int]:
-        frozen = set()
-        for index in self.frozen_layers or ():
-            if not isinstance(index, Integral) or not -n_layers <= index < n_layers:
-                raise ValueError(f"frozen_layers: {index!r} is not a layer index of a {n_layers}-layer network")
-            frozen.add(int(index) % n_layers)
-        return frozen
+        return dense_layers([self.n_features_in_, *sizes, self.n_outputs_], self.activation,
+                            dropout=self._dropouts(len(sizes)), batch_norm=self.batch_norm,
+                            frozen=self._frozen_set(len(sizes) + 1))
 
     def _train_config(self, learning_rate, seed, n_threads):
         config = super()._train_config(learning_rate, seed, n_threads)
@@ -422,76 +389,12 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         )
         return pick(train_rows), pick(val_rows)
 
-    # -- transfer learning ----------------------------------------------------------
-
-    def _transfer_layers(self):
-        """Copy the first `init_layers` layers (all matching ones by default)
-        of `init_from`, a fitted network, into this one."""
-        source = self.init_from
-        if source is None:
-            return
-        if isinstance(source, (str, os.PathLike)):
-            # A saved model: unlike a fitted object, a path survives clone(),
-            # so cross-validation and grid search can transfer from it too.
-            source = load(source)
-        if not isinstance(source, NetworkModelMixin) or not hasattr(source, "params_"):
-            raise ValueError("init_from must be a fitted zoo network model")
-        mine, theirs = self._layout(), source._layout()
-        count = self.init_layers or min(len(mine.specs), len(theirs.specs))
-        if count > min(len(mine.specs), len(theirs.specs)):
-            raise ValueError(f"init_layers={count} but the networks have {len(mine.specs)} and {len(theirs.specs)} layers")
-        # The first copied layer expects the inputs as the source saw them.
-        # (The Autoencoder borrows this method and never standardises.)
-        source_normalized = getattr(source, "input_mean_", None) is not None
-        normalize = getattr(self, "normalize", False)
-        if source_normalized != bool(normalize):
-            raise ValueError(
-                f"init_from was fitted with normalize={source_normalized} but this model has "
-                f"normalize={normalize!r}; its first layer expects "
-                f"{'standardised' if source_normalized else 'raw'} inputs, so set normalize={source_normalized}"
-            )
-        for i in range(count):
-            a, b = mine.specs[i], theirs.specs[i]
-            if (a.n_in, a.n_out, a.batch_norm) != (b.n_in, b.n_out, b.batch_norm):
-                raise ValueError(
-                    f"layer {i} differs: {a.n_in}x{a.n_out} here, {b.n_in}x{b.n_out} in init_from; "
-                    "set init_layers to the layers that match"
-                )
-            for piece in ("weight", "bias", "gamma", "beta"):
-                target, origin = getattr(mine.slices[i], piece), getattr(theirs.slices[i], piece)
-                if target is not None:
-                    self.params_[target] = source.params_[origin]
-            if a.batch_norm:
-                self.buffers_[mine.slices[i].running] = source.buffers_[theirs.slices[i].running]
-
     # -- inspection ---------------------------------------------------------------
-
-    @property
-    def coefs_(self) -> list[np.ndarray]:
-        """Weight matrix of each layer, (n_in, n_out), as views of `params_`."""
-        check_is_fitted(self, "params_")
-        return self._layout().weights(self.params_)
-
-    @property
-    def intercepts_(self) -> list[np.ndarray]:
-        check_is_fitted(self, "params_")
-        return self._layout().biases(self.params_)
 
     def _outputs(self, X):
         check_is_fitted(self, "params_")
         X = validate_data(self, X, reset=False, dtype=self.params_.dtype)
         return self._forward(self._scaled(X))
-
-    def _persisted_params(self):
-        # Callbacks are run-time hooks (they may hold files, or this model);
-        # like Keras, a saved model does not carry them. init_from only
-        # mattered at the first fit; its weights are already in params_.
-        params = super()._persisted_params()
-        params["callbacks"] = None
-        params["init_from"] = None
-        params["validation_data"] = None
-        params["early_stopping"] = bool(params["early_stopping"])
-        return params
 
     def _save_state(self):
         state = super()._save_state()
@@ -660,7 +563,7 @@ class MLP(_BaseMLP):
     Attributes
     ----------
     params_, buffers_, optimizer_state_ : ndarray
-        All of the network's state (see zoo.nn._network.Layout).
+        All of the network's state (see zoo.nn.network).
     coefs_, intercepts_ : list of ndarray (views of params_)
     input_mean_, input_scale_ : ndarray of shape (n_features,), float64
         Only with normalize=True: the network sees (X - input_mean_) / input_scale_.

@@ -25,11 +25,11 @@ from zoo._threads import resolve_n_jobs
 from zoo._validation import check_array, check_is_fitted, check_sample_weight, seed_from_random_state, validate_data
 from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
 from zoo.nn._model import NetworkModelMixin, TrainingSet
-from zoo.nn._network import ACTIVATIONS, INITIALIZERS, LayerSpec, Layout
-from zoo.nn.callbacks import Callback, CallbackList
+from zoo.nn.callbacks import Callback
 from zoo.nn.history import History
+from zoo.nn.init import INITIALIZERS
+from zoo.nn.network import ACTIVATIONS, LayerSpec
 from zoo.supervised._targets import RegressionTargets
-from zoo.supervised.mlp import _BaseMLP
 
 __all__ = ["Autoencoder"]
 
@@ -164,7 +164,7 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
     Attributes
     ----------
     params_, buffers_, optimizer_state_ : ndarray
-        All of the network's state (see zoo.nn._network.Layout).
+        All of the network's state (see zoo.nn.network).
     coefs_, intercepts_ : list of ndarray (views of params_)
     n_components_ : int
         Width of the code.
@@ -385,28 +385,23 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
         self._transfer_layers()
         self.n_components_ = self._encoder_sizes()[-1]
         self.n_encoder_layers_ = len(self._encoder_sizes())
-        self._parts()  # built now, so that transform leaves the estimator as it was
 
     def _train(self, train: TrainingSet, validation, until: int):
+        corruption = ()
         if self.denoising > 0:
             # The engine reads the inputs from train.X and the targets from
             # train.targets: the corrupted copy (memory: one more X) goes to
             # X, the clean data stays the target. The copy is refilled by a
-            # callback that runs first at the start of every epoch.
+            # callback at the start of every epoch, before the user's.
             noisy = np.empty_like(train.X)
-            self._corruption = _Corruption(
-                train.X, noisy, self.noise, float(self.denoising), resolve_n_jobs(self.n_jobs)
-            )
+            self._corruption = _Corruption(train.X, noisy, self.noise, float(self.denoising),
+                                           resolve_n_jobs(self.n_jobs))
+            corruption = (self._corruption,)
             train = TrainingSet(noisy, train.targets, train.weight, train.derived)
         try:
-            self._run_epochs(train, validation, until)
+            self._run_epochs(train, validation, until, extra_callbacks=corruption)
         finally:
             vars(self).pop("_corruption", None)  # run-time state, not part of the model
-
-    def _callback_list(self, until_epoch: int, has_validation: bool) -> CallbackList:
-        callbacks = super()._callback_list(until_epoch, has_validation)
-        corruption = getattr(self, "_corruption", None)
-        return CallbackList([corruption, *callbacks]) if corruption is not None else callbacks
 
     def _split(self, X, weight):
         if self.validation_data is not None:
@@ -440,7 +435,7 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
     def _layout_specs(self) -> list[LayerSpec]:
         encoder, decoder = self._encoder_sizes(), self._decoder_sizes()
         n_hidden = len(encoder) + len(decoder)  # every layer but the output
-        dropouts = self._dropouts(n_hidden)
+        dropouts = self._dropouts(n_hidden, "hidden layer (the encoder's, the code included, and the decoder's)")
         frozen = self._frozen_set(n_hidden + 1)
         widths = [self.n_features_in_, *encoder, *decoder, self.n_features_in_]
         # The engine fuses the output sigmoid with binary cross-entropy: its
@@ -464,34 +459,9 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
             )
         return specs
 
-    def _dropouts(self, n_hidden: int) -> list[float]:
-        if np.ndim(self.dropout) == 0:
-            return [float(self.dropout)] * n_hidden
-        rates = [float(r) for r in self.dropout]
-        if len(rates) != n_hidden or any(not 0 <= r < 1 for r in rates):
-            raise ValueError(
-                f"dropout must be a rate in [0, 1) or one per hidden layer ({n_hidden}: the encoder's, "
-                f"the code included, and the decoder's), got {self.dropout!r}"
-            )
-        return rates
-
-    # Frozen layers and transfer learning work exactly as in MLP.
-    _frozen_set = _BaseMLP._frozen_set
-    _transfer_layers = _BaseMLP._transfer_layers
-
     def _parts(self):
-        """C++ views of the encoder and the decoder over slices of the same
-        params_ and buffers_ (zero-copy: Layout puts layer after layer, so
-        the encoder's offsets are the whole network's, and the decoder's are
-        the whole network's minus where the decoder starts)."""
-        layout = self._layout()
-        parts = getattr(self, "_cached_parts", None)
-        if parts is None or parts[0] is not layout:
-            k = self.n_encoder_layers_
-            encoder, decoder = Layout(layout.specs[:k]), Layout(layout.specs[k:])
-            parts = (layout, encoder.network(), decoder.network(), encoder.n_params, encoder.n_buffers)
-            self._cached_parts = parts
-        return parts
+        """The encoder and the decoder, as views of the network's arrays."""
+        return self.network_.part(0, self.n_encoder_layers_), self.network_.part(self.n_encoder_layers_)
 
     def _loss_code(self):
         return LOSSES[self.loss]
@@ -546,11 +516,8 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
         ndarray of shape (n_samples, n_components_)
         """
         X, out = self._read(X, None)
-        _, encoder, _, n_params, n_buffers = self._parts()
-        codes = _core.nn_predict(
-            encoder, X, self.params_[:n_params], self.buffers_[:n_buffers], resolve_n_jobs(self.n_jobs)
-        )
-        return codes.astype(out, copy=False)
+        encoder, _ = self._parts()
+        return encoder.predict(X, resolve_n_jobs(self.n_jobs)).astype(out, copy=False)
 
     def inverse_transform(self, X):
         """Decode: the reconstruction of each code.
@@ -566,11 +533,8 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
         """
         check_is_fitted(self, "params_")
         codes, out = self._read(X, self.n_components_, name="codes")
-        _, _, decoder, n_params, n_buffers = self._parts()
-        outputs = _core.nn_predict(
-            decoder, codes, self.params_[n_params:], self.buffers_[n_buffers:], resolve_n_jobs(self.n_jobs)
-        )
-        return self._decoded(outputs).astype(out, copy=False)
+        _, decoder = self._parts()
+        return self._decoded(decoder.predict(codes, resolve_n_jobs(self.n_jobs))).astype(out, copy=False)
 
     def reconstruct(self, X):
         """Encode then decode in one pass: inverse_transform(transform(X)).
@@ -647,35 +611,6 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
         check_is_fitted(self, "params_")
         prefix = type(self).__name__.lower()
         return np.asarray([f"{prefix}{i}" for i in range(self.n_components_)], dtype=object)
-
-    # -- inspection and persistence ------------------------------------------------
-
-    @property
-    def coefs_(self) -> list[np.ndarray]:
-        """Weight matrix of each layer, (n_in, n_out), as views of `params_`."""
-        check_is_fitted(self, "params_")
-        return self._layout().weights(self.params_)
-
-    @property
-    def intercepts_(self) -> list[np.ndarray]:
-        """Bias of each layer, as views of `params_`."""
-        check_is_fitted(self, "params_")
-        return self._layout().biases(self.params_)
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        for transient in ("_cached_parts", "_corruption"):
-            state.pop(transient, None)
-        return state
-
-    def _persisted_params(self):
-        # As MLP: run-time hooks and data are not saved with the model.
-        params = super()._persisted_params()
-        params["callbacks"] = None
-        params["init_from"] = None
-        params["validation_data"] = None
-        params["early_stopping"] = bool(params["early_stopping"])
-        return params
 
 
 def _positive_sizes(sizes, name, *, allow_empty):
