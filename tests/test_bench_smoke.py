@@ -81,6 +81,38 @@ def test_bench_only_with_no_match_lists_the_cases(tmp_path):
     assert not (tmp_path / "r.md").exists()
 
 
+
+@pytest.fixture
+def no_bench_imported(monkeypatch):
+    """sys.modules without any bench package, restored afterwards."""
+    for name in [name for name in sys.modules if name == "bench" or name.startswith("bench.")]:
+        monkeypatch.delitem(sys.modules, name)
+    yield
+    for name in [name for name in sys.modules if name == "bench" or name.startswith("bench.")]:
+        del sys.modules[name]
+
+
+def test_bench_entry_imports_the_checkout_without_touching_sys_path(no_bench_imported):
+    from zoo import _bench_entry
+
+    path_before = list(sys.path)
+    runner = _bench_entry.load_runner(_bench_entry.find_bench_dir(REPO_ROOT / "tests"))
+    assert sys.path == path_before
+    assert Path(runner.__file__) == REPO_ROOT / "bench" / "run.py"
+    assert Path(sys.modules["bench.harness"].__file__) == REPO_ROOT / "bench" / "harness.py"
+
+
+def test_bench_entry_refuses_another_bench_package(no_bench_imported, tmp_path, monkeypatch):
+    from zoo import _bench_entry
+
+    other = tmp_path / "bench"
+    other.mkdir()
+    (other / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    __import__("bench")
+    with pytest.raises(_bench_entry.BenchNotFoundError, match="already imported from"):
+        _bench_entry.load_runner(_bench_entry.find_bench_dir(REPO_ROOT))
+
 def _recording_case(harness, log, fail=()):
     def contender(name):
         def run(data, threads, seed):

@@ -2,12 +2,15 @@
 
 The benchmarks are not part of the installed package (they need the
 reference libraries and write ``bench/RESULTS.md`` into the checkout), so
-this only finds the checkout's ``bench/`` folder and hands over to it.
+this only finds the checkout's ``bench/`` folder and hands over to it. The
+folder is imported as the package ``bench`` from its path; ``sys.path`` is
+left as it was, so nothing else in the checkout becomes importable.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -35,12 +38,25 @@ def find_bench_dir(start=None) -> Path:
 
 def load_runner(bench_dir: Path):
     """Import ``bench.run`` from ``bench_dir``, refusing any other ``bench``."""
-    sys.path.insert(0, str(bench_dir.parent))
-    package = importlib.import_module("bench")
-    loaded_from = Path(package.__file__).resolve().parent
+    package = sys.modules.get("bench")
+    if package is None:
+        # The package's own path, not sys.path, tells the import system where
+        # bench.run, bench.harness and the bench_* modules are.
+        spec = importlib.util.spec_from_file_location(
+            "bench", bench_dir / "__init__.py", submodule_search_locations=[str(bench_dir)]
+        )
+        package = importlib.util.module_from_spec(spec)
+        sys.modules["bench"] = package
+        try:
+            spec.loader.exec_module(package)
+        except BaseException:
+            del sys.modules["bench"]
+            raise
+    origin = getattr(package, "__file__", None)
+    loaded_from = Path(origin).resolve().parent if origin else None
     if loaded_from != bench_dir:
         raise BenchNotFoundError(
-            f"the module named 'bench' was imported from {loaded_from}, "
+            f"a module named 'bench' is already imported from {loaded_from or 'elsewhere'}, "
             f"not from the checkout's {bench_dir}"
         )
     return importlib.import_module("bench.run")
