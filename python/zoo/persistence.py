@@ -51,8 +51,9 @@ def save(estimator, path):
 
     Parameters
     ----------
-    estimator : BaseEstimator
-        A registered zoo estimator, fitted or not.
+    estimator : BaseEstimator or zoo.nn.Network
+        A registered zoo estimator, fitted or not, or a component that
+        persists on its own (a network: ``network.save(path)`` calls this).
     path : str or os.PathLike
         Destination, written exactly as given (no ``.npz`` is appended). The
         file is replaced atomically: readers see the old or the new content,
@@ -69,14 +70,18 @@ def save(estimator, path):
         If the class is not registered, or a parameter or fitted attribute
         holds a value the format cannot store (the message names it).
     """
-    if not is_estimator(estimator):
-        raise TypeError(f"Only zoo estimators can be saved; got {type(estimator).__name__}.")
     encoder = _Encoder(type(estimator).__name__)
+    if is_estimator(estimator):
+        record = encoder.estimator_record(estimator, ())
+    elif _is_registered_object(estimator):
+        record = {"object": encoder.encode(estimator, ("object",))}
+    else:
+        raise TypeError(f"Only zoo estimators and networks can be saved; got {type(estimator).__name__}.")
     meta = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "zoo_version": zoo_version(),
-        **encoder.estimator_record(estimator, ()),
+        **record,
     }
     # Encoding happens before the file is opened, so an unsupported value
     # fails without touching the disk.
@@ -122,6 +127,8 @@ def load(path):
     with archive:
         try:
             meta = _read_meta(archive)
+            if "object" in meta:  # a component saved on its own (a network)
+                return _Decoder(archive).decode(_expect(meta["object"], dict, "object"))
             return _Decoder(archive).estimator(meta)
         except MemoryError:
             raise
@@ -241,6 +248,11 @@ def _outermost(path):
 
 
 # -------------------------------------------------------------------- decoding
+
+
+def _is_registered_object(value):
+    registered = registered_config_class(type(value).__name__)
+    return registered is not None and registered[0] is type(value)
 
 
 def _read_meta(archive):

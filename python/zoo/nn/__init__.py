@@ -1,4 +1,5 @@
-"""Training machinery shared by zoo's neural estimators: optimizers, schedules, callbacks, history."""
+"""zoo's neural-network core: the Network component every neural learner holds, and the training
+machinery around it (optimizers, schedules, callbacks, history)."""
 from zoo.nn.callbacks import (
     Callback,
     CallbackList,
@@ -9,7 +10,9 @@ from zoo.nn.callbacks import (
     ProgressBar,
     TerminateOnNaN,
 )
+from zoo.nn._episodes import EpisodeHistory
 from zoo.nn.history import Diagnosis, History
+from zoo.nn.network import LayerSpec, Network, dense_layers
 from zoo.nn.optimizers import SGD, AdaGrad, Adam, AdamW, Optimizer, RMSprop, get_optimizer
 from zoo.nn.schedules import (
     Constant,
@@ -33,7 +36,11 @@ __all__ = [
     "ProgressBar",
     "TerminateOnNaN",
     "Diagnosis",
+    "EpisodeHistory",
     "History",
+    "LayerSpec",
+    "Network",
+    "dense_layers",
     "Optimizer",
     "SGD",
     "Adam",
