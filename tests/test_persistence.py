@@ -260,7 +260,7 @@ def test_object_array_of_non_strings_is_refused(tmp_path):
 def test_unregistered_class_is_refused(tmp_path):
     with pytest.raises(TypeError, match="Cannot save Unregistered: the class is not registered"):
         save(Unregistered(), tmp_path / "bad.npz")
-    with pytest.raises(TypeError, match="Only zoo estimators can be saved"):
+    with pytest.raises(TypeError, match="Only zoo estimators and networks can be saved; got dict"):
         save({"alpha": 1}, tmp_path / "bad.npz")
 
 
