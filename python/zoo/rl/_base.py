@@ -18,34 +18,27 @@ from __future__ import annotations
 
 import contextlib
 import time
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from gymnasium import spaces
 
 from zoo._validation import seed_from_random_state
-from zoo.base import BaseEstimator, Interval, Options
+from zoo.base import BaseEstimator
 from zoo.exceptions import NotFittedError
+from zoo.nn._constraints import (  # noqa: F401  (RUN_CONSTRAINTS is re-exported)
+    HIDDEN_LAYER_CONSTRAINTS,
+    OPTIMIZER_CONSTRAINTS,
+    RUN_CONSTRAINTS,
+)
 from zoo.nn._driver import ctrl_c_deferred
-from zoo.nn.network import ACTIVATIONS
 from zoo.nn.callbacks import CallbackList, ProgressBar
 from zoo.rl._env import EnvHandle, resolve_env
 from zoo.rl._native import NativeEpisode
 
-# Parameter constraints every network learner shares (its network and optimizer) ...
-NETWORK_CONSTRAINTS = {
-    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-    "activation": [Options(set(ACTIVATIONS))],
-    "optimizer": ["no_validation"],  # checked by zoo.nn.get_optimizer
-    "learning_rate": [Interval(Real, 0, None, closed="neither")],
-}
-# ... and every learner shares (how a fit runs).
-RUN_CONSTRAINTS = {
-    "callbacks": [None, list],
-    "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
-    "random_state": ["random_state"],
-    "n_jobs": [None, Integral],
-}
+# Parameter constraints every network learner shares (its network and
+# optimizer); every learner also shares RUN_CONSTRAINTS (how a fit runs).
+NETWORK_CONSTRAINTS = {**HIDDEN_LAYER_CONSTRAINTS, **OPTIMIZER_CONSTRAINTS}
 
 # Mean return is reported over this many latest episodes, as Stable-Baselines3 does.
 RECENT_EPISODES = 100

@@ -22,13 +22,11 @@ rate applies to the engine's loss, as it would in PyTorch or Keras.
 from __future__ import annotations
 
 from collections import namedtuple
-from numbers import Integral, Real
 
 import numpy as np
 
 from zoo import _core
 from zoo._validation import seed_from_random_state
-from zoo.base import Interval
 from zoo.nn._model import NetworkModelMixin, TrainingSet
 from zoo.nn.history import History
 from zoo.nn.network import LayerSpec
@@ -37,7 +35,8 @@ from zoo.supervised._targets import ClassTargets, RegressionTargets
 GRADIENT_SOLVERS = frozenset({"gd", "sgd", "minibatch"})
 
 # The constructor parameters every linear estimator takes for its gradient
-# solvers, with their defaults (each estimator lists them in its __init__).
+# solvers, with their defaults (each estimator lists them in its __init__);
+# their constraints are zoo.nn._constraints.TRAINING_CONSTRAINTS.
 GRADIENT_DEFAULTS = dict(
     optimizer="sgd",
     learning_rate=0.01,
@@ -50,19 +49,6 @@ GRADIENT_DEFAULTS = dict(
     callbacks=None,
     verbose=0,
 )
-
-GRADIENT_CONSTRAINTS = {
-    "optimizer": ["no_validation"],  # checked by zoo.nn.get_optimizer
-    "learning_rate": [Interval(Real, 0, None, closed="neither")],
-    "lr_schedule": ["no_validation"],  # checked by zoo.nn.get_schedule
-    "batch_size": [Interval(Integral, 1, None, closed="left")],
-    "epochs": [Interval(Integral, 1, None, closed="left")],
-    "early_stopping": ["no_validation"],  # a bool or a zoo.nn.EarlyStopping
-    "validation_split": [Interval(Real, 0, 1, closed="left")],
-    "shuffle": ["boolean"],
-    "callbacks": [None, list],
-    "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
-}
 
 GradientFit = namedtuple("GradientFit", ["coef", "intercept", "n_iter", "history"])
 

@@ -37,13 +37,9 @@ from zoo._validation import (
 )
 from zoo.base import BaseEstimator, Interval, Options, RegressorMixin
 from zoo.exceptions import convergence_warning
+from zoo.nn._constraints import TRAINING_CONSTRAINTS
 from zoo.nn.history import HistoryStateMixin
-from zoo.supervised._linear_gradient import (
-    GRADIENT_CONSTRAINTS,
-    GRADIENT_DEFAULTS,
-    GRADIENT_SOLVERS,
-    gradient_fit,
-)
+from zoo.supervised._linear_gradient import GRADIENT_DEFAULTS, GRADIENT_SOLVERS, gradient_fit
 
 __all__ = ["LinearRegression", "Ridge", "Lasso", "ElasticNet"]
 
@@ -61,7 +57,7 @@ _COMMON_CONSTRAINTS = {
     "huber_delta": [Interval(Real, 0, None, closed="neither")],
     "random_state": ["random_state"],
     "n_jobs": [None, Integral],
-    **GRADIENT_CONSTRAINTS,
+    **TRAINING_CONSTRAINTS,
 }
 
 _GRADIENT_DOC = """

@@ -19,9 +19,10 @@ from zoo._threads import resolve_n_jobs
 from zoo._validation import check_sample_weight, validate_data
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
 from zoo.exceptions import convergence_warning
-from zoo.supervised._linear_classifier import LinearClassifierMixin
+from zoo.nn._constraints import TRAINING_CONSTRAINTS
 from zoo.nn.history import HistoryStateMixin
-from zoo.supervised._linear_gradient import GRADIENT_CONSTRAINTS, GRADIENT_SOLVERS, gradient_fit
+from zoo.supervised._linear_classifier import LinearClassifierMixin
+from zoo.supervised._linear_gradient import GRADIENT_SOLVERS, gradient_fit
 from zoo.supervised._targets import ClassTargets
 
 __all__ = ["LogisticRegression", "penalised_objective"]
@@ -144,7 +145,7 @@ class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMix
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "n_jobs": [Integral, None],
-        **GRADIENT_CONSTRAINTS,
+        **TRAINING_CONSTRAINTS,
     }
 
     def __init__(

@@ -22,11 +22,11 @@ from zoo._validation import (
 )
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options, RegressorMixin
 from zoo.nn import _continual
+from zoo.nn._constraints import ENGINE_CONSTRAINTS, HIDDEN_LAYER_CONSTRAINTS, RUN_CONSTRAINTS, TRAINING_CONSTRAINTS
 from zoo.nn._epoch_inputs import AUGMENT_STREAM, augmented, check_augment, standardisation, standardised
 from zoo.nn._model import NetworkModelMixin, TrainingSet, epoch_stream_seed
 from zoo.nn.history import History
-from zoo.nn.init import INITIALIZERS
-from zoo.nn.network import ACTIVATIONS, LayerSpec, dense_layers
+from zoo.nn.network import LayerSpec, dense_layers
 from zoo.supervised._targets import ClassTargets, RegressionTargets
 
 LOSSES = {
@@ -44,36 +44,13 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
     """The shared implementation; see MLP for the parameters."""
 
     _parameter_constraints = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [Options(set(ACTIVATIONS))],
+        **HIDDEN_LAYER_CONSTRAINTS,
+        **ENGINE_CONSTRAINTS,
+        **TRAINING_CONSTRAINTS,
+        **RUN_CONSTRAINTS,
         "loss": [None, Options(set(LOSSES))],
-        "optimizer": ["no_validation"],  # checked by zoo.nn.get_optimizer
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "lr_schedule": ["no_validation"],  # checked by zoo.nn.get_schedule
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "l1": [Interval(Real, 0, None, closed="left")],
-        "l2": [Interval(Real, 0, None, closed="left")],
-        "dropout": ["array-like", Interval(Real, 0, 1, closed="left")],
-        "batch_norm": ["boolean"],
-        "clip_norm": [None, Interval(Real, 0, None, closed="neither")],
-        "clip_value": [None, Interval(Real, 0, None, closed="neither")],
-        "validation_split": [Interval(Real, 0, 1, closed="left")],
         "validation_data": [None, "no_validation"],
-        "early_stopping": ["no_validation"],
         "class_weight": [None, dict, Options({"balanced"})],
-        "callbacks": [None, list],
-        "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
-        "random_state": ["random_state"],
-        "n_jobs": [None, Integral],
-        "warm_start": ["boolean"],
-        "init": [Options(set(INITIALIZERS))],
-        "init_from": [None, "no_validation"],
-        "init_layers": [None, Interval(Integral, 1, None, closed="left")],
-        "frozen_layers": [None, "array-like"],
-        "huber_delta": [Interval(Real, 0, None, closed="neither")],
-        "shuffle": ["boolean"],
-        "dtype": [Options({"float32", "float64"})],
         "normalize": ["boolean"],
         "ewc_lambda": [Interval(Real, 0, None, closed="left")],
         "ewc_decay": [Interval(Real, 0, 1, closed="right")],

@@ -24,10 +24,10 @@ from zoo import _core
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_array, check_is_fitted, check_sample_weight, seed_from_random_state, validate_data
 from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
+from zoo.nn._constraints import ENGINE_CONSTRAINTS, RUN_CONSTRAINTS, TRAINING_CONSTRAINTS
 from zoo.nn._model import NetworkModelMixin, TrainingSet
 from zoo.nn.callbacks import Callback
 from zoo.nn.history import History
-from zoo.nn.init import INITIALIZERS
 from zoo.nn.network import ACTIVATIONS, LayerSpec
 from zoo.supervised._targets import RegressionTargets
 
@@ -199,38 +199,15 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
     _parameter_constraints = {
         "encoder_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "decoder_layer_sizes": [None, "array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [Options(set(ACTIVATIONS))],
         "code_activation": [Options(set(ACTIVATIONS))],
         "output_activation": [Options(set(ACTIVATIONS))],
         "loss": [Options(set(LOSSES))],
         "denoising": [Interval(Real, 0, None, closed="left")],
         "noise": [Options(set(NOISES))],
-        "optimizer": ["no_validation"],  # checked by zoo.nn.get_optimizer
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "lr_schedule": ["no_validation"],  # checked by zoo.nn.get_schedule
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "l1": [Interval(Real, 0, None, closed="left")],
-        "l2": [Interval(Real, 0, None, closed="left")],
-        "dropout": ["array-like", Interval(Real, 0, 1, closed="left")],
-        "batch_norm": ["boolean"],
-        "clip_norm": [None, Interval(Real, 0, None, closed="neither")],
-        "clip_value": [None, Interval(Real, 0, None, closed="neither")],
-        "validation_split": [Interval(Real, 0, 1, closed="left")],
         "validation_data": [None, "array-like"],
-        "early_stopping": ["no_validation"],
-        "callbacks": [None, list],
-        "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
-        "random_state": ["random_state"],
-        "n_jobs": [None, Integral],
-        "warm_start": ["boolean"],
-        "init": [Options(set(INITIALIZERS))],
-        "init_from": [None, "no_validation"],
-        "init_layers": [None, Interval(Integral, 1, None, closed="left")],
-        "frozen_layers": [None, "array-like"],
-        "huber_delta": [Interval(Real, 0, None, closed="neither")],
-        "shuffle": ["boolean"],
-        "dtype": [Options({"float32", "float64"})],
+        **ENGINE_CONSTRAINTS,
+        **TRAINING_CONSTRAINTS,
+        **RUN_CONSTRAINTS,
     }
 
     def __init__(

@@ -1,0 +1,77 @@
+"""The parameter constraints zoo's network learners share, declared once.
+
+Each estimator spreads the groups it takes into its own
+``_parameter_constraints`` and declares beside them only what is its own::
+
+    _parameter_constraints = {**TRAINING_CONSTRAINTS, "loss": [...], ...}
+
+==============================  =============================================
+``OPTIMIZER_CONSTRAINTS``       the optimizer that steps a network: every
+                                network learner, the RL ones included
+``RUN_CONSTRAINTS``             callbacks, verbosity, seed and threads of a
+                                fit: MLP, Autoencoder and the RL learners
+``TRAINING_CONSTRAINTS``        the epoch loop over a data set (optimizer
+                                and schedule, mini-batches, early stopping,
+                                callbacks): MLP, Autoencoder and the linear
+                                models' gradient solvers
+``HIDDEN_LAYER_CONSTRAINTS``    a stack of dense hidden layers: MLP and the
+                                RL learners
+``ENGINE_CONSTRAINTS``          how the engine builds, initialises,
+                                regularises and transfers a network of
+                                LayerSpecs: MLP and Autoencoder
+==============================  =============================================
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+from zoo.base import Interval, Options
+from zoo.nn.init import INITIALIZERS
+from zoo.nn.network import ACTIVATIONS
+
+OPTIMIZER_CONSTRAINTS = {
+    "optimizer": ["no_validation"],  # checked by zoo.nn.get_optimizer
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+}
+
+RUN_CONSTRAINTS = {
+    "callbacks": [None, list],
+    "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],
+    "random_state": ["random_state"],
+    "n_jobs": [None, Integral],
+}
+
+TRAINING_CONSTRAINTS = {
+    **OPTIMIZER_CONSTRAINTS,
+    "lr_schedule": ["no_validation"],  # checked by zoo.nn.get_schedule
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "epochs": [Interval(Integral, 1, None, closed="left")],
+    "early_stopping": ["no_validation"],  # a bool or a zoo.nn.EarlyStopping
+    "validation_split": [Interval(Real, 0, 1, closed="left")],
+    "shuffle": ["boolean"],
+    "callbacks": RUN_CONSTRAINTS["callbacks"],
+    "verbose": RUN_CONSTRAINTS["verbose"],
+}
+
+HIDDEN_LAYER_CONSTRAINTS = {
+    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+    "activation": [Options(set(ACTIVATIONS))],
+}
+
+ENGINE_CONSTRAINTS = {
+    "activation": HIDDEN_LAYER_CONSTRAINTS["activation"],
+    "l1": [Interval(Real, 0, None, closed="left")],
+    "l2": [Interval(Real, 0, None, closed="left")],
+    "dropout": ["array-like", Interval(Real, 0, 1, closed="left")],
+    "batch_norm": ["boolean"],
+    "clip_norm": [None, Interval(Real, 0, None, closed="neither")],
+    "clip_value": [None, Interval(Real, 0, None, closed="neither")],
+    "huber_delta": [Interval(Real, 0, None, closed="neither")],
+    "warm_start": ["boolean"],
+    "init": [Options(set(INITIALIZERS))],
+    "init_from": [None, "no_validation"],
+    "init_layers": [None, Interval(Integral, 1, None, closed="left")],
+    "frozen_layers": [None, "array-like"],
+    "dtype": [Options({"float32", "float64"})],
+}
