@@ -26,6 +26,7 @@ PAGES = sorted(DOCS.glob("*.md"))
 # The pages the guide promises; each must exist and hold code.
 EXPECTED_PAGES = {
     "index.md",
+    "architecture.md",
     "supervised.md",
     "unsupervised.md",
     "reinforcement.md",

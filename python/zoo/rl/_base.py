@@ -8,16 +8,16 @@ A learner implements four hooks:
                              finished episodes and the chunk's logs
     _act(obs, deterministic) actions for a batch of observations
 
-`fit` drives the runner chunk by chunk: between chunks Python runs the
-callbacks (`on_epoch_end(model, chunk, logs)` may stop training), the
-progress bar, and honours Ctrl-C, which stops after the current chunk and
-leaves a usable model.
+`fit` drives the runner chunk by chunk on the training driver every zoo
+learner shares (zoo.nn._driver): between chunks Python runs the callbacks
+(`on_epoch_end(model, chunk, logs)` may stop training) and the progress
+bar, records the chunk's logs and finished episodes in `history_` (an
+EpisodeHistory), and honours Ctrl-C, which stops after the current chunk
+and leaves a usable model.
 """
 
 from __future__ import annotations
 
-import contextlib
-import time
 from numbers import Integral
 
 import numpy as np
@@ -31,8 +31,9 @@ from zoo.nn._constraints import (  # noqa: F401  (RUN_CONSTRAINTS is re-exported
     OPTIMIZER_CONSTRAINTS,
     RUN_CONSTRAINTS,
 )
-from zoo.nn._driver import ctrl_c_deferred
-from zoo.nn.callbacks import CallbackList, ProgressBar
+from zoo.nn._driver import callback_list, run_rounds
+from zoo.nn._episodes import EpisodeHistory
+from zoo.nn.history import HistoryStateMixin
 from zoo.rl._env import EnvHandle, resolve_env
 from zoo.rl._native import NativeEpisode
 
@@ -42,10 +43,6 @@ NETWORK_CONSTRAINTS = {**HIDDEN_LAYER_CONSTRAINTS, **OPTIMIZER_CONSTRAINTS}
 
 # Mean return is reported over this many latest episodes, as Stable-Baselines3 does.
 RECENT_EPISODES = 100
-
-
-def empty_history() -> dict:
-    return {"episode_return": np.zeros(0), "episode_length": np.zeros(0, dtype=np.int64)}
 
 
 def space_to_state(space) -> dict:
@@ -63,7 +60,7 @@ def space_from_state(state: dict):
     return spaces.Box(low, high, shape=low.shape, dtype=np.dtype(state["dtype"]))
 
 
-class RLLearner(BaseEstimator):
+class RLLearner(HistoryStateMixin, BaseEstimator):
     """Base class of the reinforcement learners (not public)."""
 
     _estimator_type = "reinforcement_learner"
@@ -104,7 +101,7 @@ class RLLearner(BaseEstimator):
                 self.observation_space_ = handle.observation_space
                 self.action_space_ = handle.action_space
                 self.num_timesteps_ = 0
-                self.history_ = empty_history()
+                self.history_ = EpisodeHistory()
             self._train(handle, self.num_timesteps_ + int(total_timesteps))
         finally:
             handle.close()
@@ -113,31 +110,16 @@ class RLLearner(BaseEstimator):
     def _train(self, handle: EnvHandle, until: int) -> None:
         runner = self._runner(handle, until)
         n_chunks = -(-(until - self.num_timesteps_) // self.chunk_steps)
-        callbacks = CallbackList(([ProgressBar(total_epochs=n_chunks)] if self.verbose else [])
-                                 + list(self.callbacks or []))
-        logs: dict = {}
-        callbacks.on_train_begin(self, {"total_epochs": n_chunks, "initial_epoch": 0})
-        with contextlib.ExitStack() as cleanup:
-            cleanup.callback(lambda: callbacks.on_train_end(self, logs))
-            ctrl_c = cleanup.enter_context(ctrl_c_deferred())
-            for chunk in range(n_chunks):
-                callbacks.on_epoch_begin(self, chunk, logs)
-                started = time.perf_counter()
-                n_steps = min(self.chunk_steps, until - self.num_timesteps_)
-                returns, lengths, logs = runner.run(n_steps)
-                self._record_episodes(returns, lengths)
-                self.num_timesteps_ += n_steps
-                logs = {**self._recent_logs(), **logs, "timesteps": self.num_timesteps_,
-                        "epoch_time": time.perf_counter() - started}
-                if callbacks.on_epoch_end(self, chunk, logs) or ctrl_c["stop"]:
-                    break
 
-    def _record_episodes(self, returns, lengths) -> None:
-        history = self.history_
-        self.history_ = {
-            "episode_return": np.concatenate([history["episode_return"], np.asarray(returns, dtype=np.float64)]),
-            "episode_length": np.concatenate([history["episode_length"], np.asarray(lengths, dtype=np.int64)]),
-        }
+        def run_chunk(chunk: int, previous_logs: dict) -> dict:
+            n_steps = min(self.chunk_steps, until - self.num_timesteps_)
+            returns, lengths, logs = runner.run(n_steps)
+            self.history_.add_episodes(returns, lengths)
+            self.num_timesteps_ += n_steps
+            return {**self._recent_logs(), **logs, "timesteps": self.num_timesteps_}
+
+        run_rounds(self, range(n_chunks), run_chunk, callback_list(self, self.callbacks, n_chunks),
+                   resume_hint="fit(env, more_timesteps, reset_num_timesteps=False) continues it")
 
     def _recent_logs(self) -> dict:
         returns = self.history_["episode_return"][-RECENT_EPISODES:]
@@ -145,7 +127,7 @@ class RLLearner(BaseEstimator):
             return {}
         return {"mean_return": float(returns.mean()),
                 "mean_length": float(self.history_["episode_length"][-RECENT_EPISODES:].mean()),
-                "episodes": int(len(self.history_["episode_return"]))}
+                "episodes": self.history_.n_episodes}
 
     def _check_same_spaces(self, handle: EnvHandle) -> None:
         if handle.observation_space != self.observation_space_ or handle.action_space != self.action_space_:
@@ -174,6 +156,8 @@ class RLLearner(BaseEstimator):
 
     def _load_state(self, state):
         state = dict(state)
+        if isinstance(state.get("history_"), dict):  # EpisodeHistory.to_dict(), or the plain dict of older files
+            state["history_"] = EpisodeHistory.from_dict(state["history_"])
         for name in ("observation_space_", "action_space_"):
             if isinstance(state.get(name), dict):
                 state[name] = space_from_state(state[name])
