@@ -236,6 +236,23 @@ class BaseEstimator:
         (callbacks); they come back as their defaults."""
         return self.get_params(deep=False)
 
+    @classmethod
+    def _upgrade_saved_params(cls, params):
+        """The constructor parameters of a saved file, brought up to date
+        before ``cls(**params)`` runs on load: override when a parameter is
+        renamed or replaced, so that files written by earlier versions still
+        load (or fail with a message naming what changed).
+
+        Parameters
+        ----------
+        params : dict
+
+        Returns
+        -------
+        dict
+        """
+        return params
+
     def _save_state(self):
         """The fitted state that :meth:`save` stores.
 

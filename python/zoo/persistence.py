@@ -293,7 +293,7 @@ class _Decoder:
             cls = registered_estimator(name)
         if cls is None:
             raise ValueError(f"{name!r} is not a registered zoo estimator class.")
-        params = self.decode(_expect(record.get("params"), dict, "params"))
+        params = cls._upgrade_saved_params(self.decode(_expect(record.get("params"), dict, "params")))
         state = self.decode(_expect(record.get("state"), dict, "state"))
         try:
             estimator = cls(**params)
