@@ -137,7 +137,7 @@ def test_corruption_is_redrawn_every_epoch_and_targets_stay_clean(sheet):
 
 @pytest.mark.parametrize("noise", ["gaussian", "mask"])
 def test_noise_does_not_depend_on_the_thread_count(noise):
-    from zoo.unsupervised.autoencoder import _Corruption
+    from zoo.unsupervised._corruption import Corruption
 
     clean = np.random.default_rng(0).random((20_000, 3)).astype(np.float32)  # several noise blocks
     model = Autoencoder()
@@ -145,7 +145,7 @@ def test_noise_does_not_depend_on_the_thread_count(noise):
     filled = []
     for n_threads in (1, 2):
         noisy = np.empty_like(clean)
-        _Corruption(clean, noisy, noise, 0.3, n_threads).on_epoch_begin(model, 4, {})
+        Corruption(clean, noisy, noise, 0.3, n_threads).on_epoch_begin(model, 4, {})
         filled.append(noisy)
     np.testing.assert_array_equal(filled[0], filled[1])
     if noise == "gaussian":
@@ -179,14 +179,14 @@ def test_reconstruction_error_flags_anomalies(sheet, fitted):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_r2_denominator_and_baseline_match_numpy(sheet, dtype):
     from zoo.nn._model import TrainingSet
-    from zoo.unsupervised.autoencoder import _total_sum_squares
+    from zoo.supervised._targets import total_sum_squares
 
     X = (sheet * 3 + 10).astype(dtype)  # an offset makes a one-pass formula lose digits
     weight = np.random.default_rng(0).uniform(0, 2, len(X)).astype(dtype)
     mean = np.average(X.astype(np.float64), axis=0, weights=weight)
     expected = float((weight[:, None] * (X - mean) ** 2).sum())
     data = TrainingSet(X, X, weight)
-    assert _total_sum_squares(data) == pytest.approx(expected, rel=1e-5 if dtype == np.float32 else 1e-12)
+    assert total_sum_squares(data) == pytest.approx(expected, rel=1e-5 if dtype == np.float32 else 1e-12)
     model = Autoencoder((4, 2), epochs=1, random_state=0, n_jobs=1, dtype=np.dtype(dtype).name)
     model.fit(X, sample_weight=weight)
     assert model.history_.baseline["loss"] == pytest.approx(expected / weight.sum() / X.shape[1], rel=1e-5)

@@ -15,7 +15,6 @@ trains on corrupted inputs against the clean ones as targets.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
 
 import numpy as np
@@ -26,10 +25,10 @@ from zoo._validation import check_array, check_is_fitted, check_sample_weight, s
 from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
 from zoo.nn._constraints import ENGINE_CONSTRAINTS, RUN_CONSTRAINTS, TRAINING_CONSTRAINTS
 from zoo.nn._model import NetworkModelMixin, TrainingSet
-from zoo.nn.callbacks import Callback
 from zoo.nn.history import History
 from zoo.nn.network import ACTIVATIONS, LayerSpec
 from zoo.supervised._targets import RegressionTargets
+from zoo.unsupervised._corruption import NOISES, Corruption
 
 __all__ = ["Autoencoder"]
 
@@ -39,74 +38,7 @@ LOSSES = {
     "huber": _core.Loss.huber,
     "binary_crossentropy": _core.Loss.binary_crossentropy,
 }
-NOISES = ("gaussian", "mask")
 _VALIDATION_STREAM = 0x5EED  # as in MLP: the validation split's draws, apart from the training seed
-_NOISE_STREAM = 0xD0152E  # the corruption's draws, apart from the engine's shuffles and dropout
-_NOISE_BLOCK = 8192  # rows per noise stream
-
-
-class _Corruption(Callback):
-    """Refills the noisy copy of the training inputs before every epoch.
-
-    The noise of epoch e is drawn from (model seed, e), so a resumed or
-    warm-started run corrupts exactly as an uninterrupted one would. Blocks
-    of _NOISE_BLOCK rows draw from their own streams, filled in parallel
-    (NumPy releases the GIL while filling): the result does not depend on
-    the number of threads.
-    """
-
-    def __init__(self, clean: np.ndarray, noisy: np.ndarray, kind: str, level: float, n_threads: int):
-        self.clean, self.noisy, self.kind, self.level = clean, noisy, kind, level
-        self.n_threads = n_threads
-
-    def on_epoch_begin(self, model, epoch, logs):
-        starts = range(0, self.clean.shape[0], _NOISE_BLOCK)
-
-        def fill(start):
-            self._fill(start, np.random.default_rng([model._seed_, epoch, _NOISE_STREAM, start]))
-
-        if self.n_threads > 1 and len(starts) > 1:
-            with ThreadPoolExecutor(self.n_threads) as pool:
-                list(pool.map(fill, starts))
-        else:
-            for start in starts:
-                fill(start)
-
-    def _fill(self, start, rng):
-        rows = slice(start, start + _NOISE_BLOCK)
-        clean, noisy = self.clean[rows], self.noisy[rows]
-        if self.kind == "gaussian":
-            rng.standard_normal(dtype=noisy.dtype, out=noisy)
-            noisy *= noisy.dtype.type(self.level)
-            noisy += clean
-        else:  # masking noise: each input is zeroed with probability `level`
-            keep = rng.random(clean.shape, dtype=noisy.dtype) >= self.level
-            np.multiply(clean, keep, out=noisy)
-
-
-def _total_sum_squares(data: TrainingSet) -> float:
-    """Weighted sum of squared deviations of X from its weighted mean,
-    computed once per data set (R^2's denominator, the baseline loss).
-
-    Two passes over blocks of rows: float32 BLAS inside a block, float64
-    across blocks, so that 60,000 x 784 images cost a fraction of a second
-    and no float64 copy of X."""
-    total = data.derived.get("total_sum_squares")
-    if total is not None:
-        return total
-    X, weight = data.targets, data.weight  # the clean samples, also when training on noisy ones
-    block = 4096
-    weight_sum = float(weight.sum(dtype=np.float64))
-    column_sums = np.zeros(X.shape[1])
-    for start in range(0, X.shape[0], block):
-        column_sums += weight[start : start + block] @ X[start : start + block]
-    mean = (column_sums / max(weight_sum, np.finfo(float).tiny)).astype(X.dtype)
-    total = 0.0
-    for start in range(0, X.shape[0], block):
-        residual = X[start : start + block] - mean
-        total += float(weight[start : start + block] @ np.einsum("ij,ij->i", residual, residual))
-    data.derived["total_sum_squares"] = total
-    return total
 
 
 class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
@@ -310,7 +242,7 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
             self._start(X)
         train, validation = self._split(X, weight)
         if not continuing:
-            self.history_ = History(baseline=self._baseline(train))
+            self.history_ = History(baseline=self._targets().baseline(train, self.loss))
         until = self.epochs if resume else self.n_epochs_ + self.epochs
         self.interrupted_ = False
         self._train(train, validation, until)
@@ -371,8 +303,8 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
             # X, the clean data stays the target. The copy is refilled by a
             # callback at the start of every epoch, before the user's.
             noisy = np.empty_like(train.X)
-            self._corruption = _Corruption(train.X, noisy, self.noise, float(self.denoising),
-                                           resolve_n_jobs(self.n_jobs))
+            self._corruption = Corruption(train.X, noisy, self.noise, float(self.denoising),
+                                          resolve_n_jobs(self.n_jobs))
             corruption = (self._corruption,)
             train = TrainingSet(noisy, train.targets, train.weight, train.derived)
         try:
@@ -449,16 +381,7 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
     def _epoch_metrics(self, data: TrainingSet, correct: float, weight: float, squared_error: float) -> dict:
         if self.loss == "binary_crossentropy":  # the engine measures no squared error for it
             return {}
-        total = _total_sum_squares(data)
-        return {"r2": 1.0 - squared_error / total if total > 0 else 0.0}
-
-    def _baseline(self, data: TrainingSet) -> dict:
-        """The loss of always answering the mean sample (mse only; for
-        history_.diagnose)."""
-        if self.loss != "mse":
-            return {}
-        weight_sum = float(data.weight.sum(dtype=np.float64))
-        return {"loss": _total_sum_squares(data) / weight_sum / data.X.shape[1]} if weight_sum > 0 else {}
+        return self._targets().metrics(data, correct, weight, squared_error)
 
     # -- using the model ----------------------------------------------------------
 
