@@ -5,8 +5,8 @@ through a different permutation of its 30 input features each time (the
 first task keeps the original order). After each task it is scored on the
 held-out rows of every task seen so far. Plain fine-tuning
 (``warm_start=True``) learns each new task and forgets the earlier ones;
-elastic weight consolidation (``ewc_lambda``) and experience replay
-(``replay``) keep them.
+a ``zoo.nn.ContinualLearning`` component with elastic weight consolidation
+(``ewc_lambda``) or experience replay (``replay``) keeps them.
 
     python examples/continual_learning.py [--out DIR] [--quick]
 """
@@ -17,6 +17,7 @@ import numpy as np
 
 from zoo import MLPClassifier
 from zoo.datasets import make_classification
+from zoo.nn import ContinualLearning
 
 from _script import parse_args, plt  # matplotlib set to write files only
 
@@ -48,8 +49,8 @@ def main():
     settings = dict(hidden_layer_sizes=(64,), epochs=epochs, learning_rate=0.01, random_state=0)
     learners = [
         ("fine-tuning (warm_start=True)", MLPClassifier(warm_start=True, **settings)),
-        ("EWC (ewc_lambda=100)", MLPClassifier(ewc_lambda=100.0, **settings)),
-        ("replay (replay=100)", MLPClassifier(replay=100, **settings)),
+        ("EWC (ewc_lambda=100)", MLPClassifier(continual=ContinualLearning(ewc_lambda=100.0), **settings)),
+        ("replay (replay=100)", MLPClassifier(continual=ContinualLearning(replay=100), **settings)),
     ]
     figure, axes = plt.subplots(1, len(learners), figsize=(5 * len(learners), 4), sharey=True)
     after = np.arange(1, n_tasks + 1)

@@ -288,6 +288,7 @@ def continual_ewc() -> TourRow:
 
     from zoo import MLPClassifier
     from zoo.datasets import make_classification
+    from zoo.nn import ContinualLearning
 
     X, y = make_classification(1_200, 30, n_classes=4, n_informative=8, n_clusters_per_class=1, class_sep=2.0,
                                random_state=0)
@@ -301,7 +302,7 @@ def continual_ewc() -> TourRow:
         return model.score(X[800:], y[800:])
 
     plain = first_task_accuracy(warm_start=True)
-    ewc, seconds = timed(lambda: first_task_accuracy(ewc_lambda=100.0))
+    ewc, seconds = timed(lambda: first_task_accuracy(continual=ContinualLearning(ewc_lambda=100.0)))
     return TourRow("MLPClassifier ewc_lambda", "2 tasks (permuted inputs), 800×30 each",
                    f"task-1 accuracy after task 2: {plain:.2f} plain, {ewc:.2f} EWC", seconds)
 

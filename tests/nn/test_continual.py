@@ -13,8 +13,8 @@ import pytest
 import zoo
 from zoo import _core
 from zoo.datasets import make_classification
-from zoo.nn import LambdaCallback
-from zoo.nn._continual import FISHER_STREAM, fisher_diagonal
+from zoo.nn import ContinualLearning, LambdaCallback
+from zoo.nn.continual import FISHER_STREAM
 from zoo.nn._model import TrainingSet
 from zoo.nn.init import initial_params
 from zoo.nn.network import LayerSpec, Layout
@@ -53,8 +53,10 @@ def first_task_accuracy_after_all(model, tasks):
 def test_ewc_and_replay_keep_the_first_task(seed):
     tasks = permuted_tasks(seed)
     plain_first, plain_last = first_task_accuracy_after_all(learner(seed, warm_start=True), tasks)
-    ewc_first, ewc_last = first_task_accuracy_after_all(learner(seed, ewc_lambda=100.0), tasks)
-    replay_first, replay_last = first_task_accuracy_after_all(learner(seed, replay=100), tasks)
+    ewc = learner(seed, continual=ContinualLearning(ewc_lambda=100.0))
+    replay = learner(seed, continual=ContinualLearning(replay=100))
+    ewc_first, ewc_last = first_task_accuracy_after_all(ewc, tasks)
+    replay_first, replay_last = first_task_accuracy_after_all(replay, tasks)
     assert plain_last > 0.9 and plain_first < 0.75  # fine-tuning forgets the first task
     assert ewc_first > plain_first + 0.2 and ewc_first > 0.85
     assert replay_first > plain_first + 0.2 and replay_first > 0.85
@@ -64,7 +66,7 @@ def test_ewc_and_replay_keep_the_first_task(seed):
 def test_online_ewc_over_three_tasks_and_its_decay():
     tasks = permuted_tasks(0, n_tasks=3)
     plain_first, _ = first_task_accuracy_after_all(learner(warm_start=True), tasks)
-    model = learner(ewc_lambda=100.0, ewc_decay=0.5)
+    model = learner(continual=ContinualLearning(ewc_lambda=100.0, ewc_decay=0.5))
     model.fit(*tasks[0][:2])
     after_first = model.ewc_fisher_.copy()
     model.fit(*tasks[1][:2])
@@ -72,7 +74,7 @@ def test_online_ewc_over_three_tasks_and_its_decay():
     task = TrainingSet(tasks[1][0].astype(np.float32), None, np.ones(800, np.float32))
     task.targets = model._targets_.encode(tasks[1][1], dtype=np.float32)
     rng = np.random.default_rng((model._seed_, 1, FISHER_STREAM))
-    expected = 0.5 * after_first + fisher_diagonal(model, task, model.ewc_samples, rng)
+    expected = 0.5 * after_first + model.continual.fisher_diagonal(model, task, rng)
     np.testing.assert_allclose(model.ewc_fisher_, expected, rtol=1e-12)
     np.testing.assert_array_equal(model.ewc_anchor_, model.params_.astype(np.float64))
     model.fit(*tasks[2][:2])
@@ -128,7 +130,7 @@ def test_the_penalty_acts_in_training_epochs_for_every_optimizer(optimizer):
     tasks = permuted_tasks(0, n_train=300, n_test=10)
     base = dict(optimizer=optimizer, epochs=5, hidden_layer_sizes=(16,))
     plain = learner(warm_start=True, **base).fit(*tasks[0][:2])
-    anchored = learner(ewc_lambda=300.0, **base).fit(*tasks[0][:2])
+    anchored = learner(continual=ContinualLearning(ewc_lambda=300.0), **base).fit(*tasks[0][:2])
     np.testing.assert_array_equal(anchored.params_, plain.params_)  # no penalty during the first task
     start, fisher = anchored.params_.copy(), anchored.ewc_fisher_.copy()
     np.testing.assert_array_equal(anchored.ewc_anchor_, start)
@@ -176,7 +178,7 @@ def test_zero_strength_or_zero_importance_changes_nothing():
 def test_ewc_lambda_zero_and_replay_zero_are_plain_warm_starts():
     tasks = permuted_tasks(0, n_train=200, n_test=10)
     plain = learner(warm_start=True, epochs=3)
-    explicit = learner(warm_start=True, epochs=3, ewc_lambda=0.0, replay=0)
+    explicit = learner(warm_start=True, epochs=3, continual=ContinualLearning(ewc_lambda=0.0, replay=0))
     for X, y, _, _ in tasks:
         plain.fit(X, y)
         explicit.fit(X, y)
@@ -253,7 +255,8 @@ def test_classifier_fisher_is_the_expectation_over_predicted_classes():
     X = rng.normal(size=(40, 4))
     y = rng.integers(0, 3, size=40)
     weight = rng.uniform(0.5, 1.5, size=40)
-    model = zoo.MLPClassifier((6,), epochs=3, dtype="float64", ewc_lambda=1.0, ewc_samples=25, random_state=0)
+    continual = ContinualLearning(ewc_lambda=1.0, ewc_samples=25)
+    model = zoo.MLPClassifier((6,), epochs=3, dtype="float64", continual=continual, random_state=0)
     model.fit(X, y, sample_weight=weight)
     network, config = model._network(), model._train_config(0.0, 0, 1)
     rows = np.sort(np.random.default_rng((model._seed_, 0, FISHER_STREAM)).choice(40, size=25, replace=False))
@@ -271,7 +274,8 @@ def test_regressor_fisher_is_the_empirical_one():
     rng = np.random.default_rng(4)
     X = rng.normal(size=(30, 3))
     y = X @ [1.0, -2.0, 0.5]
-    model = zoo.MLPRegressor((5,), epochs=2, dtype="float64", ewc_lambda=1.0, random_state=0).fit(X, y)
+    model = zoo.MLPRegressor((5,), epochs=2, dtype="float64", continual=ContinualLearning(ewc_lambda=1.0),
+                             random_state=0).fit(X, y)
     targets = y[:, None]
     grads = per_row_gradients(model._network(), X, targets, model.params_, model.buffers_, model._train_config(0, 0, 1))
     np.testing.assert_allclose(model.ewc_fisher_, (grads**2).mean(axis=0), rtol=1e-10)
@@ -282,8 +286,8 @@ def test_regressor_fisher_is_the_empirical_one():
 
 def test_replay_stores_a_seeded_sample_of_each_task():
     tasks = permuted_tasks(0, n_train=200, n_test=10)
-    model = learner(epochs=2, replay=50)
-    again = learner(epochs=2, replay=0.25)  # the same count as a fraction of 200 rows
+    model = learner(epochs=2, continual=ContinualLearning(replay=50))
+    again = learner(epochs=2, continual=ContinualLearning(replay=0.25))  # the same count as a fraction of 200 rows
     for X, y, _, _ in tasks:
         model.fit(X, y)
         again.fit(X, y)
@@ -304,7 +308,7 @@ def test_replay_stores_a_seeded_sample_of_each_task():
 @pytest.mark.parametrize("continual", [dict(ewc_lambda=50.0), dict(replay=40)])
 def test_save_and_load_between_tasks_changes_nothing(continual, tmp_path):
     tasks = permuted_tasks(1, n_train=200, n_test=10)
-    straight = learner(epochs=4, **continual)
+    straight = learner(epochs=4, continual=ContinualLearning(**continual))
     straight.fit(*tasks[0][:2])
     saved = zoo.load(straight.save(tmp_path / "after_task_1.zoo"))
     straight.fit(*tasks[1][:2])
@@ -315,7 +319,7 @@ def test_save_and_load_between_tasks_changes_nothing(continual, tmp_path):
 
 def test_an_interrupted_task_resumes_exactly(tmp_path):
     tasks = permuted_tasks(2, n_train=200, n_test=10)
-    whole = learner(epochs=6, ewc_lambda=30.0, replay=30)
+    whole = learner(epochs=6, continual=ContinualLearning(ewc_lambda=30.0, replay=30))
     for X, y, _, _ in tasks:
         whole.fit(X, y)
 
@@ -324,7 +328,7 @@ def test_an_interrupted_task_resumes_exactly(tmp_path):
             signal.raise_signal(signal.SIGINT)  # as Ctrl-C: stop after this epoch
 
     stopper = LambdaCallback(on_epoch_end=interrupt_at_epoch_8)
-    halted = learner(epochs=6, ewc_lambda=30.0, replay=30, callbacks=[stopper])
+    halted = learner(epochs=6, continual=ContinualLearning(ewc_lambda=30.0, replay=30), callbacks=[stopper])
     halted.fit(*tasks[0][:2])
     with pytest.warns(RuntimeWarning, match="interrupted"):
         halted.fit(*tasks[1][:2])
@@ -339,10 +343,10 @@ def test_an_interrupted_task_resumes_exactly(tmp_path):
 
 def test_a_fresh_fit_forgets_every_task():
     tasks = permuted_tasks(0, n_train=200, n_test=10)
-    model = learner(epochs=2, ewc_lambda=10.0, replay=20)
+    model = learner(epochs=2, continual=ContinualLearning(ewc_lambda=10.0, replay=20))
     for X, y, _, _ in tasks:
         model.fit(X, y)
-    model.set_params(ewc_lambda=0.0, replay=0).fit(*tasks[0][:2])
+    model.set_params(continual=None).fit(*tasks[0][:2])
     for name in ("n_tasks_", "ewc_fisher_", "ewc_anchor_", "replay_X_"):
         assert not hasattr(model, name)
     np.testing.assert_array_equal(model.params_, learner(epochs=2).fit(*tasks[0][:2]).params_)
@@ -366,8 +370,9 @@ def test_a_fresh_fit_forgets_every_task():
 )
 def test_bad_values_are_clear_errors(params, words):
     X, y, _, _ = permuted_tasks(0, n_train=200, n_test=10)[0]
+    settings = {key: value for key, value in params.items() if key != "batch_norm"}
     with pytest.raises(ValueError, match=words):
-        learner(epochs=1, **params).fit(X, y)
+        learner(epochs=1, batch_norm=params.get("batch_norm", False), continual=ContinualLearning(**settings)).fit(X, y)
 
 
 def test_engine_refuses_bad_anchor_arrays():
@@ -381,3 +386,146 @@ def test_engine_refuses_bad_anchor_arrays():
     with pytest.raises(ValueError, match="non-negative"):
         _core.nn_loss_and_gradient(network, X, y, weight, params, grads, buffers, config,
                                    anchor_weight=-np.ones_like(params), anchor=params)
+
+
+# -- the ContinualLearning component ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        (dict(ewc_lambda=-1.0), "ewc_lambda must be a number in the range"),
+        (dict(ewc_lambda=float("nan")), "ewc_lambda"),
+        (dict(ewc_lambda="strong"), "ewc_lambda"),
+        (dict(ewc_decay=0.0), r"ewc_decay must be a number in the range \(0, 1\]"),
+        (dict(ewc_decay=1.5), "ewc_decay"),
+        (dict(ewc_samples=0), "ewc_samples must be an int"),
+        (dict(ewc_samples=10.0), "ewc_samples must be an int"),
+        (dict(replay=-3), "replay must be an int >= 0"),
+        (dict(replay=1.5), r"replay must be an int >= 0 .* or a float in \(0, 1\)"),
+        (dict(replay=1.0), "replay"),
+        (dict(replay=True), "replay"),
+        (dict(replay=float("nan")), "replay"),
+    ],
+)
+def test_continual_learning_refuses_bad_values_when_built(params, words):
+    with pytest.raises(ValueError, match=f"ContinualLearning: {words}"):
+        ContinualLearning(**params)
+
+
+def test_continual_learning_settings_changed_after_building_are_checked_at_fit():
+    X, y, _, _ = permuted_tasks(0, n_train=50, n_test=10)[0]
+    continual = ContinualLearning(ewc_lambda=1.0)
+    continual.ewc_decay = 2.0
+    with pytest.raises(ValueError, match="ewc_decay"):
+        learner(epochs=1, continual=continual).fit(X, y)
+    with pytest.raises(ValueError, match="'continual'"):
+        learner(epochs=1, continual={"ewc_lambda": 1.0}).fit(X, y)
+
+
+def test_continual_learning_compares_prints_and_round_trips_its_config():
+    continual = ContinualLearning(ewc_lambda=100.0, ewc_decay=0.5, ewc_samples=50, replay=0.25)
+    assert repr(continual) == "ContinualLearning(ewc_lambda=100.0, ewc_decay=0.5, ewc_samples=50, replay=0.25)"
+    assert continual.to_config() == dict(ewc_lambda=100.0, ewc_decay=0.5, ewc_samples=50, replay=0.25)
+    assert ContinualLearning.from_config(continual.to_config()) == continual
+    assert continual != ContinualLearning(ewc_lambda=100.0) and continual != continual.to_config()
+    assert continual.active and ContinualLearning(replay=1).active and not ContinualLearning(ewc_decay=0.5).active
+    model = zoo.MLPClassifier(continual=continual)
+    assert "continual=ContinualLearning(ewc_lambda=100.0" in repr(model)
+    assert model.get_params()["continual"] is continual
+
+
+def test_a_model_with_continual_learning_passes_scikit_learns_parameter_checks():
+    checks = pytest.importorskip("sklearn.utils.estimator_checks")
+    from sklearn.base import clone
+
+    model = zoo.MLPClassifier((8,), epochs=2, continual=ContinualLearning(ewc_lambda=10.0, replay=5), random_state=0)
+    copy = clone(model)
+    assert copy.continual == model.continual and copy.continual is not model.continual
+    for check in (checks.check_get_params_invariance, checks.check_set_params, checks.check_no_attributes_set_in_init,
+                  checks.check_estimators_overwrite_params, checks.check_dont_overwrite_parameters):
+        check("MLPClassifier", model)
+
+
+def test_a_model_with_continual_learning_saves_it_as_a_parameter(tmp_path):
+    import json
+
+    tasks = permuted_tasks(0, n_train=100, n_test=10)
+    continual = ContinualLearning(ewc_lambda=20.0, ewc_decay=0.8, ewc_samples=40, replay=0.1)
+    model = learner(epochs=2, continual=continual).fit(*tasks[0][:2])
+    path = model.save(tmp_path / "continual.zoo")
+    with np.load(path) as archive:
+        params = json.loads(str(archive["__meta__"][()]))["params"]
+    assert params["continual"] == {"__object__": {"class": "ContinualLearning", "config": continual.to_config()}}
+    assert not {"ewc_lambda", "ewc_decay", "ewc_samples", "replay"} & set(params)
+    loaded = zoo.load(path)
+    assert loaded.continual == continual and type(loaded.continual.replay) is float
+    np.testing.assert_array_equal(loaded.ewc_fisher_, model.ewc_fisher_)
+    assert zoo.load(learner(epochs=2).fit(*tasks[0][:2]).save(tmp_path / "plain.zoo")).continual is None
+
+
+LEGACY_DEFAULTS = dict(ewc_lambda=0.0, ewc_decay=1.0, ewc_samples=500, replay=0)
+
+
+@pytest.mark.parametrize(
+    "old, expected",
+    [
+        (LEGACY_DEFAULTS, None),
+        ({**LEGACY_DEFAULTS, "ewc_lambda": 100.0}, ContinualLearning(ewc_lambda=100.0)),
+        ({**LEGACY_DEFAULTS, "replay": 0.25, "ewc_decay": 0.5}, ContinualLearning(ewc_decay=0.5, replay=0.25)),
+        ({"replay": 30}, ContinualLearning(replay=30)),  # whichever of the four a file holds
+        ({}, "absent"),  # a file written since: nothing to upgrade
+    ],
+)
+def test_the_four_parameters_of_older_files_become_one_continual(old, expected):
+    for cls in (zoo.MLP, zoo.MLPClassifier, zoo.MLPRegressor):
+        upgraded = cls._upgrade_saved_params({"epochs": 3, **old})
+        assert upgraded.pop("epochs") == 3
+        assert upgraded == ({} if expected == "absent" else {"continual": expected})
+
+
+def rewrite_params(path, edit):
+    """Rewrite a saved file's constructor parameters, as an older version wrote them."""
+    import json
+
+    with np.load(path) as archive:
+        entries = {name: archive[name] for name in archive.files}
+    meta = json.loads(str(entries["__meta__"][()]))
+    edit(meta["params"])
+    entries["__meta__"] = np.array(json.dumps(meta))
+    with open(path, "wb") as file:
+        np.savez(file, **entries)
+
+
+def test_a_continual_model_saved_with_the_old_parameters_loads_and_continues_the_same(tmp_path):
+    tasks = permuted_tasks(1, n_train=200, n_test=10)
+    continual = ContinualLearning(ewc_lambda=50.0, ewc_decay=0.5, replay=40)
+    model = learner(epochs=3, continual=continual).fit(*tasks[0][:2])
+    path = model.save(tmp_path / "old_style.zoo")
+
+    def as_before(params):
+        params.update(params.pop("continual")["__object__"]["config"])
+
+    rewrite_params(path, as_before)
+    loaded = zoo.load(path)
+    assert loaded.continual == continual
+    loaded.fit(*tasks[1][:2])
+    model.fit(*tasks[1][:2])
+    np.testing.assert_array_equal(loaded.params_, model.params_)
+    np.testing.assert_array_equal(loaded.ewc_fisher_, model.ewc_fisher_)
+
+
+def test_the_old_constructor_parameters_are_gone():
+    for name in ("ewc_lambda", "ewc_decay", "ewc_samples", "replay"):
+        with pytest.raises(TypeError, match=f"unexpected keyword argument '{name}'"):
+            zoo.MLPClassifier(**{name: 1})
+    assert "continual" in zoo.MLPRegressor().get_params()
+
+
+def test_the_legacy_mlp_files_load_without_continual_learning():
+    from pathlib import Path
+
+    data = Path(__file__).parent.parent / "data"
+    for name in ("mlp_classifier", "mlp_regressor"):
+        model = zoo.load(data / f"legacy_{name}.npz")
+        assert model.continual is None and not hasattr(model, "n_tasks_")

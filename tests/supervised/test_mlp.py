@@ -6,7 +6,7 @@ import pytest
 
 import zoo
 from zoo import MLP, MLPClassifier, MLPRegressor
-from zoo.nn import EarlyStopping, LambdaCallback, ModelCheckpoint
+from zoo.nn import ContinualLearning, EarlyStopping, LambdaCallback, ModelCheckpoint
 
 
 def xor(n_repeat=50):
@@ -345,7 +345,8 @@ def test_a_continued_fit_refuses_a_changed_normalize(first, then):
     # A warm start, partial_fit or continual task used to ignore the new
     # setting silently (normalize=True without statistics, or stale ones).
     X, y = badly_scaled(n=100)
-    for continued in (dict(warm_start=True), dict(ewc_lambda=1.0), dict(replay=10)):
+    for continued in (dict(warm_start=True), dict(continual=ContinualLearning(ewc_lambda=1.0)),
+                      dict(continual=ContinualLearning(replay=10))):
         model = MLPClassifier((4,), epochs=1, normalize=first, random_state=0, **continued).fit(X, y)
         model.set_params(normalize=then)
         with pytest.raises(ValueError, match="normalize"):
@@ -357,10 +358,10 @@ def test_a_continued_fit_refuses_a_changed_normalize(first, then):
 
 def test_a_failed_first_fit_leaves_statistics_that_agree_with_normalize():
     X, y = badly_scaled(n=100)
-    model = MLPClassifier((4,), epochs=1, normalize=True, replay=500, random_state=0)
+    model = MLPClassifier((4,), epochs=1, normalize=True, continual=ContinualLearning(replay=500), random_state=0)
     with pytest.raises(ValueError, match="replay"):
         model.fit(X, y)
-    model.set_params(replay=10).fit(X, y)  # continues the initialised model
+    model.set_params(continual=ContinualLearning(replay=10)).fit(X, y)  # continues the initialised model
     assert model.input_mean_.shape == (3,) and model.n_tasks_ == 1
 
 

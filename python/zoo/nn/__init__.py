@@ -11,6 +11,7 @@ from zoo.nn.callbacks import (
     TerminateOnNaN,
 )
 from zoo.nn._episodes import EpisodeHistory
+from zoo.nn.continual import ContinualLearning
 from zoo.nn.history import Diagnosis, History
 from zoo.nn.network import LayerSpec, Network, dense_layers
 from zoo.nn.optimizers import SGD, AdaGrad, Adam, AdamW, Optimizer, RMSprop, get_optimizer
@@ -35,6 +36,7 @@ __all__ = [
     "ModelCheckpoint",
     "ProgressBar",
     "TerminateOnNaN",
+    "ContinualLearning",
     "Diagnosis",
     "EpisodeHistory",
     "History",

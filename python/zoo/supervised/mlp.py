@@ -9,7 +9,7 @@ optimizers, schedules and callbacks are those of zoo.nn).
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
@@ -20,11 +20,11 @@ from zoo._validation import (
     seed_from_random_state,
     validate_data,
 )
-from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options, RegressorMixin
-from zoo.nn import _continual
+from zoo.base import BaseEstimator, ClassifierMixin, Options, RegressorMixin
 from zoo.nn._constraints import ENGINE_CONSTRAINTS, HIDDEN_LAYER_CONSTRAINTS, RUN_CONSTRAINTS, TRAINING_CONSTRAINTS
 from zoo.nn._epoch_inputs import AUGMENT_STREAM, augmented, check_augment, standardisation, standardised
 from zoo.nn._model import NetworkModelMixin, TrainingSet, epoch_stream_seed
+from zoo.nn.continual import ContinualLearning, forget_tasks
 from zoo.nn.history import History
 from zoo.nn.network import LayerSpec, dense_layers
 from zoo.supervised._targets import ClassTargets, RegressionTargets
@@ -52,10 +52,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         "validation_data": [None, "no_validation"],
         "class_weight": [None, dict, Options({"balanced"})],
         "normalize": ["boolean"],
-        "ewc_lambda": [Interval(Real, 0, None, closed="left")],
-        "ewc_decay": [Interval(Real, 0, 1, closed="right")],
-        "ewc_samples": [Interval(Integral, 1, None, closed="left")],
-        "replay": [Interval(Integral, 0, None, closed="left"), Interval(Real, 0, 1, closed="neither")],
+        "continual": [None, ContinualLearning],
     }
 
     def __init__(
@@ -92,10 +89,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         shuffle=True,
         dtype="float32",
         normalize=False,
-        ewc_lambda=0.0,
-        ewc_decay=1.0,
-        ewc_samples=500,
-        replay=0,
+        continual=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -128,10 +122,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         self.shuffle = shuffle
         self.dtype = dtype
         self.normalize = normalize
-        self.ewc_lambda = ewc_lambda
-        self.ewc_decay = ewc_decay
-        self.ewc_samples = ewc_samples
-        self.replay = replay
+        self.continual = continual
 
     # -- fitting ---------------------------------------------------------------
 
@@ -150,8 +141,8 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             augmentations and schedule).
         augment : callable or None, default=None
             Data augmentation, called as ``augment(X_train, random_state=seed)``
-            once per epoch on the training rows only (with `replay`, the
-            stored rows of earlier tasks too; never `validation_split`'s
+            once per epoch on the training rows only (with continual replay,
+            the stored rows of earlier tasks too; never `validation_split`'s
             held-out rows or `validation_data`); it must
             return a new array of X's shape (cast to the model's dtype,
             finite). The epoch then trains on the result. `seed` is an int
@@ -168,11 +159,9 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         """
         self._validate_params()
         augment = check_augment(augment)
-        continual = _continual.is_continual(self)
-        if continual:
-            _continual.check_continual(self)
+        continual = self._continual_learning()
         # Continual learning implies warm starts: every fit after the first is a new task.
-        continuing = (resume or self.warm_start or continual) and hasattr(self, "params_")
+        continuing = (resume or self.warm_start or continual is not None) and hasattr(self, "params_")
         if continuing:
             self._check_input_scaling_kept()
         X = validate_data(self, X, reset=not continuing, dtype=np.dtype(self.dtype))
@@ -182,33 +171,38 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             rng = np.random.default_rng(seed_from_random_state(self.random_state))
             self._initialise_state(rng, X.dtype)
             self._transfer_layers()
-            _continual.forget_tasks(self)
+            forget_tasks(self)
             # Provisional statistics (all rows), replaced below by the training
             # rows' own: should the split or a check below fail, the model
             # left behind still agrees with `normalize` for a later warm start.
             self._learn_input_scaling(X)
         raw_train, raw_validation = self._split(X, targets, weight)
-        if continual and self.replay > 0:
-            _continual.replay_count(self.replay, raw_train.X.shape[0])  # fails before training, not after
         if not continuing:
             self._learn_input_scaling(raw_train.X)
             self.history_ = History(baseline=self._targets_.baseline(raw_train, self._loss_name()))
-        if continual:
-            until = _continual.start_task(self, resume)
-            if until is None:  # resume=True after the last task had ended
-                return self
+        if continual is not None:
+            continual.fit_task(self, raw_train, raw_validation, resume=resume, augment=augment)
         else:
             until = self.epochs if resume else self.n_epochs_ + self.epochs
-        mixed = _continual.with_replay(self, raw_train) if continual else raw_train
-        train, validation = self._network_view(mixed), self._network_view(raw_validation)
-        self.interrupted_ = False
-        self._run_epochs(train, validation, until, self._augmented_epochs(mixed, train, augment))
-        if continual and not self.interrupted_:
-            # with_replay puts the task's rows first, so their network view is train's head.
-            n = raw_train.X.shape[0]
-            task = TrainingSet(train.X[:n], train.targets[:n], train.weight[:n])
-            _continual.end_task(self, raw_train, task)
+            self._train(raw_train, raw_validation, until, augment)
         return self
+
+    def _continual_learning(self) -> ContinualLearning | None:
+        """`continual` once checked against this model, when it makes each
+        fit a task; None otherwise (one with ewc_lambda and replay both 0
+        included: it changes nothing)."""
+        if self.continual is None:
+            return None
+        self.continual.check(self)
+        return self.continual if self.continual.active else None
+
+    def _train(self, raw_train: TrainingSet, raw_validation: TrainingSet | None, until: int, augment) -> TrainingSet:
+        """Train up to epoch `until` on raw (unstandardised) rows; returns
+        the training rows as the network saw them."""
+        train, validation = self._network_view(raw_train), self._network_view(raw_validation)
+        self.interrupted_ = False
+        self._run_epochs(train, validation, until, self._augmented_epochs(raw_train, train, augment))
+        return train
 
     def partial_fit(self, X, y, sample_weight=None, classes=None, *, augment=None):
         """One epoch over (X, y), starting a model on the first call.
@@ -299,14 +293,11 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
 
     def _train_config(self, learning_rate, seed, n_threads):
         config = super()._train_config(learning_rate, seed, n_threads)
-        config.anchor_strength = float(self.ewc_lambda)
+        config.anchor_strength = self.continual.anchor_strength() if self.continual is not None else 0.0
         return config
 
     def _anchor_arrays(self) -> dict:
-        # The EWC penalty once a task has been consolidated (and unless ewc_lambda was set back to 0).
-        if self.ewc_lambda > 0 and getattr(self, "ewc_fisher_", None) is not None:
-            return {"anchor_weight": self.ewc_fisher_, "anchor": self.ewc_anchor_}
-        return {}
+        return self.continual.anchor_arrays(self) if self.continual is not None else {}
 
     def _loss_name(self) -> str:
         return self.loss or self._targets_.default_loss
@@ -372,6 +363,21 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         check_is_fitted(self, "params_")
         X = validate_data(self, X, reset=False, dtype=self.params_.dtype)
         return self._forward(self._scaled(X))
+
+    # -- persistence ----------------------------------------------------------------
+
+    # Files written before `continual` existed carry its four settings as parameters of their own.
+    _LEGACY_CONTINUAL_PARAMS = {"ewc_lambda": 0.0, "ewc_decay": 1.0, "ewc_samples": 500, "replay": 0}
+
+    @classmethod
+    def _upgrade_saved_params(cls, params):
+        params = dict(super()._upgrade_saved_params(params))
+        legacy = {name: params.pop(name) for name in cls._LEGACY_CONTINUAL_PARAMS if name in params}
+        if legacy:
+            settings = {**cls._LEGACY_CONTINUAL_PARAMS, **legacy}
+            # All four at their defaults meant "not continual".
+            params["continual"] = None if settings == cls._LEGACY_CONTINUAL_PARAMS else ContinualLearning(**settings)
+        return params
 
     def _save_state(self):
         state = super()._save_state()
@@ -497,45 +503,13 @@ class MLP(_BaseMLP):
         works on raw inputs, before standardising), predict, predict_proba
         and score take raw X. The statistics are kept by warm_start,
         partial_fit and resume, and saved by save().
-    ewc_lambda : float, default=0
-        Elastic weight consolidation (Kirkpatrick et al. 2017, "Overcoming
-        catastrophic forgetting in neural networks"). When > 0 each fit is
-        one task: at its end the diagonal Fisher information F of the
-        parameters is estimated on the task's training rows, and later fits
-        add (ewc_lambda / 2) * sum_i F_i (theta_i - theta*_i)^2 to the loss
-        (theta*: the parameters after the last task), inside the C++ epoch
-        for every optimizer; the logged loss includes it. F is the expected
-        squared per-row gradient of the log-likelihood: for softmax
-        classifiers the expectation is taken exactly over the classes the
-        model predicts (the true Fisher); for other losses it uses the given
-        targets (the empirical Fisher, the per-row loss standing in for
-        -log p). Weighted by sample_weight, without dropout. Not with
-        batch_norm. Typical values: 1 to 10^3 (F shrinks as a task is
-        learnt); plain SGD diverges unless learning_rate * ewc_lambda *
-        max(F) < 2. val_loss includes the penalty too, as it does l1/l2.
-    ewc_decay : float in (0, 1], default=1
-        Online EWC (Schwarz et al. 2018, "Progress & Compress"):
-        F <- ewc_decay * F + F_task after each task. 1 weighs every earlier
-        task alike; smaller values let old tasks fade.
-    ewc_samples : int, default=500
-        Rows (a seeded sample) on which F is estimated; one per-row gradient
-        each (one per class for softmax classifiers).
-    replay : int or float, default=0
-        Experience replay: after each task, store this many of its training
-        rows (an int; at most the task's rows) or this fraction of them (a
-        float in (0, 1)), drawn with the model's seed, and mix all stored
-        rows into every epoch of later tasks. Memory: the stored rows (raw
-        inputs, encoded targets, weights) stay on the estimator and are saved
-        with it, replay x n_tasks rows in all.
-
-        With ewc_lambda > 0 or replay > 0, fitting is continual: every fit
-        after the first continues from the current weights, optimizer state
-        and input statistics (warm_start is implied) and starts a new task;
-        classes must all appear in the first task. fit(..., resume=True)
-        finishes an interrupted task. To start over, fit a clone, or set
-        both to 0 with warm_start=False: a fresh fit forgets every task.
-        partial_fit trains under the current EWC penalty but does not mix
-        in replay rows or end a task.
+    continual : zoo.nn.ContinualLearning or None, default=None
+        Continual learning: with its ewc_lambda > 0 (elastic weight
+        consolidation) or replay > 0 (experience replay), every fit after
+        the first continues from the current model and is a new task, and
+        the earlier tasks are protected from being forgotten; see
+        zoo.nn.ContinualLearning. None, or one with both 0: each fit is an
+        ordinary one.
 
     Attributes
     ----------
@@ -547,9 +521,9 @@ class MLP(_BaseMLP):
     n_tasks_ : int
         Continual learning only: tasks finished.
     ewc_fisher_, ewc_anchor_ : ndarray of shape (n_params,), float64
-        With ewc_lambda > 0: the consolidated Fisher diagonal and theta*.
+        With continual.ewc_lambda > 0: the consolidated Fisher diagonal and theta*.
     replay_X_, replay_targets_, replay_weight_ : ndarray
-        With replay > 0: the stored rows of earlier tasks.
+        With continual.replay > 0: the stored rows of earlier tasks.
     history_ : zoo.nn.History
     n_epochs_, n_steps_ : int
     classes_ : ndarray (classification)
