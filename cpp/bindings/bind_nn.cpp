@@ -260,6 +260,24 @@ void bind_for(py::module_& m) {
         "Training-mode loss of one batch and its gradient into `grads`; changes nothing else.");
 
     m.def(
+        "nn_sample_losses",
+        [](nn::Loss loss, In<T> outputs, In<T> targets, double huber_delta) {
+            require(outputs.ndim() == 2, "outputs must be 2-D (n_samples, n_outputs)");
+            const py::ssize_t n = outputs.shape(0), k = outputs.shape(1);
+            require(targets.ndim() == 2 && targets.shape(0) == n, "targets must be 2-D with one row per output row");
+            const py::ssize_t columns = loss == nn::Loss::categorical_crossentropy ? 1 : k;
+            require(targets.shape(1) == columns, "targets have the wrong number of columns for this loss");
+            require(huber_delta > 0, "huber_delta must be > 0");
+            Out<double> out(n);
+            double* o = out.mutable_data();
+            py::gil_scoped_release release;
+            nn::sample_losses(loss, huber_delta, outputs.data(), targets.data(), n, k, o);
+            return out;
+        },
+        py::arg("loss"), py::arg("outputs"), py::arg("targets"), py::arg("huber_delta") = 1.0,
+        "Each row's data loss as the engine defines it (float64, (n_samples,)), from raw outputs.");
+
+    m.def(
         "nn_sample_gradient_squares",
         [](const nn::Network& net, In<T> x, In<T> y, In<T> weight, In<T> params, In<T> buffers,
            const nn::TrainConfig& config) {

@@ -170,6 +170,15 @@ template <class T>
 void backward_batch(const Network& net, const T* x, index_t n, const T* params, const T* buffers,
                     const T* grad_output, T* grads, T* grad_input, const PassConfig& config);
 
+// Each row's own data loss, as the epoch loop defines it (averaged over
+// the outputs for mse, mae, Huber and binary cross-entropy), from raw
+// outputs (logits for the cross-entropies) and targets as Batch holds them;
+// out has n values. Throws std::invalid_argument for targets the loss
+// cannot take.
+template <class T>
+void sample_losses(Loss loss, double huber_delta, const T* outputs, const T* targets, index_t n, index_t n_outputs,
+                   double* out);
+
 // One optimizer step from `grads` (penalties and clipping already applied).
 template <class T>
 void optimizer_step(const Network& net, T* params, const T* grads, T* state, std::int64_t step,

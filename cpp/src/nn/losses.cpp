@@ -115,6 +115,29 @@ void validate_targets(Loss loss, const T* targets, index_t rows, index_t n_outpu
     }
 }
 
+}  // namespace zoo::nn::detail
+
+namespace zoo::nn {
+
+template <class T>
+void sample_losses(Loss loss, double huber_delta, const T* outputs, const T* targets, index_t n, index_t n_outputs,
+                   double* out) {
+    detail::validate_targets(loss, targets, n, n_outputs);
+    const index_t columns = detail::target_columns(loss, n_outputs);
+    const T one(1);
+    for (index_t i = 0; i < n; ++i)
+        out[i] = detail::apply_loss(loss, huber_delta, outputs + i * n_outputs, targets + i * columns, &one, 1, n_outputs,
+                                    1.0, static_cast<T*>(nullptr))
+                     .weighted_loss;
+}
+
+template void sample_losses<float>(Loss, double, const float*, const float*, index_t, index_t, double*);
+template void sample_losses<double>(Loss, double, const double*, const double*, index_t, index_t, double*);
+
+}  // namespace zoo::nn
+
+namespace zoo::nn::detail {
+
 template void validate_targets<float>(Loss, const float*, index_t, index_t);
 template void validate_targets<double>(Loss, const double*, index_t, index_t);
 

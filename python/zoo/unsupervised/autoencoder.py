@@ -464,20 +464,8 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
         ndarray of shape (n_samples,), float64
         """
         X, _ = self._read(X, None)
-        outputs = self._forward(X)
-        if self.loss == "binary_crossentropy":  # from the logits, stably
-            z = outputs
-            per_feature = np.maximum(z, 0) - z * X + np.log1p(np.exp(-np.abs(z)))
-        else:
-            residual = np.abs(outputs - X)
-            if self.loss == "mse":
-                per_feature = residual * residual
-            elif self.loss == "mae":
-                per_feature = residual
-            else:
-                delta = residual.dtype.type(self.huber_delta)
-                per_feature = np.where(residual <= delta, 0.5 * residual * residual, delta * (residual - 0.5 * delta))
-        return per_feature.mean(axis=1, dtype=np.float64)
+        # The engine's own per-row loss (from the logits for cross-entropy).
+        return _core.nn_sample_losses(LOSSES[self.loss], self._forward(X), X, float(self.huber_delta))
 
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the mean reconstruction error (higher is better, as
