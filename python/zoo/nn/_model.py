@@ -45,6 +45,10 @@ class TrainingSet:
     derived: dict = field(default_factory=dict, repr=False)
 
 
+# Separates the validation split's draws from the training seed.
+VALIDATION_STREAM = 0x5EED
+
+
 def epoch_seed(base_seed: int, epoch: int) -> int:
     return int(np.random.SeedSequence([base_seed, epoch]).generate_state(1, dtype=np.uint64)[0])
 
@@ -168,6 +172,25 @@ class NetworkModelMixin(HistoryStateMixin):
         loss, correct, weight, squared_error = self.network_.evaluate(validation, config, self._anchor_arrays())
         metrics = self._epoch_metrics(validation, correct, weight, squared_error)
         return {"val_loss": float(loss), **{f"val_{k}": v for k, v in metrics.items()}}
+
+    def _hold_out(self, data: TrainingSet, reader) -> tuple[TrainingSet, TrainingSet | None]:
+        """Split `validation_split` of the rows off `data` (`reader.split`
+        decides which: stratified for classes), drawn from the model's own
+        seed so that a resumed run holds out the same rows."""
+        if self.validation_split == 0:
+            return data, None
+        rng = np.random.default_rng((self._seed_, VALIDATION_STREAM))
+        train_rows, val_rows = reader.split(data.targets, self.validation_split, rng)
+        if len(train_rows) == 0 or len(val_rows) == 0:
+            raise ValueError(f"validation_split={self.validation_split} leaves no samples to train or validate on")
+
+        def pick(rows):
+            X = np.ascontiguousarray(data.X[rows])
+            # An autoencoder's targets are its inputs: one copy serves both.
+            targets = X if data.targets is data.X else np.ascontiguousarray(data.targets[rows])
+            return TrainingSet(X, targets, np.ascontiguousarray(data.weight[rows]))
+
+        return pick(train_rows), pick(val_rows)
 
     # -- inference ------------------------------------------------------------
 

@@ -37,7 +37,6 @@ LOSSES = {
     "categorical_crossentropy": _core.Loss.categorical_crossentropy,
 }
 CLASSIFICATION_LOSSES = {"binary_crossentropy", "categorical_crossentropy"}
-_VALIDATION_STREAM = 0x5EED  # separates the validation split's draws from the training seed
 
 
 class _BaseMLP(NetworkModelMixin, BaseEstimator):
@@ -347,15 +346,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             if len(self.validation_data) > 2:
                 val_weight = check_sample_weight(self.validation_data[2], X_val.shape[0], X.dtype)
             return TrainingSet(X, targets, weight), TrainingSet(X_val, val_targets, val_weight)
-        if self.validation_split == 0:
-            return TrainingSet(X, targets, weight), None
-        # Drawn from the model's own seed, so a resumed run holds out the same rows.
-        rng = np.random.default_rng((self._seed_, _VALIDATION_STREAM))
-        train_rows, val_rows = self._targets_.split(targets, self.validation_split, rng)
-        pick = lambda rows: TrainingSet(  # noqa: E731
-            np.ascontiguousarray(X[rows]), np.ascontiguousarray(targets[rows]), np.ascontiguousarray(weight[rows])
-        )
-        return pick(train_rows), pick(val_rows)
+        return self._hold_out(TrainingSet(X, targets, weight), self._targets_)
 
     # -- inspection ---------------------------------------------------------------
 

@@ -38,7 +38,6 @@ LOSSES = {
     "huber": _core.Loss.huber,
     "binary_crossentropy": _core.Loss.binary_crossentropy,
 }
-_VALIDATION_STREAM = 0x5EED  # as in MLP: the validation split's draws, apart from the training seed
 
 
 class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
@@ -317,19 +316,7 @@ class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
             X_val = validate_data(self, self.validation_data, reset=False, dtype=X.dtype)
             val_weight = np.ones(X_val.shape[0], dtype=X.dtype)
             return TrainingSet(X, X, weight), TrainingSet(X_val, X_val, val_weight)
-        if self.validation_split == 0:
-            return TrainingSet(X, X, weight), None
-        # Drawn from the model's own seed, so a resumed run holds out the same rows.
-        rng = np.random.default_rng((self._seed_, _VALIDATION_STREAM))
-        train_rows, val_rows = self._targets().split(X, self.validation_split, rng)
-        if len(train_rows) == 0 or len(val_rows) == 0:
-            raise ValueError(f"validation_split={self.validation_split} leaves no samples to train or validate on")
-        pick = lambda rows: np.ascontiguousarray(X[rows])  # noqa: E731
-        X_train, X_val = pick(train_rows), pick(val_rows)
-        return (
-            TrainingSet(X_train, X_train, np.ascontiguousarray(weight[train_rows])),
-            TrainingSet(X_val, X_val, np.ascontiguousarray(weight[val_rows])),
-        )
+        return self._hold_out(TrainingSet(X, X, weight), self._targets())
 
     # -- the network -------------------------------------------------------------
 
