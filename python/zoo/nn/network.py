@@ -43,6 +43,14 @@ ACTIVATIONS = {
     "tanh": _core.Activation.tanh,
     "sigmoid": _core.Activation.sigmoid,
 }
+# The engine's losses by name; each estimator accepts those that fit its task.
+LOSSES = {
+    "mse": _core.Loss.mse,
+    "mae": _core.Loss.mae,
+    "huber": _core.Loss.huber,
+    "binary_crossentropy": _core.Loss.binary_crossentropy,
+    "categorical_crossentropy": _core.Loss.categorical_crossentropy,
+}
 # Default parameter of the activations that take one.
 ACTIVATION_PARAMS = {"leaky_relu": 0.01, "elu": 1.0}
 _DTYPES = ("float32", "float64")

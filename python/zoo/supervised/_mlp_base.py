@@ -12,7 +12,6 @@ from numbers import Integral
 
 import numpy as np
 
-from zoo import _core
 from zoo._validation import (
     check_is_fitted,
     check_sample_weight,
@@ -25,16 +24,9 @@ from zoo.nn._epoch_inputs import AUGMENT_STREAM, augmented, check_augment, stand
 from zoo.nn._model import NetworkModelMixin, TrainingSet, epoch_stream_seed
 from zoo.nn.continual import ContinualLearning, forget_tasks
 from zoo.nn.history import History
-from zoo.nn.network import LayerSpec, dense_layers
+from zoo.nn.network import LOSSES, LayerSpec, dense_layers
 from zoo.supervised._targets import ClassTargets
 
-LOSSES = {
-    "mse": _core.Loss.mse,
-    "mae": _core.Loss.mae,
-    "huber": _core.Loss.huber,
-    "binary_crossentropy": _core.Loss.binary_crossentropy,
-    "categorical_crossentropy": _core.Loss.categorical_crossentropy,
-}
 CLASSIFICATION_LOSSES = {"binary_crossentropy", "categorical_crossentropy"}
 
 

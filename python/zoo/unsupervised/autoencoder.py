@@ -27,17 +27,14 @@ from zoo.nn._constraints import ENGINE_CONSTRAINTS, RUN_CONSTRAINTS, TRAINING_CO
 from zoo.nn._model import NetworkModelMixin, TrainingSet
 from zoo.nn.history import History
 from zoo.nn.network import ACTIVATIONS, LayerSpec
+from zoo.nn.network import LOSSES as ENGINE_LOSSES  # all of them; an autoencoder takes the regression ones
 from zoo.supervised._targets import RegressionTargets
 from zoo.unsupervised._corruption import NOISES, Corruption
 
 __all__ = ["Autoencoder"]
 
-LOSSES = {
-    "mse": _core.Loss.mse,
-    "mae": _core.Loss.mae,
-    "huber": _core.Loss.huber,
-    "binary_crossentropy": _core.Loss.binary_crossentropy,
-}
+# The engine's losses that compare a reconstruction with its input.
+LOSSES = {name: ENGINE_LOSSES[name] for name in ("mse", "mae", "huber", "binary_crossentropy")}
 
 
 class Autoencoder(TransformerMixin, NetworkModelMixin, BaseEstimator):
