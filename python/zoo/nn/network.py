@@ -138,6 +138,16 @@ class Layout:
         return [shape(s) for s in self.specs] == [shape(s) for s in other.specs]
 
 
+def layer_sizes(sizes, name="hidden_layer_sizes", *, allow_empty=True) -> list[int]:
+    """A layer-size parameter (one int or a sequence of them) as a list of
+    positive ints, or a ValueError naming the parameter."""
+    sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
+    if (not sizes and not allow_empty) or any(isinstance(s, bool) or not isinstance(s, Integral) or s < 1
+                                              for s in sizes):
+        raise ValueError(f"{name} must be {'' if allow_empty else 'one or more '}positive integers, got {sizes!r}")
+    return [int(s) for s in sizes]
+
+
 def dense_layers(sizes, activation="relu", *, output_activation="identity", dropout=0.0, batch_norm=False,
                  frozen=()) -> list[LayerSpec]:
     """LayerSpecs of a plain stack: `sizes` = [n_inputs, hidden..., n_outputs];

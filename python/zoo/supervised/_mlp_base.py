@@ -8,7 +8,6 @@ from zoo.nn (NetworkModelMixin holds a zoo.nn.Network).
 
 from __future__ import annotations
 
-from numbers import Integral
 
 import numpy as np
 
@@ -24,7 +23,7 @@ from zoo.nn._epoch_inputs import AUGMENT_STREAM, augmented, check_augment, stand
 from zoo.nn._model import NetworkModelMixin, TrainingSet, epoch_stream_seed
 from zoo.nn.continual import ContinualLearning, forget_tasks
 from zoo.nn.history import History
-from zoo.nn.network import LOSSES, LayerSpec, dense_layers
+from zoo.nn.network import LOSSES, LayerSpec, dense_layers, layer_sizes
 from zoo.supervised._targets import ClassTargets
 
 CLASSIFICATION_LOSSES = {"binary_crossentropy", "categorical_crossentropy"}
@@ -268,15 +267,8 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
 
     # -- what the engine needs from the estimator -------------------------------
 
-    def _hidden_sizes(self) -> list[int]:
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
-        if any(not isinstance(s, Integral) or s < 1 for s in sizes):
-            raise ValueError(f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}")
-        return [int(s) for s in sizes]
-
     def _layout_specs(self) -> list[LayerSpec]:
-        sizes = self._hidden_sizes()
+        sizes = layer_sizes(self.hidden_layer_sizes)
         return dense_layers([self.n_features_in_, *sizes, self.n_outputs_], self.activation,
                             dropout=self._dropouts(len(sizes)), batch_norm=self.batch_norm,
                             frozen=self._frozen_set(len(sizes) + 1))
