@@ -117,8 +117,8 @@ def _description(hidden) -> str:
         "learning_starts 1,000, gamma 0.99, target update every 10 steps, train_freq 256, gradient_steps "
         "128, exploration fraction 0.16, final epsilon 0.04, Adam, Huber loss, gradient norm clipped at 10), "
         f"network {sizes} ReLU; plain DQN targets for every library (Stable-Baselines3 has no double "
-        "DQN). zoo (native env) runs the loop in C++ on zoo's CartPole; zoo (gymnasium env) steps "
-        "gymnasium's CartPole from Python. Quality: mean greedy return over "
+        "DQN). zoo (native env) runs the loop in C++ on zoo's CartPole; zoo (gymnasium env) runs the same C++ "
+        "loop, which calls gymnasium's CartPole. Quality: mean greedy return over "
         f"{EVAL_EPISODES} episodes of gymnasium's CartPole-v1 (seeds 10,000+), and the fraction of runs "
         f"whose mean reaches {SOLVED:.0f} (solved)."
     )

@@ -1,7 +1,6 @@
 // pybind11 glue for tabular TD control (zoo.rl.QLearning): the configuration,
-// its schedules (so the Python-environment loop uses the same ones), and the
-// native loop over a running episode's arrays, in the order of
-// zoo.rl._native.NativeEpisode.arrays().
+// its schedules (for the learner's logs), and the loop over one copy of an
+// environment (EnvCopies, bind_env_copies.cpp).
 #include <string>
 
 #include "bindings.hpp"
@@ -33,8 +32,7 @@ void bind_q_learning(py::module_& m) {
         .def_readwrite("epsilon_decay_rate", &TabularConfig::epsilon_decay_rate)
         .def_readwrite("num_timesteps", &TabularConfig::num_timesteps)
         .def_readwrite("total_timesteps", &TabularConfig::total_timesteps)
-        .def_readwrite("num_episodes", &TabularConfig::num_episodes)
-        .def_readwrite("max_episode_steps", &TabularConfig::max_episode_steps);
+        .def_readwrite("num_episodes", &TabularConfig::num_episodes);
 
     m.def("tabular_epsilon", &rl::tabular_epsilon, py::arg("config"), py::arg("t"), py::arg("episodes"),
           "Exploration rate of the action taken at step t after `episodes` finished episodes.");
@@ -43,50 +41,33 @@ void bind_q_learning(py::module_& m) {
 
     m.def(
         "tabular_collect",
-        [](const rl::Env& env, Out<std::uint64_t> env_state, Out<float> observation, Out<std::int64_t> counters,
-           Out<double> episode_return, Out<std::int64_t> next_action, Out<double> q, const TabularConfig& config,
-           rl::index_t n_steps, Out<std::uint64_t> rng) {
+        [](rl::EnvCopies& copies, Out<std::int64_t> next_action, Out<double> q, const TabularConfig& config,
+           rl::index_t n_steps, Out<std::uint64_t> rng_state) {
             require(n_steps >= 0, "n_steps must be >= 0");
-            require(static_cast<std::size_t>(env_state.size()) * 8 == env.state_bytes(),
-                    "environment state record has the wrong size");
-            require(env.n_states() > 0 && env.observation_size() == 1,
+            const rl::CopySpaces& spaces = copies.spaces();
+            require(spaces.n_states > 0 && spaces.observation_size == 1,
                     "tabular learning needs an environment with Discrete observations");
-            require_shape(observation, "observation", {1});
-            require_shape(counters, "counters", {1});
-            require_shape(episode_return, "episode return", {1});
             require_shape(next_action, "next action", {1});
-            require_shape(q, "Q-table", {env.n_states(), env.n_actions()});
-            require_shape(rng, "rng state", {4});
-            require_writable(env_state, "env_state");
-            require_writable(observation, "observation");
-            require_writable(counters, "counters");
-            require_writable(episode_return, "episode_return");
+            require_shape(q, "Q-table", {spaces.n_states, spaces.n_actions});
             require_writable(next_action, "next_action");
             require_writable(q, "Q-table");
-            require_writable(rng, "rng state");
+            LearnerRng rng(rng_state);
             Out<double> returns({n_steps});
             Out<std::int64_t> lengths({n_steps});
-            const rl::EpisodeCursor cursor{reinterpret_cast<std::byte*>(env_state.mutable_data()),
-                                           observation.mutable_data(), counters.mutable_data(),
-                                           episode_return.mutable_data()};
+            rl::FinishedEpisodes finished{returns.mutable_data(), lengths.mutable_data(), 0};
             std::int64_t* next = next_action.mutable_data();
             double* table = q.mutable_data();
-            const rl::RngState words{rng.mutable_data()};
-            double* ret = returns.mutable_data();
-            std::int64_t* len = lengths.mutable_data();
-            rl::index_t finished = 0;
             {
                 py::gil_scoped_release release;
-                finished = rl::tabular_collect(env, cursor, next, table, config, n_steps, words, ret, len);
+                rl::tabular_collect(copies, next, table, config, n_steps, rng.rng, finished);
             }
-            returns.resize({finished});
-            lengths.resize({finished});
+            returns.resize({finished.count});
+            lengths.resize({finished.count});
             return py::make_tuple(returns, lengths);
         },
-        py::arg("env"), py::arg("env_state").noconvert(), py::arg("observation").noconvert(),
-        py::arg("counters").noconvert(), py::arg("episode_return").noconvert(), py::arg("next_action").noconvert(),
-        py::arg("q").noconvert(), py::arg("config"), py::arg("n_steps"), py::arg("rng").noconvert(),
-        "Tabular TD control on a native environment for n_steps, updating q in place; returns the finished "
+        py::arg("copies"), py::arg("next_action").noconvert(), py::arg("q").noconvert(), py::arg("config"),
+        py::arg("n_steps"), py::arg("rng").noconvert(),
+        "Tabular TD control on one copy of an environment for n_steps, updating q in place; returns the finished "
         "episodes' (returns, lengths).");
 }
 

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "zoo/rng.hpp"
+
 namespace zoo::bindings {
 
 namespace py = pybind11;
@@ -57,6 +59,28 @@ void require_writable(const A& a, const char* name) {
     if (!a.writeable()) throw std::invalid_argument(std::string(name) + " must be writable");
 }
 
+// A learner's generator, loaded from its state array (four xoshiro256++
+// words) and stored back when the scope ends -- also when the kernel throws,
+// so that an exception from a Python environment leaves the learner whole.
+class LearnerRng {
+public:
+    explicit LearnerRng(Out<std::uint64_t>& words)
+        : rng(Rng::from_state(checked(words))), words_(words.mutable_data()) {}
+    ~LearnerRng() { rng.store(words_); }
+    LearnerRng(const LearnerRng&) = delete;
+    LearnerRng& operator=(const LearnerRng&) = delete;
+
+    Rng rng;
+
+private:
+    static const std::uint64_t* checked(const Out<std::uint64_t>& words) {
+        require_shape(words, "rng state", {4});
+        require_writable(words, "rng state");
+        return words.data();
+    }
+    std::uint64_t* words_;
+};
+
 void bind_runtime(py::module_& m);
 void bind_cluster(py::module_& m);
 void bind_stats(py::module_& m);
@@ -64,7 +88,10 @@ void bind_nn(py::module_& m);
 // bind_envs registers the Env base class, so it runs before bind_toy_text.
 void bind_envs(py::module_& m);
 void bind_toy_text(py::module_& m);
-void bind_rl(py::module_& m);
+// The RL learners: the views their kernels take, then one file per learner family.
+void bind_env_copies(py::module_& m);
+void bind_network_state(py::module_& m);
+void bind_dqn(py::module_& m);
 void bind_policy_gradient(py::module_& m);
 void bind_q_learning(py::module_& m);
 // Supervised classics: one file each, so each family's glue stays small.

@@ -33,7 +33,9 @@ PYBIND11_MODULE(_core, m) {
     zoo::bindings::bind_nn(m);
     zoo::bindings::bind_envs(m);
     zoo::bindings::bind_toy_text(m);
-    zoo::bindings::bind_rl(m);
+    zoo::bindings::bind_env_copies(m);
+    zoo::bindings::bind_network_state(m);
+    zoo::bindings::bind_dqn(m);
     zoo::bindings::bind_policy_gradient(m);
     zoo::bindings::bind_q_learning(m);
     zoo::bindings::bind_linear(m);

@@ -309,6 +309,71 @@ class CliffWalking(Env):
     def is_slippery(self) -> bool: ...
     def transitions(self, state: int, action: int) -> list[tuple[float, int, float, bool]]: ...
 
+# -- what the RL learners' C++ loops take (zoo.rl) ----------------------------------
+# Views over a learner's arrays, held zero-copy and checked once when built;
+# a loop writes the arrays in place.
+class EnvCopies:
+    """Copies of an environment with their running episodes, as a loop steps them."""
+    @property
+    def n_copies(self) -> int: ...
+
+class NativeEnvCopies(EnvCopies):
+    def __init__(
+        self,
+        env: Env,
+        states: NDArray[np.uint64],  # in place, (n_copies, state words)
+        observations: NDArray[np.float32],  # in place, (n_copies, obs_size): each copy's current observation
+        elapsed: NDArray[np.int64],  # in place, (n_copies,): steps of each running episode
+        episode_returns: NDArray[np.float64],  # in place, (n_copies,)
+        max_episode_steps: int,  # the time limit applied here; 0: none
+    ) -> None: ...
+
+class PythonEnvCopies(EnvCopies):
+    """Python gymnasium environments stepped from the C++ loops (the GIL is
+    taken only around each call; their exceptions propagate as themselves).
+    Each copy is reset here once, with its seed."""
+    def __init__(
+        self,
+        envs: list,  # gymnasium Envs (their own time limits truncate)
+        seeds: list[int | None],  # one per copy; None: the copy's generator carries on
+        observation_size: int,
+        n_states: int = 0,  # Discrete observations (the state index) when > 0
+        n_actions: int = 0,  # Discrete actions when > 0 ...
+        action_low: list[float] = ...,  # ... else a Box, whose bounds actions are clipped to
+        action_high: list[float] = ...,
+    ) -> None: ...
+    @property
+    def observations(self) -> NDArray[np.float32]: ...
+    @property
+    def elapsed(self) -> NDArray[np.int64]: ...
+    @property
+    def episode_returns(self) -> NDArray[np.float64]: ...
+
+class NetworkState:
+    """A network's state: params (n_params,), grads (n_params,) and
+    optimizer_state (n_slots, n_params), all in place (grads and
+    optimizer_state None for a state that only acts), buffers (n_buffers,)."""
+    step: int  # optimizer steps taken so far, advanced by the kernels
+    def __init__(
+        self,
+        network: Network,
+        params: NDArray[Float],
+        grads: NDArray[Float] | None = None,
+        optimizer_state: NDArray[Float] | None = None,
+        buffers: NDArray[Float] | None = None,
+        step: int = 0,
+    ) -> None: ...
+    @property
+    def network(self) -> Network: ...
+    @property
+    def params(self) -> NDArray[Float]: ...
+    @property
+    def grads(self) -> NDArray[Float] | None: ...
+    @property
+    def optimizer_state(self) -> NDArray[Float] | None: ...
+    @property
+    def buffers(self) -> NDArray[Float] | None: ...
+
 # -- tabular TD control (zoo.QLearning) --------------------------------------------
 class TdMethod:
     q_learning: TdMethod  # bootstraps from max_a' Q(s', a')
@@ -333,17 +398,12 @@ class TabularConfig:
     num_timesteps: int  # steps before this chunk
     total_timesteps: int  # of the whole fit
     num_episodes: int  # episodes finished before this chunk
-    max_episode_steps: int  # 0: no time limit
     def __init__(self) -> None: ...
 
 def tabular_epsilon(config: TabularConfig, t: int, episodes: int) -> float: ...
 def tabular_learning_rate(config: TabularConfig, episodes: int) -> float: ...
 def tabular_collect(
-    env: Env,  # Discrete observations (observation_size 1, n_states > 0)
-    env_state: NDArray[np.uint64],  # in place
-    observation: NDArray[np.float32],  # in place, (1,): the state index
-    counters: NDArray[np.int64],  # in place, (1,): steps of the running episode
-    episode_return: NDArray[np.float64],  # in place, (1,)
+    copies: EnvCopies,  # one copy; Discrete observations and actions
     next_action: NDArray[np.int64],  # in place, (1,): SARSA's chosen next action, -1: none
     q: NDArray[np.float64],  # in place, (n_states, n_actions)
     config: TabularConfig,
@@ -352,9 +412,6 @@ def tabular_collect(
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]: ...  # finished episodes' returns, lengths
 
 # -- policy gradients (zoo.REINFORCE, zoo.ActorCritic) ----------------------------
-# A policy's nine arrays, in order (empty where absent): actor params, grads,
-# moments (n_slots, n); log_std, grads, moments (Gaussian only); critic params,
-# grads, moments (a separate critic only). Params, grads and moments are in place.
 class PgActionKind:
     categorical: PgActionKind
     gaussian: PgActionKind
@@ -379,50 +436,78 @@ class PgConfig:
     n_threads: int
     def __init__(self) -> None: ...
 
+class PolicyState:
+    """A policy: the actor's (and a separate critic's) NetworkState and a
+    Gaussian policy's log standard deviations (action_dim,) with their
+    gradients and optimizer state (n_slots, action_dim), all of the actor's
+    dtype."""
+    step: int  # updates taken so far (every part's optimizer step), advanced by the kernels
+    def __init__(
+        self,
+        actor: NetworkState,
+        critic: NetworkState | None = None,
+        log_std: NDArray[Float] | None = None,
+        log_std_grads: NDArray[Float] | None = None,
+        log_std_optimizer_state: NDArray[Float] | None = None,
+        step: int = 0,
+    ) -> None: ...
+
+class EpisodeBuffer:
+    """REINFORCE's steps since its last update, in place."""
+    def __init__(
+        self,
+        observations: NDArray[np.float32],  # (capacity, obs_size)
+        actions: NDArray[np.int64] | NDArray[np.float32],  # (capacity,) or (capacity, action_dim)
+        rewards: NDArray[np.float32],  # (capacity,)
+        episode_ends: NDArray[np.float32],
+        returns: NDArray[np.float32],  # scratch
+        meta: NDArray[np.int64],  # (2,): steps stored, episodes finished in them
+    ) -> None: ...
+
+class Rollout:
+    """A2C's rollout, in place."""
+    def __init__(
+        self,
+        observations: NDArray[np.float32],  # (n_steps, n_envs, obs_size)
+        actions: NDArray[np.int64] | NDArray[np.float32],  # (n_steps, n_envs) or (n_steps, n_envs, action_dim)
+        rewards: NDArray[np.float32],  # (n_steps, n_envs)
+        episode_starts: NDArray[np.float32],
+        values: NDArray[np.float32],
+        advantages: NDArray[np.float32],  # scratch
+        returns: NDArray[np.float32],  # scratch
+        next_starts: NDArray[np.float32],  # (n_envs,)
+        meta: NDArray[np.int64],  # (2,): position, steps owed
+    ) -> None: ...
+
+class ReinforceSchedule:
+    gamma: float
+    n_episodes_per_update: int
+    batch_steps: int  # > 0: update once the finished episodes hold this many steps
+    def __init__(self) -> None: ...
+
+class A2cSchedule:
+    gamma: float
+    gae_lambda: float
+    def __init__(self) -> None: ...
+
 def pg_update(
-    actor: Network,
-    critic: Network | None,
-    actor_params: NDArray[Float],
-    actor_grads: NDArray[Float],
-    actor_moments: NDArray[Float],
-    log_std: NDArray[Float],
-    log_std_grads: NDArray[Float],
-    log_std_moments: NDArray[Float],
-    critic_params: NDArray[Float],
-    critic_grads: NDArray[Float],
-    critic_moments: NDArray[Float],
+    policy: PolicyState,  # float32 or float64; policy.step advances
     config: PgConfig,
     observations: NDArray[Float],  # (n, obs_size)
     actions: NDArray[np.int64] | NDArray[Float],  # (n,) indices or (n, action_dim) samples
     advantages: NDArray[Float],  # (n,)
     returns: NDArray[Float],  # (n,): value targets
-    step: int,  # updates before this one
 ) -> tuple[float, float, float, float]: ...  # policy loss, entropy, value loss, gradient norm
 def pg_gradients(
-    actor: Network,
-    critic: Network | None,
-    actor_params: NDArray[np.float64],
-    actor_grads: NDArray[np.float64],
-    actor_moments: NDArray[np.float64],
-    log_std: NDArray[np.float64],
-    log_std_grads: NDArray[np.float64],
-    log_std_moments: NDArray[np.float64],
-    critic_params: NDArray[np.float64],
-    critic_grads: NDArray[np.float64],
-    critic_moments: NDArray[np.float64],
+    policy: PolicyState,
     config: PgConfig,
-    observations: NDArray[np.float64],
-    actions: NDArray[np.int64] | NDArray[np.float64],
-    advantages: NDArray[np.float64],
-    returns: NDArray[np.float64],
-    step: int,
+    observations: NDArray[Float],
+    actions: NDArray[np.int64] | NDArray[Float],
+    advantages: NDArray[Float],
+    returns: NDArray[Float],
 ) -> tuple[float, float, float, float]: ...  # as pg_update, grads only
 def pg_act(
-    actor: Network,
-    critic: Network | None,
-    actor_params: NDArray[np.float32],
-    log_std: NDArray[np.float32],
-    critic_params: NDArray[np.float32],
+    policy: PolicyState,  # float32; parameters only are read
     config: PgConfig,
     observations: NDArray[np.float32],  # (n, obs_size)
     deterministic: bool,
@@ -441,8 +526,27 @@ def pg_gae(
     gamma: float,
     gae_lambda: float,
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]: ...  # advantages, returns
+def reinforce_collect(
+    copies: EnvCopies,  # one copy
+    policy: PolicyState,  # float32; policy.step advances
+    config: PgConfig,
+    buffer: EpisodeBuffer,
+    schedule: ReinforceSchedule,
+    n_steps: int,
+    rng: NDArray[np.uint64],  # in place, (4,)
+) -> tuple[int, NDArray[np.float64], NDArray[np.int64], int, tuple[float, float, float, float]]: ...
+# steps taken, episode returns, episode lengths, updates, summed (policy loss, entropy, value loss, grad norm)
+def a2c_collect(
+    copies: EnvCopies,  # n_envs copies
+    policy: PolicyState,
+    config: PgConfig,
+    rollout: Rollout,
+    schedule: A2cSchedule,
+    n_steps: int,
+    rng: NDArray[np.uint64],
+) -> tuple[int, NDArray[np.float64], NDArray[np.int64], int, tuple[float, float, float, float]]: ...
 
-# -- DQN (zoo.rl.dqn; the replay buffer's six arrays in zoo.rl._replay order) ---------
+# -- DQN (zoo.rl.dqn) --------------------------------------------------------------
 class DqnConfig:
     gamma: float
     double_q: bool
@@ -450,7 +554,7 @@ class DqnConfig:
     train: TrainConfig
     def __init__(self) -> None: ...
 
-class CollectSchedule:
+class DqnSchedule:
     num_timesteps: int
     total_timesteps: int
     epsilon_start: float
@@ -461,137 +565,45 @@ class CollectSchedule:
     gradient_steps: int
     target_update_interval: int
     tau: float
-    max_episode_steps: int
     def __init__(self) -> None: ...
 
-def dqn_epsilon(schedule: CollectSchedule, t: int) -> float: ...
-def rl_soft_update(
-    target: NDArray[np.float32], online: NDArray[np.float32], tau: float  # target in place
-) -> None: ...
-def rl_replay_add(
-    observations: NDArray[np.float32],  # in place, (capacity, obs_size)
-    next_observations: NDArray[np.float32],  # in place
-    actions: NDArray[np.int64],  # in place, (capacity,)
-    rewards: NDArray[np.float32],  # in place
-    terminated: NDArray[np.float32],  # in place
-    meta: NDArray[np.int64],  # in place, (2,): next position, size
-    obs: NDArray[np.float32],
-    next_obs: NDArray[np.float32],
-    action: int,
-    reward: float,
-    terminal: bool,
-) -> None: ...
+class ReplayBuffer:
+    """The replay ring (zoo.rl._replay.ReplayBuffer's arrays), in place."""
+    def __init__(
+        self,
+        observations: NDArray[np.float32],  # (capacity, obs_size)
+        next_observations: NDArray[np.float32],
+        actions: NDArray[np.int64],  # (capacity,)
+        rewards: NDArray[np.float32],
+        terminated: NDArray[np.float32],
+        meta: NDArray[np.int64],  # (2,): next position, size
+    ) -> None: ...
+    def __len__(self) -> int: ...
+    def add(
+        self, obs: NDArray[np.float32], next_obs: NDArray[np.float32], action: int, reward: float, terminal: bool
+    ) -> None: ...
+
 def dqn_train(
-    network: Network,
-    observations: NDArray[np.float32],
-    next_observations: NDArray[np.float32],
-    actions: NDArray[np.int64],
-    rewards: NDArray[np.float32],
-    terminated: NDArray[np.float32],
-    meta: NDArray[np.int64],
-    params: NDArray[np.float32],  # in place
-    target_params: NDArray[np.float32],
-    grads: NDArray[np.float32],  # scratch
-    optimizer_state: NDArray[np.float32],  # in place
-    optimizer_step: int,
-    buffers: NDArray[np.float32],
+    online: NetworkState,  # float32, trainable; online.step advances
+    target: NetworkState,  # the target network's params
+    replay: ReplayBuffer,
     config: DqnConfig,
     gradient_steps: int,
     rng: NDArray[np.uint64],  # in place, (4,)
-) -> tuple[float, int]: ...  # mean loss, optimizer steps so far
+) -> float: ...  # mean loss
 def dqn_greedy(
     network: Network, params: NDArray[np.float32], buffers: NDArray[np.float32], observations: NDArray[np.float32]
 ) -> NDArray[np.int64]: ...
 def dqn_collect(
-    env: Env,
-    env_state: NDArray[np.uint64],  # in place
-    observation: NDArray[np.float32],  # in place
-    counters: NDArray[np.int64],  # in place, (1,): elapsed steps of the episode
-    episode_return: NDArray[np.float64],  # in place, (1,)
-    network: Network,
-    observations: NDArray[np.float32],
-    next_observations: NDArray[np.float32],
-    actions: NDArray[np.int64],
-    rewards: NDArray[np.float32],
-    terminated: NDArray[np.float32],
-    meta: NDArray[np.int64],
-    params: NDArray[np.float32],
-    target_params: NDArray[np.float32],
-    grads: NDArray[np.float32],
-    optimizer_state: NDArray[np.float32],
-    optimizer_step: int,
-    buffers: NDArray[np.float32],
+    copies: EnvCopies,  # one copy
+    online: NetworkState,
+    target: NetworkState,  # in place: target updates
+    replay: ReplayBuffer,
     config: DqnConfig,
-    schedule: CollectSchedule,
-    n_steps: int,
-    rng: NDArray[np.uint64],
-) -> tuple[NDArray[np.float64], NDArray[np.int64], float, int, int]: ...  # returns, lengths, loss sum, updates, optimizer steps
-def reinforce_collect(
-    env: Env,  # Box observations, Discrete actions
-    env_state: NDArray[np.uint64],  # in place, (1, state words)
-    observation: NDArray[np.float32],  # in place, (1, obs_size)
-    elapsed: NDArray[np.int64],  # in place, (1,): steps of the running episode
-    episode_return: NDArray[np.float64],  # in place, (1,)
-    actor: Network,
-    critic: Network | None,
-    actor_params: NDArray[np.float32],
-    actor_grads: NDArray[np.float32],
-    actor_moments: NDArray[np.float32],
-    log_std: NDArray[np.float32],
-    log_std_grads: NDArray[np.float32],
-    log_std_moments: NDArray[np.float32],
-    critic_params: NDArray[np.float32],
-    critic_grads: NDArray[np.float32],
-    critic_moments: NDArray[np.float32],
-    config: PgConfig,
-    buffer_observations: NDArray[np.float32],  # in place, (capacity, obs_size)
-    buffer_actions: NDArray[np.int64],  # in place, (capacity,)
-    buffer_rewards: NDArray[np.float32],  # in place
-    buffer_episode_ends: NDArray[np.float32],  # in place
-    buffer_returns: NDArray[np.float32],  # scratch
-    buffer_meta: NDArray[np.int64],  # in place, (2,): steps stored, episodes finished in them
-    gamma: float,
-    n_episodes_per_update: int,
-    batch_steps: int,  # > 0: update once the finished episodes hold this many steps
-    max_episode_steps: int,  # 0: no time limit
-    step: int,  # updates so far
+    schedule: DqnSchedule,
     n_steps: int,
     rng: NDArray[np.uint64],  # in place, (4,)
-) -> tuple[int, NDArray[np.float64], NDArray[np.int64], int, tuple[float, float, float, float], int]: ...
-def a2c_collect(
-    env: Env,  # Box observations, Discrete actions
-    env_states: NDArray[np.uint64],  # in place, (n_envs, state words)
-    observations: NDArray[np.float32],  # in place, (n_envs, obs_size)
-    elapsed: NDArray[np.int64],  # in place, (n_envs,)
-    episode_returns: NDArray[np.float64],  # in place, (n_envs,)
-    actor: Network,
-    critic: Network | None,
-    actor_params: NDArray[np.float32],
-    actor_grads: NDArray[np.float32],
-    actor_moments: NDArray[np.float32],
-    log_std: NDArray[np.float32],
-    log_std_grads: NDArray[np.float32],
-    log_std_moments: NDArray[np.float32],
-    critic_params: NDArray[np.float32],
-    critic_grads: NDArray[np.float32],
-    critic_moments: NDArray[np.float32],
-    config: PgConfig,
-    rollout_observations: NDArray[np.float32],  # in place, (n_steps, n_envs, obs_size)
-    rollout_actions: NDArray[np.int64],  # in place, (n_steps, n_envs)
-    rollout_rewards: NDArray[np.float32],  # in place, (n_steps, n_envs)
-    rollout_episode_starts: NDArray[np.float32],  # in place
-    rollout_values: NDArray[np.float32],  # in place
-    rollout_advantages: NDArray[np.float32],  # scratch
-    rollout_returns: NDArray[np.float32],  # scratch
-    next_episode_starts: NDArray[np.float32],  # in place, (n_envs,)
-    rollout_meta: NDArray[np.int64],  # in place, (2,): position, steps owed
-    gamma: float,
-    gae_lambda: float,
-    max_episode_steps: int,
-    step: int,
-    n_steps: int,
-    rng: NDArray[np.uint64],  # in place, (4,)
-) -> tuple[int, NDArray[np.float64], NDArray[np.int64], int, tuple[float, float, float, float], int]: ...
+) -> tuple[NDArray[np.float64], NDArray[np.int64], float, int]: ...  # returns, lengths, loss sum, gradient steps
 
 # -- linear least squares, ridge, lasso, elastic net (zoo.supervised.linear) ---------
 # Y is (n, k); moments, factorisations and coefficients are float64 whatever Float is.

@@ -59,8 +59,11 @@ def test_targets_match_a_numpy_reference():
         replay.add(rng.normal(size=4), rng.normal(size=4), rng.integers(2), rng.normal(), rng.random() < 0.3)
     before = model.params_.copy()
     rng_state = model.rng_state_.copy()
-    _core.dqn_train(model._network(), *replay.arrays(), model.params_, model.target_params_, model._grads(),
-                    model.optimizer_state_, 0, model.buffers_, model._dqn_config(), 1, model.rng_state_)
+    network = model._network()
+    online = _core.NetworkState(network, model.params_, model._grads(), model.optimizer_state_, model.buffers_)
+    _core.dqn_train(online, _core.NetworkState(network, model.target_params_), replay.view(), model._dqn_config(), 1,
+                    model.rng_state_)
+    assert online.step == 1
     # The batch the kernel drew: xoshiro256++ from the same state, Lemire's bounded draw.
     picked = _xoshiro_below(rng_state, 16, 16)
 

@@ -121,11 +121,9 @@ def test_time_limit_truncations_bootstrap(native):
     if native:
         model.fit("CliffWalking-v1", 1)  # the table and generator, then one chunk by hand
         model.q_table_[:] = 10.0
-        episode = model._episode
-        config = model._config(1_000)
-        config.max_episode_steps = 1
-        returns, lengths = _core.tabular_collect(zoo.envs.native_env("CliffWalking-v1").core, *episode.arrays(),
-                                                 model._next_action, model.q_table_, config, 1_000, model.rng_state_)
+        copies = model._episode.copies(zoo.envs.native_env("CliffWalking-v1").core, max_episode_steps=1)
+        returns, lengths = _core.tabular_collect(copies, model._next_action, model.q_table_, model._config(1_000),
+                                                 1_000, model.rng_state_)
         assert len(returns) == 1_000 and set(lengths[1:]) == {1}  # the first continues fit's step
     else:
         model.fit(gymnasium.make("CliffWalking-v1", max_episode_steps=1), 1_000)
@@ -204,16 +202,21 @@ def test_kernel_guards_its_arrays():
     state = zoo.envs.native.new_state(env)
     obs = np.zeros(1, np.float32)
     zoo.envs.native.reset(env, state, obs, seed=0)
-    args = [state, obs, np.zeros(1, np.int64), np.zeros(1), np.full(1, -1, np.int64)]
+    copies = _core.NativeEnvCopies(env, state.reshape(1, -1), obs.reshape(1, -1), np.zeros(1, np.int64),
+                                   np.zeros(1), max_episode_steps=0)
+    args = [copies, np.full(1, -1, np.int64)]
     rng = np.ones(4, np.uint64)
     config = _core.TabularConfig()
     with pytest.raises(ValueError, match="Q-table"):
-        _core.tabular_collect(env, *args, np.zeros((47, 4)), config, 10, rng)
+        _core.tabular_collect(*args, np.zeros((47, 4)), config, 10, rng)
     with pytest.raises(TypeError):  # float32 table: no silent copy that would swallow the updates
-        _core.tabular_collect(env, *args, np.zeros((48, 4), np.float32), config, 10, rng)
+        _core.tabular_collect(*args, np.zeros((48, 4), np.float32), config, 10, rng)
     obs[0] = 99.0  # a corrupted observation is refused, not used as an index
     with pytest.raises(IndexError, match="not a state"):
-        _core.tabular_collect(env, *args, np.zeros((48, 4)), config, 10, rng)
+        _core.tabular_collect(*args, np.zeros((48, 4)), config, 10, rng)
+    with pytest.raises(ValueError, match="observations of the copies"):
+        _core.NativeEnvCopies(env, state.reshape(1, -1), np.zeros((1, 2), np.float32), np.zeros(1, np.int64),
+                              np.zeros(1), max_episode_steps=0)
 
 
 def test_save_load_and_pickle_keep_the_table_and_predictions(tmp_path):

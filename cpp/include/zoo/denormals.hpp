@@ -14,26 +14,42 @@
 
 namespace zoo {
 
-class FlushDenormalsScope {
+// Sets and clears bits of the calling thread's MXCSR until the scope ends.
+class MxcsrScope {
 public:
-    FlushDenormalsScope() {
+    MxcsrScope(const MxcsrScope&) = delete;
+    MxcsrScope& operator=(const MxcsrScope&) = delete;
+
+protected:
+    static constexpr unsigned kFlushToZero = 0x8000;
+    static constexpr unsigned kDenormalsAreZero = 0x0040;
+
+    MxcsrScope([[maybe_unused]] unsigned set, [[maybe_unused]] unsigned clear) {
 #ifdef ZOO_HAS_MXCSR
         previous_ = _mm_getcsr();
-        _mm_setcsr(previous_ | kFlushToZero | kDenormalsAreZero);
+        _mm_setcsr((previous_ | set) & ~clear);
 #endif
     }
-    ~FlushDenormalsScope() {
+    ~MxcsrScope() {
 #ifdef ZOO_HAS_MXCSR
         _mm_setcsr(previous_);
 #endif
     }
-    FlushDenormalsScope(const FlushDenormalsScope&) = delete;
-    FlushDenormalsScope& operator=(const FlushDenormalsScope&) = delete;
 
 private:
-    static constexpr unsigned kFlushToZero = 0x8000;
-    static constexpr unsigned kDenormalsAreZero = 0x0040;
     unsigned previous_ = 0;
+};
+
+class FlushDenormalsScope : MxcsrScope {
+public:
+    FlushDenormalsScope() : MxcsrScope(kFlushToZero | kDenormalsAreZero, 0) {}
+};
+
+// The opposite, for code that calls out of a flushing scope into code that
+// expects IEEE arithmetic (a Python environment stepped from a C++ loop).
+class GradualUnderflowScope : MxcsrScope {
+public:
+    GradualUnderflowScope() : MxcsrScope(0, kFlushToZero | kDenormalsAreZero) {}
 };
 
 }  // namespace zoo

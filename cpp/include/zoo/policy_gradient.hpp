@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "zoo/envs.hpp"
+#include "zoo/env_copies.hpp"
 #include "zoo/nn.hpp"
 #include "zoo/rng.hpp"
 
@@ -116,25 +116,9 @@ void gae(const T* rewards, const T* values, const T* episode_starts, const T* la
 
 
 // ---------------------------------------------------------------------------
-// Whole training loops on native environments (categorical policies: the
-// native environments have Discrete actions). Python calls them chunk by
-// chunk; everything they carry between chunks is in caller-owned arrays.
-
-// Copies of a native environment, each with its running episode.
-struct EnvCopies {
-    std::byte* states = nullptr;           // n records of env.state_bytes() bytes
-    float* observations = nullptr;         // n x obs_size: each copy's current observation
-    std::int64_t* elapsed = nullptr;       // n: steps of each running episode (for the time limit)
-    double* episode_returns = nullptr;     // n: running returns
-    index_t n = 1;
-};
-
-// Where finished episodes are reported (room for every one a call can finish).
-struct FinishedEpisodes {
-    double* returns = nullptr;
-    std::int64_t* lengths = nullptr;
-    index_t count = 0;
-};
+// Whole training loops over copies of an environment (zoo/env_copies.hpp:
+// native or Python gymnasium ones alike). Python calls them chunk by chunk;
+// everything they carry between chunks is in caller-owned arrays.
 
 struct CollectResult {
     index_t steps = 0;      // environment steps taken (REINFORCE: fewer than asked when its buffer is full)
@@ -145,7 +129,8 @@ struct CollectResult {
 // REINFORCE's record of the steps since the last update.
 struct EpisodeBuffer {
     float* observations = nullptr;         // capacity x obs_size
-    std::int64_t* actions = nullptr;       // capacity
+    std::int64_t* actions = nullptr;       // categorical: capacity
+    float* continuous_actions = nullptr;   // gaussian: capacity x action_dim, as sampled
     float* rewards = nullptr;              // capacity
     float* episode_ends = nullptr;         // capacity: 1 at each episode's last step
     float* returns = nullptr;              // capacity: scratch for the rewards-to-go
@@ -157,21 +142,21 @@ struct ReinforceSchedule {
     double gamma = 0.99;
     index_t n_episodes_per_update = 1;
     index_t batch_steps = 0;               // > 0: update once the finished episodes hold this many steps
-    std::int64_t max_episode_steps = 0;    // 0: no time limit
 };
 
 // Up to n_steps steps of REINFORCE on one copy: sample, step, record, and at
 // the end of every n_episodes_per_update-th episode (or batch_steps steps)
 // compute the rewards-to-go and take one update. Returns early, before a
 // step that would not fit, when the buffer is full (the caller grows it).
-CollectResult reinforce_collect(const Env& env, EnvCopies copy, const Policy<float>& policy, const PgConfig& config,
+CollectResult reinforce_collect(EnvCopies& copies, const Policy<float>& policy, const PgConfig& config,
                                 EpisodeBuffer& buffer, const ReinforceSchedule& schedule, std::int64_t& step,
                                 index_t n_steps, Rng& rng, FinishedEpisodes& finished);
 
 // A2C's rollout of n_steps x n_envs steps, filled across chunks.
 struct Rollout {
     float* observations = nullptr;         // n_steps x n_envs x obs_size
-    std::int64_t* actions = nullptr;       // n_steps x n_envs
+    std::int64_t* actions = nullptr;       // categorical: n_steps x n_envs
+    float* continuous_actions = nullptr;   // gaussian: n_steps x n_envs x action_dim, as sampled
     float* rewards = nullptr;              // n_steps x n_envs (with gamma V(s_final) added at truncations)
     float* episode_starts = nullptr;       // n_steps x n_envs: 1 where the observation starts an episode
     float* values = nullptr;               // n_steps x n_envs: V(s) when acting
@@ -185,15 +170,14 @@ struct Rollout {
 struct A2cSchedule {
     double gamma = 0.99;
     double gae_lambda = 1.0;
-    std::int64_t max_episode_steps = 0;    // 0: no time limit
 };
 
 // n_steps environment steps of A2C over the copies, in whole vector steps
 // (a remainder below n_envs is owed to the next call): sample a ~ pi(.|s)
 // with V(s) for every copy, step each, record; when the rollout is full,
 // bootstrap from V(s_T), estimate advantages and take one update.
-CollectResult a2c_collect(const Env& env, EnvCopies copies, const Policy<float>& policy, const PgConfig& config,
-                          Rollout& rollout, const A2cSchedule& schedule, std::int64_t& step, index_t n_steps,
-                          Rng& rng, FinishedEpisodes& finished);
+CollectResult a2c_collect(EnvCopies& copies, const Policy<float>& policy, const PgConfig& config, Rollout& rollout,
+                          const A2cSchedule& schedule, std::int64_t& step, index_t n_steps, Rng& rng,
+                          FinishedEpisodes& finished);
 
 }  // namespace zoo::rl::pg

@@ -1,13 +1,13 @@
 // Tabular temporal-difference control: Q-learning, SARSA and expected SARSA
 // over a Q-table of float64 values, (n_states x n_actions) row-major, owned
-// by the caller. The whole acting and learning loop runs here, on a native
-// environment with Discrete observations and actions.
+// by the caller. The whole acting and learning loop runs here, on copies of
+// an environment with Discrete observations and actions (zoo/env_copies.hpp).
 #pragma once
 
 #include <cstdint>
 
-#include "zoo/envs.hpp"
-#include "zoo/rl.hpp"
+#include "zoo/env_copies.hpp"
+#include "zoo/rng.hpp"
 
 namespace zoo::rl {
 
@@ -39,7 +39,6 @@ struct TabularConfig {
     std::int64_t num_timesteps = 0;    // steps taken before this chunk
     std::int64_t total_timesteps = 1;  // of the whole fit (the linear schedule's horizon)
     std::int64_t num_episodes = 0;     // episodes finished before this chunk
-    std::int64_t max_episode_steps = 0;  // 0: no time limit
 };
 
 // Exploration rate for the action taken at step t, after `episodes` finished episodes.
@@ -47,13 +46,12 @@ double tabular_epsilon(const TabularConfig& config, std::int64_t t, std::int64_t
 // Step size after `episodes` finished episodes.
 double tabular_learning_rate(const TabularConfig& config, std::int64_t episodes);
 
-// Runs `n_steps` steps of epsilon-greedy TD control on `env`, updating `q`
-// (env.n_states() x env.n_actions()) in place. `next_action` carries SARSA's
-// already chosen action across chunks (-1: none chosen yet). Finished
-// episodes' returns and lengths go to the output arrays (room for n_steps
-// each); returns how many finished.
-index_t tabular_collect(const Env& env, EpisodeCursor cursor, std::int64_t* next_action, double* q,
-                        const TabularConfig& config, index_t n_steps, RngState rng, double* episode_returns,
-                        std::int64_t* episode_lengths);
+// Runs `n_steps` steps of epsilon-greedy TD control on one copy of an
+// environment with Discrete observations, updating `q` (n_states x
+// n_actions) in place. `next_action` carries SARSA's already chosen action
+// across chunks (-1: none chosen yet). Finished episodes go to `finished`
+// (room for n_steps).
+void tabular_collect(EnvCopies& copies, std::int64_t* next_action, double* q, const TabularConfig& config,
+                     index_t n_steps, Rng& rng, FinishedEpisodes& finished);
 
 }  // namespace zoo::rl

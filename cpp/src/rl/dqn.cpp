@@ -1,4 +1,4 @@
-// DQN's learning step and its acting loop on native environments.
+// DQN's learning step and its collect loop.
 //
 // Mnih et al., "Human-level control through deep reinforcement learning",
 // Nature 2015; van Hasselt, Guez and Silver, "Deep Reinforcement Learning
@@ -16,8 +16,7 @@
 #include "zoo/blas.hpp"
 #include "zoo/denormals.hpp"
 #include "zoo/nn_passes.hpp"
-#include "zoo/rl.hpp"
-#include "zoo/rng.hpp"
+#include "zoo/dqn.hpp"
 
 namespace zoo::rl {
 
@@ -63,8 +62,7 @@ public:
           losses_(static_cast<size_t>(team_size_)), norms_(losses_.size()) {}
 
     // One gradient step; every member calls it.
-    void step(float* params, const float* target_params, float* grads, float* state, std::int64_t step, const float* buffers,
-              Rng& rng, const Team& team) {
+    void step(const QNetworks& q, std::int64_t step, Rng& rng, const Team& team) {
         const index_t d = net_.n_inputs(), k = net_.n_outputs(), n = batch_;
         if (team.id == 0)
             for (auto& row : picked_) row = static_cast<index_t>(rng.below(static_cast<std::uint64_t>(buffer_.meta[1])));
@@ -77,9 +75,10 @@ public:
         }
         barrier();
         const nn::ForwardOptions infer;
-        const float* q_target = nn::forward(net_, next_x_.data(), n, target_params, buffers, target_ws_, infer, team);
-        const float* q_next =
-            config_.double_q ? nn::forward(net_, next_x_.data(), n, params, buffers, online_ws_, infer, team) : q_target;
+        const float* q_target = nn::forward(net_, next_x_.data(), n, q.target_params, q.buffers, target_ws_, infer, team);
+        const float* q_next = config_.double_q
+                                  ? nn::forward(net_, next_x_.data(), n, q.params, q.buffers, online_ws_, infer, team)
+                                  : q_target;
         for (index_t r = r0; r < r1; ++r) {
             const index_t src = picked_[static_cast<size_t>(r)];
             const index_t best = argmax(q_next + r * k, k);
@@ -89,22 +88,22 @@ public:
         barrier();  // the online forward below overwrites q_next
         nn::ForwardOptions train;
         train.mode = nn::Mode::train;
-        const float* q = nn::forward(net_, x_.data(), n, params, buffers, online_ws_, train, team);
+        const float* values = nn::forward(net_, x_.data(), n, q.params, q.buffers, online_ws_, train, team);
         double loss = 0.0;
         for (index_t r = r0; r < r1; ++r) {
             const index_t src = picked_[static_cast<size_t>(r)];
             const index_t action = buffer_.actions[src];
             float* grad_row = online_ws_.grad_out.data() + r * k;
             std::fill_n(grad_row, k, 0.0f);
-            const double error = q[r * k + action] - targets_[static_cast<size_t>(r)];
+            const double error = values[r * k + action] - targets_[static_cast<size_t>(r)];
             loss += td_loss(config_.train.loss, config_.train.huber_delta, error, 1.0 / static_cast<double>(n),
                             grad_row + action);
         }
         losses_[static_cast<size_t>(team.id)] += loss / static_cast<double>(n);
         barrier();
-        nn::backward(net_, x_.data(), n, params, grads, online_ws_, team);
-        nn::finish_gradients(net_, params, grads, config_.train, norms_, team);
-        nn::optimizer_update(net_, params, grads, state, step, config_.train.optimizer, team);
+        nn::backward(net_, x_.data(), n, q.params, q.grads, online_ws_, team);
+        nn::finish_gradients(net_, q.params, q.grads, config_.train, norms_, team);
+        nn::optimizer_update(net_, q.params, q.grads, q.optimizer_state, step, config_.train.optimizer, team);
     }
 
     int team_size() const { return team_size_; }
@@ -129,18 +128,15 @@ private:
 };
 
 // Runs `gradient_steps` learner steps in one parallel region.
-double run_gradient_steps(Learner& learner, float* params, const float* target_params,
-                          float* grads, float* state, std::int64_t& optimizer_step, const float* buffers,
-                          index_t gradient_steps, Rng& rng) {
-    const std::int64_t first = optimizer_step;
+double run_gradient_steps(Learner& learner, QNetworks& q, index_t gradient_steps, Rng& rng) {
+    const std::int64_t first = *q.step;
 #pragma omp parallel num_threads(learner.team_size())
     {
         const FlushDenormalsScope flush_denormals;
         const Team team = Team::current();
-        for (index_t s = 0; s < gradient_steps; ++s)
-            learner.step(params, target_params, grads, state, first + s, buffers, rng, team);
+        for (index_t s = 0; s < gradient_steps; ++s) learner.step(q, first + s, rng, team);
     }
-    optimizer_step += gradient_steps;
+    *q.step += gradient_steps;
     return learner.loss_sum();
 }
 
@@ -166,19 +162,13 @@ void soft_update(float* target, const float* online, index_t n, double tau) {
     for (index_t i = 0; i < n; ++i) target[i] = keep * target[i] + take * online[i];
 }
 
-double dqn_train(const nn::Network& net, const ReplayBuffer& buffer, float* params, const float* target_params,
-                 float* grads, float* optimizer_state, std::int64_t& optimizer_step, const float* buffers,
-                 const DqnConfig& config, index_t gradient_steps, RngState rng_state) {
-    check_train(net, buffer, config);
+double dqn_train(QNetworks& q, const ReplayBuffer& buffer, const DqnConfig& config, index_t gradient_steps, Rng& rng) {
+    check_train(*q.network, buffer, config);
     if (buffer.meta[1] < 1) throw std::invalid_argument("the replay buffer is empty");
     if (gradient_steps < 1) return 0.0;
     blas::SingleThreadedScope single_threaded_blas;
-    Learner learner(net, buffer, config);
-    Rng rng = Rng::from_state(rng_state.words);
-    const double loss = run_gradient_steps(learner, params, target_params, grads, optimizer_state,
-                                           optimizer_step, buffers, gradient_steps, rng);
-    rng.store(rng_state.words);
-    return loss / static_cast<double>(gradient_steps);
+    Learner learner(*q.network, buffer, config);
+    return run_gradient_steps(learner, q, gradient_steps, rng) / static_cast<double>(gradient_steps);
 }
 
 void dqn_greedy(const nn::Network& net, const float* params, const float* buffers, const float* observations, index_t n,
@@ -191,61 +181,48 @@ void dqn_greedy(const nn::Network& net, const float* params, const float* buffer
     for (index_t i = 0; i < n; ++i) actions[i] = argmax(q.data() + i * k, k);
 }
 
-CollectResult dqn_collect(const Env& env, EpisodeCursor cursor, const nn::Network& net, ReplayBuffer& buffer,
-                          float* params, float* target_params, float* grads, float* optimizer_state,
-                          std::int64_t& optimizer_step, const float* buffers, const DqnConfig& config,
-                          const CollectSchedule& schedule, index_t n_steps, RngState rng_state,
-                          double* episode_returns, std::int64_t* episode_lengths) {
+DqnCollectResult dqn_collect(EnvCopies& copies, QNetworks& q, ReplayBuffer& buffer, const DqnConfig& config,
+                             const DqnSchedule& schedule, index_t n_steps, Rng& rng, FinishedEpisodes& finished) {
+    const nn::Network& net = *q.network;
     check_train(net, buffer, config);
-    if (buffer.obs_size != env.observation_size()) throw std::invalid_argument("the environment does not fit the buffer");
-    if (net.n_outputs() != env.n_actions()) throw std::invalid_argument("the Q-network needs one output per action");
+    if (copies.size() != 1) throw std::invalid_argument("DQN steps one copy of the environment");
+    if (buffer.obs_size != copies.observation_size())
+        throw std::invalid_argument("the environment does not fit the buffer");
+    if (net.n_outputs() != copies.spaces().n_actions)
+        throw std::invalid_argument("the Q-network needs one output per action");
     if (schedule.train_freq < 1 || schedule.target_update_interval < 1 || schedule.total_timesteps < 1)
         throw std::invalid_argument("train_freq, target_update_interval and total_timesteps must be >= 1");
     blas::SingleThreadedScope single_threaded_blas;
     const FlushDenormalsScope flush_denormals;
-    const index_t d = buffer.obs_size, k = net.n_outputs();
+    const index_t k = net.n_outputs();
     Learner learner(net, buffer, config);
     Workspace<float> act_ws(net, 1);
-    std::vector<float> next_obs(static_cast<size_t>(d));
-    Rng rng = Rng::from_state(rng_state.words);
-    CollectResult result;
+    std::vector<float> next_obs(static_cast<size_t>(buffer.obs_size));
+    DqnCollectResult result;
     const nn::ForwardOptions infer;
     for (index_t s = 0; s < n_steps; ++s) {
         const std::int64_t t = schedule.num_timesteps + s;
+        float* obs = copies.observation(0);
         std::int64_t action;
         if (t < schedule.learning_starts || rng.uniform() < epsilon_at(schedule, t)) {
             action = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(k)));
         } else {
-            const float* q = nn::forward(net, cursor.observation, 1, params, buffers, act_ws, infer, Team{});
-            action = argmax(q, k);
+            action = argmax(nn::forward(net, obs, 1, q.params, q.buffers, act_ws, infer, Team{}), k);
         }
-        const Transition step = env.step(cursor.env_state, action, next_obs.data());
-        const std::int64_t elapsed = ++cursor.counters[0];
-        const bool truncated = schedule.max_episode_steps > 0 && elapsed >= schedule.max_episode_steps;
+        const Step step = copies.step(0, action, next_obs.data());
         // A time limit is not a terminal state: the target still bootstraps from s'.
-        buffer.add(cursor.observation, next_obs.data(), action, step.reward, step.terminated);
-        *cursor.episode_return += step.reward;
-        if (step.terminated || truncated) {
-            episode_returns[result.n_episodes] = *cursor.episode_return;
-            episode_lengths[result.n_episodes] = elapsed;
-            ++result.n_episodes;
-            *cursor.episode_return = 0.0;
-            cursor.counters[0] = 0;
-            env.reset(cursor.env_state, cursor.observation);
-        } else {
-            std::copy(next_obs.begin(), next_obs.end(), cursor.observation);
-        }
+        buffer.add(obs, next_obs.data(), action, step.reward, step.terminated);
+        copies.advance(0, step, next_obs.data(), finished);
         const std::int64_t done = t + 1;
         if (done > schedule.learning_starts && done % schedule.train_freq == 0) {
             const double before = learner.loss_sum();
-            const double after = run_gradient_steps(learner, params, target_params, grads, optimizer_state,
-                                                    optimizer_step, buffers, schedule.gradient_steps, rng);
+            const double after = run_gradient_steps(learner, q, schedule.gradient_steps, rng);
             result.loss_sum += after - before;
             result.n_updates += schedule.gradient_steps;
         }
-        if (done % schedule.target_update_interval == 0) soft_update(target_params, params, net.n_params, schedule.tau);
+        if (done % schedule.target_update_interval == 0)
+            soft_update(q.target_params, q.params, net.n_params, schedule.tau);
     }
-    rng.store(rng_state.words);
     return result;
 }
 

@@ -1,9 +1,8 @@
-// REINFORCE's and A2C's whole training loops on native environments:
-// sampling, stepping, recording, return estimates and updates, with no
-// Python in between. They follow the Python-driven loops of
-// zoo/rl/reinforce.py and zoo/rl/actor_critic.py step for step (the same
-// draws from the same generator, the same batches), so a native
-// environment and gymnasium's own give the same model.
+// REINFORCE's and A2C's whole training loops: sampling, stepping,
+// recording, return estimates and updates, with no Python in between. The
+// copies they step may be native environments or Python gymnasium ones
+// (zoo/env_copies.hpp); the loops take the same steps either way, so the
+// same seed gives the same model on zoo's CartPole and on gymnasium's.
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
@@ -18,17 +17,20 @@ namespace zoo::rl::pg {
 
 namespace {
 
-void check_loop(const Env& env, const Policy<float>& policy, const PgConfig& config) {
+void check_loop(const EnvCopies& copies, const Policy<float>& policy, const PgConfig& config) {
     check_policy(policy, config);
-    if (config.action_kind != ActionKind::categorical)
-        throw std::invalid_argument("native environments take Discrete actions: the policy must be categorical");
-    if (env.n_states() > 0) throw std::invalid_argument("policy-gradient learners need Box observations");
-    if (policy.actor->n_inputs() != env.observation_size())
+    const CopySpaces& spaces = copies.spaces();
+    if (spaces.n_states > 0) throw std::invalid_argument("policy-gradient learners need Box observations");
+    if (policy.actor->n_inputs() != spaces.observation_size)
         throw std::invalid_argument("the policy takes " + std::to_string(policy.actor->n_inputs()) +
                                     " inputs; the environment's observations have " +
-                                    std::to_string(env.observation_size()));
-    if (config.action_dim != env.n_actions())
-        throw std::invalid_argument("the policy needs one logit per action of the environment");
+                                    std::to_string(spaces.observation_size));
+    if (config.action_kind == ActionKind::categorical) {
+        if (config.action_dim != spaces.n_actions)
+            throw std::invalid_argument("the policy needs one logit per action of the environment");
+    } else if (spaces.n_actions != 0 || config.action_dim != spaces.action_size) {
+        throw std::invalid_argument("the Gaussian policy needs one mean per dimension of the environment's Box actions");
+    }
 }
 
 void accumulate(UpdateStats& sum, const UpdateStats& s) {
@@ -38,29 +40,26 @@ void accumulate(UpdateStats& sum, const UpdateStats& s) {
     sum.grad_norm += s.grad_norm;
 }
 
-// Ends copy e's episode: reports it and starts the next one in place.
-void finish_episode(const Env& env, EnvCopies& copies, index_t e, index_t obs_size, std::size_t state_bytes,
-                    FinishedEpisodes& finished) {
-    finished.returns[finished.count] = copies.episode_returns[e];
-    finished.lengths[finished.count] = copies.elapsed[e];
-    ++finished.count;
-    copies.episode_returns[e] = 0.0;
-    copies.elapsed[e] = 0;
-    env.reset(copies.states + static_cast<std::size_t>(e) * state_bytes, copies.observations + e * obs_size);
+// Steps copy e with the action the sampler wrote for it.
+Step step_with(EnvCopies& copies, index_t e, const std::int64_t* discrete, const float* continuous, index_t dim,
+               float* next_observation) {
+    if (continuous != nullptr) return copies.step(e, continuous + e * dim, next_observation);
+    return copies.step(e, discrete[e], next_observation);
 }
 
 }  // namespace
 
-CollectResult reinforce_collect(const Env& env, EnvCopies copy, const Policy<float>& policy, const PgConfig& config,
+CollectResult reinforce_collect(EnvCopies& copies, const Policy<float>& policy, const PgConfig& config,
                                 EpisodeBuffer& buffer, const ReinforceSchedule& schedule, std::int64_t& step,
                                 index_t n_steps, Rng& rng, FinishedEpisodes& finished) {
-    check_loop(env, policy, config);
-    if (copy.n != 1) throw std::invalid_argument("REINFORCE runs one copy of the environment");
+    check_loop(copies, policy, config);
+    if (copies.size() != 1) throw std::invalid_argument("REINFORCE runs one copy of the environment");
     if (buffer.capacity < 1 || buffer.meta[0] < 0 || buffer.meta[0] > buffer.capacity)
         throw std::invalid_argument("the episode buffer is inconsistent");
     blas::SingleThreadedScope single_threaded_blas;
     const FlushDenormalsScope flush_denormals;
-    const index_t d = env.observation_size();
+    const index_t d = copies.observation_size(), dim = config.action_dim;
+    const bool gaussian = config.action_kind == ActionKind::gaussian;
     Sampler sampler(policy, config, 1);
     std::unique_ptr<Learner<float>> learner;  // made at the first update
     std::vector<float> next_observation(static_cast<std::size_t>(d));
@@ -68,28 +67,22 @@ CollectResult reinforce_collect(const Env& env, EnvCopies copy, const Policy<flo
     for (index_t s = 0; s < n_steps; ++s) {
         index_t stored = buffer.meta[0];
         if (stored == buffer.capacity) break;  // the caller grows the buffer and calls again
-        // Act: a ~ pi(.|s).
-        std::int64_t action;
-        sampler.act(copy.observations, 1, false, rng, &action, nullptr, nullptr);
-        const Transition t = env.step(copy.states, action, next_observation.data());
-        const std::int64_t elapsed = ++copy.elapsed[0];
-        const bool truncated = schedule.max_episode_steps > 0 && elapsed >= schedule.max_episode_steps;
+        // Act: a ~ pi(.|s), written where the update reads it.
+        std::int64_t* discrete = gaussian ? nullptr : buffer.actions + stored;
+        float* continuous = gaussian ? buffer.continuous_actions + stored * dim : nullptr;
+        sampler.act(copies.observation(0), 1, false, rng, discrete, continuous, nullptr);
+        const Step t = step_with(copies, 0, discrete, continuous, dim, next_observation.data());
         // Record (s, a, r).
-        std::copy_n(copy.observations, d, buffer.observations + stored * d);
-        buffer.actions[stored] = action;
+        std::copy_n(copies.observation(0), d, buffer.observations + stored * d);
         buffer.rewards[stored] = static_cast<float>(t.reward);
         buffer.episode_ends[stored] = 0.0f;
         buffer.meta[0] = ++stored;
-        copy.episode_returns[0] += t.reward;
         result.steps = s + 1;
-        if (!(t.terminated || truncated)) {
-            std::copy(next_observation.begin(), next_observation.end(), copy.observations);
-            continue;
-        }
+        copies.advance(0, t, next_observation.data(), finished);
+        if (!t.done()) continue;
         // The episode is over (a time limit ends it too): its steps become learnable.
         buffer.episode_ends[stored - 1] = 1.0f;
         ++buffer.meta[1];
-        finish_episode(env, copy, 0, d, env.state_bytes(), finished);
         const bool ready = schedule.batch_steps > 0 ? stored >= schedule.batch_steps
                                                     : buffer.meta[1] >= schedule.n_episodes_per_update;
         if (!ready) continue;
@@ -99,7 +92,8 @@ CollectResult reinforce_collect(const Env& env, EnvCopies copy, const Policy<flo
         if (!learner) learner = std::make_unique<Learner<float>>(policy, config, buffer.capacity);
         Batch<float> batch;
         batch.observations = buffer.observations;
-        batch.discrete_actions = buffer.actions;
+        batch.discrete_actions = gaussian ? nullptr : buffer.actions;
+        batch.continuous_actions = gaussian ? buffer.continuous_actions : nullptr;
         batch.advantages = buffer.returns;
         batch.returns = buffer.returns;
         batch.n = stored;
@@ -111,17 +105,18 @@ CollectResult reinforce_collect(const Env& env, EnvCopies copy, const Policy<flo
     return result;
 }
 
-CollectResult a2c_collect(const Env& env, EnvCopies copies, const Policy<float>& policy, const PgConfig& config,
-                          Rollout& rollout, const A2cSchedule& schedule, std::int64_t& step, index_t n_steps,
-                          Rng& rng, FinishedEpisodes& finished) {
-    check_loop(env, policy, config);
-    const index_t n_envs = copies.n, horizon = rollout.n_steps, d = env.observation_size();
-    if (n_envs < 1 || horizon < 1) throw std::invalid_argument("A2C needs at least one copy and one step per rollout");
+CollectResult a2c_collect(EnvCopies& copies, const Policy<float>& policy, const PgConfig& config, Rollout& rollout,
+                          const A2cSchedule& schedule, std::int64_t& step, index_t n_steps, Rng& rng,
+                          FinishedEpisodes& finished) {
+    check_loop(copies, policy, config);
+    const index_t n_envs = copies.size(), horizon = rollout.n_steps, d = copies.observation_size();
+    const index_t dim = config.action_dim;
+    if (horizon < 1) throw std::invalid_argument("A2C needs at least one step per rollout");
     if (rollout.meta[0] < 0 || rollout.meta[0] >= horizon || rollout.meta[1] < 0 || rollout.meta[1] >= n_envs)
         throw std::invalid_argument("the rollout's position is inconsistent");
     blas::SingleThreadedScope single_threaded_blas;
     const FlushDenormalsScope flush_denormals;
-    const std::size_t state_bytes = env.state_bytes();
+    const bool gaussian = config.action_kind == ActionKind::gaussian;
     Sampler sampler(policy, config, n_envs);
     Learner<float> learner(policy, config, horizon * n_envs);
     std::vector<float> next_observation(static_cast<std::size_t>(d)), finals(static_cast<std::size_t>(n_envs * d));
@@ -136,34 +131,28 @@ CollectResult a2c_collect(const Env& env, EnvCopies copies, const Policy<float>&
     for (index_t v = 0; v < vector_steps; ++v) {
         const index_t row = rollout.meta[0] * n_envs;
         // Act in every copy: a ~ pi(.|s), with V(s) for the advantages.
-        std::copy_n(copies.observations, n_envs * d, rollout.observations + row * d);
+        std::copy_n(copies.observations(), n_envs * d, rollout.observations + row * d);
         std::copy_n(rollout.next_starts, n_envs, rollout.episode_starts + row);
-        sampler.act(copies.observations, n_envs, false, rng, rollout.actions + row, nullptr, rollout.values + row);
+        std::int64_t* discrete = gaussian ? nullptr : rollout.actions + row;
+        float* continuous = gaussian ? rollout.continuous_actions + row * dim : nullptr;
+        sampler.act(copies.observations(), n_envs, false, rng, discrete, continuous, rollout.values + row);
         cut.clear();
         for (index_t e = 0; e < n_envs; ++e) {
-            std::byte* state = copies.states + static_cast<std::size_t>(e) * state_bytes;
-            const Transition t = env.step(state, rollout.actions[row + e], next_observation.data());
-            const std::int64_t elapsed = ++copies.elapsed[e];
-            const bool truncated = schedule.max_episode_steps > 0 && elapsed >= schedule.max_episode_steps;
-            copies.episode_returns[e] += t.reward;
+            const Step t = step_with(copies, e, discrete, continuous, dim, next_observation.data());
             rollout.rewards[row + e] = static_cast<float>(t.reward);
-            if (truncated && !t.terminated) {
+            if (t.truncated && !t.terminated) {
                 std::copy(next_observation.begin(), next_observation.end(),
                           finals.begin() + static_cast<std::ptrdiff_t>(cut.size()) * d);
                 cut.push_back(e);
             }
-            const bool done = t.terminated || truncated;
-            if (done)
-                finish_episode(env, copies, e, d, state_bytes, finished);
-            else
-                std::copy(next_observation.begin(), next_observation.end(), copies.observations + e * d);
-            rollout.next_starts[e] = done ? 1.0f : 0.0f;
+            copies.advance(e, t, next_observation.data(), finished);
+            rollout.next_starts[e] = t.done() ? 1.0f : 0.0f;
         }
         // A time limit is not the MDP's end: the return goes on as gamma V(s_final).
         if (!cut.empty()) {
             sampler.values(finals.data(), static_cast<index_t>(cut.size()), final_values.data());
             for (std::size_t i = 0; i < cut.size(); ++i) {
-                // Rounded to float before the sum, as NumPy does in the Python loop (volatile: no fused multiply-add).
+                // Rounded to float before the sum, as NumPy's float32 arithmetic would (volatile: no fused multiply-add).
                 const volatile float bonus = static_cast<float>(schedule.gamma) * final_values[i];
                 rollout.rewards[row + cut[i]] += bonus;
             }
@@ -172,13 +161,14 @@ CollectResult a2c_collect(const Env& env, EnvCopies copies, const Policy<float>&
         if (++rollout.meta[0] < horizon) continue;
         rollout.meta[0] = 0;
         // Bootstrap from V(s_T) (unless s_T starts an episode) and estimate the advantages ...
-        sampler.values(copies.observations, n_envs, last_values.data());
+        sampler.values(copies.observations(), n_envs, last_values.data());
         gae(rollout.rewards, rollout.values, rollout.episode_starts, last_values.data(), rollout.next_starts, horizon,
             n_envs, schedule.gamma, schedule.gae_lambda, rollout.advantages, rollout.returns);
         // ... then one step on the actor-critic loss over the whole rollout.
         Batch<float> batch;
         batch.observations = rollout.observations;
-        batch.discrete_actions = rollout.actions;
+        batch.discrete_actions = gaussian ? nullptr : rollout.actions;
+        batch.continuous_actions = gaussian ? rollout.continuous_actions : nullptr;
         batch.advantages = rollout.advantages;
         batch.returns = rollout.returns;
         batch.n = horizon * n_envs;

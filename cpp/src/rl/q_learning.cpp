@@ -1,4 +1,4 @@
-// Tabular TD control on a native environment, the whole loop in C++.
+// Tabular TD control, the whole loop in C++.
 //
 // Watkins and Dayan, "Q-learning", Machine Learning 8 (1992); Rummery and
 // Niranjan, "On-line Q-learning using connectionist systems", Cambridge
@@ -14,8 +14,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "zoo/rl.hpp"
-#include "zoo/rng.hpp"
+#include "zoo/exploration.hpp"
 
 namespace zoo::rl {
 
@@ -97,14 +96,13 @@ std::int64_t state_of(float observation, std::int64_t n_states) {
 }
 
 template <class Target>
-index_t run(const Env& env, EpisodeCursor cursor, std::int64_t* next_action, double* q, const TabularConfig& config,
-            index_t n_steps, Rng& rng, double* episode_returns, std::int64_t* episode_lengths) {
-    const int n_actions = env.n_actions();
-    const std::int64_t n_states = env.n_states();
+void run(EnvCopies& copies, std::int64_t* next_action, double* q, const TabularConfig& config, index_t n_steps,
+         Rng& rng, FinishedEpisodes& finished) {
+    const int n_actions = copies.spaces().n_actions;
+    const std::int64_t n_states = copies.spaces().n_states;
     std::int64_t episodes = config.num_episodes;
     Schedule schedule(config, episodes);
-    index_t finished = 0;
-    std::int64_t state = state_of(cursor.observation[0], n_states);
+    std::int64_t state = state_of(copies.observation(0)[0], n_states);
     float next_observation = 0.0f;
     for (index_t i = 0; i < n_steps; ++i) {
         const std::int64_t t = config.num_timesteps + i;
@@ -114,9 +112,7 @@ index_t run(const Env& env, EpisodeCursor cursor, std::int64_t* next_action, dou
                                         ? *next_action
                                         : epsilon_greedy(row, n_actions, schedule.epsilon(t), rng);
         // Take A, observe R, S'.
-        const Transition step = env.step(cursor.env_state, action, &next_observation);
-        const std::int64_t elapsed = ++cursor.counters[0];
-        const bool truncated = config.max_episode_steps > 0 && elapsed >= config.max_episode_steps;
+        const Step step = copies.step(0, action, &next_observation);
         const std::int64_t next_state = state_of(next_observation, n_states);
         const double* next_row = q + next_state * n_actions;
         // The policy in S' acts at step t + 1, with that step's epsilon.
@@ -131,31 +127,22 @@ index_t run(const Env& env, EpisodeCursor cursor, std::int64_t* next_action, dou
             (step.terminated ? 0.0 : config.gamma * Target::next_value(next_row, n_actions, next_epsilon, chosen));
         // Q(S, A) <- Q(S, A) + alpha (target - Q(S, A)).
         row[action] += schedule.learning_rate() * (target - row[action]);
-        *cursor.episode_return += step.reward;
-        if (step.terminated || truncated) {
-            episode_returns[finished] = *cursor.episode_return;
-            episode_lengths[finished] = elapsed;
-            ++finished;
+        // S <- S' (or the next episode's start); SARSA's A <- A'.
+        copies.advance(0, step, &next_observation, finished);
+        if (step.done()) {
             schedule.start_episode(++episodes);
-            *cursor.episode_return = 0.0;
-            cursor.counters[0] = 0;
-            *next_action = -1;
-            env.reset(cursor.env_state, cursor.observation);
-            state = state_of(cursor.observation[0], n_states);
-        } else {
-            // S <- S'; SARSA's A <- A'.
-            cursor.observation[0] = next_observation;
-            state = next_state;
-            *next_action = chosen;
+            chosen = -1;
         }
+        *next_action = chosen;
+        state = state_of(copies.observation(0)[0], n_states);
     }
-    return finished;
 }
 
-void check(const Env& env, const TabularConfig& config) {
-    if (env.n_states() < 1 || env.observation_size() != 1)
+void check(const EnvCopies& copies, const TabularConfig& config) {
+    if (copies.size() != 1) throw std::invalid_argument("tabular learning steps one copy of the environment");
+    if (copies.spaces().n_states < 1 || copies.observation_size() != 1)
         throw std::invalid_argument("tabular learning needs an environment with Discrete observations");
-    if (env.n_actions() < 1) throw std::invalid_argument("the environment has no actions");
+    if (copies.spaces().n_actions < 1) throw std::invalid_argument("tabular learning needs Discrete actions");
     if (!(config.gamma >= 0.0 && config.gamma <= 1.0)) throw std::invalid_argument("gamma must lie in [0, 1]");
     if (!(config.learning_rate > 0.0)) throw std::invalid_argument("learning_rate must be > 0");
     if (!(config.learning_rate_decay > 0.0 && config.learning_rate_decay <= 1.0))
@@ -163,7 +150,7 @@ void check(const Env& env, const TabularConfig& config) {
     if (!(config.epsilon_decay_rate > 0.0 && config.epsilon_decay_rate <= 1.0))
         throw std::invalid_argument("epsilon_decay_rate must lie in (0, 1]");
     if (config.total_timesteps < 1) throw std::invalid_argument("total_timesteps must be >= 1");
-    if (config.num_timesteps < 0 || config.num_episodes < 0 || config.max_episode_steps < 0)
+    if (config.num_timesteps < 0 || config.num_episodes < 0)
         throw std::invalid_argument("step and episode counts must be >= 0");
 }
 
@@ -183,31 +170,21 @@ double tabular_learning_rate(const TabularConfig& config, std::int64_t episodes)
                     config.learning_rate * std::pow(config.learning_rate_decay, static_cast<double>(episodes)));
 }
 
-index_t tabular_collect(const Env& env, EpisodeCursor cursor, std::int64_t* next_action, double* q,
-                        const TabularConfig& config, index_t n_steps, RngState rng_state, double* episode_returns,
-                        std::int64_t* episode_lengths) {
-    check(env, config);
-    if (*next_action >= env.n_actions()) throw std::out_of_range("the carried next action is not an action");
-    Rng rng = Rng::from_state(rng_state.words);
-    index_t finished = 0;
+void tabular_collect(EnvCopies& copies, std::int64_t* next_action, double* q, const TabularConfig& config,
+                     index_t n_steps, Rng& rng, FinishedEpisodes& finished) {
+    check(copies, config);
+    if (*next_action >= copies.spaces().n_actions)
+        throw std::out_of_range("the carried next action is not an action");
     switch (config.method) {
         case TdMethod::q_learning:
-            finished = run<QLearningTarget>(env, cursor, next_action, q, config, n_steps, rng, episode_returns,
-                                            episode_lengths);
-            break;
+            return run<QLearningTarget>(copies, next_action, q, config, n_steps, rng, finished);
         case TdMethod::sarsa:
-            finished = run<SarsaTarget>(env, cursor, next_action, q, config, n_steps, rng, episode_returns,
-                                        episode_lengths);
-            break;
+            return run<SarsaTarget>(copies, next_action, q, config, n_steps, rng, finished);
         case TdMethod::expected_sarsa:
-            finished = run<ExpectedSarsaTarget>(env, cursor, next_action, q, config, n_steps, rng, episode_returns,
-                                                episode_lengths);
-            break;
+            return run<ExpectedSarsaTarget>(copies, next_action, q, config, n_steps, rng, finished);
         default:
             throw std::invalid_argument("unknown TD method");
     }
-    rng.store(rng_state.words);
-    return finished;
 }
 
 }  // namespace zoo::rl

@@ -1,20 +1,23 @@
-"""Turning a learner's `env` argument into something it can run.
+"""Turning a learner's `env` argument into what its C++ loop steps.
 
 `env` is a gymnasium id string or any gymnasium `Env`. An id that zoo
 implements natively ("CartPole-v1" or "zoo/CartPole-v1") gives the C++
-kernel, so a learner can run its whole loop in C++; any other id is made by
-gymnasium, and a Python `Env` is stepped from Python.
+kernel, whose copies live in state records the learner owns; any other id
+is made by gymnasium, and a Python `Env` is stepped from the same C++ loop
+through zoo._core.PythonEnvCopies (cpp/bindings/bind_env_copies.cpp).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import gymnasium
 import numpy as np
 from gymnasium import spaces
 
+from zoo import _core
 from zoo import envs as zoo_envs
+from zoo.rl._native import NativeEpisode
 
 
 @dataclass
@@ -27,12 +30,25 @@ class EnvHandle:
     core: object | None = None   # the C++ kernel (zoo._core.Env) when zoo has it natively
     gym_env: gymnasium.Env | None = None
     owned: bool = False          # made here from an id, so closed here
+    made: list = field(default_factory=list)  # copies made from gym_env's spec, closed here
 
     @property
     def native(self) -> bool:
         return self.core is not None
 
+    def gym_copies(self, n: int) -> list:
+        """`n` Python environments: gym_env, then copies made from its spec."""
+        if n > 1 and getattr(self.gym_env, "spec", None) is None:
+            raise ValueError(f"n_envs={n} needs copies of the environment, made from its spec, and this environment "
+                             "has none; pass a gymnasium id or n_envs=1")
+        made = [gymnasium.make(self.gym_env.spec) for _ in range(n - 1)]
+        self.made.extend(made)
+        return [self.gym_env, *made]
+
     def close(self) -> None:
+        for env in self.made:
+            env.close()
+        self.made.clear()
         if self.owned and self.gym_env is not None:
             self.gym_env.close()
 
@@ -76,3 +92,36 @@ def require_discrete(owner, space, what: str) -> int:
         return int(space.n)
     raise ValueError(f"{type(owner).__name__} needs a Discrete {what} space starting at 0; "
                      f"this environment has {describe_space(space)}")
+
+
+def loop_copies(model, handle: EnvHandle, n_copies: int = 1):
+    """The copies of the environment that the learner's C++ loop steps, and
+    whether their episodes start afresh (False: a native fit carries on the
+    learner's episodes in progress).
+
+    Seeding is the same for both kinds: a fresh learner first resets copy i
+    with its episode seed + i; later resets continue each copy's generator.
+    A Python environment's episodes last one fit; a continued fit resets it
+    without a seed (the copies it makes from the spec are new, so they get
+    seeds drawn from the learner's)."""
+    if handle.native:
+        previous = getattr(model, "_episode", None)
+        episode = NativeEpisode.resume_or_start(model, handle, n_copies)
+        return episode.copies(handle.core, handle.max_episode_steps), episode is not previous
+    model._episode = None  # native episodes in progress end here: the learner moves on with these
+    envs = handle.gym_copies(n_copies)
+    seed = int(model._episode_seed)
+    if model.num_timesteps_ == 0:
+        seeds = [seed + i for i in range(n_copies)]
+    else:
+        fresh = np.random.SeedSequence([seed, int(model.num_timesteps_)]).generate_state(n_copies)
+        seeds = [None, *map(int, fresh[1:])]
+    observations, actions = handle.observation_space, handle.action_space
+    spaces_ = {"observation_size": int(np.prod(observations.shape)) if isinstance(observations, spaces.Box) else 1,
+               "n_states": int(observations.n) if isinstance(observations, spaces.Discrete) else 0}
+    if isinstance(actions, spaces.Discrete):
+        spaces_["n_actions"] = int(actions.n)
+    else:
+        spaces_["action_low"] = np.asarray(actions.low, dtype=np.float32).ravel().tolist()
+        spaces_["action_high"] = np.asarray(actions.high, dtype=np.float32).ravel().tolist()
+    return _core.PythonEnvCopies(envs, seeds, **spaces_), True

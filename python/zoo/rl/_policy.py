@@ -1,8 +1,8 @@
 """What REINFORCE and ActorCritic share: the stochastic policy (a categorical
 head over Discrete actions, a diagonal Gaussian with a state-independent
 learnable log standard deviation over Box actions, as Stable-Baselines3's),
-the optional critic, their flat state arrays, and the calls into the C++
-kernels (cpp/src/rl/policy_gradient.cpp) that act and learn.
+the optional critic, their flat state arrays, the views of them that the C++
+kernels take (cpp/bindings/bind_policy_gradient.cpp), and acting.
 
 State, all NumPy arrays held by the learner (saved with it):
     actor_params_       the actor network: obs -> logits or means (then V(s)
@@ -27,9 +27,6 @@ from zoo.nn.network import Layout, LayerSpec
 from zoo.nn.optimizers import get_optimizer
 from zoo.rl._base import RLLearner
 from zoo.rl._env import EnvHandle, describe_space, require_box_observations
-
-_EMPTY = np.zeros(0, dtype=np.float32)
-_EMPTY_MOMENTS = np.zeros((0, 0), dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -184,36 +181,32 @@ class PolicyGradientLearner(RLLearner):
     def _configure(self, config) -> None:
         """Algorithm-specific fields of the kernel configuration."""
 
-    def _policy_arrays(self) -> tuple:
-        """The nine arrays the learning kernels take (empty where absent)."""
+    def _grads(self) -> tuple:
+        """Gradient scratch arrays of the actor, log_std and critic (None where absent)."""
+        wanted = [None if a is None else a.shape for a in (self.actor_params_, self.log_std_, self.critic_params_)]
         grads = getattr(self, "_grad_scratch", None)
-        if grads is None or [g.shape for g in grads] != [np.shape(a) if a is not None else (0,) for a in
-                                                          (self.actor_params_, self.log_std_, self.critic_params_)]:
-            grads = self._grad_scratch = tuple(np.zeros_like(a) if a is not None else _EMPTY
+        if grads is None or [None if g is None else g.shape for g in grads] != wanted:
+            grads = self._grad_scratch = tuple(None if a is None else np.zeros_like(a)
                                                for a in (self.actor_params_, self.log_std_, self.critic_params_))
-        present = lambda a, empty: a if a is not None else empty  # noqa: E731
-        return (self.actor_params_, grads[0], self.actor_optimizer_state_,
-                present(self.log_std_, _EMPTY), grads[1], present(self.log_std_optimizer_state_, _EMPTY_MOMENTS),
-                present(self.critic_params_, _EMPTY), grads[2], present(self.critic_optimizer_state_, _EMPTY_MOMENTS))
+        return grads
 
-    def _update(self, config, observations, actions, advantages, returns) -> tuple:
-        """One gradient step; returns (policy_loss, entropy, value_loss, grad_norm)."""
-        actor, critic = self._networks()
-        stats = _core.pg_update(actor, critic, *self._policy_arrays(), config,
-                                np.ascontiguousarray(observations, dtype=np.float32), actions,
-                                np.ascontiguousarray(advantages, dtype=np.float32),
-                                np.ascontiguousarray(returns, dtype=np.float32), int(self.n_updates_))
-        self.n_updates_ += 1
-        return stats
+    def _policy_state(self, *, learning: bool = True) -> "_core.PolicyState":
+        """The view of the policy's arrays that the kernels take (zero-copy).
+        A learning view also holds the gradients, the optimizer moments and the
+        update count; an acting one only the parameters."""
+        actor_network, critic_network = self._networks()
+        grads = self._grads() if learning else (None, None, None)
 
-    def _sample(self, config, observations, *, deterministic=False, with_values=False, rng_state=None):
-        """Actions (as the policy draws them) and optionally V(s), for a batch."""
-        actor, critic = self._networks()
-        return _core.pg_act(actor, critic, self.actor_params_,
-                            self.log_std_ if self.log_std_ is not None else _EMPTY,
-                            self.critic_params_ if self.critic_params_ is not None else _EMPTY, config,
-                            observations, deterministic, self.rng_state_ if rng_state is None else rng_state,
-                            with_values)
+        def state(network, params, grad, moments):
+            return _core.NetworkState(network, params, grad, moments if learning else None)
+
+        return _core.PolicyState(
+            state(actor_network, self.actor_params_, grads[0], self.actor_optimizer_state_),
+            None if critic_network is None else state(critic_network, self.critic_params_, grads[2],
+                                                      self.critic_optimizer_state_),
+            log_std=self.log_std_, log_std_grads=grads[1],
+            log_std_optimizer_state=self.log_std_optimizer_state_ if learning else None,
+            step=int(self.n_updates_) if learning else 0)
 
     def _act(self, observations: np.ndarray, deterministic: bool) -> np.ndarray:
         head = self._head()
@@ -231,18 +224,9 @@ class PolicyGradientLearner(RLLearner):
             if getattr(self, "_predict_rng", None) is None:
                 self._predict_rng = np.random.default_rng().integers(0, 2**63, size=4, dtype=np.uint64) | np.uint64(1)
             rng_state = self._predict_rng
-        actions, _ = self._sample(cached[1], observations, deterministic=deterministic, rng_state=rng_state)
+        actions, _ = _core.pg_act(self._policy_state(learning=False), cached[1], observations, deterministic,
+                                  rng_state, False)
         return head.to_env(actions)
-
-    def _values(self, config, observations) -> np.ndarray:
-        """V(s) for a batch of observations (the rng is not drawn from for deterministic acting)."""
-        _, values = self._sample(config, observations, deterministic=True, with_values=True,
-                                 rng_state=np.ones(4, dtype=np.uint64))
-        return values
-
-
-def flat_observations(observations, size: int) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(observations, dtype=np.float32).reshape(-1, size))
 
 
 def summed_logs(parts) -> dict:

@@ -29,7 +29,10 @@ class ReplayBuffer:
     def arrays(self) -> tuple:
         return (self.observations, self.next_observations, self.actions, self.rewards, self.terminated, self.meta)
 
+    def view(self) -> "_core.ReplayBuffer":
+        """The arrays as the C++ kernels take them (zero-copy)."""
+        return _core.ReplayBuffer(*self.arrays())
+
     def add(self, obs, next_obs, action, reward, terminated) -> None:
-        _core.rl_replay_add(*self.arrays(), np.asarray(obs, dtype=np.float32).ravel(),
-                            np.asarray(next_obs, dtype=np.float32).ravel(), int(action), float(reward),
-                            bool(terminated))
+        self.view().add(np.asarray(obs, dtype=np.float32).ravel(), np.asarray(next_obs, dtype=np.float32).ravel(),
+                        int(action), float(reward), bool(terminated))

@@ -1,5 +1,5 @@
-"""Playing a learner's policy in an environment from Python: evaluation,
-and the stepping loop of learners trained on Python gymnasium environments."""
+"""Playing a learner's policy in an environment from Python, for evaluation
+(training runs in each learner's C++ loop, on either kind of environment)."""
 
 from __future__ import annotations
 

@@ -7,9 +7,9 @@ refreshed every `target_update_interval` steps. Double DQN (van Hasselt,
 Guez and Silver, AAAI 2016), on by default, picks a' with the online network
 and values it with the target network.
 
-With a native environment the whole loop (acting, stepping, storing,
-learning, target updates) runs in C++ (cpp/src/rl/dqn.cpp); with a Python
-gymnasium environment, Python steps the environment and C++ learns.
+The whole loop (acting, stepping, storing, learning, target updates) runs
+in C++ (cpp/src/rl/dqn.cpp), on zoo's native environments and on Python
+gymnasium ones alike (the loop calls a Python environment's step/reset).
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ from zoo.base import Interval, Options
 from zoo.nn.network import Layout, LayerSpec
 from zoo.nn.optimizers import get_optimizer
 from zoo.rl._base import NETWORK_CONSTRAINTS, RUN_CONSTRAINTS, RLLearner
-from zoo.rl._env import EnvHandle, require_box_observations, require_discrete
-from zoo.rl._native import NativeEpisode
+from zoo.rl._env import EnvHandle, loop_copies, require_box_observations, require_discrete
 from zoo.rl._replay import ReplayBuffer
 
 LOSSES = {"huber": _core.Loss.huber, "mse": _core.Loss.mse}
@@ -177,8 +176,8 @@ class DQN(RLLearner):
         config.train = train
         return config
 
-    def _schedule(self, total: int) -> "_core.CollectSchedule":
-        schedule = _core.CollectSchedule()
+    def _schedule(self, total: int) -> "_core.DqnSchedule":
+        schedule = _core.DqnSchedule()
         schedule.num_timesteps = int(self.num_timesteps_)
         schedule.total_timesteps = int(total)
         schedule.epsilon_start = float(self.exploration_initial_eps)
@@ -197,9 +196,7 @@ class DQN(RLLearner):
         return self._replay
 
     def _runner(self, handle: EnvHandle, until: int):
-        if handle.native:
-            return _NativeRunner(self, handle, until)
-        return _PythonRunner(self, handle, until)
+        return _Runner(self, handle, until)
 
     def _act(self, observations: np.ndarray, deterministic: bool) -> np.ndarray:
         greedy = _core.dqn_greedy(self._network(), self.params_, self.buffers_, observations)
@@ -214,9 +211,6 @@ class DQN(RLLearner):
         self._layout()
         return self._cached_network
 
-    def _learning_state(self) -> tuple:
-        return (self.params_, self.target_params_, self._grads(), self.optimizer_state_)
-
     def _grads(self) -> np.ndarray:
         grads = getattr(self, "_grad_scratch", None)
         if grads is None or grads.shape != self.params_.shape:
@@ -224,69 +218,27 @@ class DQN(RLLearner):
         return grads
 
 
-class _NativeRunner:
-    """The whole loop in C++, `n_steps` per call."""
+class _Runner:
+    """DQN's loop in C++, `n_steps` per call, on either kind of environment.
+    The views over the learner's arrays are built once per fit."""
 
     def __init__(self, model: DQN, handle: EnvHandle, until: int):
-        self.model, self.handle, self.until = model, handle, until
-        self.episode = NativeEpisode.resume_or_start(model, handle)
+        self.model, self.until = model, until
+        self.copies, _ = loop_copies(model, handle)
         self.config = model._dqn_config()
+        network = model._network()
+        self.online = _core.NetworkState(network, model.params_, model._grads(), model.optimizer_state_,
+                                         model.buffers_, step=int(model.n_updates_))
+        self.target = _core.NetworkState(network, model.target_params_)
+        self.replay = model._replay_buffer().view()
 
     def run(self, n_steps: int):
         m = self.model
-        schedule = m._schedule(self.until)
-        schedule.max_episode_steps = int(self.handle.max_episode_steps or 0)
-        params, target, grads, moments = m._learning_state()
-        returns, lengths, loss_sum, n_updates, m.n_updates_ = _core.dqn_collect(
-            self.handle.core, *self.episode.arrays(), m._network(), *m._replay_buffer().arrays(), params, target,
-            grads, moments, m.n_updates_, m.buffers_, self.config, schedule, n_steps, m.rng_state_)
+        returns, lengths, loss_sum, n_updates = _core.dqn_collect(
+            self.copies, self.online, self.target, self.replay, self.config, m._schedule(self.until), n_steps,
+            m.rng_state_)
+        m.n_updates_ = self.online.step
         logs = {"loss": loss_sum / n_updates} if n_updates else {}
-        return returns, lengths, logs
-
-
-class _PythonRunner:
-    """Python steps the gymnasium environment; C++ stores and learns."""
-
-    def __init__(self, model: DQN, handle: EnvHandle, until: int):
-        self.model, self.env, self.until = model, handle.gym_env, until
-        self.config = model._dqn_config()
-        self.rng = np.random.default_rng(model.rng_state_[0])
-        # A fresh learner seeds the environment; a continued fit carries on its generator.
-        self.obs, _ = self.env.reset(seed=model._episode_seed if model.num_timesteps_ == 0 else None)
-        self.episode_return, self.episode_length = 0.0, 0
-
-    def run(self, n_steps: int):
-        m = self.model
-        schedule = m._schedule(self.until)
-        replay = m._replay_buffer()
-        n_actions = int(m.action_space_.n)
-        returns, lengths, losses = [], [], []
-        for offset in range(n_steps):
-            step = m.num_timesteps_ + offset
-            if step < m.learning_starts or self.rng.random() < _core.dqn_epsilon(schedule, step):
-                action = int(self.rng.integers(n_actions))
-            else:
-                action = int(m._act(np.asarray(self.obs, dtype=np.float32).reshape(1, -1), True)[0])
-            next_obs, reward, terminated, truncated, _ = self.env.step(action)
-            replay.add(self.obs, next_obs, action, reward, terminated)
-            self.episode_return += float(reward)
-            self.episode_length += 1
-            if terminated or truncated:
-                returns.append(self.episode_return)
-                lengths.append(self.episode_length)
-                self.episode_return, self.episode_length = 0.0, 0
-                self.obs, _ = self.env.reset()
-            else:
-                self.obs = next_obs
-            done = step + 1
-            if done > m.learning_starts and done % m.train_freq == 0 and m.gradient_steps > 0:
-                loss, m.n_updates_ = _core.dqn_train(
-                    m._network(), *replay.arrays(), *m._learning_state(), m.n_updates_, m.buffers_, self.config,
-                    int(m.gradient_steps), m.rng_state_)
-                losses.append(loss)
-            if done % m.target_update_interval == 0:
-                _core.rl_soft_update(m.target_params_, m.params_, float(m.tau))
-        logs = {"loss": float(np.mean(losses))} if losses else {}
         return returns, lengths, logs
 
 

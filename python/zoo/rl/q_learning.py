@@ -5,9 +5,8 @@ Niranjan, "On-line Q-learning using connectionist systems", CUED/F-INFENG/TR
 166 (1994), for SARSA; van Seijen, van Hasselt, Whiteson and Wiering, "A
 theoretical and empirical analysis of Expected Sarsa", IEEE ADPRL (2009).
 
-With a native environment the whole loop runs in C++
-(cpp/src/rl/q_learning.cpp); with a Python gymnasium environment the same
-algorithm, with the same schedules, runs here step by step.
+The whole loop runs in C++ (cpp/src/rl/q_learning.cpp), on zoo's native
+environments and on Python gymnasium ones alike.
 """
 
 from __future__ import annotations
@@ -22,8 +21,7 @@ from gymnasium import spaces
 from zoo import _core
 from zoo.base import Interval, Options
 from zoo.rl._base import RUN_CONSTRAINTS, RLLearner
-from zoo.rl._env import EnvHandle, require_discrete
-from zoo.rl._native import NativeEpisode
+from zoo.rl._env import EnvHandle, loop_copies, require_discrete
 
 METHODS = {
     "q_learning": _core.TdMethod.q_learning,
@@ -183,9 +181,7 @@ class QLearning(RLLearner):
         return config
 
     def _runner(self, handle: EnvHandle, until: int):
-        if handle.native:
-            return _NativeRunner(self, handle, until)
-        return _PythonRunner(self, handle, until)
+        return _Runner(self, handle, until)
 
     def _act(self, observations: np.ndarray, deterministic: bool) -> np.ndarray:
         # np.argmax takes the lowest index among ties, as the C++ loop does.
@@ -219,99 +215,19 @@ class QLearning(RLLearner):
         super()._load_state(state)
 
 
-class _NativeRunner:
-    """The whole loop in C++, `n_steps` per call."""
+class _Runner:
+    """The whole loop in C++, `n_steps` per call, on either kind of environment."""
 
     def __init__(self, model: QLearning, handle: EnvHandle, until: int):
-        self.model, self.handle, self.until = model, handle, until
-        previous = model._episode
-        self.episode = NativeEpisode.resume_or_start(model, handle)
-        if self.episode is not previous:
+        self.model, self.until = model, until
+        self.copies, fresh = loop_copies(model, handle)
+        if fresh:
             # SARSA's chosen next action belongs to the episode it was chosen in.
             model._next_action[0] = -1
 
     def run(self, n_steps: int):
         m = self.model
         config = m._config(self.until)
-        config.max_episode_steps = int(self.handle.max_episode_steps or 0)
-        returns, lengths = _core.tabular_collect(self.handle.core, *self.episode.arrays(), m._next_action,
-                                                 m.q_table_, config, n_steps, m.rng_state_)
-        return returns, lengths, m._chunk_logs(config, n_steps, len(returns))
-
-
-class _PythonRunner:
-    """The same algorithm stepping a Python gymnasium environment, with the
-    C++ schedules, so both paths explore and step alike. Each fit starts a
-    fresh episode (the env applies its own time limit); the generator is
-    drawn from, and written back to, the model's rng_state_ every chunk."""
-
-    def __init__(self, model: QLearning, handle: EnvHandle, until: int):
-        self.model, self.env, self.until = model, handle.gym_env, until
-        if model.num_timesteps_ == 0:
-            seed = model._episode_seed
-        else:
-            seed = int(self._generator().integers(0, 2**63))
-        obs, _ = self.env.reset(seed=seed)
-        self.state, self.next_action = int(obs), -1
-        self.episode_return, self.episode_length = 0.0, 0
-
-    def _generator(self) -> np.random.Generator:
-        """A generator seeded from the model's state, which it then advances."""
-        rng = np.random.default_rng(self.model.rng_state_)
-        self.model.rng_state_[:] = rng.integers(0, 2**63, size=4, dtype=np.uint64) | np.uint64(1)
-        return rng
-
-    def run(self, n_steps: int):
-        m = self.model
-        config = m._config(self.until)
-        q, gamma, method = m.q_table_, float(m.gamma), m.method
-        rng = self._generator()
-        episodes = config.num_episodes
-        alpha = _core.tabular_learning_rate(config, episodes)
-
-        def epsilon_greedy(row: np.ndarray, epsilon: float) -> int:
-            if rng.random() < epsilon:
-                return int(rng.integers(len(row)))
-            return int(row.argmax())
-
-        returns, lengths = [], []
-        for offset in range(n_steps):
-            t = m.num_timesteps_ + offset
-            state, action = self.state, self.next_action
-            # A ~ epsilon-greedy(Q(S, .)); SARSA chose it already, when it updated the previous step.
-            if action < 0:
-                action = epsilon_greedy(q[state], _core.tabular_epsilon(config, t, episodes))
-            # Take A, observe R, S'.
-            next_obs, reward, terminated, truncated, _ = self.env.step(action)
-            next_state, reward = int(next_obs), float(reward)
-            next_row = q[next_state]
-            # The policy in S' acts at step t + 1, with that step's epsilon.
-            next_epsilon = _core.tabular_epsilon(config, t + 1, episodes)
-            chosen = -1
-            if method == "sarsa":
-                if not terminated:
-                    chosen = epsilon_greedy(next_row, next_epsilon)
-                next_value = next_row[max(chosen, 0)]
-            elif method == "expected_sarsa":
-                # Epsilon-greedy puts epsilon / |A| on each action and 1 - epsilon more on the greedy one.
-                next_value = (1.0 - next_epsilon) * next_row.max() + next_epsilon * next_row.mean()
-            else:
-                next_value = next_row.max()
-            # Target R + gamma V(S'): a terminal state is worth 0; a time limit still bootstraps.
-            target = reward + (0.0 if terminated else gamma * float(next_value))
-            # Q(S, A) <- Q(S, A) + alpha (target - Q(S, A)).
-            q[state, action] += alpha * (target - q[state, action])
-            self.episode_return += reward
-            self.episode_length += 1
-            if terminated or truncated:
-                returns.append(self.episode_return)
-                lengths.append(self.episode_length)
-                episodes += 1
-                alpha = _core.tabular_learning_rate(config, episodes)
-                obs, _ = self.env.reset()
-                self.state, self.next_action = int(obs), -1
-                self.episode_return, self.episode_length = 0.0, 0
-            else:
-                # S <- S'; SARSA's A <- A'.
-                self.state, self.next_action = next_state, chosen
+        returns, lengths = _core.tabular_collect(self.copies, m._next_action, m.q_table_, config, n_steps,
+                                                 m.rng_state_)
         return returns, lengths, m._chunk_logs(config, n_steps, len(returns))

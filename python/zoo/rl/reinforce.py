@@ -8,10 +8,9 @@ where G_t is the discounted reward-to-go and b(s_t) an optional learned
 baseline, a value network fitted to the returns (Sutton and Barto,
 "Reinforcement Learning: An Introduction", 2nd ed., section 13.4).
 
-With a native environment the whole loop (acting, stepping, recording,
-returns, updates) runs in C++ (cpp/src/rl/policy_gradient_collect.cpp); with a
-Python gymnasium environment, Python steps the environment and C++ acts and
-learns.
+The whole loop (acting, stepping, recording, returns, updates) runs in C++
+(cpp/src/rl/policy_gradient_collect.cpp), on zoo's native environments and
+on Python gymnasium ones alike.
 """
 
 from __future__ import annotations
@@ -23,10 +22,9 @@ import numpy as np
 from zoo import _core
 from zoo.base import Interval
 from zoo.nn.optimizers import get_optimizer
-from zoo.rl._env import EnvHandle
-from zoo.rl._native import NativeEpisode
+from zoo.rl._env import EnvHandle, loop_copies
 from zoo.rl._base import NETWORK_CONSTRAINTS, RUN_CONSTRAINTS
-from zoo.rl._policy import PolicyGradientLearner, flat_observations, summed_logs
+from zoo.rl._policy import PolicyGradientLearner, summed_logs
 
 
 class REINFORCE(PolicyGradientLearner):
@@ -154,9 +152,7 @@ class REINFORCE(PolicyGradientLearner):
         self._buffer = None
 
     def _runner(self, handle: EnvHandle, until: int):
-        if handle.native:
-            return _NativeRunner(self, handle)
-        return _PythonRunner(self, handle)
+        return _Runner(self, handle)
 
     # -- persistence -------------------------------------------------------
 
@@ -174,19 +170,16 @@ class REINFORCE(PolicyGradientLearner):
         self._buffer = _EpisodeBuffer.from_recorded(*arrays) if arrays is not None else None
         super()._load_state(state)
 
-    def _ready(self, n_episodes: int, n_steps: int) -> bool:
-        if self.batch_steps is not None:
-            return n_steps >= self.batch_steps
-        return n_episodes >= self.n_episodes_per_update
-
 
 class _EpisodeBuffer:
     """The steps since the last update, in arrays C++ writes; grown by
-    doubling when an episode outlasts them."""
+    doubling when an episode outlasts them. Actions are int64 for Discrete
+    action spaces, float32 rows of `action_dim` values for Box ones."""
 
-    def __init__(self, capacity: int, obs_size: int):
+    def __init__(self, capacity: int, obs_size: int, action_dim: int | None = None):
         self.observations = np.zeros((capacity, obs_size), dtype=np.float32)
-        self.actions = np.zeros(capacity, dtype=np.int64)
+        self.actions = (np.zeros(capacity, dtype=np.int64) if action_dim is None
+                        else np.zeros((capacity, action_dim), dtype=np.float32))
         self.rewards = np.zeros(capacity, dtype=np.float32)
         self.episode_ends = np.zeros(capacity, dtype=np.float32)
         self.returns = np.zeros(capacity, dtype=np.float32)
@@ -195,13 +188,29 @@ class _EpisodeBuffer:
     def arrays(self) -> tuple:
         return (self.observations, self.actions, self.rewards, self.episode_ends, self.returns, self.meta)
 
+    def view(self) -> "_core.EpisodeBuffer":
+        """The arrays as the C++ loop takes them (zero-copy)."""
+        return _core.EpisodeBuffer(*self.arrays())
+
+    def _action_dim(self) -> int | None:
+        return None if self.actions.ndim == 1 else self.actions.shape[1]
+
+    def fits(self, obs_size: int, action_dim: int | None) -> bool:
+        return self.observations.shape[1] == obs_size and self._action_dim() == action_dim
+
     def grow(self) -> None:
         stored = int(self.meta[0])
-        bigger = _EpisodeBuffer(2 * len(self.actions), self.observations.shape[1])
+        bigger = _EpisodeBuffer(2 * len(self.actions), self.observations.shape[1], self._action_dim())
         for old, new in zip(self.arrays()[:4], bigger.arrays()[:4]):
             new[:stored] = old[:stored]
         bigger.meta[:] = self.meta
         self.__dict__.update(bigger.__dict__)
+
+    def drop_unfinished(self) -> None:
+        """Forgets the steps of an episode that will not be continued (its
+        environment starts new episodes), keeping the finished ones."""
+        ends = np.flatnonzero(self.episode_ends[: int(self.meta[0])])
+        self.meta[0] = ends[-1] + 1 if len(ends) else 0
 
     def recorded(self) -> list:
         stored = int(self.meta[0])
@@ -209,8 +218,9 @@ class _EpisodeBuffer:
 
     @classmethod
     def from_recorded(cls, observations, actions, rewards, episode_ends, meta) -> "_EpisodeBuffer":
-        observations = np.asarray(observations, dtype=np.float32)
-        buffer = cls(max(1024, 2 * len(observations)), observations.shape[1])
+        observations, actions = np.asarray(observations, dtype=np.float32), np.asarray(actions)
+        buffer = cls(max(1024, 2 * len(observations)), observations.shape[1],
+                     None if actions.ndim == 1 else actions.shape[1])
         stored = len(observations)
         buffer.observations[:stored], buffer.actions[:stored] = observations, actions
         buffer.rewards[:stored], buffer.episode_ends[:stored] = rewards, episode_ends
@@ -218,93 +228,45 @@ class _EpisodeBuffer:
         return buffer
 
 
-class _NativeRunner:
-    """The whole loop in C++, up to `n_steps` per call."""
+class _Runner:
+    """REINFORCE's loop in C++, up to `n_steps` per call, on either kind of
+    environment. The views over the learner's arrays are built once per fit
+    (the buffer's again when it grows)."""
 
     def __init__(self, model: REINFORCE, handle: EnvHandle):
-        self.model, self.handle = model, handle
+        self.model = model
         self.config = model._pg_config()
-        self.episode = NativeEpisode.resume_or_start(model, handle)
-        obs_size = int(handle.core.observation_size)
-        if getattr(model, "_buffer", None) is None or model._buffer.observations.shape[1] != obs_size:
+        self.copies, fresh = loop_copies(model, handle)
+        head = model._head()
+        obs_size, action_dim = int(np.prod(model.observation_space_.shape)), head.dim if head.gaussian else None
+        buffer = getattr(model, "_buffer", None)
+        if buffer is None or not buffer.fits(obs_size, action_dim):
             episode_steps = handle.max_episode_steps or 1000
             batch = model.batch_steps or 0
             model._buffer = _EpisodeBuffer(max(batch, model.n_episodes_per_update * episode_steps) + episode_steps,
-                                           obs_size)
-        self.buffer = model._buffer
+                                           obs_size, action_dim)
+        elif fresh:
+            model._buffer.drop_unfinished()
+        self.buffer = model._buffer.view()
+        self.policy = model._policy_state()
+        self.schedule = _core.ReinforceSchedule()
+        self.schedule.gamma = float(model.gamma)
+        self.schedule.n_episodes_per_update = int(model.n_episodes_per_update)
+        self.schedule.batch_steps = int(model.batch_steps or 0)
 
     def run(self, n_steps: int):
-        m, e = self.model, self.episode
-        actor, critic = m._networks()
+        m = self.model
         returns, lengths, stats = [], [], []
         left = n_steps
         while left > 0:
-            taken, r, lengths_, n_updates, stats_sum, m.n_updates_ = _core.reinforce_collect(
-                self.handle.core, e.env_state.reshape(1, -1), e.observation.reshape(1, -1), e.counters,
-                e.episode_return, actor, critic, *m._policy_arrays(), self.config, *self.buffer.arrays(),
-                float(m.gamma), int(m.n_episodes_per_update), int(m.batch_steps or 0),
-                int(self.handle.max_episode_steps or 0), m.n_updates_, left, m.rng_state_)
+            taken, r, lengths_, n_updates, stats_sum = _core.reinforce_collect(
+                self.copies, self.policy, self.config, self.buffer, self.schedule, left, m.rng_state_)
+            m.n_updates_ = self.policy.step
             returns.extend(r)
             lengths.extend(lengths_)
             stats.append((n_updates, stats_sum))
             left -= taken
             if left > 0:
-                self.buffer.grow()  # an episode outgrew the buffer
+                m._buffer.grow()  # an episode outgrew the buffer
+                self.buffer = m._buffer.view()
         return returns, lengths, summed_logs(stats)
-
-
-class _PythonRunner:
-    """Python steps the gymnasium environment; C++ acts and learns."""
-
-    def __init__(self, model: REINFORCE, handle: EnvHandle):
-        self.model, self.env = model, handle.gym_env
-        self.config = model._pg_config()
-        self.head = model._head()
-        self.obs_size = int(np.prod(model.observation_space_.shape))
-        self.obs, _ = self.env.reset(seed=model._episode_seed)
-        self._clear()
-        self.episode_return = 0.0
-
-    def _clear(self) -> None:
-        self.observations, self.actions, self.rewards, self.ends = [], [], [], []
-        self.n_episodes = 0
-        self.n_finished_steps = 0
-
-    def run(self, n_steps: int):
-        m = self.model
-        returns, lengths, stats = [], [], []
-        for _ in range(n_steps):
-            # Act: a ~ pi(.|s).
-            obs = flat_observations(self.obs, self.obs_size)
-            action, _ = m._sample(self.config, obs)
-            next_obs, reward, terminated, truncated, _ = self.env.step(self.head.to_env(action)[0])
-            self.observations.append(obs[0])
-            self.actions.append(action[0])
-            self.rewards.append(float(reward))
-            self.ends.append(0.0)
-            self.episode_return += float(reward)
-            if not (terminated or truncated):
-                self.obs = next_obs
-                continue
-            # An episode is over: its steps become usable for learning.
-            self.ends[-1] = 1.0
-            returns.append(self.episode_return)
-            lengths.append(len(self.rewards) - self.n_finished_steps)
-            self.n_episodes += 1
-            self.n_finished_steps = len(self.rewards)
-            self.episode_return = 0.0
-            self.obs, _ = self.env.reset()
-            if m._ready(self.n_episodes, self.n_finished_steps):
-                stats.append(self._learn())
-        return returns, lengths, summed_logs([(1, s) for s in stats])
-
-    def _learn(self):
-        m = self.model
-        # Reward-to-go G_t = r_t + gamma G_{t+1} within each episode.
-        rewards = np.asarray(self.rewards, dtype=np.float32)
-        returns = _core.pg_discounted_returns(rewards, np.asarray(self.ends, dtype=np.float32), float(m.gamma))
-        actions = np.asarray(self.actions)
-        # Without a baseline the advantage is the return itself; with one, C++ subtracts V(s_t).
-        stats = m._update(self.config, np.stack(self.observations), actions, returns, returns)
-        self._clear()
-        return stats
