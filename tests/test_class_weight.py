@@ -14,6 +14,7 @@ _NETWORK = dict(hidden_layer_sizes=(8,), epochs=60, batch_size=4096, shuffle=Fal
 
 CLASSIFIERS = {
     "LogisticRegression": lambda **kw: zoo.LogisticRegression(tol=1e-10, **kw),
+    "SGDClassifier": lambda **kw: zoo.SGDClassifier(batch_size="full", learning_rate=0.1, epochs=100, **kw),
     "LinearSVC": lambda **kw: zoo.LinearSVC(tol=1e-10, max_iter=100_000, random_state=0, **kw),
     "SVC": lambda **kw: zoo.SVC(gamma=0.5, tol=1e-10, **kw),
     "DecisionTreeClassifier": lambda **kw: zoo.DecisionTreeClassifier(max_depth=4, random_state=0, **kw),

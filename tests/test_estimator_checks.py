@@ -26,6 +26,11 @@ ESTIMATORS = [
     zoo.Lasso(),
     zoo.ElasticNet(),
     zoo.LogisticRegression(),
+    # Full batches, as for the networks above; Adam, whose steps stay near
+    # learning_rate on the checks' unscaled data (features around 100),
+    # where plain gradient steps would diverge.
+    zoo.SGDRegressor(optimizer="adam", batch_size="full", learning_rate=0.05, epochs=200, random_state=0),
+    zoo.SGDClassifier(optimizer="adam", batch_size="full", learning_rate=0.05, epochs=200, random_state=0),
     zoo.DecisionTreeClassifier(random_state=0),
     zoo.DecisionTreeRegressor(random_state=0),
     # Tight tolerances and a fixed gamma make weighted and repeated rows the

@@ -1,7 +1,8 @@
-"""Models saved before the Network component (their network arrays were the
-estimator's own attributes, params_, buffers_, ...) still load and predict
-the same. The files in tests/data were written by zoo 0.1.0 at commit
-41a0126 (tests/data/README.md says how)."""
+"""Models saved by zoo 0.1.0 still load and predict the same, or fail with a
+message naming the version: models saved before the Network component
+(their network arrays were the estimator's own attributes, params_,
+buffers_, ...), and linear models saved when the exact estimators also had
+gradient solvers. tests/data/README.md says how the files were made."""
 
 from pathlib import Path
 
@@ -36,3 +37,26 @@ def test_legacy_reinforcement_learners_load_and_act_the_same(name):
     np.testing.assert_array_equal(model.predict(expected["observations"]), expected[name])
     np.testing.assert_array_equal(model.history_["episode_return"], expected[f"{name}_returns"])
     assert isinstance(model.history_, EpisodeHistory)
+
+
+# Files written by zoo 0.1.0 when the exact linear estimators also took
+# solver="gd", "sgd" or "minibatch" and ten training parameters.
+LINEAR = ["linear_regression", "ridge", "lasso", "elastic_net", "logistic_regression"]
+
+
+@pytest.mark.parametrize("name", LINEAR)
+def test_legacy_exact_linear_models_load_and_predict_the_same(name):
+    expected = np.load(DATA / "legacy_linear_expected.npz")
+    model = zoo.load(DATA / f"legacy_{name}.npz")
+    answer = model.predict_proba(expected["X"]) if name == "logistic_regression" else model.predict(expected["X"])
+    np.testing.assert_array_equal(answer, expected[name])
+    # The parameters only the gradient solvers read are gone, and the model refits.
+    assert not {"learning_rate", "epochs", "batch_size", "loss"} & set(model.get_params())
+    model.fit(expected["X"], answer.argmax(1) if answer.ndim == 2 else answer)
+
+
+@pytest.mark.parametrize("name, replacement", [("linear_regression_sgd", "SGDRegressor"),
+                                               ("logistic_regression_minibatch", "SGDClassifier")])
+def test_legacy_gradient_fits_name_the_version_and_the_estimator_to_refit_with(name, replacement):
+    with pytest.raises(ValueError, match=rf"zoo 0\.1\.0.*Refit the model with zoo\.{replacement}"):
+        zoo.load(DATA / f"legacy_{name}.npz")

@@ -29,6 +29,8 @@ GRIDS = {
     "Lasso": ("alpha", [0.01, 0.5]),
     "ElasticNet": ("alpha", [0.01, 0.5]),
     "LogisticRegression": ("C", [0.1, 1.0]),
+    "SGDRegressor": ("alpha", [1e-4, 0.1]),
+    "SGDClassifier": ("alpha", [1e-4, 0.1]),
     "DecisionTreeClassifier": ("max_depth", [1, 3]),
     "DecisionTreeRegressor": ("max_depth", [1, 3]),
     "SVC": ("C", [0.1, 1.0]),

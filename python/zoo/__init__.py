@@ -24,6 +24,8 @@ from zoo.supervised import (
     MLPClassifier,
     MLPRegressor,
     Ridge,
+    SGDClassifier,
+    SGDRegressor,
 )
 from zoo.unsupervised import DBSCAN, PCA, Autoencoder, IncrementalPCA, KMeans, MiniBatchKMeans
 
@@ -51,6 +53,8 @@ __all__ = [
     "QLearning",
     "REINFORCE",
     "Ridge",
+    "SGDClassifier",
+    "SGDRegressor",
     "SVC",
     "augment",
     "get_num_threads",

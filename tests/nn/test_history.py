@@ -128,19 +128,19 @@ def _fit_mlp(X, y):
     return MLPRegressor((4,), epochs=2, random_state=0).fit(X, y)
 
 
-def _fit_linear(X, y):
-    from zoo.supervised.linear import LinearRegression
+def _fit_sgd_regressor(X, y):
+    from zoo.supervised.sgd import SGDRegressor
 
-    return LinearRegression(solver="gd", epochs=2).fit(X, y)
-
-
-def _fit_logistic(X, y):
-    from zoo.supervised.logistic import LogisticRegression
-
-    return LogisticRegression(solver="gd", epochs=2).fit(X, y > 0)
+    return SGDRegressor(epochs=2).fit(X, y)
 
 
-@pytest.mark.parametrize("fit", [_fit_mlp, _fit_linear, _fit_logistic])
+def _fit_sgd_classifier(X, y):
+    from zoo.supervised.sgd import SGDClassifier
+
+    return SGDClassifier(epochs=2).fit(X, y > 0)
+
+
+@pytest.mark.parametrize("fit", [_fit_mlp, _fit_sgd_regressor, _fit_sgd_classifier])
 def test_estimator_files_hold_history_as_its_dict(fit, tmp_path):
     # The format files written by earlier versions use: history_ is
     # History.to_dict() inside the JSON metadata, and loads back as a History.

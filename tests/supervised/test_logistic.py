@@ -258,31 +258,15 @@ def test_multinomial_outputs():
     assert abs(model.intercept_.sum()) < 1e-12
 
 
-@pytest.mark.parametrize("solver", ["gd", "minibatch"])
-def test_gradient_solvers_approach_the_exact_solution(solver):
-    X, y = _data(n=300, n_classes=3)
-    exact = LogisticRegression(C=0.1).fit(X, y)
-    trained = LogisticRegression(C=0.1, solver=solver, optimizer="adam", learning_rate=0.05, epochs=300,
-                                 batch_size=64, random_state=0).fit(X, y)
-    assert len(trained.history_) == 300 and trained.n_iter_.tolist() == [300]
-    losses = trained.history_["loss"]
-    assert losses[-1] < losses[0]
-    np.testing.assert_allclose(trained.coef_, exact.coef_, atol=0.05 if solver == "gd" else 0.1)
-    assert abs(trained.score(X, y) - exact.score(X, y)) < 0.03
-
-
 def test_save_and_load_round_trip(tmp_path):
     X, y = _data(n_classes=3)
-    for model in (LogisticRegression(penalty="l1", C=0.2).fit(X, y),
-                  LogisticRegression(solver="gd", epochs=5, learning_rate=0.1).fit(X, y)):
+    for model in (LogisticRegression(penalty="l1", C=0.2).fit(X, y), LogisticRegression(C=0.5).fit(X, y)):
         path = tmp_path / "model.npz"
         model.save(path)
         loaded = zoo.load(path)
         np.testing.assert_array_equal(loaded.coef_, model.coef_)
         np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
-        assert loaded.get_params() == {**model.get_params(), "callbacks": None}
-        if hasattr(model, "history_"):
-            assert len(loaded.history_) == len(model.history_)
+        assert loaded.get_params() == model.get_params()
 
 
 def test_not_fitted():

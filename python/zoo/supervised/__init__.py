@@ -2,6 +2,7 @@
 from zoo.supervised.linear import ElasticNet, Lasso, LinearRegression, Ridge
 from zoo.supervised.logistic import LogisticRegression
 from zoo.supervised.mlp import MLP, MLPClassifier, MLPRegressor
+from zoo.supervised.sgd import SGDClassifier, SGDRegressor
 from zoo.supervised.svm import SVC, LinearSVC
 from zoo.supervised.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
@@ -17,5 +18,7 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "Ridge",
+    "SGDClassifier",
+    "SGDRegressor",
     "SVC",
 ]

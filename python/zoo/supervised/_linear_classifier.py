@@ -1,11 +1,44 @@
-"""What every linear classifier (LogisticRegression, LinearSVC) shares:
-scores X coef_^T + intercept_ and the class they point to."""
+"""What the linear classifiers (LogisticRegression, SGDClassifier,
+LinearSVC) share: scores X coef_^T + intercept_ and the class they point
+to; for the log-loss models, the probabilities; the checked class targets."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from zoo._validation import check_is_fitted, validate_data
+from zoo._validation import check_is_fitted, check_sample_weight, validate_data
+from zoo.supervised._targets import ClassTargets
+
+
+def class_targets(estimator, X, y, sample_weight):
+    """The classes, each sample's class index (int32) and its weight (X's
+    float type) times its class's weight under ``estimator.class_weight``.
+
+    Parameters
+    ----------
+    estimator : a classifier with `class_weight`, named in the errors.
+    X : ndarray of shape (n_samples, n_features), validated.
+    y : array-like of shape (n_samples,)
+    sample_weight : array-like of shape (n_samples,) or None
+
+    Returns
+    -------
+    classes : ndarray of shape (n_classes,)
+    labels : ndarray of shape (n_samples,)
+    weight : ndarray of shape (n_samples,)
+    """
+    name = type(estimator).__name__
+    targets = ClassTargets.from_fit(y)
+    if targets.multilabel:
+        raise ValueError(f"{name} needs 1-D class labels y; got a 2-D indicator matrix")
+    labels = targets.encode(y, dtype=np.int32)[:, 0]
+    if labels.shape[0] != X.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} samples but y has {labels.shape[0]}")
+    weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=estimator)
+    weight = targets.fold_class_weight(weight, labels.reshape(-1, 1), estimator.class_weight)
+    if not float(weight.sum(dtype=np.float64)) > 0:
+        raise ValueError("the sample weights (times class_weight) sum to zero; nothing to fit")
+    return targets.classes, labels, weight
 
 
 class LinearClassifierMixin:
@@ -45,3 +78,41 @@ class LinearClassifierMixin:
         if scores.ndim == 1:
             return self.classes_[(scores > 0).astype(np.intp)]
         return self.classes_[np.argmax(scores, axis=1)]
+
+
+class LogLossClassifierMixin(LinearClassifierMixin):
+    """A linear classifier trained on the log-loss: its scores are
+    log-odds (one row of coefficients) or softmax logits (one per class),
+    so it also gives class probabilities."""
+
+    def predict_proba(self, X):
+        """Class probabilities (sigmoid for two classes, softmax otherwise).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        return np.exp(self.predict_log_proba(X))
+
+    def predict_log_proba(self, X):
+        """Logarithms of :meth:`predict_proba`, computed without overflow.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        scores = self.decision_function(X).astype(np.float64)
+        if scores.ndim == 1:
+            scores = np.column_stack([np.zeros_like(scores), scores])
+        top = scores.max(axis=1, keepdims=True)
+        shifted = scores - top
+        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))

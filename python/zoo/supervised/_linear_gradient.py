@@ -1,22 +1,22 @@
-"""Gradient solvers for the linear models: the training process made visible.
+"""Gradient training of a linear model on the neural-network engine, for
+zoo.SGDRegressor and zoo.SGDClassifier (:mod:`zoo.supervised.sgd`).
 
-`solver="gd"`, `"sgd"` or `"minibatch"` on LinearRegression, Ridge, Lasso,
-ElasticNet or LogisticRegression trains the same linear model by the
-neural-network engine's epoch loop: a network of one dense layer (no hidden
-layers) with the engine's optimizers, learning-rate schedules, early
-stopping, callbacks and `history_`. The exact solvers remain the way to the
-optimum; these show how it is approached, epoch by epoch.
+The model is a network of one dense layer (no hidden layers) trained by the
+engine's epoch loop: its optimizers, learning-rate schedules, mini-batches,
+early stopping, callbacks and ``history_``. The exact estimators
+(LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression) reach the
+optimum directly; this shows how it is approached, epoch by epoch.
 
-Each estimator states its objective in one convention,
+`gradient_fit` takes the objective in one convention,
 
     sum_i w_i loss_i / sum_i w_i  +  l2/2 ||W||_F^2  +  l1 ||W||_1
 
 (the intercept is never penalised), with loss_i = 1/2 ||r_i||^2 for "squared",
 sum_j huber(r_ij) for "huber", the logistic loss for "log" and the softmax
-cross-entropy for "multinomial". `gradient_fit` rescales it onto the engine's
-losses, which average over outputs and take the squared error without the
-1/2 (PyTorch's MSELoss), so the minimiser is the estimator's. The learning
-rate applies to the engine's loss, as it would in PyTorch or Keras.
+cross-entropy for "multinomial", and rescales it onto the engine's losses,
+which average over outputs and take the squared error without the 1/2
+(PyTorch's MSELoss), so the minimiser is the estimator's. The learning rate
+applies to the engine's loss, as it would in PyTorch or Keras.
 """
 
 from __future__ import annotations
@@ -32,22 +32,12 @@ from zoo.nn.history import History
 from zoo.nn.network import LayerSpec
 from zoo.supervised._targets import ClassTargets, RegressionTargets
 
-GRADIENT_SOLVERS = frozenset({"gd", "sgd", "minibatch"})
-
-# The constructor parameters every linear estimator takes for its gradient
-# solvers, with their defaults (each estimator lists them in its __init__);
-# their constraints are zoo.nn._constraints.TRAINING_CONSTRAINTS.
-GRADIENT_DEFAULTS = dict(
-    optimizer="sgd",
-    learning_rate=0.01,
-    lr_schedule=None,
-    batch_size=32,
-    epochs=100,
-    early_stopping=False,
-    validation_split=0.0,
-    shuffle=True,
-    callbacks=None,
-    verbose=0,
+# The settings of the engine's epoch loop that the SGD estimators take (as
+# zoo.MLP does), constrained by zoo.nn._constraints.TRAINING_CONSTRAINTS;
+# batch_size may also be "full" (the whole training set per step).
+TRAINING_PARAMETERS = (
+    "optimizer", "learning_rate", "lr_schedule", "batch_size", "epochs",
+    "early_stopping", "validation_split", "shuffle", "callbacks", "verbose",
 )
 
 GradientFit = namedtuple("GradientFit", ["coef", "intercept", "n_iter", "history"])
@@ -64,14 +54,18 @@ _LOSSES = {
 }
 _VALIDATION_STREAM = 0x11AEA2  # the validation split's own random stream
 
+# The `solver` values with which zoo 0.1.0 trained the exact estimators by
+# gradient descent, before SGDRegressor and SGDClassifier took that over.
+_FORMER_SOLVERS = ("gd", "sgd", "minibatch")
+
 
 def gradient_fit(estimator, X, Y, sample_weight, *, loss, l2=0.0, l1=0.0, n_classes=None, huber_delta=1.0):
     """Train a linear model on (X, Y) by the engine; see the module docstring.
 
     Parameters
     ----------
-    estimator : a linear estimator with `solver` in GRADIENT_SOLVERS, the
-        GRADIENT_DEFAULTS attributes, `fit_intercept`, `random_state`, `n_jobs`.
+    estimator : SGDRegressor or SGDClassifier: the TRAINING_PARAMETERS,
+        `fit_intercept`, `random_state` and `n_jobs`.
     X : ndarray (n, d), float32 or float64, validated.
     Y : ndarray, (n,) or (n, k) values for "squared"/"huber"; (n,) 0/1 for
         "log"; (n,) class indices in [0, n_classes) for "multinomial".
@@ -79,8 +73,6 @@ def gradient_fit(estimator, X, Y, sample_weight, *, loss, l2=0.0, l1=0.0, n_clas
     """
     if loss not in _LOSSES:
         raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}")
-    if estimator.solver not in GRADIENT_SOLVERS:
-        raise ValueError(f"solver {estimator.solver!r} is not a gradient solver")
     code, per_output = _LOSSES[loss]
     n, _ = X.shape
     if per_output is not None:
@@ -108,7 +100,7 @@ def gradient_fit(estimator, X, Y, sample_weight, *, loss, l2=0.0, l1=0.0, n_clas
     if not (np.isfinite(coef).all() and np.isfinite(intercept).all() and np.isfinite(last_loss)):
         # Raised before the estimator stores anything, so a fitted model keeps its old weights.
         raise ValueError(
-            f"the {estimator.solver!r} solver diverged: the weights or the loss became NaN or infinite within "
+            f"{type(estimator).__name__} diverged: the weights or the loss became NaN or infinite within "
             f"{network.n_epochs_} epochs at learning_rate={estimator.learning_rate}; lower the learning "
             "rate or scale X (e.g. to zero mean and unit variance)"
         )
@@ -128,12 +120,11 @@ class _LinearNetwork(NetworkModelMixin):
     clip_value = None
 
     def __init__(self, estimator, n_features, n_outputs, loss_code, targets):
-        for name in GRADIENT_DEFAULTS:
+        for name in TRAINING_PARAMETERS:
             setattr(self, name, getattr(estimator, name))
         self.n_jobs = estimator.n_jobs
         self.fit_intercept = bool(estimator.fit_intercept)
         self.random_state = estimator.random_state
-        self.solver = estimator.solver
         self.n_features_in_ = n_features
         self.n_outputs_ = n_outputs
         self._loss = loss_code
@@ -157,8 +148,8 @@ class _LinearNetwork(NetworkModelMixin):
             rng = np.random.default_rng((seed, _VALIDATION_STREAM))
             rows, held_out = self._targets.split(targets, self.validation_split, rng)
             train, validation = self._subset(train, rows), self._subset(train, held_out)
-        # Full batch, one sample, or the estimator's mini-batch.
-        self.batch_size = {"gd": train.X.shape[0], "sgd": 1}.get(self.solver, self.batch_size)
+        if isinstance(self.batch_size, str):  # "full": full-batch gradient descent
+            self.batch_size = train.X.shape[0]
         # What predicting the mean or the class shares scores (regression: for "mse" only).
         baseline_loss = "mse" if self._loss == _core.Loss.mse else None
         self.history_ = History(baseline=self._targets.baseline(train, baseline_loss))
@@ -167,3 +158,33 @@ class _LinearNetwork(NetworkModelMixin):
     @staticmethod
     def _subset(data, rows):
         return TrainingSet(*(np.ascontiguousarray(a[rows]) for a in (data.X, data.targets, data.weight)))
+
+
+class FormerGradientSolversMixin:
+    """Loads the files zoo 0.1.0 wrote for an exact linear estimator, which
+    then also took ``solver="gd"``, ``"sgd"`` or ``"minibatch"`` and the
+    TRAINING_PARAMETERS. Files of an exact fit load with those parameters
+    (which it ignored) dropped; files of a gradient fit cannot load, since
+    that model is now another estimator's, and the error says which.
+
+    A class sets ``_refit_with`` (the estimator that trains it by gradient
+    descent now) and ``_former_gradient_parameters`` (its parameters beyond
+    TRAINING_PARAMETERS that lost their role with the gradient solvers).
+    """
+
+    _refit_with = ""
+    _former_gradient_parameters = ()
+
+    @classmethod
+    def _upgrade_saved_params(cls, params):
+        solver = params.get("solver")
+        if solver in _FORMER_SOLVERS:
+            raise ValueError(
+                f"this {cls.__name__} was saved by zoo 0.1.0 with solver={solver!r}, one of the gradient "
+                f"solvers that have since become an estimator of their own, zoo.{cls._refit_with}. Refit the "
+                f"model with zoo.{cls._refit_with} (its docstring gives the penalty that matches "
+                f"{cls.__name__}'s) and save it again."
+            )
+        dropped = set(TRAINING_PARAMETERS) | set(cls._former_gradient_parameters)
+        kept = {name: value for name, value in params.items() if name not in dropped}
+        return super()._upgrade_saved_params(kept)

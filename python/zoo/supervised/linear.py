@@ -12,10 +12,8 @@ Exact solvers run in the C++ core over LAPACK:
   Hastie & Tibshirani 2010) stopped by the duality gap, on the Gram matrix
   when there are many more samples than features.
 
-Every estimator also trains by gradient descent (``solver`` "gd", "sgd" or
-"minibatch") through the neural-network engine, which shows the training
-process: optimizers, schedules, early stopping, callbacks and ``history_``
-(see :mod:`zoo.supervised._linear_gradient`).
+zoo.SGDRegressor (:mod:`zoo.supervised.sgd`) trains the same models by
+gradient descent on the neural-network engine, to watch the training process.
 """
 
 from __future__ import annotations
@@ -37,9 +35,7 @@ from zoo._validation import (
 )
 from zoo.base import BaseEstimator, Interval, Options, RegressorMixin
 from zoo.exceptions import convergence_warning
-from zoo.nn._constraints import TRAINING_CONSTRAINTS
-from zoo.nn.history import HistoryStateMixin
-from zoo.supervised._linear_gradient import GRADIENT_DEFAULTS, GRADIENT_SOLVERS, gradient_fit
+from zoo.supervised._linear_gradient import FormerGradientSolversMixin
 
 __all__ = ["LinearRegression", "Ridge", "Lasso", "ElasticNet"]
 
@@ -53,30 +49,9 @@ QR_MIN_RCOND_FACTOR = 10.0
 
 _COMMON_CONSTRAINTS = {
     "fit_intercept": ["boolean"],
-    "loss": [Options({"squared", "huber"})],
-    "huber_delta": [Interval(Real, 0, None, closed="neither")],
-    "random_state": ["random_state"],
     "n_jobs": [None, Integral],
-    **TRAINING_CONSTRAINTS,
 }
 
-_GRADIENT_DOC = """
-    loss : {"squared", "huber"}, default="squared"
-        Per-sample loss of the gradient solvers; "huber" (Huber 1964, with
-        threshold `huber_delta`) needs one of them.
-    huber_delta : float, default=1.0
-        Residual size where the Huber loss turns from quadratic to linear.
-    optimizer, learning_rate, lr_schedule, batch_size, epochs, early_stopping, validation_split, shuffle, callbacks, verbose
-        Settings of the gradient solvers, as for zoo.MLP: any optimizer of
-        zoo.nn (name or instance), learning-rate schedule, mini-batch size
-        ("minibatch"), epochs, early stopping, validation split, callbacks.
-        Ignored by the exact solvers.
-    random_state : int, RandomState, Generator or None, default=None
-        Seeds the gradient solvers' shuffling and the random coordinate
-        selection.
-    n_jobs : int or None, default=None
-        Threads; None uses `zoo.get_num_threads()`, -1 all cores.
-"""
 
 
 def _check_targets(y, X, estimator):
@@ -91,9 +66,9 @@ def _check_targets(y, X, estimator):
     return y
 
 
-class _LinearModel(HistoryStateMixin, RegressorMixin, BaseEstimator):
-    """What the four estimators share: input checks, the gradient route,
-    fitted attributes, predict."""
+class _LinearModel(RegressorMixin, BaseEstimator):
+    """What the linear regressors (these four and SGDRegressor) share: input
+    checks, fitted attributes, predict. Each provides `_solve`."""
 
     _zoo_tags = {"multi_output": True}
 
@@ -104,7 +79,8 @@ class _LinearModel(HistoryStateMixin, RegressorMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
             float32 stays float32 (the exact solvers compute in float64 and
-            return float32 coefficients); other numeric types become float64.
+            return float32 coefficients, SGDRegressor trains in float32);
+            other numeric types become float64.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : float or array-like of shape (n_samples,), default=None
             Non-negative weight of each sample.
@@ -114,26 +90,11 @@ class _LinearModel(HistoryStateMixin, RegressorMixin, BaseEstimator):
         self
         """
         self._validate_params()
-        self._check_param_combination()
         X = validate_data(self, X, reset=True)
         y = _check_targets(y, X, self)
         weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        n_threads = resolve_n_jobs(self.n_jobs)
-        # Attributes only some solvers set must not survive from an earlier fit.
-        for name in ("history_", "rank_", "dual_gap_"):
-            vars(self).pop(name, None)
-        if self.solver in GRADIENT_SOLVERS:
-            l1, l2 = self._gradient_penalties(float(np.sum(weight, dtype=np.float64)))
-            fit = gradient_fit(
-                self, X, y, weight, loss=self.loss, l2=l2, l1=l1, huber_delta=self.huber_delta
-            )
-            coef, intercept = fit.coef, fit.intercept
-            self.n_iter_ = int(fit.n_iter)
-            self.history_ = fit.history
-            self.solver_ = self.solver
-        else:
-            coef, intercept = self._fit_exact(X, Y, weight, n_threads, y.ndim == 1)
+        coef, intercept = self._solve(X, Y, weight, resolve_n_jobs(self.n_jobs), y.ndim == 1)
         coef = np.asarray(coef, dtype=X.dtype)
         intercept = np.asarray(intercept, dtype=X.dtype)
         if y.ndim == 1:
@@ -144,21 +105,10 @@ class _LinearModel(HistoryStateMixin, RegressorMixin, BaseEstimator):
             self.intercept_ = intercept
         return self
 
-    def _check_param_combination(self):
-        if self.loss != "squared" and self.solver not in GRADIENT_SOLVERS:
-            raise ValueError(
-                f"{type(self).__name__}: loss={self.loss!r} needs a gradient solver "
-                f"(solver in {sorted(GRADIENT_SOLVERS)}); solver={self.solver!r} minimises "
-                "the squared loss exactly."
-            )
-
-    def _moments(self, X, Y, weight, n_threads):
-        return _core.linear_moments(X, Y, weight, bool(self.fit_intercept), n_threads)
-
-    def _intercept(self, coef, x_mean, y_mean):
-        if not self.fit_intercept:
-            return np.zeros(coef.shape[0])
-        return y_mean - coef @ x_mean
+    def _solve(self, X, Y, weight, n_threads, one_target):
+        """(coef (n_targets, n_features), intercept (n_targets,)) fitted to
+        validated X, 2-D Y and weights; sets the solver's own attributes."""
+        raise NotImplementedError
 
     def predict(self, X):
         """Predicted values.
@@ -177,7 +127,24 @@ class _LinearModel(HistoryStateMixin, RegressorMixin, BaseEstimator):
         return X @ self.coef_.T + self.intercept_
 
 
-class LinearRegression(_LinearModel):
+class _ExactLinearModel(FormerGradientSolversMixin, _LinearModel):
+    """LinearRegression, Ridge, Lasso and ElasticNet: solved exactly, by
+    factorisation or coordinate descent."""
+
+    _refit_with = "SGDRegressor"
+    # Only zoo 0.1.0's gradient solvers read these.
+    _former_gradient_parameters = ("loss", "huber_delta")
+
+    def _moments(self, X, Y, weight, n_threads):
+        return _core.linear_moments(X, Y, weight, bool(self.fit_intercept), n_threads)
+
+    def _intercept(self, coef, x_mean, y_mean):
+        if not self.fit_intercept:
+            return np.zeros(coef.shape[0])
+        return y_mean - coef @ x_mean
+
+
+class LinearRegression(_ExactLinearModel):
     """Ordinary least squares.
 
     Minimises sum_i w_i ||y_i - x_i B - b||^2.
@@ -187,7 +154,7 @@ class LinearRegression(_LinearModel):
     fit_intercept : bool, default=True
         Fit an intercept (the data are centred by their weighted means);
         otherwise the model goes through the origin.
-    solver : {"auto", "cholesky", "qr", "svd", "gd", "sgd", "minibatch"}, default="auto"
+    solver : {"auto", "cholesky", "qr", "svd"}, default="auto"
         "cholesky": the normal equations, scaled to unit diagonal, by
         Cholesky (LAPACK potrf/potrs). "qr": an LQ factorisation of the
         centred data (gelqf) and back substitution; it falls back to "svd"
@@ -196,26 +163,23 @@ class LinearRegression(_LinearModel):
         NumPy's and SciPy's lstsq give. "auto": "cholesky" when LAPACK's
         reciprocal condition estimate (pocon) of the scaled normal
         equations is at least 1e-8, else "qr" (so "svd" for rank-deficient
-        data); "svd" when there are fewer samples than features. The
-        gradient solvers are described below.
+        data); "svd" when there are fewer samples than features.
         Singular values at most eps * max(n_samples, n_features) times the
         largest (eps of X's float type) count as zero, as in NumPy's lstsq.
-    """
+    n_jobs : int or None, default=None
+        Threads; None uses `zoo.get_num_threads()`, -1 all cores.
 
-    __doc__ += _GRADIENT_DOC + """
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray of shape (n_targets,)
-    n_iter_ : int or None
-        Epochs of a gradient solver; None for the exact solvers.
+    n_iter_ : None
+        There are no iterations: the solution is computed in one step.
     solver_ : str
         The solver that produced the coefficients ("auto" resolved).
     rank_ : int or None
         Numerical rank of the centred data ("svd" route; the number of
         features otherwise).
-    history_ : zoo.nn.History
-        Per-epoch metrics (gradient solvers only).
     n_features_in_ : int
 
     Notes
@@ -223,54 +187,26 @@ class LinearRegression(_LinearModel):
     The normal equations and the factorisations are computed in float64
     for float32 data too. The Gram matrix is accumulated block by block of
     rows, each block centred on the fly, so X is never copied.
+
+    See Also
+    --------
+    zoo.SGDRegressor : the same model (``penalty=None``) by gradient
+        descent, epoch by epoch.
     """
 
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
-        "solver": [Options({"auto", "cholesky", "qr", "svd"} | GRADIENT_SOLVERS)],
+        "solver": [Options({"auto", "cholesky", "qr", "svd"})],
     }
+    # zoo 0.1.0's random_state seeded only the gradient solvers' shuffling.
+    _former_gradient_parameters = (*_ExactLinearModel._former_gradient_parameters, "random_state")
 
-    def __init__(
-        self,
-        *,
-        fit_intercept=True,
-        solver="auto",
-        loss="squared",
-        huber_delta=1.0,
-        optimizer=GRADIENT_DEFAULTS["optimizer"],
-        learning_rate=GRADIENT_DEFAULTS["learning_rate"],
-        lr_schedule=GRADIENT_DEFAULTS["lr_schedule"],
-        batch_size=GRADIENT_DEFAULTS["batch_size"],
-        epochs=GRADIENT_DEFAULTS["epochs"],
-        early_stopping=GRADIENT_DEFAULTS["early_stopping"],
-        validation_split=GRADIENT_DEFAULTS["validation_split"],
-        shuffle=GRADIENT_DEFAULTS["shuffle"],
-        callbacks=GRADIENT_DEFAULTS["callbacks"],
-        verbose=GRADIENT_DEFAULTS["verbose"],
-        random_state=None,
-        n_jobs=None,
-    ):
+    def __init__(self, *, fit_intercept=True, solver="auto", n_jobs=None):
         self.fit_intercept = fit_intercept
         self.solver = solver
-        self.loss = loss
-        self.huber_delta = huber_delta
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.lr_schedule = lr_schedule
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.early_stopping = early_stopping
-        self.validation_split = validation_split
-        self.shuffle = shuffle
-        self.callbacks = callbacks
-        self.verbose = verbose
-        self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def _gradient_penalties(self, weight_sum):
-        return 0.0, 0.0
-
-    def _fit_exact(self, X, Y, weight, n_threads, one_target):
+    def _solve(self, X, Y, weight, n_threads, one_target):
         n, d = X.shape
         solver = self.solver
         if solver == "auto" and n < d:
@@ -302,7 +238,7 @@ class LinearRegression(_LinearModel):
         return coef, self._intercept(coef, x_mean, y_mean)
 
 
-class Ridge(_LinearModel):
+class Ridge(_ExactLinearModel):
     """Least squares with an L2 penalty (Hoerl & Kennard 1970).
 
     Minimises sum_i w_i ||y_i - x_i B - b||^2 + alpha ||B||^2 (the
@@ -313,69 +249,45 @@ class Ridge(_LinearModel):
     alpha : float or array-like of shape (n_targets,), default=1.0
         Penalty strength, >= 0; an array gives each target its own.
     fit_intercept : bool, default=True
-    solver : {"auto", "cholesky", "svd", "gd", "sgd", "minibatch"}, default="auto"
+    solver : {"auto", "cholesky", "svd"}, default="auto"
         "cholesky": the closed form (X^T W X + alpha I)^-1 X^T W y by
         Cholesky on the scaled system. "svd": the SVD filter
         s / (s^2 + alpha) after an LQ factorisation of the data (better for
         an ill-conditioned X with a tiny alpha). "auto": "cholesky" unless
         its reciprocal condition estimate is below 1e-8, then "svd".
-    """
+    random_state : int, RandomState, Generator or None, default=None
+        Unused: both solvers are deterministic. Accepted, as scikit-learn's
+        Ridge accepts it, so that code written for it runs.
+    n_jobs : int or None, default=None
+        Threads; None uses `zoo.get_num_threads()`, -1 all cores.
 
-    __doc__ += _GRADIENT_DOC + """
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray of shape (n_targets,)
-    n_iter_ : int or None
-        Epochs of a gradient solver; None for the exact solvers.
+    n_iter_ : None
+        There are no iterations: the solution is computed in one step.
     solver_ : str
-    history_ : zoo.nn.History
-        (gradient solvers only)
     n_features_in_ : int
+
+    See Also
+    --------
+    zoo.SGDRegressor : the same objective by gradient descent, epoch by
+        epoch: ``penalty="l2"`` with ``alpha`` divided by the sum of the
+        sample weights (SGDRegressor averages the loss, Ridge sums it).
     """
 
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
         "alpha": [Interval(Real, 0, None, closed="left"), np.ndarray, list, tuple],
-        "solver": [Options({"auto", "cholesky", "svd"} | GRADIENT_SOLVERS)],
+        "solver": [Options({"auto", "cholesky", "svd"})],
+        "random_state": ["random_state"],
     }
 
-    def __init__(
-        self,
-        alpha=1.0,
-        *,
-        fit_intercept=True,
-        solver="auto",
-        loss="squared",
-        huber_delta=1.0,
-        optimizer=GRADIENT_DEFAULTS["optimizer"],
-        learning_rate=GRADIENT_DEFAULTS["learning_rate"],
-        lr_schedule=GRADIENT_DEFAULTS["lr_schedule"],
-        batch_size=GRADIENT_DEFAULTS["batch_size"],
-        epochs=GRADIENT_DEFAULTS["epochs"],
-        early_stopping=GRADIENT_DEFAULTS["early_stopping"],
-        validation_split=GRADIENT_DEFAULTS["validation_split"],
-        shuffle=GRADIENT_DEFAULTS["shuffle"],
-        callbacks=GRADIENT_DEFAULTS["callbacks"],
-        verbose=GRADIENT_DEFAULTS["verbose"],
-        random_state=None,
-        n_jobs=None,
-    ):
+    def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto", random_state=None, n_jobs=None):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.solver = solver
-        self.loss = loss
-        self.huber_delta = huber_delta
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.lr_schedule = lr_schedule
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.early_stopping = early_stopping
-        self.validation_split = validation_split
-        self.shuffle = shuffle
-        self.callbacks = callbacks
-        self.verbose = verbose
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -392,13 +304,7 @@ class Ridge(_LinearModel):
             raise ValueError(f"Ridge: alpha must be finite and >= 0; got {self.alpha!r}.")
         return np.broadcast_to(alpha, (k,)).copy()
 
-    def _gradient_penalties(self, weight_sum):
-        alphas = self._alphas(1 if np.ndim(self.alpha) == 0 else len(np.ravel(self.alpha)))
-        if np.ptp(alphas) != 0:
-            raise ValueError("Ridge: a gradient solver takes one alpha for all targets.")
-        return 0.0, float(alphas[0]) / weight_sum
-
-    def _fit_exact(self, X, Y, weight, n_threads, one_target):
+    def _solve(self, X, Y, weight, n_threads, one_target):
         n, d = X.shape
         alphas = self._alphas(Y.shape[1])
         if self.solver == "svd":
@@ -439,7 +345,7 @@ class Ridge(_LinearModel):
         return coef, self._intercept(coef, x_mean, y_mean)
 
 
-class ElasticNet(_LinearModel):
+class ElasticNet(_ExactLinearModel):
     """Least squares with combined L1 and L2 penalties (Zou & Hastie 2005).
 
     Minimises, for each target,
@@ -464,7 +370,7 @@ class ElasticNet(_LinearModel):
         centred columns of X (n_samples * n_features per sweep). "auto":
         the Gram matrix when n_samples > 2 * n_features and n_features <= 4096.
     max_iter : int, default=1000
-        Maximum sweeps over the coordinates (epochs for a gradient solver).
+        Maximum sweeps over the coordinates.
     tol : float, default=1e-4
         Duality-gap tolerance, relative to the weighted sum of squares of y.
     warm_start : bool, default=False
@@ -474,25 +380,27 @@ class ElasticNet(_LinearModel):
     selection : {"cyclic", "random"}, default="cyclic"
         Visit coordinates in order, or draw one at random (with replacement)
         per step, seeded by `random_state`.
-    solver : {"cd", "gd", "sgd", "minibatch"}, default="cd"
-        "cd": coordinate descent; the others are gradient solvers on the same
-        objective (proximal-free: the L1 term enters by its subgradient, so
-        their coefficients are small rather than exactly zero).
-    """
+    random_state : int, RandomState, Generator or None, default=None
+        Seeds the random coordinate selection.
+    n_jobs : int or None, default=None
+        Threads; None uses `zoo.get_num_threads()`, -1 all cores.
 
-    __doc__ += _GRADIENT_DOC + """
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray of shape (n_targets,)
     n_iter_ : int or list of int
-        Sweeps (or epochs) run; one per target when y is 2-D.
+        Sweeps run; one per target when y is 2-D.
     dual_gap_ : float or ndarray of shape (n_targets,)
-        Duality gap at the end, in the scale of the objective ("cd" only).
+        Duality gap at the end, in the scale of the objective.
     solver_ : str
-    history_ : zoo.nn.History
-        (gradient solvers only)
+        "cd" (coordinate descent).
     n_features_in_ : int
+
+    See Also
+    --------
+    zoo.SGDRegressor : the same objective (``penalty="elasticnet"``, the
+        same ``alpha`` and ``l1_ratio``) by gradient descent, epoch by epoch.
     """
 
     _parameter_constraints = {
@@ -505,8 +413,10 @@ class ElasticNet(_LinearModel):
         "warm_start": ["boolean"],
         "positive": ["boolean"],
         "selection": [Options({"cyclic", "random"})],
-        "solver": [Options({"cd"} | GRADIENT_SOLVERS)],
+        "random_state": ["random_state"],
     }
+    # zoo 0.1.0's solver chose between "cd" and the gradient solvers.
+    _former_gradient_parameters = (*_ExactLinearModel._former_gradient_parameters, "solver")
 
     def __init__(
         self,
@@ -520,19 +430,6 @@ class ElasticNet(_LinearModel):
         warm_start=False,
         positive=False,
         selection="cyclic",
-        solver="cd",
-        loss="squared",
-        huber_delta=1.0,
-        optimizer=GRADIENT_DEFAULTS["optimizer"],
-        learning_rate=GRADIENT_DEFAULTS["learning_rate"],
-        lr_schedule=GRADIENT_DEFAULTS["lr_schedule"],
-        batch_size=GRADIENT_DEFAULTS["batch_size"],
-        epochs=GRADIENT_DEFAULTS["epochs"],
-        early_stopping=GRADIENT_DEFAULTS["early_stopping"],
-        validation_split=GRADIENT_DEFAULTS["validation_split"],
-        shuffle=GRADIENT_DEFAULTS["shuffle"],
-        callbacks=GRADIENT_DEFAULTS["callbacks"],
-        verbose=GRADIENT_DEFAULTS["verbose"],
         random_state=None,
         n_jobs=None,
     ):
@@ -545,30 +442,12 @@ class ElasticNet(_LinearModel):
         self.warm_start = warm_start
         self.positive = positive
         self.selection = selection
-        self.solver = solver
-        self.loss = loss
-        self.huber_delta = huber_delta
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.lr_schedule = lr_schedule
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.early_stopping = early_stopping
-        self.validation_split = validation_split
-        self.shuffle = shuffle
-        self.callbacks = callbacks
-        self.verbose = verbose
         self.random_state = random_state
         self.n_jobs = n_jobs
 
     def _penalties(self):
         """(l1, l2) of the objective, per unit of 1/(2 sum w) ||r||^2."""
         return self.alpha * self.l1_ratio, self.alpha * (1.0 - self.l1_ratio)
-
-    def _gradient_penalties(self, weight_sum):
-        if self.positive:
-            raise ValueError(f"{type(self).__name__}: positive=True needs solver='cd'.")
-        return self._penalties()
 
     def _use_gram(self, n, d):
         if self.precompute == "auto":
@@ -583,7 +462,7 @@ class ElasticNet(_LinearModel):
                 return start.copy()
         return np.zeros((k, d))
 
-    def _fit_exact(self, X, Y, weight, n_threads, one_target):
+    def _solve(self, X, Y, weight, n_threads, one_target):
         n, d = X.shape
         k = Y.shape[1]
         weight_sum = float(np.sum(weight, dtype=np.float64))
@@ -650,15 +529,18 @@ class Lasso(ElasticNet):
     ----------
     alpha : float, default=1.0
         Penalty strength, >= 0.
-    fit_intercept, precompute, max_iter, tol, warm_start, positive, selection, solver
-        As for ElasticNet.
-    loss, huber_delta, optimizer, learning_rate, lr_schedule, batch_size, epochs, early_stopping, validation_split, shuffle, callbacks, verbose, random_state, n_jobs
+    fit_intercept, precompute, max_iter, tol, warm_start, positive, selection, random_state, n_jobs
         As for ElasticNet.
 
     Attributes
     ----------
-    coef_, intercept_, n_iter_, dual_gap_, solver_, history_, n_features_in_
+    coef_, intercept_, n_iter_, dual_gap_, solver_, n_features_in_
         As for ElasticNet.
+
+    See Also
+    --------
+    zoo.SGDRegressor : the same objective (``penalty="l1"``, the same
+        ``alpha``) by gradient descent, epoch by epoch.
     """
 
     _parameter_constraints = {
@@ -678,19 +560,6 @@ class Lasso(ElasticNet):
         warm_start=False,
         positive=False,
         selection="cyclic",
-        solver="cd",
-        loss="squared",
-        huber_delta=1.0,
-        optimizer=GRADIENT_DEFAULTS["optimizer"],
-        learning_rate=GRADIENT_DEFAULTS["learning_rate"],
-        lr_schedule=GRADIENT_DEFAULTS["lr_schedule"],
-        batch_size=GRADIENT_DEFAULTS["batch_size"],
-        epochs=GRADIENT_DEFAULTS["epochs"],
-        early_stopping=GRADIENT_DEFAULTS["early_stopping"],
-        validation_split=GRADIENT_DEFAULTS["validation_split"],
-        shuffle=GRADIENT_DEFAULTS["shuffle"],
-        callbacks=GRADIENT_DEFAULTS["callbacks"],
-        verbose=GRADIENT_DEFAULTS["verbose"],
         random_state=None,
         n_jobs=None,
     ):
@@ -702,19 +571,6 @@ class Lasso(ElasticNet):
         self.warm_start = warm_start
         self.positive = positive
         self.selection = selection
-        self.solver = solver
-        self.loss = loss
-        self.huber_delta = huber_delta
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.lr_schedule = lr_schedule
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.early_stopping = early_stopping
-        self.validation_split = validation_split
-        self.shuffle = shuffle
-        self.callbacks = callbacks
-        self.verbose = verbose
         self.random_state = random_state
         self.n_jobs = n_jobs
 

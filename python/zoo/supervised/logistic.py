@@ -2,8 +2,9 @@
 
 Binary (a sigmoid over one row of weights) or multinomial (a softmax over
 one row per class) log-loss with an l2, l1, elastic-net or no penalty,
-minimised exactly in C++ (L-BFGS, Newton-CG, FISTA, proximal Newton) or, to watch training
-happen, by the gradient solvers of the neural-network engine.
+minimised exactly in C++ (L-BFGS, Newton-CG, FISTA, proximal Newton).
+zoo.SGDClassifier (:mod:`zoo.supervised.sgd`) trains the same model by
+gradient descent on the neural-network engine, to watch training happen.
 """
 
 from __future__ import annotations
@@ -19,16 +20,13 @@ from zoo._threads import resolve_n_jobs
 from zoo._validation import check_sample_weight, validate_data
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
 from zoo.exceptions import convergence_warning
-from zoo.nn._constraints import TRAINING_CONSTRAINTS
-from zoo.nn.history import HistoryStateMixin
-from zoo.supervised._linear_classifier import LinearClassifierMixin
-from zoo.supervised._linear_gradient import GRADIENT_SOLVERS, gradient_fit
-from zoo.supervised._targets import ClassTargets
+from zoo.supervised._linear_classifier import LogLossClassifierMixin, class_targets
+from zoo.supervised._linear_gradient import FormerGradientSolversMixin
 
 __all__ = ["LogisticRegression", "penalised_objective"]
 
 EXACT_SOLVERS = ("lbfgs", "newton-cg", "newton-cd", "fista")
-# Which penalties each exact solver handles; the gradient solvers take any.
+# Which penalties each solver handles.
 _SOLVER_PENALTIES = {
     "lbfgs": ("l2", None),
     "newton-cg": ("l2", None),
@@ -37,7 +35,7 @@ _SOLVER_PENALTIES = {
 }
 
 
-class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMixin, BaseEstimator):
+class LogisticRegression(FormerGradientSolversMixin, LogLossClassifierMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression with a C++ core.
 
     Minimises scikit-learn's objective, with the loss averaged over the
@@ -69,11 +67,7 @@ class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMix
       full multinomial Hessian, cyclic coordinate descent on each quadratic
       model and an Armijo line search (Tseng & Yun 2009): few, costly
       iterations that reach high accuracy, fastest on small or weakly
-      correlated data; slow where features are strongly correlated;
-    - "gd", "sgd", "minibatch": the neural-network engine's training loop
-      (full batch, one sample, `batch_size` samples per step) with any of its
-      optimizers and learning-rate schedules, early stopping, callbacks and
-      ``history_``, so the approach to the optimum can be watched.
+      correlated data; slow where features are strongly correlated.
 
     Parameters
     ----------
@@ -92,24 +86,17 @@ class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMix
         Multiplies each sample's weight by its class's weight; "balanced"
         uses n_samples / (n_classes * class count).
     random_state : int, RandomState, Generator or None, default=None
-        Seeds the gradient solvers' shuffling (the exact solvers are
-        deterministic).
-    solver : {"auto", "lbfgs", "newton-cg", "newton-cd", "fista", "gd", "sgd", "minibatch"}, default="auto"
+        Unused: every solver is deterministic. Accepted, as scikit-learn's
+        LogisticRegression accepts it, so that code written for it runs.
+    solver : {"auto", "lbfgs", "newton-cg", "newton-cd", "fista"}, default="auto"
         "auto" is "lbfgs" for "l2" or no penalty, "fista" otherwise.
     max_iter : int, default=100
-        Iteration limit of the exact solvers (the gradient solvers run `epochs`).
+        Iteration limit of the solver.
     warm_start : bool, default=False
-        Start an exact solver from the previous fit's coefficients when the
+        Start the solver from the previous fit's coefficients when the
         classes and features are the same.
     n_jobs : int or None, default=None
         Threads; None uses ``zoo.get_num_threads()``, -1 all cores.
-    optimizer, learning_rate, lr_schedule, batch_size, epochs, early_stopping, validation_split, shuffle, callbacks, verbose
-        The gradient solvers' settings, as for ``zoo.MLP``: an optimizer name
-        or ``zoo.nn`` optimizer (default "sgd"), its learning rate (0.01), a
-        schedule (None), the mini-batch size (32), epochs (100), early
-        stopping (False, True or a ``zoo.nn.EarlyStopping``), the stratified
-        held-out share (0.0), shuffling (True), callbacks (None) and verbosity
-        (0). Ignored by the exact solvers.
 
     Attributes
     ----------
@@ -120,10 +107,14 @@ class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMix
         Zeros without `fit_intercept`; centred over the classes (the softmax
         is unchanged by a common shift) in the multinomial case.
     n_iter_ : ndarray of shape (1,), dtype int32
-        Iterations of the exact solver, or epochs of a gradient solver.
-    history_ : zoo.nn.History
-        Per-epoch records (gradient solvers only).
+        Iterations of the solver.
     n_features_in_ : int
+
+    See Also
+    --------
+    zoo.SGDClassifier : the same objective by gradient descent, epoch by
+        epoch: the same ``penalty`` and ``l1_ratio`` with
+        ``alpha = 1 / (C * sum of the sample weights)``.
 
     Examples
     --------
@@ -141,12 +132,12 @@ class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMix
         "fit_intercept": ["boolean"],
         "class_weight": [dict, Options({"balanced"}), None],
         "random_state": ["random_state"],
-        "solver": [Options({"auto", *EXACT_SOLVERS, *GRADIENT_SOLVERS})],
+        "solver": [Options({"auto", *EXACT_SOLVERS})],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "n_jobs": [Integral, None],
-        **TRAINING_CONSTRAINTS,
     }
+    _refit_with = "SGDClassifier"
 
     def __init__(
         self,
@@ -162,16 +153,6 @@ class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMix
         max_iter=100,
         warm_start=False,
         n_jobs=None,
-        optimizer="sgd",
-        learning_rate=0.01,
-        lr_schedule=None,
-        batch_size=32,
-        epochs=100,
-        early_stopping=False,
-        validation_split=0.0,
-        shuffle=True,
-        callbacks=None,
-        verbose=0,
     ):
         self.penalty = penalty
         self.C = C
@@ -184,16 +165,6 @@ class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMix
         self.max_iter = max_iter
         self.warm_start = warm_start
         self.n_jobs = n_jobs
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.lr_schedule = lr_schedule
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.early_stopping = early_stopping
-        self.validation_split = validation_split
-        self.shuffle = shuffle
-        self.callbacks = callbacks
-        self.verbose = verbose
 
     # -- fitting ------------------------------------------------------------------
 
@@ -216,30 +187,12 @@ class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMix
         self._validate_params()
         solver = self._resolved_solver()
         X = validate_data(self, X, reset=True)
-        targets = ClassTargets.from_fit(y)
-        if targets.multilabel:
-            raise ValueError("LogisticRegression needs 1-D class labels y; got a 2-D indicator matrix")
-        labels = targets.encode(y, dtype=np.int32)[:, 0]
-        if labels.shape[0] != X.shape[0]:
-            raise ValueError(f"X has {X.shape[0]} samples but y has {labels.shape[0]}")
-        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
-        weight = targets.fold_class_weight(weight, labels.reshape(-1, 1), self.class_weight)
+        classes, labels, weight = class_targets(self, X, y, sample_weight)
         total = float(weight.sum(dtype=np.float64))
-        if not total > 0:
-            raise ValueError("the sample weights (times class_weight) sum to zero; nothing to fit")
         l2, l1 = self._penalty_strengths(total)
-        n_classes = targets.classes.shape[0]
-        previous = self._previous_theta(targets.classes, X.shape[1])
-        self.classes_ = targets.classes
-
-        if solver in GRADIENT_SOLVERS:
-            loss = "log" if n_classes == 2 else "multinomial"
-            fit = gradient_fit(self, X, labels, weight, loss=loss, l2=l2, l1=l1, n_classes=n_classes)
-            self.coef_ = np.ascontiguousarray(fit.coef, dtype=X.dtype)
-            self.intercept_ = np.ascontiguousarray(fit.intercept, dtype=X.dtype)
-            self.n_iter_ = np.array([fit.n_iter], dtype=np.int32)
-            self.history_ = fit.history
-            return self
+        n_classes = classes.shape[0]
+        previous = self._previous_theta(classes, X.shape[1])
+        self.classes_ = classes
 
         rows = 1 if n_classes == 2 else n_classes
         columns = X.shape[1] + (1 if self.fit_intercept else 0)
@@ -258,8 +211,6 @@ class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMix
             )
         self._set_theta(theta, X.shape[1], X.dtype)
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
-        if hasattr(self, "history_"):
-            del self.history_
         return self
 
     def _resolved_solver(self) -> str:
@@ -314,50 +265,6 @@ class LogisticRegression(HistoryStateMixin, LinearClassifierMixin, ClassifierMix
             intercept = np.zeros(theta.shape[0])
         self.coef_ = np.ascontiguousarray(coef, dtype=dtype)
         self.intercept_ = np.ascontiguousarray(intercept, dtype=dtype)
-
-    # -- prediction -----------------------------------------------------------------
-
-    def predict_proba(self, X):
-        """Class probabilities (sigmoid for two classes, softmax otherwise).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-            Columns in the order of ``classes_``.
-        """
-        return np.exp(self.predict_log_proba(X))
-
-    def predict_log_proba(self, X):
-        """Logarithms of :meth:`predict_proba`, computed without overflow.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-        """
-        scores = self.decision_function(X).astype(np.float64)
-        if scores.ndim == 1:
-            scores = np.column_stack([np.zeros_like(scores), scores])
-        top = scores.max(axis=1, keepdims=True)
-        shifted = scores - top
-        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-    # -- persistence ------------------------------------------------------------------
-
-    def _persisted_params(self):
-        # Callbacks are run-time hooks and an EarlyStopping object holds
-        # run-time state: neither is stored (as for zoo.MLP).
-        params = super()._persisted_params()
-        params["callbacks"] = None
-        params["early_stopping"] = bool(params["early_stopping"])
-        return params
 
 
 def penalised_objective(estimator, X, y, sample_weight=None, *, C=1.0, penalty="l2", l1_ratio=None, n_jobs=None):
