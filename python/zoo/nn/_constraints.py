@@ -12,8 +12,8 @@ Each estimator spreads the groups it takes into its own
                                 fit: MLP, Autoencoder and the RL learners
 ``TRAINING_CONSTRAINTS``        the epoch loop over a data set (optimizer
                                 and schedule, mini-batches, early stopping,
-                                callbacks): MLP, Autoencoder and the linear
-                                models' gradient solvers
+                                callbacks): MLP, Autoencoder, SGDRegressor
+                                and SGDClassifier
 ``HIDDEN_LAYER_CONSTRAINTS``    a stack of dense hidden layers: MLP and the
                                 RL learners
 ``ENGINE_CONSTRAINTS``          how the engine builds, initialises,

@@ -1,7 +1,7 @@
 """The one training driver: what happens around every round of training.
 
-A round is an epoch for the networks (MLP, autoencoder, the linear models'
-gradient solvers) and a chunk of environment steps for the reinforcement
+A round is an epoch for the networks (MLP, Autoencoder, SGDRegressor,
+SGDClassifier) and a chunk of environment steps for the reinforcement
 learners. The learner supplies `run_round(index, previous_logs) -> logs`,
 which does the round's work in C++ (with the GIL released); the driver does
 the rest, the same way for every learner:

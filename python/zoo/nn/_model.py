@@ -1,5 +1,5 @@
 """What every estimator that holds one zoo.nn.Network shares (MLP*,
-Autoencoder, the linear models' gradient solvers): building the network
+Autoencoder, SGDRegressor and SGDClassifier): building the network
 from the estimator's parameters, the epoch loop on the training driver
 (schedule, validation, metrics), inference, transfer learning and
 persistence.
