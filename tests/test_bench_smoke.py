@@ -44,7 +44,8 @@ def test_quick_bench_writes_a_table_with_zoo_and_ratios(tmp_path):
     assert "Quick mode" in report
     cases = ("blobs-200k", "blobs-200k-same-init", "iris", "minibatch-blobs-200k", "cartpole-vec",
              "mlp-784-256-128-10-b32", "mlp-784-256-128-10-b128", "mlp-784-256-128-10-b512",
-             "dqn-cartpole", "dqn-cartpole-64", "q-learning-taxi", "q-learning-frozenlake8x8",
+             "dqn-cartpole", "dqn-cartpole-64", "a2c-cartpole", "reinforce-cartpole",
+             "q-learning-taxi", "q-learning-frozenlake8x8",
              "linear-regression-100k", "lasso-100k-500", "elasticnet-100k-500", "logistic-multinomial-l2-100k",
              "logistic-multinomial-l1-20k", "tree-classifier-150k", "tree-regressor-150k", "svc-rbf-15k",
              "svc-rbf-15k-float32", "linear-svc-100k", "pca-100k-256-k32", "pca-full-100k-256-k32",
