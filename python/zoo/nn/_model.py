@@ -61,25 +61,27 @@ def epoch_stream_seed(base_seed: int, epoch: int, stream: int) -> int:
     return int(sequence.generate_state(1, dtype=np.uint32)[0])
 
 
-def _network_array(name: str, doc: str):
+def _network_array(attribute: str, doc: str):
+    """`network_.<attribute>` read under the name the estimators have
+    always given it (`params_`, ...), so user code and old files keep working."""
+
     def read(self):
-        return getattr(self.__dict__.get("network_") or _unfitted(self, name), name.rstrip("_"))
+        network = vars(self).get("network_")
+        if network is None:
+            raise AttributeError(f"{type(self).__name__} has no {attribute}_ before it is fitted")
+        return getattr(network, attribute)
 
     return property(read, doc=doc)
-
-
-def _unfitted(model, name):
-    raise AttributeError(f"{type(model).__name__} has no {name} before it is fitted")
 
 
 class NetworkModelMixin(HistoryStateMixin):
     """Mixed into estimators that hold one network. The estimator provides
     `_layout_specs()` (its LayerSpecs), `_loss_code()` and `_epoch_metrics`."""
 
-    params_ = _network_array("params_", "The network's flat trainable values (network_.params).")
-    buffers_ = _network_array("buffers_", "Batch-norm running statistics (network_.buffers).")
-    optimizer_state_ = _network_array("optimizer_state_", "The optimizer's moments (network_.optimizer_state).")
-    n_steps_ = _network_array("n_steps_", "Optimizer steps taken (network_.n_steps).")
+    params_ = _network_array("params", "The network's flat trainable values (network_.params).")
+    buffers_ = _network_array("buffers", "Batch-norm running statistics (network_.buffers).")
+    optimizer_state_ = _network_array("optimizer_state", "The optimizer's moments (network_.optimizer_state).")
+    n_steps_ = _network_array("n_steps", "Optimizer steps taken (network_.n_steps).")
 
     # -- the network ----------------------------------------------------------
 
