@@ -53,15 +53,14 @@ def test_targets_match_a_numpy_reference():
     model = DQN((8,), optimizer="sgd", learning_rate=0.1, batch_size=16, max_grad_norm=None, gamma=0.9,
                 random_state=0, n_jobs=1)
     model.fit("CartPole-v1", 1)  # builds the networks
-    model.target_params_ = (model.params_ + rng.normal(0, 0.1, model.params_.shape)).astype(np.float32)
+    model.target_params_[:] = model.params_ + rng.normal(0, 0.1, model.params_.shape)
     replay = ReplayBuffer(16, 4)
     for _ in range(16):
         replay.add(rng.normal(size=4), rng.normal(size=4), rng.integers(2), rng.normal(), rng.random() < 0.3)
     before = model.params_.copy()
     rng_state = model.rng_state_.copy()
-    network = model._network()
-    online = _core.NetworkState(network, model.params_, model._grads(), model.optimizer_state_, model.buffers_)
-    _core.dqn_train(online, _core.NetworkState(network, model.target_params_), replay.view(), model._dqn_config(), 1,
+    online = model.q_network_.kernel_state()
+    _core.dqn_train(online, model.target_network_.kernel_state(learning=False), replay.view(), model._dqn_config(), 1,
                     model.rng_state_)
     assert online.step == 1
     # The batch the kernel drew: xoshiro256++ from the same state, Lemire's bounded draw.

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from zoo import DQN, REINFORCE, ActorCritic, QLearning
+from zoo.nn import Network
 
 # Small networks and budgets that still take many updates and episodes.
 CASES = [
@@ -35,9 +36,15 @@ CASES = [
 
 
 def fitted_arrays(model) -> dict:
-    """Every array the fit produced: parameters, optimizer moments, tables, generators."""
-    return {name: value for name, value in vars(model).items()
-            if name.endswith("_") and isinstance(value, np.ndarray)}
+    """Every array the fit produced: the networks' parameters and optimizer
+    moments, tables, generators."""
+    arrays = {}
+    for name, value in vars(model).items():
+        if name.endswith("_") and isinstance(value, np.ndarray):
+            arrays[name] = value
+        elif isinstance(value, Network):
+            arrays.update({f"{name}.{part}": getattr(value, part) for part in ("params", "optimizer_state", "buffers")})
+    return arrays
 
 
 def assert_same_model(a, b):

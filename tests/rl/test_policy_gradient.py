@@ -10,7 +10,8 @@ from gymnasium import spaces
 import zoo
 from zoo import _core
 from zoo.rl import REINFORCE, ActorCritic
-from zoo.rl._policy import mlp_layout
+from zoo.nn.network import Layout
+from zoo.rl._policy import mlp_layers
 
 # -- the loss and its gradient ----------------------------------------------------
 
@@ -34,8 +35,8 @@ class _Problem:
         self.gaussian, self.critic, self.n, self.d, self.dim = gaussian, critic, 13, 3, 2 if gaussian else 3
         self.ent_coef, self.vf_coef, self.normalize, self.baseline = ent_coef, vf_coef, normalize, baseline
         heads = self.dim + (critic == "shared")
-        self.actor = mlp_layout(self.d, (5, 4), heads, "tanh")
-        self.value = mlp_layout(self.d, (6,), 1, "tanh") if critic == "separate" else None
+        self.actor = Layout(mlp_layers(self.d, (5, 4), heads, "tanh"))
+        self.value = Layout(mlp_layers(self.d, (6,), 1, "tanh")) if critic == "separate" else None
         self.actor_p = rng.normal(0, 0.6, self.actor.n_params)
         self.log_std = rng.normal(0, 0.3, self.dim) if gaussian else np.zeros(0)
         self.critic_p = rng.normal(0, 0.6, self.value.n_params) if self.value else np.zeros(0)
@@ -351,7 +352,7 @@ def test_actor_critic_learns_a_gaussian_policy():
 
 def test_deterministic_predict_is_the_argmax_and_sampling_follows_softmax():
     model = REINFORCE((8,), random_state=0).fit("CartPole-v1", 500)
-    layout = mlp_layout(4, (8,), 2, "tanh")
+    layout = Layout(mlp_layers(4, (8,), 2, "tanh"))
     obs = np.random.default_rng(0).normal(size=(50, 4)).astype(np.float32)
     logits = _mlp(model.actor_params_.astype(np.float64), layout, obs.astype(np.float64))
     np.testing.assert_array_equal(model.predict(obs), logits.argmax(axis=1))

@@ -61,15 +61,17 @@ def epoch_stream_seed(base_seed: int, epoch: int, stream: int) -> int:
     return int(sequence.generate_state(1, dtype=np.uint32)[0])
 
 
-def _network_array(attribute: str, doc: str):
-    """`network_.<attribute>` read under the name the estimators have
-    always given it (`params_`, ...), so user code and old files keep working."""
+def network_attribute(holder: str, attribute: str, doc: str):
+    """A read-only property for `<holder>.<attribute>` of a Network the
+    estimator holds, under the name the estimators have always given it
+    (`params_`, ...), so that user code keeps working. None when the
+    estimator holds None there (a learner without a critic)."""
 
     def read(self):
-        network = vars(self).get("network_")
-        if network is None:
-            raise AttributeError(f"{type(self).__name__} has no {attribute}_ before it is fitted")
-        return getattr(network, attribute)
+        if holder not in vars(self):
+            raise AttributeError(f"{type(self).__name__} has no {holder} before it is fitted")
+        network = vars(self)[holder]
+        return None if network is None else getattr(network, attribute)
 
     return property(read, doc=doc)
 
@@ -78,10 +80,11 @@ class NetworkModelMixin(HistoryStateMixin):
     """Mixed into estimators that hold one network. The estimator provides
     `_layout_specs()` (its LayerSpecs), `_loss_code()` and `_epoch_metrics`."""
 
-    params_ = _network_array("params", "The network's flat trainable values (network_.params).")
-    buffers_ = _network_array("buffers", "Batch-norm running statistics (network_.buffers).")
-    optimizer_state_ = _network_array("optimizer_state", "The optimizer's moments (network_.optimizer_state).")
-    n_steps_ = _network_array("n_steps", "Optimizer steps taken (network_.n_steps).")
+    params_ = network_attribute("network_", "params", "The network's flat trainable values (network_.params).")
+    buffers_ = network_attribute("network_", "buffers", "Batch-norm running statistics (network_.buffers).")
+    optimizer_state_ = network_attribute("network_", "optimizer_state",
+                                         "The optimizer's moments (network_.optimizer_state).")
+    n_steps_ = network_attribute("network_", "n_steps", "Optimizer steps taken (network_.n_steps).")
 
     # -- the network ----------------------------------------------------------
 

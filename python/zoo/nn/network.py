@@ -392,6 +392,17 @@ class Network:
         """Inference outputs of validated rows (the estimators' fast path)."""
         return _core.nn_predict(self.core, X, self.params, self.buffers, n_threads)
 
+    def kernel_state(self, *, learning=True) -> "_core.NetworkState":
+        """The bound view of this network's arrays that the RL kernels take
+        (zero-copy). A learning view holds the gradients, the optimizer
+        moments and the step count, which the kernel advances: copy it back
+        with `n_steps = view.step` after the call. An acting view holds
+        only the parameters and buffers."""
+        if learning:
+            return _core.NetworkState(self.core, self.params, self.grads, self.optimizer_state, self.buffers,
+                                      step=int(self.n_steps))
+        return _core.NetworkState(self.core, self.params, buffers=self.buffers)
+
     # -- persistence ----------------------------------------------------------
 
     def to_config(self) -> dict:

@@ -1,31 +1,32 @@
 """What REINFORCE and ActorCritic share: the stochastic policy (a categorical
 head over Discrete actions, a diagonal Gaussian with a state-independent
 learnable log standard deviation over Box actions, as Stable-Baselines3's),
-the optional critic, their flat state arrays, the views of them that the C++
-kernels take (cpp/bindings/bind_policy_gradient.cpp), and acting.
+the optional critic, the views of their state that the C++ kernels take
+(cpp/bindings/bind_policy_gradient.cpp), and acting.
 
-State, all NumPy arrays held by the learner (saved with it):
-    actor_params_       the actor network: obs -> logits or means (then V(s)
-                        when the trunk is shared)
-    log_std_            Gaussian policies only: one log standard deviation per action dimension
-    critic_params_      a separate value network: obs -> V(s), or None
-    *_optimizer_state_  the optimizer's moments for each of the three
+State held by the learner (saved with it):
+    actor_network_      a zoo.nn.Network: obs -> logits or means (then V(s)
+                        when the trunk is shared), with its optimizer state
+    critic_network_     a separate value network obs -> V(s), or None
+    log_std_            Gaussian policies only: one log standard deviation
+                        per action dimension, and log_std_optimizer_state_
     rng_state_          the training generator (xoshiro256++ words)
+actor_params_, critic_params_, their optimizer states and n_updates_ read
+the networks' arrays.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from gymnasium import spaces
 
 from zoo import _core
 from zoo._threads import resolve_n_jobs
-from zoo.nn.network import Layout, LayerSpec
-from zoo.nn.optimizers import get_optimizer
-from zoo.rl._base import RLLearner
+from zoo.nn._model import network_attribute
+from zoo.nn.network import LayerSpec, Network, dense_layers, layer_sizes
+from zoo.rl._base import RLLearner, space_from_state
 from zoo.rl._env import EnvHandle, describe_space, require_box_observations
 
 
@@ -60,35 +61,21 @@ def action_head(owner, space) -> ActionHead:
                      f"or a 1-D Box of floats; this environment has {describe_space(space)}")
 
 
-def mlp_layout(n_in: int, hidden, n_out: int, activation: str) -> Layout:
-    sizes = [n_in, *map(int, np.atleast_1d(hidden)), n_out]
-    return Layout([LayerSpec(a, b, activation if i < len(sizes) - 2 else "identity")
-                   for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]))])
-
-
-def orthogonal_params(layout: Layout, output_gains, rng: np.random.Generator) -> np.ndarray:
-    """Orthogonal weights (Saxe et al. 2014) with zero biases, as
-    Stable-Baselines3 initialises its policies: gain sqrt(2) on hidden
-    layers; on the last layer one gain per output row (0.01 for the policy
-    head, so that the first policy is near uniform, 1 for a value)."""
-    params = np.zeros(layout.n_params, dtype=np.float32)
-    last = len(layout.specs) - 1
-    for index, (spec, where) in enumerate(zip(layout.specs, layout.slices)):
-        # QR of a Gaussian matrix gives orthonormal columns; the sign fix makes the draw uniform.
-        rows, cols = spec.n_out, spec.n_in
-        gaussian = rng.standard_normal((max(rows, cols), min(rows, cols)))
-        q, r = np.linalg.qr(gaussian)
-        q *= np.sign(np.diag(r))
-        weights = q if rows >= cols else q.T  # (n_out, n_in), the engine's storage order
-        gains = np.asarray(output_gains, dtype=np.float64).reshape(-1, 1) if index == last else math.sqrt(2.0)
-        params[where.weight] = (weights * gains).ravel()
-    return params
+def mlp_layers(n_in: int, hidden, n_out: int, activation: str) -> list[LayerSpec]:
+    return dense_layers([n_in, *layer_sizes(hidden), n_out], activation)
 
 
 class PolicyGradientLearner(RLLearner):
     """Base of REINFORCE and ActorCritic (not public). Subclasses say which
     critic they keep (`_critic_kind`), and how they fill the rest of the
     kernel configuration (`_configure`)."""
+
+    actor_params_ = network_attribute("actor_network_", "params", "The actor's parameters.")
+    actor_optimizer_state_ = network_attribute("actor_network_", "optimizer_state", "The actor's optimizer moments.")
+    critic_params_ = network_attribute("critic_network_", "params", "A separate critic's parameters, or None.")
+    critic_optimizer_state_ = network_attribute("critic_network_", "optimizer_state",
+                                                "A separate critic's optimizer moments, or None.")
+    n_updates_ = network_attribute("actor_network_", "n_steps", "Updates taken (every part's optimizer step).")
 
     # -- spaces and model ---------------------------------------------------
 
@@ -109,52 +96,44 @@ class PolicyGradientLearner(RLLearner):
             cached = self._cached_head = (self.action_space_, action_head(self, self.action_space_))
         return cached[1]
 
-    def _layouts(self) -> tuple[Layout, Layout | None]:
-        """The actor's layout (and the separate critic's), cached with their C++ networks."""
+    def _layers(self) -> tuple[list[LayerSpec], list[LayerSpec] | None]:
+        """The actor's layers and the separate critic's (None without one)."""
         kind = self._critic_kind()
-        source = (self.hidden_layer_sizes, self.activation, self.observation_space_, self.action_space_)
-        cached = getattr(self, "_cached_layouts", None)
-        if cached is None or cached[1] != kind or any(a is not b for a, b in zip(cached[0], source)):
-            n_in = int(np.prod(self.observation_space_.shape))
-            n_heads = self._head().dim + (1 if kind == _core.PgCriticKind.shared else 0)
-            actor = mlp_layout(n_in, self.hidden_layer_sizes, n_heads, self.activation)
-            critic = (mlp_layout(n_in, self.hidden_layer_sizes, 1, self.activation)
-                      if kind == _core.PgCriticKind.separate else None)
-            cached = (source, kind, actor, critic, actor.network(), critic.network() if critic else None)
-            self._cached_layouts = cached
-        return cached[2], cached[3]
-
-    def _networks(self):
-        self._layouts()
-        return self._cached_layouts[4], self._cached_layouts[5]
+        n_in = int(np.prod(self.observation_space_.shape))
+        n_heads = self._head().dim + (1 if kind == _core.PgCriticKind.shared else 0)
+        actor = mlp_layers(n_in, self.hidden_layer_sizes, n_heads, self.activation)
+        critic = mlp_layers(n_in, self.hidden_layer_sizes, 1, self.activation) if kind == _core.PgCriticKind.separate \
+            else None
+        return actor, critic
 
     def _setup(self, handle: EnvHandle, seed: int) -> None:
         self.observation_space_ = handle.observation_space
         self.action_space_ = handle.action_space
         rng = np.random.default_rng(seed)
         head = self._head()
-        actor, critic = self._layouts()
+        actor, critic = self._layers()
         actor_optimizer, critic_optimizer = self._optimizers()
         shared = self._critic_kind() == _core.PgCriticKind.shared
-        self.actor_params_ = orthogonal_params(actor, [0.01] * head.dim + ([1.0] if shared else []), rng)
-        self.actor_optimizer_state_ = np.zeros((actor_optimizer.n_slots(), actor.n_params), dtype=np.float32)
+        # Orthogonal weights as Stable-Baselines3's policies: gain 0.01 on the
+        # policy head, so that the first policy is near uniform, 1 on a value.
+        self.actor_network_ = Network(actor).initialize("orthogonal", rng,
+                                                        output_gains=[0.01] * head.dim + ([1.0] if shared else []))
+        self.actor_network_.attach_optimizer(actor_optimizer)
         # Stable-Baselines3 starts the Gaussian's log standard deviations at 0 (sigma = 1).
         self.log_std_ = np.zeros(head.dim, dtype=np.float32) if head.gaussian else None
         self.log_std_optimizer_state_ = (np.zeros((actor_optimizer.n_slots(), head.dim), dtype=np.float32)
                                          if head.gaussian else None)
+        self.critic_network_ = None
         if critic is not None:
-            self.critic_params_ = orthogonal_params(critic, [1.0], rng)
-            self.critic_optimizer_state_ = np.zeros((critic_optimizer.n_slots(), critic.n_params), dtype=np.float32)
-        else:
-            self.critic_params_ = self.critic_optimizer_state_ = None
-        self.n_updates_ = 0
+            self.critic_network_ = Network(critic).initialize("orthogonal", rng, output_gains=[1.0])
+            self.critic_network_.attach_optimizer(critic_optimizer)
         self.rng_state_ = rng.integers(0, 2**63, size=4, dtype=np.uint64) | np.uint64(1)
         self._episode_seed = int(rng.integers(0, 2**31))
         self._episode = None
 
     def __getstate__(self):
         # Caches of C++ objects and scratch arrays are rebuilt on demand.
-        transient = ("_cached_layouts", "_cached_head", "_act_config", "_grad_scratch", "_predict_rng")
+        transient = ("_cached_head", "_act_config", "_log_std_grads", "_predict_rng")
         return {k: v for k, v in super().__getstate__().items() if k not in transient}
 
     # -- the kernels -------------------------------------------------------
@@ -181,32 +160,42 @@ class PolicyGradientLearner(RLLearner):
     def _configure(self, config) -> None:
         """Algorithm-specific fields of the kernel configuration."""
 
-    def _grads(self) -> tuple:
-        """Gradient scratch arrays of the actor, log_std and critic (None where absent)."""
-        wanted = [None if a is None else a.shape for a in (self.actor_params_, self.log_std_, self.critic_params_)]
-        grads = getattr(self, "_grad_scratch", None)
-        if grads is None or [None if g is None else g.shape for g in grads] != wanted:
-            grads = self._grad_scratch = tuple(None if a is None else np.zeros_like(a)
-                                               for a in (self.actor_params_, self.log_std_, self.critic_params_))
-        return grads
-
     def _policy_state(self, *, learning: bool = True) -> "_core.PolicyState":
         """The view of the policy's arrays that the kernels take (zero-copy).
         A learning view also holds the gradients, the optimizer moments and the
         update count; an acting one only the parameters."""
-        actor_network, critic_network = self._networks()
-        grads = self._grads() if learning else (None, None, None)
-
-        def state(network, params, grad, moments):
-            return _core.NetworkState(network, params, grad, moments if learning else None)
-
+        critic = self.critic_network_
+        log_std_grads = None
+        if learning and self.log_std_ is not None:
+            if getattr(self, "_log_std_grads", None) is None or self._log_std_grads.shape != self.log_std_.shape:
+                self._log_std_grads = np.zeros_like(self.log_std_)  # scratch, not state
+            log_std_grads = self._log_std_grads
         return _core.PolicyState(
-            state(actor_network, self.actor_params_, grads[0], self.actor_optimizer_state_),
-            None if critic_network is None else state(critic_network, self.critic_params_, grads[2],
-                                                      self.critic_optimizer_state_),
-            log_std=self.log_std_, log_std_grads=grads[1],
+            self.actor_network_.kernel_state(learning=learning),
+            None if critic is None else critic.kernel_state(learning=learning),
+            log_std=self.log_std_, log_std_grads=log_std_grads,
             log_std_optimizer_state=self.log_std_optimizer_state_ if learning else None,
             step=int(self.n_updates_) if learning else 0)
+
+    def _count_updates(self, policy: "_core.PolicyState") -> None:
+        """After a kernel call: every part took policy.step optimizer steps."""
+        for network in (self.actor_network_, self.critic_network_):
+            if network is not None:
+                network.n_steps = int(policy.step)
+
+    def _load_state(self, state):
+        state = dict(state)
+        # Files written before the Network component kept the arrays on the learner.
+        if "actor_params_" in state:
+            self.observation_space_ = space_from_state(state["observation_space_"])
+            self.action_space_ = space_from_state(state["action_space_"])
+            actor, critic = self._layers()
+            steps = int(state.pop("n_updates_"))
+            self.actor_network_ = _legacy_network(actor, state.pop("actor_params_"),
+                                                  state.pop("actor_optimizer_state_"), steps)
+            params, moments = state.pop("critic_params_"), state.pop("critic_optimizer_state_")
+            self.critic_network_ = None if critic is None else _legacy_network(critic, params, moments, steps)
+        super()._load_state(state)
 
     def _act(self, observations: np.ndarray, deterministic: bool) -> np.ndarray:
         head = self._head()
@@ -227,6 +216,11 @@ class PolicyGradientLearner(RLLearner):
         actions, _ = _core.pg_act(self._policy_state(learning=False), cached[1], observations, deterministic,
                                   rng_state, False)
         return head.to_env(actions)
+
+
+def _legacy_network(layers, params, moments, steps) -> Network:
+    return Network.from_config({"layers": [asdict(spec) for spec in layers], "params": params,
+                                "buffers": np.zeros(0, np.float32), "optimizer_state": moments, "n_steps": steps})
 
 
 def summed_logs(parts) -> dict:

@@ -235,5 +235,5 @@ class _Runner:
         m = self.model
         _, returns, lengths, n_updates, stats_sum = _core.a2c_collect(
             self.copies, self.policy, self.config, self.rollout, self.schedule, n_steps, m.rng_state_)
-        m.n_updates_ = self.policy.step
+        m._count_updates(self.policy)
         return returns, lengths, summed_logs([(n_updates, stats_sum)])

@@ -14,6 +14,7 @@ gymnasium ones alike (the loop calls a Python environment's step/reset).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from numbers import Integral, Real
 
 import numpy as np
@@ -21,13 +22,15 @@ import numpy as np
 from zoo import _core
 from zoo._threads import resolve_n_jobs
 from zoo.base import Interval, Options
-from zoo.nn.network import Layout, LayerSpec
+from zoo.nn._model import network_attribute
+from zoo.nn.network import LOSSES, Network, dense_layers, layer_sizes
 from zoo.nn.optimizers import get_optimizer
 from zoo.rl._base import NETWORK_CONSTRAINTS, RUN_CONSTRAINTS, RLLearner
 from zoo.rl._env import EnvHandle, loop_copies, require_box_observations, require_discrete
 from zoo.rl._replay import ReplayBuffer
 
-LOSSES = {"huber": _core.Loss.huber, "mse": _core.Loss.mse}
+# The engine's losses DQN's temporal-difference errors take.
+TD_LOSSES = {name: LOSSES[name] for name in ("huber", "mse")}
 
 
 class DQN(RLLearner):
@@ -74,13 +77,23 @@ class DQN(RLLearner):
 
     Attributes
     ----------
-    params_, target_params_ : ndarray
-        The online and target networks' flat parameters.
-    optimizer_state_ : ndarray
+    q_network_, target_network_ : zoo.nn.Network
+        The online Q-network (with the optimizer's state) and the target network.
+    params_, target_params_, buffers_, optimizer_state_ : ndarray
+        Their arrays (q_network_.params, target_network_.params, ...).
+    n_updates_ : int
+        Gradient steps taken (q_network_.n_steps).
     num_timesteps_ : int
-    history_ : dict
-        "episode_return" and "episode_length" of every finished training episode.
+    history_ : zoo.nn.EpisodeHistory
+        Per-chunk logs, and "episode_return" and "episode_length" of every
+        finished training episode.
     """
+
+    params_ = network_attribute("q_network_", "params", "The online Q-network's parameters.")
+    target_params_ = network_attribute("target_network_", "params", "The target network's parameters.")
+    buffers_ = network_attribute("q_network_", "buffers", "The Q-network's batch-norm statistics (none).")
+    optimizer_state_ = network_attribute("q_network_", "optimizer_state", "The optimizer's moments.")
+    n_updates_ = network_attribute("q_network_", "n_steps", "Gradient steps taken.")
 
     _parameter_constraints = {
         **NETWORK_CONSTRAINTS,
@@ -97,7 +110,7 @@ class DQN(RLLearner):
         "exploration_final_eps": [Interval(Real, 0, 1, closed="both")],
         "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
         "double_q": ["boolean"],
-        "loss": [Options(set(LOSSES))],
+        "loss": [Options(set(TD_LOSSES))],
         **RUN_CONSTRAINTS,
     }
 
@@ -135,28 +148,21 @@ class DQN(RLLearner):
         require_box_observations(self, handle.observation_space)
         require_discrete(self, handle.action_space, "action")
 
-    def _layout(self) -> Layout:
-        sizes = [int(np.prod(self.observation_space_.shape)), *map(int, np.atleast_1d(self.hidden_layer_sizes)),
-                 int(self.action_space_.n)]
-        specs = [LayerSpec(n_in, n_out, self.activation if i < len(sizes) - 2 else "identity")
-                 for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
-        cached = getattr(self, "_cached_layout", None)
-        if cached is None or cached.specs != specs:
-            cached = Layout(specs)
-            self._cached_layout = cached
-            self._cached_network = cached.network()
-        return cached
+    def _layers(self):
+        n_inputs = int(np.prod(self.observation_space_.shape))
+        return dense_layers([n_inputs, *layer_sizes(self.hidden_layer_sizes), int(self.action_space_.n)],
+                            self.activation)
 
     def _setup(self, handle: EnvHandle, seed: int) -> None:
         self.observation_space_ = handle.observation_space
         self.action_space_ = handle.action_space
         rng = np.random.default_rng(seed)
-        layout = self._layout()
-        self.params_ = torch_default_params(layout, rng)
-        self.target_params_ = self.params_.copy()
-        self.buffers_ = layout.initial_buffers(np.float32)
-        self.optimizer_state_ = np.zeros((get_optimizer(self.optimizer).n_slots(), layout.n_params), dtype=np.float32)
-        self.n_updates_ = 0
+        # PyTorch's default nn.Linear initialisation, which Stable-Baselines3's
+        # tuned hyperparameters assume (He-uniform would start 2.4 times larger).
+        self.q_network_ = Network(self._layers()).initialize("torch_default", rng)
+        self.q_network_.attach_optimizer(self.optimizer)
+        self.target_network_ = Network(self._layers())
+        self.target_network_.params[:] = self.q_network_.params
         self.rng_state_ = rng.integers(0, 2**63, size=4, dtype=np.uint64) | np.uint64(1)
         self._episode_seed = int(rng.integers(0, 2**63))
         self._replay = None
@@ -168,7 +174,7 @@ class DQN(RLLearner):
         config.double_q = bool(self.double_q)
         config.batch_size = int(self.batch_size)
         train = _core.TrainConfig()
-        train.loss = LOSSES[self.loss]
+        train.loss = TD_LOSSES[self.loss]
         train.optimizer = get_optimizer(self.optimizer).config(float(self.learning_rate))
         train.clip_norm = float(self.max_grad_norm or 0.0)
         # The kernel shrinks the team for small networks (zoo/nn_passes.hpp's team_size_for).
@@ -192,14 +198,15 @@ class DQN(RLLearner):
 
     def _replay_buffer(self) -> ReplayBuffer:
         if getattr(self, "_replay", None) is None:  # a loaded model starts with an empty buffer
-            self._replay = ReplayBuffer(int(self.buffer_size), self._layout().specs[0].n_in)
+            self._replay = ReplayBuffer(int(self.buffer_size), self.q_network_.n_inputs)
         return self._replay
 
     def _runner(self, handle: EnvHandle, until: int):
         return _Runner(self, handle, until)
 
     def _act(self, observations: np.ndarray, deterministic: bool) -> np.ndarray:
-        greedy = _core.dqn_greedy(self._network(), self.params_, self.buffers_, observations)
+        network = self.q_network_
+        greedy = _core.dqn_greedy(network.core, network.params, network.buffers, observations)
         if deterministic:
             return greedy
         # The policy's own exploration: epsilon-greedy at the final epsilon.
@@ -207,15 +214,26 @@ class DQN(RLLearner):
         explore = rng.random(len(greedy)) < self.exploration_final_eps
         return np.where(explore, rng.integers(0, self.action_space_.n, len(greedy)), greedy)
 
-    def _network(self):
-        self._layout()
-        return self._cached_network
+    def _load_state(self, state):
+        state = dict(state)
+        # Files written before the Network component kept the arrays on the learner.
+        if "params_" in state:
+            layers = self._layers_of(state)
+            self.q_network_ = Network.from_config({
+                "layers": layers, "params": state.pop("params_"), "buffers": state.pop("buffers_"),
+                "optimizer_state": state.pop("optimizer_state_"), "n_steps": int(state.pop("n_updates_"))})
+            self.target_network_ = Network.from_config({
+                "layers": layers, "params": state.pop("target_params_"), "buffers": self.q_network_.buffers.copy(),
+                "optimizer_state": np.zeros((0, self.q_network_.n_params), np.float32), "n_steps": 0})
+        super()._load_state(state)
 
-    def _grads(self) -> np.ndarray:
-        grads = getattr(self, "_grad_scratch", None)
-        if grads is None or grads.shape != self.params_.shape:
-            grads = self._grad_scratch = np.zeros_like(self.params_)
-        return grads
+    def _layers_of(self, state) -> list[dict]:
+        """The layers a legacy file's arrays were laid out for."""
+        from zoo.rl._base import space_from_state  # noqa: PLC0415
+
+        self.observation_space_ = space_from_state(state["observation_space_"])
+        self.action_space_ = space_from_state(state["action_space_"])
+        return [asdict(spec) for spec in self._layers()]
 
 
 class _Runner:
@@ -226,10 +244,8 @@ class _Runner:
         self.model, self.until = model, until
         self.copies, _ = loop_copies(model, handle)
         self.config = model._dqn_config()
-        network = model._network()
-        self.online = _core.NetworkState(network, model.params_, model._grads(), model.optimizer_state_,
-                                         model.buffers_, step=int(model.n_updates_))
-        self.target = _core.NetworkState(network, model.target_params_)
+        self.online = model.q_network_.kernel_state()
+        self.target = model.target_network_.kernel_state(learning=False)
         self.replay = model._replay_buffer().view()
 
     def run(self, n_steps: int):
@@ -237,18 +253,6 @@ class _Runner:
         returns, lengths, loss_sum, n_updates = _core.dqn_collect(
             self.copies, self.online, self.target, self.replay, self.config, m._schedule(self.until), n_steps,
             m.rng_state_)
-        m.n_updates_ = self.online.step
+        m.q_network_.n_steps = self.online.step
         logs = {"loss": loss_sum / n_updates} if n_updates else {}
         return returns, lengths, logs
-
-
-def torch_default_params(layout: Layout, rng: np.random.Generator) -> np.ndarray:
-    """PyTorch's default nn.Linear initialisation, which Stable-Baselines3's
-    tuned hyperparameters assume: weights and biases uniform in
-    +-1/sqrt(fan_in) (He-uniform would start 2.4 times larger)."""
-    params = np.zeros(layout.n_params, dtype=np.float32)
-    for spec, where in zip(layout.specs, layout.slices):
-        bound = 1.0 / np.sqrt(spec.n_in)
-        params[where.weight] = rng.uniform(-bound, bound, spec.n_in * spec.n_out)
-        params[where.bias] = rng.uniform(-bound, bound, spec.n_out)
-    return params

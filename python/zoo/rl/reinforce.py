@@ -261,7 +261,7 @@ class _Runner:
         while left > 0:
             taken, r, lengths_, n_updates, stats_sum = _core.reinforce_collect(
                 self.copies, self.policy, self.config, self.buffer, self.schedule, left, m.rng_state_)
-            m.n_updates_ = self.policy.step
+            m._count_updates(self.policy)
             returns.extend(r)
             lengths.extend(lengths_)
             stats.append((n_updates, stats_sum))
