@@ -81,7 +81,7 @@ def minibatch_step(
     n_threads: int,
 ) -> float: ...
 
-# -- neural-network engine (zoo.nn; layouts built by zoo.nn._network.Layout) ---
+# -- neural-network engine (zoo.nn; layouts built by zoo.nn.network) ---
 class Activation:
     identity: Activation
     relu: Activation
@@ -159,6 +159,36 @@ def nn_train_epoch(
 def nn_predict(
     network: Network, X: NDArray[Float], params: NDArray[Float], buffers: NDArray[Float], n_threads: int
 ) -> NDArray[Float]: ...
+class PassConfig:
+    """How a whole-batch pass runs (nn_forward, nn_backward)."""
+    training: bool  # batch statistics and dropout; else running statistics, no dropout
+    seed: int  # the dropout masks' seed
+    bn_momentum: float
+    bn_epsilon: float
+    n_threads: int
+    def __init__(self) -> None: ...
+
+def nn_forward(
+    network: Network,
+    X: NDArray[Float],
+    params: NDArray[Float],
+    buffers: NDArray[Float],  # written only with update_statistics
+    config: PassConfig,
+    update_statistics: bool = False,
+) -> NDArray[Float]: ...
+def nn_backward(
+    network: Network,
+    X: NDArray[Float],
+    grad_output: NDArray[Float],  # (n, n_outputs): d loss / d outputs
+    params: NDArray[Float],
+    buffers: NDArray[Float],
+    grads: NDArray[Float],  # in place, (n_params,)
+    input_gradient: bool,
+    config: PassConfig,
+) -> NDArray[Float] | None: ...  # d loss / d X when input_gradient
+def nn_sample_losses(
+    loss: Loss, outputs: NDArray[Float], targets: NDArray[Float], huber_delta: float = 1.0
+) -> NDArray[np.float64]: ...
 def nn_evaluate(
     network: Network,
     X: NDArray[Float],
