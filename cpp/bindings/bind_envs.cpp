@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "../src/rl/envs/acrobot.hpp"
-#include "../src/rl/envs/cartpole.hpp"
-#include "../src/rl/envs/mountain_car.hpp"
-#include "../src/rl/envs/vector.hpp"
+#include "zoo/envs/acrobot.hpp"
+#include "zoo/envs/cartpole.hpp"
+#include "zoo/envs/mountain_car.hpp"
+#include "zoo/envs/vector.hpp"
 #include "bindings.hpp"
 #include "zoo/numpy_random.hpp"
 

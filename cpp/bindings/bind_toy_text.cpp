@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "../src/rl/envs/cliff_walking.hpp"
-#include "../src/rl/envs/frozen_lake.hpp"
-#include "../src/rl/envs/taxi.hpp"
+#include "zoo/envs/cliff_walking.hpp"
+#include "zoo/envs/frozen_lake.hpp"
+#include "zoo/envs/taxi.hpp"
 #include "bindings.hpp"
 
 namespace zoo::bindings {

@@ -1,5 +1,5 @@
 // Native reinforcement-learning environments: the interface every kernel in
-// cpp/src/rl/envs/ implements, and what the vector driver and the learners
+// cpp/src/rl/envs/ (declared in zoo/envs/) implements, and what the vector driver and the learners
 // call. An Env object holds only fixed configuration (a map, a flag); the
 // changing state of each copy is a plain record of state_bytes() bytes in a
 // caller-owned NumPy array, beginning with the copy's NumpyRandomState, so

@@ -3,7 +3,7 @@
 // np.float64 `x**2` is the C library's pow(), not x*x; the reset state is
 // float32, so the reset observation takes NumPy's own float32 sin/cos; and
 // the later observations are float64 sin/cos (the C library's) rounded to float32.
-#include "acrobot.hpp"
+#include "zoo/envs/acrobot.hpp"
 
 #include <cmath>
 

@@ -1,7 +1,7 @@
 // CartPole's arithmetic follows gymnasium's expression by expression: the
 // same float64 operations in the same order, so every bit agrees (this file
 // is compiled without FMA contraction, see CMakeLists.txt).
-#include "cartpole.hpp"
+#include "zoo/envs/cartpole.hpp"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "cliff_walking.hpp"
+#include "zoo/envs/cliff_walking.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "frozen_lake.hpp"
+#include "zoo/envs/frozen_lake.hpp"
 
 #include <cmath>
 #include <stdexcept>

@@ -1,7 +1,7 @@
 // MountainCar's arithmetic in gymnasium's order (compiled without FMA
 // contraction, see CMakeLists.txt); gymnasium uses math.cos here, the C
 // library's cos, as std::cos does.
-#include "mountain_car.hpp"
+#include "zoo/envs/mountain_car.hpp"
 
 #include <algorithm>
 #include <cmath>

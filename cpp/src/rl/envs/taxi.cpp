@@ -1,4 +1,4 @@
-#include "taxi.hpp"
+#include "zoo/envs/taxi.hpp"
 
 #include <algorithm>
 #include <stdexcept>

@@ -1,11 +1,11 @@
-#include "vector.hpp"
+#include "zoo/envs/vector.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "classic_control.hpp"
+#include "zoo/envs/classic_control.hpp"
 #include "zoo/parallel.hpp"
 
 namespace zoo::rl {

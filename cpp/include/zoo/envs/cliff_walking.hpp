@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "toy_text.hpp"
+#include "zoo/envs/toy_text.hpp"
 #include "zoo/envs.hpp"
 
 namespace zoo::rl {

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "toy_text.hpp"
+#include "zoo/envs/toy_text.hpp"
 #include "zoo/envs.hpp"
 #include "zoo/numpy_random.hpp"
 

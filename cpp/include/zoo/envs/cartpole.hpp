@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "classic_control.hpp"
+#include "zoo/envs/classic_control.hpp"
 
 namespace zoo::rl {
 

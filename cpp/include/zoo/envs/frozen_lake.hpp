@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "toy_text.hpp"
+#include "zoo/envs/toy_text.hpp"
 #include "zoo/envs.hpp"
 
 namespace zoo::rl {
