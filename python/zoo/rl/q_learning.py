@@ -16,7 +16,6 @@ from numbers import Real
 
 import numpy as np
 
-from gymnasium import spaces
 
 from zoo import _core
 from zoo.base import Interval, Options
