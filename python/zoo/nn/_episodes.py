@@ -21,9 +21,9 @@ EPISODE_KEYS = ("episode_return", "episode_length")
 # Thresholds of EpisodeHistory.diagnose; its docstring states the rules.
 _MIN_EPISODES = 10
 _WINDOW_SHARE, _WINDOW_MIN = 0.1, 5
-_SIGNIFICANT = 0.1   # of the spread of the returns: what counts as a real change
+_SIGNIFICANT = 4.0   # standard errors of a smoothed return: what counts as a real change
 _COLLAPSE = 0.5      # of the gain from the start: what a fall from the best must lose
-_STILL_RISING = 0.25  # of the whole gain, made within the last fifth of the episodes
+_STILL_RISING = 0.1  # of the whole gain, made within the last fifth of the episodes
 
 _SUGGESTIONS = {
     "too short": ["train for more timesteps: at least 10 finished episodes are needed to judge"],
@@ -70,6 +70,11 @@ class EpisodeHistory(History):
             raise ValueError(f"{returns.size} episode returns but {lengths.size} lengths")
         self._returns = np.concatenate([self._returns, returns])
         self._lengths = np.concatenate([self._lengths, lengths])
+
+    def recent(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The returns and lengths of the last `n` episodes (copies of the
+        tail only: the training driver reads them after every chunk)."""
+        return self._returns[-n:].copy(), self._lengths[-n:].copy()
 
     @property
     def n_episodes(self) -> int:
@@ -130,17 +135,20 @@ class EpisodeHistory(History):
         """Judge the episode returns: learning, plateaued, collapsed, ...
 
         The returns are smoothed by :meth:`moving_average`; "significant"
-        means more than a tenth of the spread between the 5th and 95th
-        percentiles of all returns. The checks run in this order:
+        means more than 4 standard errors of a smoothed value (the returns'
+        scatter about the moving average over the square root of its
+        window), so that noise alone is not read as a trend. The checks run
+        in this order:
 
         1. **too short**: fewer than 10 finished episodes.
-        2. **not learning**: the final smoothed return is not significantly
-           above the first.
+        2. **not learning**: neither the final nor the best smoothed return
+           is significantly above the first.
         3. **collapsed**: the best smoothed return lies significantly above
            the final one, which has lost at least half of the gain from the
            start to the best.
-        4. **learning**: at least a quarter of the whole gain came in the
-           last fifth of the episodes: returns are still rising.
+        4. **learning**: in the last fifth of the episodes the smoothed
+           return rose significantly, by at least a tenth of the whole gain:
+           returns are still rising.
         5. **plateaued**: otherwise; the gain came earlier and has held.
 
         Returns
@@ -153,8 +161,10 @@ class EpisodeHistory(History):
                                            f"returns needs at least {_MIN_EPISODES}"], list(_SUGGESTIONS["too short"]))
         smooth = self.moving_average()
         window = max(_WINDOW_MIN, int(_WINDOW_SHARE * n))
-        low, high = np.percentile(self._returns, [5, 95])
-        significant = _SIGNIFICANT * max(high - low, 1e-12)
+        # The noise of one smoothed value: the returns' scatter about the
+        # moving average, over the square root of the window.
+        scatter = float(np.std(self._returns - smooth))
+        significant = max(_SIGNIFICANT * scatter / np.sqrt(window), 1e-12)
         first, final = smooth[min(window, n) - 1], smooth[-1]
         best_at = int(np.argmax(smooth))
         best = smooth[best_at]

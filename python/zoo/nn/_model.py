@@ -88,9 +88,6 @@ class NetworkModelMixin(HistoryStateMixin):
 
     # -- the network ----------------------------------------------------------
 
-    def _layout(self) -> Layout:
-        return self.network_.layout
-
     def _network(self):
         """The C++ engine's view of the network."""
         return self.network_.core

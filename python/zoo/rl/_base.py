@@ -122,11 +122,10 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
                    resume_hint="fit(env, more_timesteps, reset_num_timesteps=False) continues it")
 
     def _recent_logs(self) -> dict:
-        returns = self.history_["episode_return"][-RECENT_EPISODES:]
+        returns, lengths = self.history_.recent(RECENT_EPISODES)
         if len(returns) == 0:
             return {}
-        return {"mean_return": float(returns.mean()),
-                "mean_length": float(self.history_["episode_length"][-RECENT_EPISODES:].mean()),
+        return {"mean_return": float(returns.mean()), "mean_length": float(lengths.mean()),
                 "episodes": self.history_.n_episodes}
 
     def _check_same_spaces(self, handle: EnvHandle) -> None:
