@@ -16,12 +16,14 @@ half-written model behind.
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import inspect
 import json
 import os
 import re
 import secrets
+import stat
 
 import numpy as np
 
@@ -31,6 +33,8 @@ __all__ = ["save", "load", "FORMAT_VERSION"]
 
 FORMAT_NAME = "zoo-estimator"
 FORMAT_VERSION = 1
+# Temporary files are named ".<target name>.zoo-tmp-<random>".
+TEMPORARY_MARKER = ".zoo-tmp-"
 _META_KEY = "__meta__"
 _SAFE_KEY = re.compile(r"[A-Za-z0-9_.\-]+")
 # Bit generators a file may ask for; anything else is refused.
@@ -58,6 +62,14 @@ def save(estimator, path):
         Destination, written exactly as given (no ``.npz`` is appended). The
         file is replaced atomically: readers see the old or the new content,
         never a mix, and a failed save leaves an existing file untouched.
+        Replacing a file keeps its permission bits (and its owner and group
+        where the process may set them); a new file gets the permissions
+        ``open()`` would give it (0o666 less the umask). A symbolic link is
+        followed: the file it points to is replaced and the link stays.
+        The content is first written to ``.<name>.zoo-tmp-<random>`` in the
+        target's directory, which is removed on any error or interrupt;
+        only a process killed outright (SIGKILL, power loss) can leave one
+        behind, and it can be deleted.
 
     Returns
     -------
@@ -69,6 +81,9 @@ def save(estimator, path):
     TypeError
         If the class is not registered, or a parameter or fitted attribute
         holds a value the format cannot store (the message names it).
+    PermissionError
+        If ``path`` is an existing file this process may not write (as
+        ``open(path, "wb")`` would raise), or its directory is not writable.
     """
     encoder = _Encoder(type(estimator).__name__)
     if is_estimator(estimator):
@@ -374,28 +389,64 @@ def _expect(value, kind, what):
 
 
 def _write_atomically(path, entries):
-    directory = os.path.dirname(os.path.abspath(path))
-    temporary, descriptor = _create_temporary(directory, os.path.basename(path))
+    # Saving through a symbolic link updates the file it points to and
+    # leaves the link in place, as open(path, "wb") would.
+    target = os.path.realpath(path)
+    directory, basename = os.path.split(target)
+    existing = _existing_file_status(target)
+    temporary, descriptor = _create_temporary(directory, basename)
     try:
         with os.fdopen(descriptor, "wb") as handle:
+            if existing is not None:
+                _copy_permissions(handle.fileno(), existing)
             # A file object, not a name: np.savez would append ".npz" to a name.
             np.savez(handle, **entries, **_SAVEZ_REFUSES_PICKLE)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
+        os.replace(temporary, target)
+    except BaseException:  # KeyboardInterrupt too: never leave the temporary behind
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
     _fsync_directory(directory)
 
 
+def _existing_file_status(target):
+    """The existing regular file's status, whose permissions the new file
+    keeps, or None for a new file (which gets the umask's permissions, as
+    open() gives them).
+
+    A file that open() could not write is refused the same way, rather than
+    replaced behind its permissions."""
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(status.st_mode) and not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "Permission denied: cannot replace a read-only file", target)
+    return status if stat.S_ISREG(status.st_mode) else None
+
+
+def _copy_permissions(descriptor, status):
+    if not hasattr(os, "fchmod"):  # Windows: no POSIX permission bits to keep
+        return
+    # The group first: chown may clear the set-group-ID bit that chmod sets.
+    # Changing the owner needs privileges; without them the new file is ours,
+    # as any file replaced by rename is.
+    with contextlib.suppress(OSError):
+        os.fchown(descriptor, status.st_uid, status.st_gid)
+    os.fchmod(descriptor, stat.S_IMODE(status.st_mode))
+
+
 def _create_temporary(directory, basename):
     # O_EXCL with mode 0o666 gives the permissions a plain open() would
-    # (the umask applies), unlike tempfile's private 0o600.
+    # (the umask applies), unlike tempfile's private 0o600. The name says
+    # what it is: only a process killed outright (SIGKILL, power loss)
+    # between creating and renaming it can leave one behind, and such a
+    # leftover ".<name>.zoo-tmp-<random>" can be deleted safely.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
-        temporary = os.path.join(directory, f".{basename}.{secrets.token_hex(6)}.tmp")
+        temporary = os.path.join(directory, f".{basename}{TEMPORARY_MARKER}{secrets.token_hex(6)}")
         try:
             return temporary, os.open(temporary, flags, 0o666)
         except FileExistsError:
