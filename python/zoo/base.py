@@ -49,6 +49,7 @@ from ._tags import (  # noqa: F401  (re-exported)
     _sklearn_tags,
     get_tags,
 )
+from ._transaction import make_fit_methods_transactional
 from ._validation import _short_repr, check_sample_weight, has_fitted_attributes
 from .exceptions import InconsistentVersionWarning, InvalidParameterError
 
@@ -86,6 +87,11 @@ class BaseEstimator:
     Fitted state lives in attributes whose names end with ``_``; that is
     what :meth:`save` stores, and :meth:`_save_state` / :meth:`_load_state`
     can be overridden for anything else.
+
+    ``fit``, ``partial_fit``, ``fit_transform``, ``fit_predict`` and
+    ``fit_resample`` run as transactions: if one raises (KeyboardInterrupt
+    included), the instance is left as it was before the call (see
+    :mod:`zoo._transaction`).
     """
 
     _estimator_type = None
@@ -97,6 +103,8 @@ class BaseEstimator:
         super().__init_subclass__(**kwargs)
         _check_tag_names(cls)
         cls._compiled_constraints = _compile_constraints(cls)
+        # A fit that fails leaves the previous model whole (zoo._transaction).
+        make_fit_methods_transactional(cls)
         module = cls.__module__
         if (module == "zoo" or module.startswith("zoo.")) and not cls.__name__.startswith("_"):
             register_estimator(cls)

@@ -13,7 +13,8 @@ the rest, the same way for every learner:
 - Ctrl-C: the first press asks to stop, the round in progress finishes its
   bookkeeping, and the model is left whole and usable, with
   `interrupted_ = True` and a warning; a second press raises
-  KeyboardInterrupt as soon as Python regains control.
+  KeyboardInterrupt as soon as Python regains control, and `fit`, like any
+  fit that raises, leaves the model it started from (zoo._transaction).
 """
 
 from __future__ import annotations
