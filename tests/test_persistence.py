@@ -9,14 +9,29 @@ import numpy as np
 import pytest
 
 from zoo import _registry, persistence
+from zoo._fitted_state import Array, optional
 from zoo._validation import check_is_fitted, validate_data
-from zoo.base import BaseEstimator, register_estimator
+from zoo.base import BaseEstimator, Interval, register_estimator
 from zoo.persistence import load, save
 
 
 @register_estimator
 class PersistToy(BaseEstimator):
     """Stores the column mean and a zoo of fitted values of every kind."""
+
+    _fitted_state = {
+        "mean_": Array(("n_features_in_",), "f"),
+        "n_iter_": [Interval(int, 0, None)],
+        "history_": [dict],
+        "counts_": [tuple],
+        "class_weight_": [dict],
+        "converged_": ["boolean"],
+        "_rng_": [np.random.Generator],
+        "_legacy_rng_": [np.random.RandomState],
+        # Set by the tests below, to see what saving does with them.
+        "vocabulary_": optional(["no_validation"]),
+        "bag_": optional(["no_validation"]),
+    }
 
     def __init__(self, shift=0.0, *, weights=None, options=None, label="toy", inner=None):
         self.shift = shift
@@ -47,6 +62,8 @@ class PersistToy(BaseEstimator):
 class HookedToy(BaseEstimator):
     """Keeps a set, which the format cannot hold, through the hooks."""
 
+    _fitted_state = {"tokens_": [list]}
+
     def __init__(self, size=2):
         self.size = size
 
@@ -75,7 +92,7 @@ def _fitted(**params):
 
 
 def _leftovers(directory):
-    return sorted(name for name in os.listdir(directory) if name.endswith(".tmp"))
+    return sorted(name for name in os.listdir(directory) if persistence.TEMPORARY_MARKER in name)
 
 
 def _write_npz(path, meta=None, **arrays):

@@ -276,6 +276,9 @@ class BaseEstimator:
         return {
             name: value
             for name, value in vars(self).items()
+            Every name must be declared in the class's ``_fitted_state``
+            (see :mod:`zoo._fitted_state`), which saving and loading check
+            the values against.
             if name.endswith("_") and not name.startswith("__") and name not in params
         }
 
@@ -290,7 +293,23 @@ class BaseEstimator:
             setattr(self, name, value)
 
     def save(self, path):
+            Fitted attributes, already checked against ``_fitted_state``.
+
+        Raises
+        ------
+        ValueError
+            If a name is not a fitted attribute's (``name_``) or is defined
+            by the class (a method, property or class attribute), which a
+            loaded value must never replace. Nothing is set in that case.
         """Save this estimator to ``path`` (NumPy ``.npz``, no pickle).
+        cls = type(self)
+        for name in state:
+            if not (isinstance(name, str) and name.endswith("_") and not name.startswith("__")) \
+                    or hasattr(cls, name):
+                raise ValueError(
+                    f"{cls.__name__}: the saved state names {name!r}, which is not a fitted "
+                    "attribute (a name ending in '_' that the class does not define itself)."
+                )
 
         Parameters
         ----------

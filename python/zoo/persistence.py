@@ -20,6 +20,7 @@ import errno
 import importlib
 import inspect
 import json
+import math
 import os
 import re
 import secrets
@@ -27,6 +28,7 @@ import stat
 
 import numpy as np
 
+from ._fitted_state import check_fitted_state
 from ._registry import is_estimator, registered_config_class, registered_estimator, zoo_version
 
 __all__ = ["save", "load", "FORMAT_VERSION"]
@@ -42,6 +44,18 @@ _BIT_GENERATORS = {
     name: getattr(np.random, name)
     for name in ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
     if hasattr(np.random, name)
+}
+# A zoo file stores its arrays uncompressed (np.savez), so loading one reads
+# about as many bytes as it holds. An archive whose entries would inflate to
+# more than MAX_INFLATION times its size, and to more than
+# _ALWAYS_READABLE_BYTES in all, is refused before anything is decompressed.
+MAX_INFLATION = 10
+_ALWAYS_READABLE_BYTES = 64 * 2**20
+_NPY_MAGIC = b"\x93NUMPY"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a file's first entry, or an empty archive
+_NPY_HEADER_READERS = {
+    (1, 0): np.lib.format.read_array_header_1_0,
+    (2, 0): np.lib.format.read_array_header_2_0,
 }
 _SAVEZ_REFUSES_PICKLE = (
     {"allow_pickle": False}
@@ -126,29 +140,36 @@ def load(path):
         If there is no such file.
     ValueError
         If the file is not a zoo model file, is corrupted, was written by a
-        newer format, or names a class that is not a registered estimator.
+        newer format, or names a class that is not a registered estimator;
+        if a fitted attribute is not one the class declares, or does not
+        match the estimator's parameters and other fitted values (the
+        message names the attribute, what it holds and what was expected);
+        or if the archive would inflate to more than ``MAX_INFLATION``
+        times its size (a "zip bomb").
     """
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
-        raise
-    except Exception as exc:
-        raise ValueError(f"{os.fspath(path)!s} is not a zoo model file: {exc}") from exc
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(
-            f"{os.fspath(path)!s} is not a zoo model file: it holds a single "
-            "array (.npy), not an .npz archive."
-        )
-    with archive:
+    where = os.fspath(path)
+    with open(path, "rb") as handle:
+        prefix = handle.read(len(_NPY_MAGIC))
+        if prefix.startswith(_NPY_MAGIC):
+            raise ValueError(f"{where!s} is not a zoo model file: it holds a single array (.npy), not an .npz archive.")
+        if not prefix.startswith(_ZIP_MAGICS):
+            raise ValueError(f"{where!s} is not a zoo model file: it is not an .npz (zip) archive.")
+        handle.seek(0)
         try:
-            meta = _read_meta(archive)
-            if "object" in meta:  # a component saved on its own (a network)
-                return _Decoder(archive).decode(_expect(meta["object"], dict, "object"))
-            return _Decoder(archive).estimator(meta)
-        except MemoryError:
-            raise
+            archive = np.load(handle, allow_pickle=False)
         except Exception as exc:
-            raise ValueError(f"Cannot load {os.fspath(path)!s}: {exc}") from exc
+            raise ValueError(f"{where!s} is not a zoo model file: {exc}") from exc
+        with archive:
+            try:
+                _check_members(archive.zip, os.fstat(handle.fileno()).st_size)
+                meta = _read_meta(archive)
+                if "object" in meta:  # a component saved on its own (a network)
+                    return _Decoder(archive).decode(_expect(meta["object"], dict, "object"))
+                return _Decoder(archive).estimator(meta)
+            except MemoryError:
+                raise
+            except Exception as exc:
+                raise ValueError(f"Cannot load {where!s}: {exc}") from exc
 
 
 # -------------------------------------------------------------------- encoding
@@ -169,6 +190,10 @@ class _Encoder:
                 "it with zoo.base.register_estimator so that load can find it."
             )
         state = estimator._save_state()
+        try:
+            check_fitted_state(cls, estimator.get_params(deep=False), state)
+        except ValueError as exc:
+            raise ValueError(f"Cannot save {exc}") from None
         return {
             "class": cls.__name__,
             "params": {
@@ -296,6 +321,7 @@ class _Decoder:
 
     def __init__(self, archive):
         self.archive = archive
+        self.read = set()
 
     def estimator(self, record):
         name = _expect(record.get("class"), str, "class name")
@@ -317,6 +343,7 @@ class _Decoder:
                 f"the saved parameters do not match {name}.__init__ ({exc}); the "
                 f"file was written by zoo {record.get('zoo_version', 'of another version')}."
             ) from exc
+        check_fitted_state(cls, estimator.get_params(deep=False), state)
         estimator._load_state(state)
         return estimator
 
@@ -367,6 +394,11 @@ class _Decoder:
     def _array(self, key):
         if not isinstance(key, str) or key == _META_KEY or key not in self.archive.files:
             raise ValueError(f"missing array entry {key!r}.")
+        # Each entry is read once: references repeated in the metadata would
+        # otherwise multiply what a small file makes loading allocate.
+        if key in self.read:
+            raise ValueError(f"array entry {key!r} is referenced more than once.")
+        self.read.add(key)
         return self.archive[key]
 
     @staticmethod
@@ -377,6 +409,43 @@ class _Decoder:
         bit_generator = _BIT_GENERATORS[name]()
         bit_generator.state = state
         return np.random.Generator(bit_generator)
+
+
+def _check_members(archive, file_size):
+    """Refuse, before decompressing anything, an archive that would inflate
+    far beyond its size or whose entries are not the arrays they claim.
+
+    Each entry must be a ``.npy`` array whose header's shape and dtype
+    account for exactly its uncompressed size (NumPy allocates the array
+    the header describes before reading it), with no Python objects."""
+    members = archive.infolist()
+    inflated = sum(member.file_size for member in members)
+    limit = max(MAX_INFLATION * file_size, _ALWAYS_READABLE_BYTES)
+    if inflated > limit:
+        raise ValueError(
+            f"its entries would inflate to {inflated:,} bytes from a {file_size:,}-byte file; zoo reads "
+            f"at most {MAX_INFLATION} times a file's size (or {_ALWAYS_READABLE_BYTES:,} bytes), and "
+            "writes its arrays uncompressed, so this is not a file zoo wrote."
+        )
+    for member in members:
+        name = member.filename
+        if not name.endswith(".npy"):
+            raise ValueError(f"entry {name!r} is not a .npy array.")
+        with archive.open(member) as stream:
+            try:
+                version = np.lib.format.read_magic(stream)
+                shape, _, dtype = _NPY_HEADER_READERS[version](stream)
+            except KeyError:
+                raise ValueError(f"entry {name!r} is a .npy file of version {version}, which zoo does not write.") from None
+            header_size = stream.tell()
+        if dtype.hasobject:
+            raise ValueError(f"entry {name!r} holds Python objects (dtype {dtype}); zoo files hold plain arrays only.")
+        data_size = math.prod(shape) * dtype.itemsize
+        if header_size + data_size != member.file_size:
+            raise ValueError(
+                f"entry {name!r} claims shape {shape} of {dtype} ({data_size:,} bytes) but holds "
+                f"{member.file_size - header_size:,} bytes of data."
+            )
 
 
 def _expect(value, kind, what):

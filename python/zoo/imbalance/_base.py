@@ -9,6 +9,7 @@ from numbers import Real
 
 import numpy as np
 
+from zoo._fitted_state import Array, optional
 from zoo._param_validation import Interval, Options
 from zoo._validation import check_consistent_length, validate_data
 from zoo.base import BaseEstimator
@@ -35,6 +36,13 @@ class _BaseSampler(BaseEstimator):
     _sampling_type = None
     _zoo_tags = {"requires_y": True}
     _x_dtype = "numeric-float"  # what validate_data converts X to
+    # {class label: count}; sample_indices_ is set by fit_resample, of the
+    # samplers that draw rows of X.
+    _fitted_state = {
+        "_class_counts_": [dict],
+        "sampling_strategy_": [dict],
+        "sample_indices_": optional(Array(("n_resampled",), "i")),
+    }
 
     def fit(self, X, y):
         """Check the data and compute ``sampling_strategy_`` (no resampling).

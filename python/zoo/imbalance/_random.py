@@ -6,6 +6,7 @@ from numbers import Real
 
 import numpy as np
 
+from zoo._fitted_state import optional
 from zoo._param_validation import Interval
 from zoo._validation import check_random_state
 
@@ -82,6 +83,7 @@ class RandomOverSampler(_BaseSampler):
         "random_state": ["random_state"],
         "shrinkage": [Interval(Real, 0, None), dict, None],
     }
+    _fitted_state = {"shrinkage_": optional([dict, None])}
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, shrinkage=None):
         self.sampling_strategy = sampling_strategy

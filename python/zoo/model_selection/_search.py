@@ -5,11 +5,13 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Mapping, Sequence
+from numbers import Integral, Real
 
 import numpy as np
 
 from zoo._validation import _short_repr, check_is_fitted
-from zoo.base import BaseEstimator, clone
+from zoo._fitted_state import optional
+from zoo.base import BaseEstimator, Interval, clone
 
 from ._cross_validation import (
     _check_error_score,
@@ -163,6 +165,20 @@ class GridSearchCV(BaseEstimator):
     >>> search = GridSearchCV(Ridge(), {"alpha": [0.1, 1.0, 10.0]}, cv=5).fit(X, y)  # doctest: +SKIP
     >>> search.best_params_, search.best_score_  # doctest: +SKIP
     """
+
+    # What save stores (the scorers and the param_<name> columns are rebuilt
+    # on load); the best candidate only with refit. A saved best_estimator_
+    # is checked against its own class's declaration.
+    _fitted_state = {
+        "multimetric_": ["boolean"],
+        "n_splits_": [Interval(Integral, 1, None)],
+        "cv_results_": [dict],
+        "best_index_": optional([Interval(Integral, 0, None)]),
+        "best_params_": optional([dict]),
+        "best_score_": optional([Real]),
+        "refit_time_": optional([Real]),
+        "best_estimator_": optional([BaseEstimator]),
+    }
 
     def __init__(
         self,

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_is_fitted
+from zoo.base import Interval
 from zoo.nn._driver import callback_list, run_rounds
 from zoo.nn.callbacks import EarlyStopping
 from zoo.nn.history import History, HistoryStateMixin
@@ -79,6 +81,22 @@ def network_attribute(holder: str, attribute: str, doc: str):
 class NetworkModelMixin(HistoryStateMixin):
     """Mixed into estimators that hold one network. The estimator provides
     `_layout_specs()` (its LayerSpecs), `_loss_code()` and `_epoch_metrics`."""
+
+    # network_ is checked against _layout_specs() by _load_state. Files
+    # written before the Network component hold its arrays (params_, ...)
+    # instead, which _load_state builds it from.
+    _fitted_state = {
+        "network_": optional([Network]),
+        "n_epochs_": [Interval(Integral, 0, None)],
+        "_seed_": [Interval(Integral, 0, None)],
+        "interrupted_": optional(["boolean"]),
+        "_last_lr_": optional([Real]),
+        "_schedule_state_": optional([dict]),
+        "params_": optional(Array((None,), "f")),
+        "buffers_": optional(Array((None,), "params_")),
+        "optimizer_state_": optional(Array((None, "params_"), "params_")),
+        "n_steps_": optional([Interval(Integral, 0, None)]),
+    }
 
     params_ = network_attribute("network_", "params", "The network's flat trainable values (network_.params).")
     buffers_ = network_attribute("network_", "buffers", "Batch-norm running statistics (network_.buffers).")

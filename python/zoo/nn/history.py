@@ -363,6 +363,9 @@ class HistoryStateMixin:
     estimator whose ``history_`` is a History.
     """
 
+    # As History.to_dict wrote it; History.from_dict checks what it holds.
+    _fitted_state = {"history_": [dict]}
+
     def _save_state(self):
         state = super()._save_state()
         if isinstance(state.get("history_"), History):

@@ -13,6 +13,7 @@ from zoo._validation import (
     _is_sparse,
     check_is_fitted,
 )
+from zoo._fitted_state import Array, Either, Record, Sequence
 from zoo.base import BaseEstimator, Options, TransformerMixin
 from zoo.exceptions import data_conversion_warning
 from zoo.preprocessing._common import _check_columns_of, _input_feature_names
@@ -67,6 +68,10 @@ def _encode_objects(array):
     return array
 
 
+# How _encode_objects stores labels: an array, or a list of mixed scalars.
+_ENCODED_LABELS = Either(Array((None,), "biufUO"), Record({"object_values": [list]}))
+
+
 def _decode_objects(value):
     if isinstance(value, dict):
         items = value["object_values"]
@@ -97,6 +102,7 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
     """
 
     _zoo_tags = {"two_d_array": False, "requires_y": True}
+    _fitted_state = {"classes_": _ENCODED_LABELS}
 
     def __init__(self):
         pass
@@ -308,6 +314,12 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         "sparse_output": ["boolean"],
     }
     _zoo_tags = {"categorical": True, "string": True, "preserves_dtype": []}
+    # As _save_state writes them: categories as _encode_objects stores them,
+    # drop_idx_ as a list of ints and None.
+    _fitted_state = {
+        "categories_": Sequence(_ENCODED_LABELS, "n_features_in_"),
+        "drop_idx_": Either([None], Sequence([int, None], "n_features_in_")),
+    }
 
     def __init__(
         self,

@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array, Either
 from zoo._threads import resolve_n_jobs
 from zoo._validation import (
     _may_alias_input,
@@ -15,7 +16,7 @@ from zoo._validation import (
     check_sample_weight,
     validate_data,
 )
-from zoo.base import BaseEstimator, TransformerMixin
+from zoo.base import BaseEstimator, Interval, TransformerMixin
 from zoo.preprocessing._common import _check_columns_of, _one_to_one_names
 
 
@@ -86,6 +87,13 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         "with_std": ["boolean"],
         "copy": ["boolean"],
         "n_jobs": [None, numbers.Integral],
+    }
+    # None where with_mean and with_std leave a statistic uncomputed.
+    _fitted_state = {
+        "mean_": Either(Array(("n_features_in_",), "f"), [None]),
+        "var_": Either(Array(("n_features_in_",), "f"), [None]),
+        "scale_": Either(Array(("n_features_in_",), "f"), [None]),
+        "n_samples_seen_": [Interval(numbers.Real, 0, None)],
     }
 
     def __init__(self, *, with_mean=True, with_std=True, copy=True, n_jobs=None):
@@ -341,6 +349,14 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
         "copy": ["boolean"],
         "clip": ["boolean"],
         "n_jobs": [None, numbers.Integral],
+    }
+    _fitted_state = {
+        "n_samples_seen_": [Interval(numbers.Integral, 0, None)],
+        "data_min_": Array(("n_features_in_",), "f"),
+        "data_max_": Array(("n_features_in_",), "data_min_"),
+        "data_range_": Array(("n_features_in_",), "data_min_"),
+        "scale_": Array(("n_features_in_",), "f"),
+        "min_": Array(("n_features_in_",), "f"),
     }
 
     def __init__(self, feature_range=(0, 1), *, copy=True, clip=False, n_jobs=None):

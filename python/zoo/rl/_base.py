@@ -23,8 +23,9 @@ from numbers import Integral
 import numpy as np
 from gymnasium import spaces
 
+from zoo._fitted_state import Array, Either, Items, Record, Size, optional
 from zoo._validation import seed_from_random_state
-from zoo.base import BaseEstimator
+from zoo.base import BaseEstimator, Interval, Options
 from zoo.exceptions import NotFittedError
 from zoo.nn._constraints import (  # noqa: F401  (RUN_CONSTRAINTS is re-exported)
     HIDDEN_LAYER_CONSTRAINTS,
@@ -60,8 +61,37 @@ def space_from_state(state: dict):
     return spaces.Box(low, high, shape=low.shape, dtype=np.dtype(state["dtype"]))
 
 
+def _space_state(n_name):
+    """A space as space_to_state writes it; a Discrete one's size is `n_name`."""
+    return Either(
+        Record({"kind": [Options({"discrete"})], "n": Size(n_name), "start": [Integral]}),
+        Record({"kind": [Options({"box"})], "low": Array(None, "biuf"), "high": Array(None, "biuf"), "dtype": [str]}),
+    )
+
+
+# The episodes in progress (NativeEpisode.arrays()): per copy, the
+# environment's state words, observation, steps taken and return so far.
+# zoo 0.1 saved a single copy as 1-D arrays.
+EPISODE_ARRAYS = Either(
+    Items(Array(("n_copies", "env_state_words"), np.uint64), Array(("n_copies", "obs_size"), np.float32),
+          Array(("n_copies",), np.int64), Array(("n_copies",), np.float64)),
+    Items(Array(("env_state_words",), np.uint64), Array(("obs_size",), np.float32),
+          Array((1,), np.int64), Array((1,), np.float64)),
+)
+
+
 class RLLearner(HistoryStateMixin, BaseEstimator):
     """Base class of the reinforcement learners (not public)."""
+
+    _fitted_state = {
+        "observation_space_": _space_state("n_states"),
+        "action_space_": _space_state("n_actions"),
+        "num_timesteps_": [Interval(Integral, 0, None)],
+        "rng_state_": Array((4,), np.uint64),
+        "interrupted_": optional(["boolean"]),
+        "_episode_seed_": optional([Interval(Integral, 0, None)]),
+        "_episode_arrays_": optional(EPISODE_ARRAYS),
+    }
 
     _estimator_type = "reinforcement_learner"
     # Environment steps per chunk: Python regains control this often.

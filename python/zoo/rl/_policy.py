@@ -18,12 +18,15 @@ the networks' arrays.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from numbers import Integral
 
 import numpy as np
 from gymnasium import spaces
 
 from zoo import _core
+from zoo._fitted_state import Array, Either, optional
 from zoo._threads import resolve_n_jobs
+from zoo.base import Interval
 from zoo.nn._model import network_attribute
 from zoo.nn.network import LayerSpec, Network, dense_layers, layer_sizes
 from zoo.rl._base import RLLearner, space_from_state
@@ -69,6 +72,22 @@ class PolicyGradientLearner(RLLearner):
     """Base of REINFORCE and ActorCritic (not public). Subclasses say which
     critic they keep (`_critic_kind`), and how they fill the rest of the
     kernel configuration (`_configure`)."""
+
+    # The Gaussian head's log standard deviations and their optimizer
+    # moments are None for Discrete actions. Files written before the
+    # Network component hold the networks' arrays (actor_params_, ...)
+    # instead, which _load_state builds them from.
+    _fitted_state = {
+        "actor_network_": optional([Network]),
+        "critic_network_": optional([Network, None]),
+        "log_std_": Either([None], Array(("action_dim",), np.float32)),
+        "log_std_optimizer_state_": Either([None], Array((None, "action_dim"), np.float32)),
+        "actor_params_": optional(Array((None,), np.float32)),
+        "actor_optimizer_state_": optional(Array((None, "actor_params_"), np.float32)),
+        "critic_params_": optional(Either([None], Array((None,), np.float32))),
+        "critic_optimizer_state_": optional(Either([None], Array((None, None), np.float32))),
+        "n_updates_": optional([Interval(Integral, 0, None)]),
+    }
 
     actor_params_ = network_attribute("actor_network_", "params", "The actor's parameters.")
     actor_optimizer_state_ = network_attribute("actor_network_", "optimizer_state", "The actor's optimizer moments.")

@@ -20,10 +20,11 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array, Either, Items, optional
 from zoo.base import Interval
 from zoo.nn.optimizers import RMSprop, get_optimizer
 from zoo.rl._env import EnvHandle, loop_copies
-from zoo.rl._base import NETWORK_CONSTRAINTS, RUN_CONSTRAINTS
+from zoo.rl._base import EPISODE_ARRAYS, NETWORK_CONSTRAINTS, RUN_CONSTRAINTS
 from zoo.rl._native import NativeEpisode
 from zoo.rl._policy import PolicyGradientLearner, summed_logs
 
@@ -106,6 +107,19 @@ class ActorCritic(PolicyGradientLearner):
         "normalize_advantage": ["boolean"],
         "shared": ["boolean"],
         **RUN_CONSTRAINTS,
+    }
+    # The rollout in progress (_Rollout.arrays()): observations, actions,
+    # rewards, episode starts, values, advantages, returns, next starts,
+    # and the steps filled. zoo 0.1 saved the episodes as _copies_arrays_.
+    _fitted_state = {
+        "_rollout_arrays_": optional(Items(
+            Array(("n_steps", "n_envs", "obs_size"), np.float32),
+            Either(Array(("n_steps", "n_envs"), np.int64), Array(("n_steps", "n_envs", "action_dim"), np.float32)),
+            *[Array(("n_steps", "n_envs"), np.float32)] * 5,
+            Array(("n_envs",), np.float32),
+            Array((2,), np.int64),
+        )),
+        "_copies_arrays_": optional(EPISODE_ARRAYS),
     }
 
     def __init__(self, hidden_layer_sizes=(64, 64), *, activation="tanh", optimizer="rmsprop", learning_rate=7e-4,

@@ -20,6 +20,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
 from zoo.base import Interval, Options
 from zoo.nn._model import network_attribute
@@ -112,6 +113,17 @@ class DQN(RLLearner):
         "double_q": ["boolean"],
         "loss": [Options(set(TD_LOSSES))],
         **RUN_CONSTRAINTS,
+    }
+    # Files written before the Network component hold the networks' arrays
+    # (params_, ...) instead, which _load_state builds them from.
+    _fitted_state = {
+        "q_network_": optional([Network]),
+        "target_network_": optional([Network]),
+        "params_": optional(Array((None,), np.float32)),
+        "target_params_": optional(Array(("params_",), np.float32)),
+        "buffers_": optional(Array((None,), np.float32)),
+        "optimizer_state_": optional(Array((None, "params_"), np.float32)),
+        "n_updates_": optional([Interval(Integral, 0, None)]),
     }
 
     def __init__(self, hidden_layer_sizes=(64, 64), *, activation="relu", optimizer="adam", learning_rate=1e-4,

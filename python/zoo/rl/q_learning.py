@@ -18,6 +18,7 @@ import numpy as np
 
 
 from zoo import _core
+from zoo._fitted_state import Array, optional
 from zoo.base import Interval, Options
 from zoo.rl._base import RUN_CONSTRAINTS, RLLearner
 from zoo.rl._env import EnvHandle, loop_copies, require_discrete
@@ -124,6 +125,10 @@ class QLearning(RLLearner):
         "learning_rate_min": [Interval(Real, 0, None, closed="left")],
         "initial_q": [Interval(Real, -math.inf, math.inf, closed="neither")],  # finite
         **{name: RUN_CONSTRAINTS[name] for name in ("callbacks", "verbose", "random_state")},
+    }
+    _fitted_state = {
+        "q_table_": Array(("n_states", "n_actions"), np.float64),
+        "_next_action_": optional(Array((1,), np.int64)),  # SARSA's action chosen for the next step
     }
 
     def __init__(self, *, learning_rate=0.1, gamma=0.99, method="q_learning", epsilon=1.0, epsilon_min=0.05,

@@ -20,6 +20,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array, Either, Items, optional
 from zoo.base import Interval
 from zoo.nn.optimizers import get_optimizer
 from zoo.rl._env import EnvHandle, loop_copies
@@ -105,6 +106,16 @@ class REINFORCE(PolicyGradientLearner):
         "normalize_advantage": ["boolean"],
         "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
         **RUN_CONSTRAINTS,
+    }
+    # The steps recorded since the last update (_EpisodeBuffer.recorded()).
+    _fitted_state = {
+        "_buffer_arrays_": optional(Items(
+            Array(("n_recorded", "obs_size"), np.float32),
+            Either(Array(("n_recorded",), np.int64), Array(("n_recorded", "action_dim"), np.float32)),
+            Array(("n_recorded",), np.float32),
+            Array(("n_recorded",), np.float32),
+            Array((2,), np.int64),
+        )),
     }
 
     def __init__(self, hidden_layer_sizes=(64, 64), *, activation="tanh", optimizer="adam", learning_rate=1e-3,

@@ -6,8 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from zoo._fitted_state import Array, Derived
 from zoo._validation import check_is_fitted, check_sample_weight, validate_data
 from zoo.supervised._targets import ClassTargets
+
+
+# Two classes are scored by one row of coefficients (for classes_[1]).
+SCORE_ROWS = Derived("1 for two classes, else n_classes", lambda n_classes: 1 if n_classes == 2 else n_classes,
+                     "classes_")
 
 
 def class_targets(estimator, X, y, sample_weight):
@@ -44,6 +50,12 @@ def class_targets(estimator, X, y, sample_weight):
 class LinearClassifierMixin:
     """`decision_function` and `predict` from `coef_`, `intercept_` and
     `classes_`; a single row of coefficients scores `classes_[1]`."""
+
+    _fitted_state = {
+        "classes_": Array(("n_classes",), "biufUO"),
+        "coef_": Array((SCORE_ROWS, "n_features_in_"), "f"),
+        "intercept_": Array((SCORE_ROWS,), "f"),
+    }
 
     def decision_function(self, X):
         """Scores X coef_^T + intercept_.

@@ -8,6 +8,7 @@ from zoo.nn (NetworkModelMixin holds a zoo.nn.Network).
 
 from __future__ import annotations
 
+from numbers import Integral
 
 import numpy as np
 
@@ -17,7 +18,8 @@ from zoo._validation import (
     seed_from_random_state,
     validate_data,
 )
-from zoo.base import BaseEstimator, Options
+from zoo._fitted_state import Array, Either, Record, Size, optional
+from zoo.base import BaseEstimator, Interval, Options
 from zoo.nn._constraints import ENGINE_CONSTRAINTS, HIDDEN_LAYER_CONSTRAINTS, RUN_CONSTRAINTS, TRAINING_CONSTRAINTS
 from zoo.nn._epoch_inputs import AUGMENT_STREAM, augmented, check_augment, standardisation, standardised
 from zoo.nn._model import NetworkModelMixin, TrainingSet, epoch_stream_seed
@@ -42,6 +44,30 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         "class_weight": [None, dict, Options({"balanced"})],
         "normalize": ["boolean"],
         "continual": [None, ContinualLearning],
+    }
+    _fitted_state = {
+        "n_outputs_": [Interval(Integral, 1, None)],
+        "classes_": optional(Array(("n_classes",), "biufUO")),  # classifiers
+        # The target reader as _save_state writes it (None before fit).
+        "_targets_config_": optional(Either(
+            [None],
+            Record({"kind": [Options({"classes"})], "multilabel": [Options({False})],
+                    "classes": Array(("n_classes",), "biufUO")}),
+            Record({"kind": [Options({"classes"})], "multilabel": [Options({True})], "n_outputs": Size("n_outputs_")}),
+            Record({"kind": [Options({"values"})], "n_outputs": Size("n_outputs_"), "one_dimensional": ["boolean"]}),
+        )),
+        # With normalize=True.
+        "input_mean_": optional(Array(("n_features_in_",), "f")),
+        "input_scale_": optional(Array(("n_features_in_",), "input_mean_")),
+        # Continual learning's task state (see zoo.nn.continual).
+        "n_tasks_": optional([Interval(Integral, 0, None)]),
+        "ewc_fisher_": optional(Array(("n_params",), "f")),
+        "ewc_anchor_": optional(Array(("n_params",), "f")),
+        "replay_X_": optional(Array(("n_replayed", "n_features_in_"), "f")),
+        "replay_targets_": optional(Array(("n_replayed", None), "f")),
+        "replay_weight_": optional(Array(("n_replayed",), "f")),
+        "_task_start_epoch_": optional([Interval(Integral, 0, None)]),
+        "_task_open_": optional(["boolean"]),
     }
 
     def __init__(

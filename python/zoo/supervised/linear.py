@@ -24,6 +24,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array, Either, Sequence
 from zoo._threads import resolve_n_jobs
 from zoo._validation import (
     check_array,
@@ -71,6 +72,11 @@ class _LinearModel(RegressorMixin, BaseEstimator):
     checks, fitted attributes, predict. Each provides `_solve`."""
 
     _zoo_tags = {"multi_output": True}
+    # One target (y 1-D): 1-D coefficients and a scalar intercept.
+    _fitted_state = {
+        "coef_": Array(("n_targets?", "n_features_in_"), "f"),
+        "intercept_": Array(("n_targets?",), "coef_"),
+    }
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
@@ -198,6 +204,11 @@ class LinearRegression(_ExactLinearModel):
         **_COMMON_CONSTRAINTS,
         "solver": [Options({"auto", "cholesky", "qr", "svd"})],
     }
+    _fitted_state = {
+        "solver_": [Options({"cholesky", "qr", "svd"})],
+        "rank_": [Interval(Integral, 0, None)],
+        "n_iter_": [None],
+    }
     # zoo 0.1.0's random_state seeded only the gradient solvers' shuffling.
     _former_gradient_parameters = (*_ExactLinearModel._former_gradient_parameters, "random_state")
 
@@ -283,6 +294,7 @@ class Ridge(_ExactLinearModel):
         "solver": [Options({"auto", "cholesky", "svd"})],
         "random_state": ["random_state"],
     }
+    _fitted_state = {"solver_": [Options({"cholesky", "svd"})], "n_iter_": [None]}
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto", random_state=None, n_jobs=None):
         self.alpha = alpha
@@ -414,6 +426,12 @@ class ElasticNet(_ExactLinearModel):
         "positive": ["boolean"],
         "selection": [Options({"cyclic", "random"})],
         "random_state": ["random_state"],
+    }
+    # Per target when y is 2-D.
+    _fitted_state = {
+        "solver_": [Options({"cd"})],
+        "n_iter_": Either([Interval(Integral, 0, None)], Sequence([Interval(Integral, 0, None)], "n_targets")),
+        "dual_gap_": Either([Real], Array(("n_targets",), "f")),
     }
     # zoo 0.1.0's solver chose between "cd" and the gradient solvers.
     _former_gradient_parameters = (*_ExactLinearModel._former_gradient_parameters, "solver")

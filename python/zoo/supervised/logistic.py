@@ -16,6 +16,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_sample_weight, validate_data
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
@@ -137,6 +138,7 @@ class LogisticRegression(FormerGradientSolversMixin, LogLossClassifierMixin, Cla
         "warm_start": ["boolean"],
         "n_jobs": [Integral, None],
     }
+    _fitted_state = {"n_iter_": Array((1,), "i")}
     _refit_with = "SGDClassifier"
 
     def __init__(

@@ -95,6 +95,8 @@ class _SGDMixin(HistoryStateMixin):
     """What both SGD estimators share: the penalty, the training run and
     the parameters a saved model keeps."""
 
+    _fitted_state = {"n_iter_": [Interval(Integral, 0, None)]}
+
     def _penalty_strengths(self):
         """(l2, l1) of gradient_fit's objective for alpha * R(W)."""
         if self.penalty is None:

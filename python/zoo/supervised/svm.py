@@ -9,6 +9,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array, Derived, Either, Sequence
 from zoo._threads import resolve_n_jobs
 from zoo._validation import (
     check_consistent_length,
@@ -19,7 +20,7 @@ from zoo._validation import (
 )
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
 from zoo.exceptions import convergence_warning
-from zoo.supervised._linear_classifier import LinearClassifierMixin
+from zoo.supervised._linear_classifier import SCORE_ROWS, LinearClassifierMixin
 from zoo.supervised._targets import ClassTargets
 
 __all__ = ["SVC", "LinearSVC"]
@@ -90,6 +91,13 @@ class _OnlyWithProbability:
         if not instance.probability:
             raise AttributeError(f"{self.method.__name__} is not available when probability=False")
         return self.method.__get__(instance, owner)
+
+
+# One-vs-one: the dual coefficients of each support vector against the other
+# classes, and one intercept (one solver run) per pair of classes.
+_OTHER_CLASSES = Derived("n_classes - 1", lambda n_classes: n_classes - 1, "classes_")
+_CLASS_PAIRS = Derived("n_classes * (n_classes - 1) / 2", lambda n_classes: n_classes * (n_classes - 1) // 2,
+                       "classes_")
 
 
 class SVC(ClassifierMixin, BaseEstimator):
@@ -189,6 +197,24 @@ class SVC(ClassifierMixin, BaseEstimator):
         "break_ties": ["boolean"],
         "random_state": ["random_state"],
         "n_jobs": [None, Integral],
+    }
+    _fitted_state = {
+        "_gamma_": [Interval(Real, 0, None, closed="neither")],
+        "classes_": Array(("n_classes",), "biufUO"),
+        "support_": Array(("n_support_vectors",), "i"),
+        "support_vectors_": Array(("n_support_vectors", "n_features_in_"), "f"),
+        "n_support_": Array(("n_classes",), "i"),
+        "_dual_coef_": Array((_OTHER_CLASSES, "n_support_vectors"), "f"),
+        "dual_coef_": Array((_OTHER_CLASSES, "n_support_vectors"), "f"),
+        "_intercept_": Array((_CLASS_PAIRS,), "f"),
+        "intercept_": Array((_CLASS_PAIRS,), "f"),
+        "n_iter_": Array((_CLASS_PAIRS,), "i"),
+        "fit_status_": [Interval(Integral, 0, 1)],
+        "shape_fit_": Sequence([Interval(Integral, 0, None)], 2),
+        "class_weight_": Array(("n_classes",), "f"),
+        # Empty unless fitted with probability=True.
+        "probA_": Either(Array((0,), "f"), Array((_CLASS_PAIRS,), "f")),
+        "probB_": Either(Array((0,), "f"), Array((_CLASS_PAIRS,), "f")),
     }
 
     def __init__(
@@ -591,6 +617,10 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "n_jobs": [None, Integral],
+    }
+    _fitted_state = {
+        "n_iter_": [Interval(Integral, 0, None)],
+        "_dual_objective_": Array((SCORE_ROWS,), "f"),
     }
 
     def __init__(

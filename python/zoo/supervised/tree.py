@@ -28,6 +28,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array, Record, Size
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_is_fitted, check_sample_weight, seed_from_random_state, validate_data
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options, RegressorMixin
@@ -175,10 +176,26 @@ _SHARED_CONSTRAINTS = {
 }
 
 
+def _tree_state(n_values):
+    """A Tree as to_dict writes it; `n_values` values per node (one per
+    class for a classifier)."""
+    per_node = {name: Array(("n_nodes",), np.int64)
+                for name in ("children_left", "children_right", "feature", "n_node_samples")}
+    per_node.update({name: Array(("n_nodes",), np.float64) for name in ("threshold", "impurity",
+                                                                        "weighted_n_node_samples")})
+    return Record({**per_node, "value": Array(("n_nodes", "n_outputs_", n_values), np.float64),
+                   "max_depth": [Interval(Integral, 0, None)], "n_features": Size("n_features_in_")})
+
+
 class _BaseDecisionTree(BaseEstimator):
     """Shared parameters, fitting and traversals of the two trees."""
 
     _zoo_tags = {"multi_output": False}
+    _fitted_state = {
+        "max_features_": [Interval(Integral, 1, None)],
+        "n_outputs_": Size(1),
+        "tree_": _tree_state(1),
+    }
 
     # ------------------------------------------------------------ fitting
     def _resolved_max_features(self, n_features):
@@ -439,6 +456,11 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
         **_SHARED_CONSTRAINTS,
         "criterion": [Options({"gini", "entropy", "log_loss"})],
         "class_weight": [Options({"balanced"}), dict, None],
+    }
+    _fitted_state = {
+        "classes_": Array(("n_classes",), "biufUO"),
+        "n_classes_": Size("classes_"),
+        "tree_": _tree_state("classes_"),
     }
 
     def __init__(

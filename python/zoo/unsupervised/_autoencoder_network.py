@@ -6,10 +6,13 @@ inputs and answers in the caller's float type."""
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_array, check_is_fitted, seed_from_random_state, validate_data
+from zoo.base import Interval
 from zoo.nn._model import NetworkModelMixin, TrainingSet
 from zoo.nn.network import LOSSES as ENGINE_LOSSES
 from zoo.nn.network import LayerSpec, layer_sizes
@@ -22,6 +25,11 @@ LOSSES = {name: ENGINE_LOSSES[name] for name in ("mse", "mae", "huber", "binary_
 
 class _AutoencoderNetwork(NetworkModelMixin):
     """The Autoencoder's network and training inputs (see the module docstring)."""
+
+    _fitted_state = {
+        "n_components_": [Interval(Integral, 1, None)],
+        "n_encoder_layers_": [Interval(Integral, 1, None)],
+    }
 
     def _read_training_input(self, X, *, reset):
         X = validate_data(self, X, reset=reset, dtype=np.dtype(self.dtype))

@@ -9,6 +9,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_array, check_is_fitted, check_sample_weight, validate_data
 from zoo.base import Interval, Options
@@ -80,6 +81,15 @@ def scaled_tol(X, tol: float) -> float:
 
 class FittedCentersMixin:
     """predict / transform / score for estimators holding `cluster_centers_`."""
+
+    # What save stores; MiniBatchKMeans.partial_fit alone sets no labels_,
+    # inertia_ or n_iter_.
+    _fitted_state = {
+        "cluster_centers_": Array(("n_clusters", "n_features_in_"), "f"),
+        "labels_": optional(Array(("n_samples",), "i")),
+        "inertia_": optional([Interval(Real, 0, None)]),
+        "n_iter_": optional([Interval(Integral, 0, None)]),
+    }
 
     def _check_predict_input(self, X):
         self._check_fitted()

@@ -8,6 +8,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_sample_weight, validate_data
 from zoo.base import BaseEstimator, ClusterMixin, Interval, Options
@@ -82,6 +83,11 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         "algorithm": [Options(set(_ALGORITHMS))],
         "leaf_size": [Interval(Integral, 1, None, closed="left")],
         "n_jobs": [Integral, None],
+    }
+    _fitted_state = {
+        "core_sample_indices_": Array(("n_core_samples",), "i"),
+        "components_": Array(("n_core_samples", "n_features_in_"), "f"),
+        "labels_": Array(("n_samples",), "i"),
     }
 
     def __init__(

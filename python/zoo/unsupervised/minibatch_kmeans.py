@@ -7,6 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_sample_weight, seed_from_random_state, validate_data
 from zoo.base import BaseEstimator, ClusterMixin, Interval, Options, TransformerMixin
@@ -67,6 +68,12 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
         "init_size": [Interval(Integral, 1, None, closed="left"), None],
         "n_init": [Options({"auto"}), Interval(Integral, 1, None, closed="left")],
         "reassignment_ratio": [Interval(Real, 0, None, closed="left")],
+    }
+    _fitted_state = {
+        "_weight_sums_": Array(("n_clusters",), "cluster_centers_"),
+        "_since_reassign_": [Interval(Integral, 0, None)],
+        "n_steps_": [Interval(Integral, 0, None)],
+        "_rng_": optional([np.random.Generator, None]),
     }
 
     def __init__(

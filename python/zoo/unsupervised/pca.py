@@ -8,6 +8,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_array, check_is_fitted, seed_from_random_state, validate_data
 from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
@@ -21,6 +22,16 @@ class _BasePCA(TransformerMixin, BaseEstimator):
     Subclasses set ``components_`` (orthonormal rows), ``explained_variance_``,
     ``mean_``, ``noise_variance_`` and ``n_components_``.
     """
+
+    _fitted_state = {
+        "n_components_": [Interval(Integral, 0, None)],
+        "components_": Array(("n_components_", "n_features_in_"), "f"),
+        "explained_variance_": Array(("n_components_",), "components_"),
+        "explained_variance_ratio_": Array(("n_components_",), "components_"),
+        "singular_values_": Array(("n_components_",), "components_"),
+        "noise_variance_": [Interval(Real, 0, None)],
+        "mean_": Array(("n_features_in_",), "f"),
+    }
 
     def transform(self, X):
         """Project X onto the principal components.
@@ -332,6 +343,10 @@ class PCA(_BasePCA):
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
     }
+    _fitted_state = {
+        "_fit_solver_": [Options({"covariance_eigh", "full", "randomized"})],
+        "n_samples_": [Interval(Integral, 0, None)],
+    }
 
     def __init__(
         self,
@@ -511,6 +526,11 @@ class IncrementalPCA(_BasePCA):
         "whiten": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "n_jobs": [Integral, None],
+    }
+    _fitted_state = {
+        "n_samples_seen_": [Interval(Integral, 0, None)],
+        "var_": Array(("n_features_in_",), "f"),
+        "batch_size_": optional([Interval(Integral, 1, None)]),  # set by fit, not partial_fit
     }
 
     def __init__(self, n_components=None, *, whiten=False, batch_size=None, n_jobs=None):
