@@ -80,34 +80,98 @@ void merge_moments(double& weight_a, double* mean_a, double* m2_a, double weight
     weight_a = total;
 }
 
+// Partial moments (weight, mean - origin, M2 per column) of a number of
+// parts, in one buffer.
+class Partials {
+public:
+    Partials(std::int64_t count, std::int64_t d)
+        : d_(d), weight_(static_cast<size_t>(count)), values_(static_cast<size_t>(count * 2 * d)) {}
+    double& weight(std::int64_t i) { return weight_[static_cast<size_t>(i)]; }
+    double* mean(std::int64_t i) { return values_.data() + i * 2 * d_; }
+    double* m2(std::int64_t i) { return mean(i) + d_; }
+    // Part b into part a (which comes first in row order).
+    void merge(std::int64_t a, std::int64_t b) { merge_moments(weight(a), mean(a), m2(a), weight(b), mean(b), m2(b), d_); }
+    void copy(std::int64_t from, Partials& to, std::int64_t i) {
+        to.weight(i) = weight(from);
+        std::copy(mean(from), mean(from) + 2 * d_, to.mean(i));
+    }
+
+private:
+    std::int64_t d_;
+    std::vector<double> weight_, values_;
+};
+
+// The merge tree of column_moments over blocks [first, last), where first is
+// a multiple of a power of two at least last - first: a subtree. Computed as
+// a binary counter (a new block enters at level 0, two parts at the same
+// level merge into one a level up), so it holds at most log2(last - first) + 1
+// partials instead of one per block, and performs exactly the merges of the
+// tree: the parts left when the blocks run out are the right edge of a
+// truncated tree, merged from the smallest up as the tree's strides do.
+template <class T>
+void subtree_moments(const T* x, const double* weights, const double* origin, std::int64_t n, std::int64_t d,
+                     std::int64_t rows, std::int64_t first, std::int64_t last, Partials& stack,
+                     std::vector<int>& levels, Partials& out, std::int64_t out_index) {
+    std::int64_t top = -1;  // index of the last part on the stack
+    for (std::int64_t block = first; block < last; ++block) {
+        ++top;
+        levels[static_cast<size_t>(top)] = 0;
+        const std::int64_t begin = block * rows, end = std::min(n, begin + rows);
+        block_moments(x, weights, origin, begin, end, d, stack.weight(top), stack.mean(top), stack.m2(top));
+        while (top > 0 && levels[static_cast<size_t>(top)] == levels[static_cast<size_t>(top - 1)]) {
+            stack.merge(top - 1, top);
+            ++levels[static_cast<size_t>(--top)];
+        }
+    }
+    for (; top > 0; --top) stack.merge(top - 1, top);
+    stack.copy(0, out, out_index);
+}
+
+std::int64_t floor_log2(std::int64_t value) {
+    std::int64_t log = 0;
+    while ((std::int64_t(2) << log) <= value) ++log;
+    return log;
+}
+
 }  // namespace
 
 template <class T>
 void column_moments(const T* x, const double* weights, std::int64_t n, std::int64_t d, double* total_weight,
                     double* mean, double* m2, int n_threads) {
     if (n < 1 || d < 1) throw std::invalid_argument("column_moments needs at least one sample and one feature");
+    checked_threads(n_threads);
     const std::int64_t rows = moment_block_rows(d);
     const std::int64_t n_blocks = ceil_div(n, rows);
-    std::vector<double> block_weight(static_cast<size_t>(n_blocks));
-    std::vector<double> block_mean(static_cast<size_t>(n_blocks * d)), block_m2(static_cast<size_t>(n_blocks * d));
     std::vector<double> origin(x, x + d);  // the first row: any value of each column will do
-    parallel_chunks(n_blocks, n_threads, [&](std::int64_t block, int) {
-        const std::int64_t begin = block * rows, end = std::min(n, begin + rows);
-        block_moments(x, weights, origin.data(), begin, end, d, block_weight[static_cast<size_t>(block)],
-                      block_mean.data() + block * d, block_m2.data() + block * d);
-    });
-    // A fixed binary tree over the blocks (neighbours first): the same merge
-    // order for every thread count, and rounding that grows with log(blocks).
-    for (std::int64_t stride = 1; stride < n_blocks; stride *= 2) {
-        for (std::int64_t a = 0; a + stride < n_blocks; a += 2 * stride) {
-            const std::int64_t b = a + stride;
-            merge_moments(block_weight[static_cast<size_t>(a)], block_mean.data() + a * d, block_m2.data() + a * d,
-                          block_weight[static_cast<size_t>(b)], block_mean.data() + b * d, block_m2.data() + b * d, d);
-        }
+    // The blocks are merged along a fixed binary tree (neighbours first): the
+    // same merge order, hence the same rounding, for every thread count, and
+    // rounding that grows with log(blocks). Its subtrees of `span` blocks are
+    // the parallel tasks; span grows with the data so that there are a few
+    // tasks per thread, which keeps the scratch memory at
+    // O(threads x log(blocks) x d) rather than one partial per block (16
+    // bytes per input value once a block is a single row).
+    std::int64_t span = 1;
+    while (ceil_div(n_blocks, span) > 4 * std::int64_t{n_threads}) span *= 2;
+    const std::int64_t n_tasks = ceil_div(n_blocks, span);
+    const std::int64_t depth = floor_log2(span) + 1;
+    Partials tasks(n_tasks, d);
+    std::vector<Partials> stacks;
+    std::vector<std::vector<int>> levels;
+    for (int t = 0; t < n_threads; ++t) {
+        stacks.emplace_back(depth, d);
+        levels.emplace_back(static_cast<size_t>(depth));
     }
-    *total_weight = block_weight[0];
-    for (std::int64_t f = 0; f < d; ++f) mean[f] = origin[static_cast<size_t>(f)] + block_mean[static_cast<size_t>(f)];
-    std::copy(block_m2.begin(), block_m2.begin() + d, m2);
+    parallel_chunks(n_tasks, n_threads, [&](std::int64_t task, int thread) {
+        subtree_moments(x, weights, origin.data(), n, d, rows, task * span, std::min(n_blocks, (task + 1) * span),
+                        stacks[static_cast<size_t>(thread)], levels[static_cast<size_t>(thread)], tasks, task);
+    });
+    // The levels of the tree above the subtrees.
+    for (std::int64_t stride = 1; stride < n_tasks; stride *= 2) {
+        for (std::int64_t a = 0; a + stride < n_tasks; a += 2 * stride) tasks.merge(a, a + stride);
+    }
+    *total_weight = tasks.weight(0);
+    for (std::int64_t f = 0; f < d; ++f) mean[f] = origin[static_cast<size_t>(f)] + tasks.mean(0)[f];
+    std::copy(tasks.m2(0), tasks.m2(0) + d, m2);
 }
 
 template <class T>

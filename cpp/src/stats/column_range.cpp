@@ -17,13 +17,15 @@ namespace zoo::stats {
 template <class T>
 void column_range(const T* x, std::int64_t n, std::int64_t d, double* low, double* high, int n_threads) {
     if (n < 1 || d < 1) throw std::invalid_argument("column_range needs at least one sample and one feature");
-    const std::int64_t rows = std::max<std::int64_t>(1, 32768 / d);
-    const std::int64_t n_blocks = ceil_div(n, rows);
-    std::vector<T> block_low(static_cast<size_t>(n_blocks * d)), block_high(static_cast<size_t>(n_blocks * d));
-    parallel_chunks(n_blocks, n_threads, [&](std::int64_t block, int) {
-        const std::int64_t begin = block * rows, end = std::min(n, begin + rows);
-        T* lo = block_low.data() + block * d;
-        T* hi = block_high.data() + block * d;
+    // One contiguous run of rows per thread, each with its own minima and
+    // maxima: scratch of O(threads x d), whatever the number of rows.
+    const std::int64_t part_rows = ceil_div(n, std::min<std::int64_t>(n, checked_threads(n_threads)));
+    const std::int64_t n_parts = ceil_div(n, part_rows);
+    std::vector<T> part_low(static_cast<size_t>(n_parts * d)), part_high(static_cast<size_t>(n_parts * d));
+    parallel_chunks(n_parts, n_threads, [&](std::int64_t part, int) {
+        const std::int64_t begin = part * part_rows, end = std::min(n, begin + part_rows);
+        T* lo = part_low.data() + part * d;
+        T* hi = part_high.data() + part * d;
         std::copy(x + begin * d, x + begin * d + d, lo);
         std::copy(x + begin * d, x + begin * d + d, hi);
         for (std::int64_t i = begin + 1; i < end; ++i) {
@@ -34,12 +36,12 @@ void column_range(const T* x, std::int64_t n, std::int64_t d, double* low, doubl
             }
         }
     });
-    // Minima and maxima are exact, so any merge order gives the same result.
+    // Minima and maxima are exact, so any partition and merge order gives the same result.
     for (std::int64_t f = 0; f < d; ++f) {
-        T lo = block_low[static_cast<size_t>(f)], hi = block_high[static_cast<size_t>(f)];
-        for (std::int64_t block = 1; block < n_blocks; ++block) {
-            lo = std::min(lo, block_low[static_cast<size_t>(block * d + f)]);
-            hi = std::max(hi, block_high[static_cast<size_t>(block * d + f)]);
+        T lo = part_low[static_cast<size_t>(f)], hi = part_high[static_cast<size_t>(f)];
+        for (std::int64_t part = 1; part < n_parts; ++part) {
+            lo = std::min(lo, part_low[static_cast<size_t>(part * d + f)]);
+            hi = std::max(hi, part_high[static_cast<size_t>(part * d + f)]);
         }
         low[f] = static_cast<double>(lo);
         high[f] = static_cast<double>(hi);
