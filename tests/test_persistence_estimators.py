@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from _persistence_cases import ABSTRACT, CASES, class_name
 
+import zoo
 from zoo import _registry
 from zoo._fitted_state import declared_fitted_state
 from zoo.persistence import load, save
@@ -28,9 +29,13 @@ def _assert_same(loaded, expected):
         assert loaded == expected
 
 
+# zoo's own (test modules register estimators of their own).
+ZOO_ESTIMATORS = sorted(name for name, cls in _registry._REGISTRY.items()
+                        if cls.__module__.startswith("zoo.") and name not in ABSTRACT)
+
+
 def test_every_registered_estimator_has_a_case():
-    concrete = set(_registry._REGISTRY) - ABSTRACT
-    assert concrete <= {class_name(case) for case in CASES}
+    assert set(ZOO_ESTIMATORS) <= {class_name(case) for case in CASES}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
@@ -48,9 +53,10 @@ def test_round_trip_predicts_the_same(tmp_path, case):
     assert first["state"].keys() <= declared_fitted_state(type(model)).keys()
 
 
-@pytest.mark.parametrize("name", sorted(set(_registry._REGISTRY) - ABSTRACT - {"GridSearchCV"}))
+@pytest.mark.parametrize("name", ZOO_ESTIMATORS)
 def test_unfitted_round_trip(tmp_path, name):
     cls = _registry._REGISTRY[name]
-    save(cls(), tmp_path / "bare.npz")
+    required = {"GridSearchCV": {"estimator": zoo.Ridge(), "param_grid": {"alpha": [1.0]}}}
+    save(cls(**required.get(name, {})), tmp_path / "bare.npz")
     loaded = load(tmp_path / "bare.npz")
     assert type(loaded) is cls and not loaded.__sklearn_is_fitted__()

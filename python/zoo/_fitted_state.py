@@ -8,18 +8,20 @@ mixin declares what it adds once). A spec is one of:
   a 0-d array). ``shape`` is a tuple of dimensions, or None for any shape;
   ``dtype`` a string of dtype kinds (``"f"``, ``"iu"``, ``"U"``), a dtype
   or tuple of dtypes that must match exactly, or the name of another fitted
-  array whose dtype it must have (``"cluster_centers_"``).
+  array whose dtype it must have (``"cluster_centers_"``). ``size``, a
+  dimension, is the number of elements, whatever the shape.
 - a list of constraints, as in ``_parameter_constraints`` (``[Interval(int,
   0, None)]``, ``[str]``, ``[None, dict]``), for anything else;
 - ``Record({key: spec})``: a dict with exactly those keys (a key whose spec
   is ``optional(...)`` may be missing);
-- ``Sequence(spec, length)``: a list or tuple whose items all match
+- ``DictOf(spec)``: a dict with str keys whose values all match ``spec``;
+- ``ListOf(spec, length)``: a list or tuple whose items all match
   ``spec``; ``Items(spec, ...)``: one whose items match these, in order;
 - ``Either(spec, ...)``: the first of several forms that matches;
 - ``Size(dim)``: an int equal to a dimension (``Size("n_features_in_")``);
 - ``optional(spec)``: an attribute that a fitted estimator does not always
-  have. All other declared attributes are required as soon as the file
-  holds any of them.
+  have. All other declared attributes are required as soon as the state
+  holds anything but None (an unfitted estimator's holds nothing else).
 
 A dimension is an int; None for any size; the name of an integer constructor parameter
 (``"n_clusters"``); the name of a fitted attribute (ending in ``_``), whose
@@ -49,7 +51,8 @@ import numpy as np
 from ._param_validation import Interval, _describe, make_constraint
 from ._validation import _short_repr
 
-__all__ = ["Array", "Derived", "Either", "Items", "Record", "Sequence", "Size", "optional", "check_fitted_state"]
+__all__ = ["Array", "Derived", "DictOf", "Either", "Items", "ListOf", "Record", "Size", "optional",
+           "check_fitted_state"]
 
 
 class _Spec:
@@ -65,8 +68,9 @@ class Array(_Spec):
     _KIND_NAMES = {"b": "bool", "i": "signed int", "u": "unsigned int", "f": "floating-point",
                    "c": "complex", "U": "unicode string", "S": "bytes", "O": "object"}
 
-    def __init__(self, shape, dtype):
+    def __init__(self, shape, dtype, *, size=None):
         self.shape = None if shape is None else tuple(shape)
+        self.size = size
         self.kinds, self.dtypes, self.dtype_of = "", (), None
         if isinstance(dtype, str) and dtype.endswith("_"):
             self.dtype_of = dtype
@@ -87,6 +91,10 @@ class Array(_Spec):
             context.fail(f"{where} has dtype {value.dtype}; expected {self._describe_dtype(context)}")
         if self.shape is not None:
             self._check_shape(value.shape, where, context)
+        if self.size is not None:
+            expected = context.size(self.size, value.size, where)
+            if expected != value.size:
+                context.fail(f"{where} has {value.size} elements; expected {_dim_text(self.size)} = {expected}")
 
     def _dtype_matches(self, dtype, context):
         if self.dtype_of:
@@ -142,7 +150,20 @@ class Record(_Spec):
                 spec.check(value[key], f"{where}[{key!r}]", context)
 
 
-class Sequence(_Spec):
+class DictOf(_Spec):
+    """A dict with str keys, whose values all match ``value``."""
+
+    def __init__(self, value):
+        self.value = _as_spec(value)
+
+    def check(self, value, where, context):
+        if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+            context.fail(f"{where} must be a dict with str keys; got {_short_repr(value)}")
+        for key, item in value.items():
+            self.value.check(item, f"{where}[{key!r}]", context)
+
+
+class ListOf(_Spec):
     """A list or tuple of items that each match ``item``; ``length`` is a
     dimension (see the module docstring) or None for any length."""
 
@@ -186,11 +207,11 @@ class Either(_Spec):
             try:
                 form.check(value, where, attempt)
             except ValueError as exc:
-                problems.append(str(exc).removeprefix(context.prefix))
+                problems.append(str(exc).removeprefix(context.prefix).rstrip("."))
                 continue
             context.sizes.update(attempt.sizes)
             return
-        context.fail(f"{where} matches none of its {len(problems)} forms: " + "; ".join(problems))
+        context.fail(f"{where} matches none of its {len(problems)} forms: " + "; or ".join(problems))
 
 
 class Size(_Spec):
@@ -209,7 +230,8 @@ class Size(_Spec):
 
 class Derived:
     """A dimension computed from others: ``function(*sizes of names)``,
-    described as ``text`` in messages."""
+    described as ``text`` in messages. The function raises ValueError for
+    sizes that make no model (a classifier of one class)."""
 
     def __init__(self, text, function, *names):
         self.text, self.function, self.names = text, function, names
@@ -289,7 +311,7 @@ def check_fitted_state(cls, params, state):
             f"declares {sorted(declared)} (a class lists the state it saves in _fitted_state)"
         )
     required = [name for name, spec in declared.items() if not spec.optional]
-    if any(name in state for name in required):
+    if any(value is not None for value in state.values()):
         missing = [name for name in required if name not in state]
         if missing:
             context.fail(f"the fitted state lacks {_names(missing)}, which a fitted {cls.__name__} has")
@@ -328,7 +350,11 @@ class _Context:
         if isinstance(dim, int):
             return dim
         if isinstance(dim, Derived):
-            return dim.function(*(self._named_size(name, where) for name in dim.names))
+            sizes = [self._named_size(name, where) for name in dim.names]
+            try:
+                return dim.function(*sizes)
+            except ValueError as exc:
+                self.fail(f"{where}: {exc}")
         name = dim.rstrip("?")
         if self._is_free(name):
             if self.sizes.get(name) == self._ABSENT:
@@ -396,7 +422,7 @@ def _as_spec(spec):
     if isinstance(spec, list):
         return _Values(spec)
     raise TypeError(f"Cannot interpret {spec!r} as a fitted-state declaration; use Array, Record, "
-                    "Sequence, Either, optional(...) or a list of constraints.")
+                    "ListOf, Either, optional(...) or a list of constraints.")
 
 
 def _unwrap(spec):

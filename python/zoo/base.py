@@ -271,14 +271,14 @@ class BaseEstimator:
             ``cluster_centers_`` and private ones such as ``_rng_state_``).
             Override to add or transform state; values must be arrays,
             numbers, strings, None, lists, tuples, dicts or zoo estimators.
+            Every name must be declared in the class's ``_fitted_state``
+            (see :mod:`zoo._fitted_state`), which saving and loading check
+            the values against.
         """
         params = set(self._get_param_names())
         return {
             name: value
             for name, value in vars(self).items()
-            Every name must be declared in the class's ``_fitted_state``
-            (see :mod:`zoo._fitted_state`), which saving and loading check
-            the values against.
             if name.endswith("_") and not name.startswith("__") and name not in params
         }
 
@@ -288,11 +288,6 @@ class BaseEstimator:
         Parameters
         ----------
         state : dict
-        """
-        for name, value in state.items():
-            setattr(self, name, value)
-
-    def save(self, path):
             Fitted attributes, already checked against ``_fitted_state``.
 
         Raises
@@ -301,7 +296,7 @@ class BaseEstimator:
             If a name is not a fitted attribute's (``name_``) or is defined
             by the class (a method, property or class attribute), which a
             loaded value must never replace. Nothing is set in that case.
-        """Save this estimator to ``path`` (NumPy ``.npz``, no pickle).
+        """
         cls = type(self)
         for name in state:
             if not (isinstance(name, str) and name.endswith("_") and not name.startswith("__")) \
@@ -310,6 +305,11 @@ class BaseEstimator:
                     f"{cls.__name__}: the saved state names {name!r}, which is not a fitted "
                     "attribute (a name ending in '_' that the class does not define itself)."
                 )
+        for name, value in state.items():
+            setattr(self, name, value)
+
+    def save(self, path):
+        """Save this estimator to ``path`` (NumPy ``.npz``, no pickle).
 
         Parameters
         ----------

@@ -432,11 +432,10 @@ def _check_members(archive, file_size):
         if not name.endswith(".npy"):
             raise ValueError(f"entry {name!r} is not a .npy array.")
         with archive.open(member) as stream:
-            try:
-                version = np.lib.format.read_magic(stream)
-                shape, _, dtype = _NPY_HEADER_READERS[version](stream)
-            except KeyError:
-                raise ValueError(f"entry {name!r} is a .npy file of version {version}, which zoo does not write.") from None
+            version = np.lib.format.read_magic(stream)
+            if version not in _NPY_HEADER_READERS:
+                raise ValueError(f"entry {name!r} is a .npy file of version {version}, which zoo does not write.")
+            shape, _, dtype = _NPY_HEADER_READERS[version](stream)
             header_size = stream.tell()
         if dtype.hasobject:
             raise ValueError(f"entry {name!r} holds Python objects (dtype {dtype}); zoo files hold plain arrays only.")

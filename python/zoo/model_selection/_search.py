@@ -10,7 +10,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo._validation import _short_repr, check_is_fitted
-from zoo._fitted_state import optional
+from zoo._fitted_state import Array, DictOf, Either, ListOf, optional
 from zoo.base import BaseEstimator, Interval, clone
 
 from ._cross_validation import (
@@ -172,7 +172,8 @@ class GridSearchCV(BaseEstimator):
     _fitted_state = {
         "multimetric_": ["boolean"],
         "n_splits_": [Interval(Integral, 1, None)],
-        "cv_results_": [dict],
+        # Columns of one value per candidate; "params" holds the candidates.
+        "cv_results_": DictOf(Either(Array(("n_candidates",), "biuf"), ListOf([dict], "n_candidates"))),
         "best_index_": optional([Interval(Integral, 0, None)]),
         "best_params_": optional([dict]),
         "best_score_": optional([Real]),

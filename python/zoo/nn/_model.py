@@ -78,6 +78,27 @@ def network_attribute(holder: str, attribute: str, doc: str):
     return property(read, doc=doc)
 
 
+def check_saved_network(estimator, name: str, layers) -> None:
+    """After loading: the Network in `estimator.<name>` (or None) must hold
+    the arrays that `layers` (the LayerSpecs the estimator's parameters and
+    fitted shapes call for, or None) give it, so that a file cannot pair an
+    estimator with another model's network.
+
+    Raises
+    ------
+    ValueError
+        Naming the attribute, the network found and the layer sizes expected.
+    """
+    network = vars(estimator).get(name)
+    if layers is None and network is None:
+        return
+    expected = None if layers is None else Layout(layers)
+    if network is None or expected is None or not network.layout.same_arrays_as(expected):
+        wanted = "None" if layers is None else " -> ".join([str(layers[0].n_in), *(str(s.n_out) for s in layers)])
+        raise ValueError(f"{type(estimator).__name__}: the saved {name} is {network!r}; its parameters and fitted "
+                         f"shapes need layers of sizes {wanted}")
+
+
 class NetworkModelMixin(HistoryStateMixin):
     """Mixed into estimators that hold one network. The estimator provides
     `_layout_specs()` (its LayerSpecs), `_loss_code()` and `_epoch_metrics`."""
@@ -304,6 +325,5 @@ class NetworkModelMixin(HistoryStateMixin):
                 "layers": [asdict(spec) for spec in self._layout_specs()], "dtype": str(legacy["params_"].dtype),
                 "params": legacy["params_"], "buffers": legacy["buffers_"],
                 "optimizer_state": legacy["optimizer_state_"], "n_steps": int(legacy.get("n_steps_", 0))})
-        if "network_" in vars(self) and not self.network_.layout.same_arrays_as(Layout(self._layout_specs())):
-            raise ValueError(f"the saved network ({self.network_!r}) does not match this {type(self).__name__}'s "
-                             "parameters and fitted shapes")
+        if "network_" in vars(self):
+            check_saved_network(self, "network_", self._layout_specs())

@@ -13,7 +13,7 @@ from zoo._validation import (
     _is_sparse,
     check_is_fitted,
 )
-from zoo._fitted_state import Array, Either, Record, Sequence
+from zoo._fitted_state import Array, Either, ListOf, Record
 from zoo.base import BaseEstimator, Options, TransformerMixin
 from zoo.exceptions import data_conversion_warning
 from zoo.preprocessing._common import _check_columns_of, _input_feature_names
@@ -317,8 +317,8 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
     # As _save_state writes them: categories as _encode_objects stores them,
     # drop_idx_ as a list of ints and None.
     _fitted_state = {
-        "categories_": Sequence(_ENCODED_LABELS, "n_features_in_"),
-        "drop_idx_": Either([None], Sequence([int, None], "n_features_in_")),
+        "categories_": ListOf(_ENCODED_LABELS, "n_features_in_"),
+        "drop_idx_": Either([None], ListOf([int, None], "n_features_in_")),
     }
 
     def __init__(

@@ -61,11 +61,13 @@ def space_from_state(state: dict):
     return spaces.Box(low, high, shape=low.shape, dtype=np.dtype(state["dtype"]))
 
 
-def _space_state(n_name):
-    """A space as space_to_state writes it; a Discrete one's size is `n_name`."""
+def _space_state(n_name, size_name):
+    """A space as space_to_state writes it: a Discrete one has `n_name`
+    values, a Box one `size_name` elements."""
     return Either(
         Record({"kind": [Options({"discrete"})], "n": Size(n_name), "start": [Integral]}),
-        Record({"kind": [Options({"box"})], "low": Array(None, "biuf"), "high": Array(None, "biuf"), "dtype": [str]}),
+        Record({"kind": [Options({"box"})], "low": Array(None, "biuf", size=size_name),
+                "high": Array(None, "biuf", size=size_name), "dtype": [str]}),
     )
 
 
@@ -84,8 +86,8 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
     """Base class of the reinforcement learners (not public)."""
 
     _fitted_state = {
-        "observation_space_": _space_state("n_states"),
-        "action_space_": _space_state("n_actions"),
+        "observation_space_": _space_state("n_states", "obs_size"),
+        "action_space_": _space_state("n_actions", "action_dim"),
         "num_timesteps_": [Interval(Integral, 0, None)],
         "rng_state_": Array((4,), np.uint64),
         "interrupted_": optional(["boolean"]),

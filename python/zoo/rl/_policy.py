@@ -27,7 +27,7 @@ from zoo import _core
 from zoo._fitted_state import Array, Either, optional
 from zoo._threads import resolve_n_jobs
 from zoo.base import Interval
-from zoo.nn._model import network_attribute
+from zoo.nn._model import check_saved_network, network_attribute
 from zoo.nn.network import LayerSpec, Network, dense_layers, layer_sizes
 from zoo.rl._base import RLLearner, space_from_state
 from zoo.rl._env import EnvHandle, describe_space, require_box_observations
@@ -215,6 +215,9 @@ class PolicyGradientLearner(RLLearner):
             params, moments = state.pop("critic_params_"), state.pop("critic_optimizer_state_")
             self.critic_network_ = None if critic is None else _legacy_network(critic, params, moments, steps)
         super()._load_state(state)
+        if "actor_network_" in vars(self):  # the networks must fit the spaces and hidden_layer_sizes
+            for name, layers in zip(("actor_network_", "critic_network_"), self._layers()):
+                check_saved_network(self, name, layers)
 
     def _act(self, observations: np.ndarray, deterministic: bool) -> np.ndarray:
         head = self._head()

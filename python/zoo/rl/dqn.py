@@ -23,7 +23,7 @@ from zoo import _core
 from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
 from zoo.base import Interval, Options
-from zoo.nn._model import network_attribute
+from zoo.nn._model import check_saved_network, network_attribute
 from zoo.nn.network import LOSSES, Network, dense_layers, layer_sizes
 from zoo.nn.optimizers import get_optimizer
 from zoo.rl._base import NETWORK_CONSTRAINTS, RUN_CONSTRAINTS, RLLearner
@@ -238,6 +238,9 @@ class DQN(RLLearner):
                 "layers": layers, "params": state.pop("target_params_"), "buffers": self.q_network_.buffers.copy(),
                 "optimizer_state": np.zeros((0, self.q_network_.n_params), np.float32), "n_steps": 0})
         super()._load_state(state)
+        if "q_network_" in vars(self):  # the networks must fit the spaces and hidden_layer_sizes
+            for name in ("q_network_", "target_network_"):
+                check_saved_network(self, name, self._layers())
 
     def _layers_of(self, state) -> list[dict]:
         """The layers a legacy file's arrays were laid out for."""

@@ -11,9 +11,14 @@ from zoo._validation import check_is_fitted, check_sample_weight, validate_data
 from zoo.supervised._targets import ClassTargets
 
 
+def _score_rows(n_classes):
+    if n_classes < 2:
+        raise ValueError(f"a classifier needs at least 2 classes; classes_ holds {n_classes}")
+    return 1 if n_classes == 2 else n_classes
+
+
 # Two classes are scored by one row of coefficients (for classes_[1]).
-SCORE_ROWS = Derived("1 for two classes, else n_classes", lambda n_classes: 1 if n_classes == 2 else n_classes,
-                     "classes_")
+SCORE_ROWS = Derived("1 for two classes, else n_classes", _score_rows, "classes_")
 
 
 def class_targets(estimator, X, y, sample_weight):

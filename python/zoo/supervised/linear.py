@@ -24,7 +24,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
-from zoo._fitted_state import Array, Either, Sequence
+from zoo._fitted_state import Array, Either, ListOf
 from zoo._threads import resolve_n_jobs
 from zoo._validation import (
     check_array,
@@ -430,7 +430,7 @@ class ElasticNet(_ExactLinearModel):
     # Per target when y is 2-D.
     _fitted_state = {
         "solver_": [Options({"cd"})],
-        "n_iter_": Either([Interval(Integral, 0, None)], Sequence([Interval(Integral, 0, None)], "n_targets")),
+        "n_iter_": Either([Interval(Integral, 0, None)], ListOf([Interval(Integral, 0, None)], "n_targets")),
         "dual_gap_": Either([Real], Array(("n_targets",), "f")),
     }
     # zoo 0.1.0's solver chose between "cd" and the gradient solvers.

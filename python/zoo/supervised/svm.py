@@ -9,7 +9,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
-from zoo._fitted_state import Array, Derived, Either, Sequence
+from zoo._fitted_state import Array, Derived, Either, ListOf
 from zoo._threads import resolve_n_jobs
 from zoo._validation import (
     check_consistent_length,
@@ -210,7 +210,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         "intercept_": Array((_CLASS_PAIRS,), "f"),
         "n_iter_": Array((_CLASS_PAIRS,), "i"),
         "fit_status_": [Interval(Integral, 0, 1)],
-        "shape_fit_": Sequence([Interval(Integral, 0, None)], 2),
+        "shape_fit_": ListOf([Interval(Integral, 0, None)], 2),
         "class_weight_": Array(("n_classes",), "f"),
         # Empty unless fitted with probability=True.
         "probA_": Either(Array((0,), "f"), Array((_CLASS_PAIRS,), "f")),
