@@ -318,8 +318,8 @@ def test_constraint_error_names_estimator_parameter_range_and_value():
     with pytest.raises(InvalidParameterError) as error:
         toy.fit(np.ones((3, 2)))
     assert str(error.value) == (
-        "MeanShiftToy: parameter 'n_jobs' must be an int in the range [1, inf), "
-        "an int in the range (-inf, -1] or None; got 0."
+        "MeanShiftToy: parameter 'n_jobs' must be an int in the range [1, 2147483647], "
+        "an int in the range [-2147483648, -1] or None; got 0."
     )
     assert isinstance(error.value, ValueError) and isinstance(error.value, TypeError)
 
@@ -330,7 +330,7 @@ def test_constraint_error_names_estimator_parameter_range_and_value():
         ({"scale": 0.0}, "parameter 'scale' must be a float in the range (0, inf); got 0.0."),
         ({"scale": "big"}, "parameter 'scale' must be a float in the range (0, inf); got 'big'."),
         ({"center": 1}, "parameter 'center' must be a bool; got 1."),
-        ({"n_jobs": np.int64(0)}, "parameter 'n_jobs' must be an int in the range [1, inf), an int in the range (-inf, -1] or None; got 0."),
+        ({"n_jobs": np.int64(0)}, "parameter 'n_jobs' must be an int in the range [1, 2147483647], an int in the range [-2147483648, -1] or None; got 0."),
     ],
 )
 def test_constraint_errors(params, fragment):

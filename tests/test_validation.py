@@ -531,7 +531,7 @@ def test_check_in_range():
     assert check_in_range(0.5, name="gamma", low=0, high=1) == 0.5
     with pytest.raises(ValueError, match=r"^DQN: gamma must be a number in the range \[0, 1\); got 1\.0\.$"):
         check_in_range(1.0, name="gamma", low=0, high=1, closed="left", estimator="DQN")
-    with pytest.raises(ValueError, match=r"total_timesteps must be an int in the range \[1, inf\); got 2\.5"):
+    with pytest.raises(ValueError, match=r"total_timesteps must be an int in the range \[1, 2147483647\]; got 2\.5"):
         check_in_range(2.5, name="total_timesteps", low=1, integral=True)
     with pytest.raises(ValueError, match="got nan"):
         check_in_range(float("nan"), name="gamma")

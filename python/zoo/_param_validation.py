@@ -4,6 +4,14 @@ Each estimator class declares ``_parameter_constraints`` (``{name:
 [constraint, ...]}``); :func:`_compile_constraints` turns the entries into
 constraint objects once per class (see :func:`make_constraint`), and
 ``BaseEstimator._validate_params`` checks values against them.
+
+Constructor parameters reach the C++ core, so their checks are stricter
+than the constraints say literally: an int interval left open (``None``)
+stops at the range of the C++ ``int`` the core takes (a wider range is
+declared with explicit bounds, e.g. ``Interval(Integral, 1, INT64_MAX)``),
+and a real interval left open excludes infinity (``inf`` is only accepted
+where a bound says ``math.inf``). Without this, 2**31 reached pybind11 as
+"incompatible function arguments" and ``alpha=inf`` reached LAPACK.
 """
 
 from __future__ import annotations
@@ -13,7 +21,10 @@ import numbers
 
 import numpy as np
 
-__all__ = ["Interval", "Options", "make_constraint"]
+__all__ = ["Interval", "Options", "Predicate", "make_constraint", "INT32_MAX", "INT32_MIN", "INT64_MAX"]
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+INT64_MAX = 2**63 - 1
 
 
 class _Constraint:
@@ -64,12 +75,22 @@ class Interval(_Constraint):
         self.low = low
         self.high = high
         self.closed = closed
+        # Reals only: refuse infinity (and ints too large for a float).
+        self.finite = False
 
     def is_satisfied_by(self, value):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
             return False
-        if self.kind is numbers.Real and math.isnan(value):
-            return False
+        if self.kind is numbers.Real:
+            try:
+                as_float = float(value)
+            except OverflowError:  # an int past the float range
+                return not self.finite and self._within(value)
+            if math.isnan(as_float) or (self.finite and math.isinf(as_float)):
+                return False
+        return self._within(value)
+
+    def _within(self, value):
         if self.low is not None:
             if value < self.low or (value == self.low and self.closed in ("right", "neither")):
                 return False
@@ -78,13 +99,32 @@ class Interval(_Constraint):
                 return False
         return True
 
-    def __str__(self):
+    def for_parameters(self):
+        """This interval as a constructor parameter is checked: open int
+        bounds become the C++ ``int`` range, open real bounds exclude
+        infinity (see the module docstring)."""
+        if self.kind is numbers.Integral:
+            low, high, closed = self.low, self.high, self.closed
+            if low is None:
+                low, closed = INT32_MIN, {"right": "both", "neither": "left"}.get(closed, closed)
+            if high is None:
+                high, closed = INT32_MAX, {"left": "both", "neither": "right"}.get(closed, closed)
+            return Interval(numbers.Integral, low, high, closed)
+        bounded = Interval(numbers.Real, self.low, self.high, self.closed)
+        bounded.finite = True
+        return bounded
+
+    def range_text(self):
+        """The interval in mathematical notation, e.g. ``[1, 2147483647]``."""
         left = "[" if self.low is not None and self.closed in ("both", "left") else "("
         right = "]" if self.high is not None and self.closed in ("both", "right") else ")"
         low = "-inf" if self.low is None else self.low
         high = "inf" if self.high is None else self.high
+        return f"{left}{low}, {high}{right}"
+
+    def __str__(self):
         noun = "an int" if self.kind is numbers.Integral else "a float"
-        return f"{noun} in the range {left}{low}, {high}{right}"
+        return f"{noun} in the range {self.range_text()}"
 
 
 class Options(_Constraint):
@@ -123,13 +163,33 @@ class Options(_Constraint):
         return f"one of {listed}"
 
 
-class _Predicate(_Constraint):
+class Predicate(_Constraint):
+    """Values a function accepts, for what an interval or options cannot say.
+
+    Parameters
+    ----------
+    test : callable
+        ``test(value)`` returns whether the value is allowed; a ValueError
+        or TypeError it raises means "not allowed" too, so a parser (a
+        schedule or optimizer lookup) can serve as the test.
+    description : str
+        What is allowed, as error messages say it ("a tuple (X_val, y_val)").
+
+    Examples
+    --------
+    >>> Predicate(lambda v: len(v) == 2, "a pair").is_satisfied_by((1, 2))
+    True
+    """
+
     def __init__(self, test, description):
         self._test = test
         self._description = description
 
     def is_satisfied_by(self, value):
-        return self._test(value)
+        try:
+            return bool(self._test(value))
+        except (ValueError, TypeError):
+            return False
 
     def __str__(self):
         return self._description
@@ -168,16 +228,16 @@ def _is_random_state(value):
 
 
 _MARKERS = {
-    "array-like": _Predicate(_is_array_like, "an array-like"),
-    "random_state": _Predicate(
+    "array-like": Predicate(_is_array_like, "an array-like"),
+    "random_state": Predicate(
         _is_random_state,
         "None, a non-negative int, a numpy Generator, RandomState or SeedSequence",
     ),
-    "boolean": _Predicate(lambda value: isinstance(value, (bool, np.bool_)), "a bool"),
-    "no_validation": _Predicate(lambda value: True, "anything"),
+    "boolean": Predicate(lambda value: isinstance(value, (bool, np.bool_)), "a bool"),
+    "no_validation": Predicate(lambda value: True, "anything"),
 }
-_NONE = _Predicate(lambda value: value is None, "None")
-_CALLABLE = _Predicate(callable, "a callable")
+_NONE = Predicate(lambda value: value is None, "None")
+_CALLABLE = Predicate(callable, "a callable")
 
 
 def make_constraint(spec):
@@ -217,9 +277,22 @@ def _describe(constraints):
     return ", ".join(texts[:-1]) + " or " + texts[-1]
 
 
+def _parameter_constraint(spec):
+    """One entry of ``_parameter_constraints``, checked as the C++ core needs
+    (see the module docstring)."""
+    constraint = make_constraint(spec)
+    if isinstance(constraint, Interval):
+        return constraint.for_parameters()
+    if isinstance(constraint, _InstanceOf) and constraint.kind in (int, numbers.Integral):
+        return Interval(numbers.Integral, None, None).for_parameters()
+    if isinstance(constraint, _InstanceOf) and constraint.kind in (float, numbers.Real):
+        return Interval(numbers.Real, None, None).for_parameters()
+    return constraint
+
+
 def _compile_constraints(cls):
     declared = cls._parameter_constraints
-    compiled = {name: [make_constraint(spec) for spec in specs] for name, specs in declared.items()}
+    compiled = {name: [_parameter_constraint(spec) for spec in specs] for name, specs in declared.items()}
     # A typo in a constraint name would silently disable the check; catch it
     # when the class is defined, for constraints the class declares itself.
     if "_parameter_constraints" in cls.__dict__:

@@ -17,12 +17,14 @@ import warnings
 
 import numpy as np
 
+from ._param_validation import Interval
 from .exceptions import not_fitted_error
 
 __all__ = [
     "check_array",
     "check_sample_weight",
     "check_consistent_length",
+    "check_class_labels",
     "validate_data",
     "check_is_fitted",
     "has_fitted_attributes",
@@ -93,6 +95,12 @@ def check_array(
         ``ndim``, too few samples or features, NaN or infinity.
     """
     owner = _estimator_name(estimator)
+    if X is None:
+        # np.asarray(None) is an object array that becomes NaN: say what was
+        # passed (in the words scikit-learn's check_requires_y_none accepts).
+        raise ValueError(
+            _prefixed(owner, f"Expected array-like (array or non-string sequence), got None for {name}.")
+        )
     if _is_sparse(X):
         raise TypeError(
             _prefixed(
@@ -235,6 +243,60 @@ def check_sample_weight(
     return weights
 
 
+def check_class_labels(y, *, name="y", estimator=None):
+    """Check that class labels are of one sortable kind.
+
+    Classifiers sort their labels to find the classes, which fails with
+    NumPy's "'<' not supported between instances of 'str' and 'int'" on
+    mixed labels, and silently orders complex ones by real part.
+
+    Parameters
+    ----------
+    y : ndarray
+        The labels, any shape.
+    name : str, default="y"
+        Argument name used in error messages.
+    estimator : estimator instance, class or str, optional
+        Named in error messages.
+
+    Raises
+    ------
+    ValueError
+        For complex labels, and for object arrays that mix strings and
+        numbers or hold anything else (None, containers).
+    """
+    owner = _estimator_name(estimator)
+    if y.dtype.kind not in "cO":
+        return
+    kinds = {"complex"} if y.dtype.kind == "c" else {_label_kind(value) for value in y.ravel()}
+    if "complex" in kinds:
+        raise ValueError(
+            _prefixed(owner, f"Complex data not supported: {name} holds complex class labels; "
+                             "use ints, strings or bools.")
+        )
+    unknown = sorted(kinds - {"number", "string"})
+    if unknown:
+        raise ValueError(
+            _prefixed(owner, f"Unknown label type: {name} holds {', '.join(unknown)}; class labels must be "
+                             "ints, strings or bools.")
+        )
+    if len(kinds) > 1:
+        raise ValueError(
+            _prefixed(owner, f"Labels in {name} must be of one type, but it mixes strings and numbers. "
+                             "Convert them all to str (or all to numbers) first.")
+        )
+
+
+def _label_kind(value):
+    if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+        return "string"
+    if isinstance(value, (complex, np.complexfloating)):
+        return "complex"
+    if isinstance(value, (numbers.Number, np.generic)):
+        return "number"
+    return type(value).__name__ if value is not None else "None"
+
+
 def check_consistent_length(**named_arrays):
     """Check that all given arrays have the same number of samples.
 
@@ -270,6 +332,7 @@ def validate_data(
     ensure_min_samples=1,
     ensure_min_features=1,
     copy=False,
+    name="X",
 ):
     """Validate ``X`` for an estimator and record or check its features.
 
@@ -287,6 +350,8 @@ def validate_data(
         ``transform``, ``score``...: check ``X`` against them.
     dtype, ensure_2d, ensure_min_samples, ensure_min_features, copy
         Passed to :func:`check_array`.
+    name : str, default="X"
+        Argument name used in error messages (e.g. "validation_data").
 
     Returns
     -------
@@ -310,7 +375,7 @@ def validate_data(
         _check_feature_names(estimator, feature_names)
     array = check_array(
         X,
-        name="X",
+        name=name,
         dtype=dtype,
         ensure_2d=ensure_2d,
         ensure_min_samples=ensure_min_samples,
@@ -329,7 +394,7 @@ def validate_data(
     expected = getattr(estimator, "n_features_in_", None)
     if expected is not None and n_features != expected:
         raise ValueError(
-            f"X has {n_features} features, but {type(estimator).__name__} "
+            f"{name} has {n_features} features, but {type(estimator).__name__} "
             f"is expecting {expected} features as input."
         )
     return array
@@ -496,7 +561,9 @@ def check_in_range(
     name : str
         Argument name used in the message.
     low, high : int or float, optional
-        Bounds; ``None`` is unbounded.
+        Bounds. ``None`` is bounded as for constructor parameters: by the
+        range of the C++ ``int`` for integers; for reals, infinity is
+        excluded unless a bound is ``math.inf``.
     closed : {"both", "left", "right", "neither"}, default="both"
         Which bounds are included.
     integral : bool, default=False
@@ -514,23 +581,13 @@ def check_in_range(
     ValueError
         If the value is of the wrong type or out of range.
     """
-    kind = numbers.Integral if integral else numbers.Real
-    ok = isinstance(value, kind) and not isinstance(value, (bool, np.bool_))
-    if ok and not integral:
-        ok = not np.isnan(value)
-    if ok and low is not None:
-        ok = value >= low if closed in ("both", "left") else value > low
-    if ok and high is not None:
-        ok = value <= high if closed in ("both", "right") else value < high
-    if not ok:
-        left = "[" if closed in ("both", "left") and low is not None else "("
-        right = "]" if closed in ("both", "right") and high is not None else ")"
-        bounds = f"{left}{'-inf' if low is None else low}, {'inf' if high is None else high}{right}"
+    interval = Interval(numbers.Integral if integral else numbers.Real, low, high, closed).for_parameters()
+    if not interval.is_satisfied_by(value):
         noun = "an int" if integral else "a number"
         raise ValueError(
             _prefixed(
                 _estimator_name(estimator),
-                f"{name} must be {noun} in the range {bounds}; got {_short_repr(value)}.",
+                f"{name} must be {noun} in the range {interval.range_text()}; got {_short_repr(value)}.",
             )
         )
     return value
@@ -657,12 +714,12 @@ def _check_ndim(array, name, owner, ensure_2d):
         return
     if array.ndim == 0:
         message = (
-            f"Expected 2D array for {name}, got a scalar ({array[()]!r}) instead. "
+            f"Expected 2D array for {name}, got a scalar ({_short_repr(array[()])}) instead. "
             f"Reshape your data to (n_samples, n_features), e.g. "
             f"np.reshape({name}, (1, 1))."
         )
         if not ensure_2d:
-            message = f"Expected an array for {name}, got a scalar ({array[()]!r})."
+            message = f"Expected an array for {name}, got a scalar ({_short_repr(array[()])})."
         raise ValueError(_prefixed(owner, message))
     if not ensure_2d:
         return

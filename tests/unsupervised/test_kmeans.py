@@ -164,7 +164,7 @@ class TestErrors:
     @pytest.mark.parametrize(
         "params, match",
         [
-            ({"n_clusters": 0}, r"n_clusters.*\[1, inf\).*got 0"),
+            ({"n_clusters": 0}, r"n_clusters.*\[1, 2147483647\].*got 0"),
             ({"max_iter": 0}, r"max_iter.*got 0"),
             ({"tol": -1.0}, r"tol.*got -1"),
             ({"n_init": 0}, r"n_init"),
