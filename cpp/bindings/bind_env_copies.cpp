@@ -145,6 +145,10 @@ private:
     }
 
     void read_observation(const py::handle value, float* out, const char* call) const {
+        if (spaces().n_states > 0) {
+            out[0] = static_cast<float>(discrete_state(value, call));
+            return;
+        }
         const auto array = In<float>::ensure(value);
         if (!array)
             throw py::type_error(std::string(call) + " returned an observation that is not an array of numbers");
@@ -152,6 +156,23 @@ private:
                 std::string(call) + " returned an observation of " + std::to_string(array.size()) +
                     " values; the observation space has " + std::to_string(observation_size()));
         std::memcpy(out, array.data(), static_cast<std::size_t>(observation_size()) * sizeof(float));
+    }
+
+    // A Discrete(n) observation is an int in [0, n): converted to float, a
+    // bool, a float or -1 would pass for a state and update the wrong row
+    // (-1 the last one, through Python's negative indexing).
+    std::int64_t discrete_state(const py::handle value, const char* call) const {
+        const std::int64_t n = spaces().n_states;
+        PyObject* index = PyBool_Check(value.ptr()) ? nullptr : PyNumber_Index(value.ptr());
+        if (index == nullptr) PyErr_Clear();
+        const auto number = py::reinterpret_steal<py::object>(index);
+        int overflow = 0;
+        const long long state = index == nullptr ? -1 : PyLong_AsLongLongAndOverflow(index, &overflow);
+        if (index == nullptr || overflow != 0 || state < 0 || state >= n)
+            throw py::value_error(std::string(call) + " returned the observation " + std::string(py::repr(value)) +
+                                  ", which is not in the environment's observation space Discrete(" +
+                                  std::to_string(n) + "): a state is an int in [0, " + std::to_string(n) + ")");
+        return static_cast<std::int64_t>(state);
     }
 
     static bool truthy(const py::handle value) {

@@ -18,13 +18,14 @@ and leaves a usable model.
 
 from __future__ import annotations
 
-from numbers import Integral
+from numbers import Integral, Number
 
 import numpy as np
 from gymnasium import spaces
 
 from zoo._fitted_state import Array, Either, Items, Record, Size, optional
-from zoo._validation import seed_from_random_state
+from zoo._param_validation import INT64_MAX
+from zoo._validation import check_array, check_in_range, seed_from_random_state
 from zoo.base import BaseEstimator, Interval, Options
 from zoo.exceptions import NotFittedError
 from zoo.nn._constraints import (  # noqa: F401  (RUN_CONSTRAINTS is re-exported)
@@ -120,8 +121,10 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
         self
         """
         self._validate_params()
-        if isinstance(total_timesteps, bool) or not isinstance(total_timesteps, Integral) or total_timesteps < 1:
-            raise ValueError(f"total_timesteps must be a positive integer, got {total_timesteps!r}")
+        # The C++ loops count steps in int64, the learner's total included.
+        done = getattr(self, "num_timesteps_", 0) if not reset_num_timesteps else 0
+        check_in_range(total_timesteps, name="total_timesteps", low=1, high=INT64_MAX - done, integral=True,
+                       estimator=self)
         handle = resolve_env(env)
         try:
             self._check_spaces(handle)
@@ -222,16 +225,43 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
         actions = self._act(batch, bool(deterministic))
         return actions[0] if single else actions
 
+    def _environment_observation(self, observation) -> np.ndarray:
+        """An observation an environment returned, as a batch of one, checked
+        as the C++ training loop checks it (bind_env_copies.cpp): a Box
+        observation has exactly the space's number of values, so that a
+        stack of them is refused rather than read as a batch."""
+        space = self.observation_space_
+        if not isinstance(space, spaces.Box):
+            batch, single = self._observation_batch(observation)
+            if not single:
+                raise ValueError(f"env.step() returned the observation {observation!r}, which is not in the "
+                                 f"environment's observation space {space}")
+            return batch
+        try:
+            values = np.asarray(observation, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise TypeError("env.step() returned an observation that is not an array of numbers") from None
+        expected = int(np.prod(space.shape))
+        if values.size != expected:
+            raise ValueError(f"env.step() returned an observation of {values.size} values; the observation space "
+                             f"{space} has {expected}")
+        return values.reshape(1, -1)
+
     def _observation_batch(self, observation):
         space = self.observation_space_
-        if isinstance(space, spaces.Discrete):
-            values = np.asarray(observation)
+        discrete = isinstance(space, spaces.Discrete)
+        scalar = isinstance(observation, (Number, np.generic)) or (
+            isinstance(observation, np.ndarray) and observation.ndim == 0)
+        # check_array refuses NaN, strings, ragged lists and objects clearly; the
+        # Discrete states keep their integer dtype so floats can be refused.
+        values = check_array([observation] if scalar else observation, name="observation",
+                             dtype=None if discrete else np.float32, ensure_2d=False, estimator=self)
+        if discrete:
             if not np.issubdtype(values.dtype, np.integer) or values.ndim > 1:
                 raise ValueError(f"observation must be an integer state or a 1-D array of them, got {observation!r}")
-            if values.size and (values.min() < space.start or values.max() >= space.start + space.n):
-                raise ValueError(f"observation out of range for {space}")
-            return values.reshape(-1).astype(np.int64), values.ndim == 0
-        values = np.asarray(observation, dtype=np.float32)
+            if values.min() < space.start or values.max() >= space.start + space.n:
+                raise ValueError(f"observation {observation!r} is not in the observation space {space}")
+            return values.astype(np.int64), scalar
         shape = tuple(space.shape)
         if values.shape == shape:
             return values.reshape(1, -1), True
@@ -265,12 +295,6 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
         (float, float)
             Mean and standard deviation of the episode returns.
         """
-        if isinstance(n_episodes, bool) or not isinstance(n_episodes, Integral) or n_episodes < 1:
-            raise ValueError(f"n_episodes must be a positive integer, got {n_episodes!r}")
-        if max_episode_steps is not None and (
-            isinstance(max_episode_steps, bool) or not isinstance(max_episode_steps, Integral) or max_episode_steps < 1
-        ):
-            raise ValueError(f"max_episode_steps must be a positive integer or None, got {max_episode_steps!r}")
         returns = self.episode_returns(env, n_episodes, seed=seed, deterministic=deterministic,
                                        max_episode_steps=max_episode_steps)
         return float(np.mean(returns)), float(np.std(returns))
@@ -279,6 +303,13 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
         """The return of each of `n_episodes` episodes played by the policy."""
         if not hasattr(self, "num_timesteps_"):
             raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call fit first.")
+        check_in_range(n_episodes, name="n_episodes", low=1, integral=True, estimator=self)
+        if max_episode_steps is not None:
+            check_in_range(max_episode_steps, name="max_episode_steps", low=1, high=INT64_MAX, integral=True,
+                           estimator=self)
+        if seed is not None:
+            # gymnasium seeds a 128-bit generator from a non-negative int.
+            check_in_range(seed, name="seed", low=0, high=2**128 - 1, integral=True, estimator=self)
         from zoo.rl._rollout import play_episodes  # noqa: PLC0415  (keeps the import graph acyclic)
 
         return play_episodes(self, env, int(n_episodes), seed, bool(deterministic), max_episode_steps)

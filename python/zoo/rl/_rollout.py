@@ -43,8 +43,7 @@ def play_episodes(model, env, n_episodes: int, seed, deterministic: bool, max_ep
             obs, _ = env.reset(seed=seed if episode == 0 else None)
             total, done, steps = 0.0, False, 0
             while not done:
-                batch, _ = model._observation_batch(obs)
-                action = model._act(batch, deterministic)[0]
+                action = model._act(model._environment_observation(obs), deterministic)[0]
                 obs, reward, terminated, truncated, _ = env.step(action)
                 total += float(reward)
                 steps += 1

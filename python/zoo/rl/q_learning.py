@@ -31,6 +31,9 @@ METHODS = {
 EPSILON_DECAYS = {"linear": _core.EpsilonDecay.linear, "exponential": _core.EpsilonDecay.exponential}
 
 
+MAX_STATES = 2**24
+
+
 class QLearning(RLLearner):
     """Tabular Q-learning, SARSA and expected SARSA with epsilon-greedy exploration.
 
@@ -153,8 +156,12 @@ class QLearning(RLLearner):
     # -- the model ---------------------------------------------------------
 
     def _check_spaces(self, handle: EnvHandle) -> None:
-        require_discrete(self, handle.observation_space, "observation")
+        n_states = require_discrete(self, handle.observation_space, "observation")
         require_discrete(self, handle.action_space, "action")
+        # States cross the C++ loop as float32 observations, exact up to 2**24.
+        if n_states > MAX_STATES:
+            raise ValueError(f"QLearning takes at most {MAX_STATES} states; this environment's observation space is "
+                             f"{handle.observation_space}")
 
     def _setup(self, handle: EnvHandle, seed: int) -> None:
         n_states = require_discrete(self, handle.observation_space, "observation")
