@@ -86,7 +86,7 @@ void bind_for(py::module_& m) {
             {
                 py::gil_scoped_release release;
                 dec::randomized_svd(xc.data(), n, d, k, n_oversamples, n_iter, norm, seed, n_threads, s_out,
-                                    components_out);
+                                    components_out, python_interrupt_check());
             }
             return py::make_tuple(singular_values, components);
         },

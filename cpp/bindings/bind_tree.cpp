@@ -81,7 +81,7 @@ void bind_for(py::module_& m) {
             tree::TreeArrays fitted;
             {
                 py::gil_scoped_release release;
-                fitted = tree::fit_tree(data, params);
+                fitted = tree::fit_tree(data, params, python_interrupt_check());
             }
             const auto nodes = static_cast<py::ssize_t>(fitted.feature.size());
             py::dict out;

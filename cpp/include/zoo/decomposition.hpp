@@ -8,6 +8,8 @@
 
 #include <cstdint>
 
+#include "zoo/interrupt.hpp"
+
 namespace zoo::decomposition {
 
 using index_t = std::int64_t;
@@ -36,9 +38,11 @@ enum class Normalizer { none, lu, qr };
 // iterations, each product re-normalised by `normalizer`, a QR basis Q of
 // xc * Omega, and the SVD of Q^T xc. Writes the top k singular values and
 // components (k x d).
+// `interrupt` runs between power iterations.
 template <class T>
 void randomized_svd(const T* xc, index_t n, index_t d, index_t k, index_t n_oversamples, int n_iter,
-                    Normalizer normalizer, std::uint64_t seed, int n_threads, T* singular_values, T* components);
+                    Normalizer normalizer, std::uint64_t seed, int n_threads, T* singular_values, T* components,
+                    const InterruptCheck& interrupt = {});
 
 // out (n x k) = (x - mean) components^T, column j then multiplied by
 // scale[j] when `scale` is not null (whitening).

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "zoo/interrupt.hpp"
+
 namespace zoo::tree {
 
 enum class Criterion { gini, entropy, squared_error, absolute_error };
@@ -54,8 +56,10 @@ struct TreeArrays {
     int max_depth = 0;
 };
 
+// `interrupt` is polled between nodes (and between slices of the presort),
+// so that Ctrl-C stops a long build within a fraction of a second.
 template <class T>
-TreeArrays fit_tree(const Data<T>& data, const Params& params);
+TreeArrays fit_tree(const Data<T>& data, const Params& params, const InterruptCheck& interrupt = {});
 
 // The flat tree as prediction reads it.
 struct TreeView {

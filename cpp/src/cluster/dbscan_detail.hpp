@@ -155,15 +155,4 @@ void dbscan_brute(const DbscanProblem& p, int n_threads, const InterruptCheck& i
 // Points per parallel task: small enough to balance dense and empty regions.
 constexpr index_t kTaskPoints = 256;
 
-// Runs a parallel loop over [0, n) as a series of parallel regions of at most
-// `slice` items, checking for an interrupt (Ctrl-C) between them: the check
-// may not run inside a parallel region.
-template <class F>
-void in_slices(index_t n, index_t slice, const InterruptCheck& interrupt, F&& region) {
-    for (index_t begin = 0; begin < n; begin += slice) {
-        check_interrupt(interrupt);
-        region(begin, std::min(n, begin + slice));
-    }
-}
-
 }  // namespace zoo::cluster::dbscan_detail

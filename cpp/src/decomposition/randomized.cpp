@@ -70,7 +70,8 @@ void renormalize(T* a, int rows, int l, Normalizer normalizer) {
 
 template <class T>
 void randomized_svd(const T* xc, index_t n, index_t d, index_t k, index_t n_oversamples, int n_iter,
-                    Normalizer normalizer, std::uint64_t seed, int n_threads, T* singular_values, T* components) {
+                    Normalizer normalizer, std::uint64_t seed, int n_threads, T* singular_values, T* components,
+                    const InterruptCheck& interrupt) {
     if (n < 1 || d < 1 || k < 1 || k > std::min(n, d))
         throw std::invalid_argument("randomized_svd needs 1 <= n_components <= min(n_samples, n_features)");
     if (n_oversamples < 0 || n_iter < 0) throw std::invalid_argument("n_oversamples and n_iter must be >= 0");
@@ -83,6 +84,7 @@ void randomized_svd(const T* xc, index_t n, index_t d, index_t k, index_t n_over
     std::vector<T> yt(static_cast<size_t>(l) * n);  // Y^T, l x n: Y column-major n x l
     fill_gaussian(zt.data(), static_cast<index_t>(zt.size()), seed);
     for (int iteration = 0; iteration < n_iter; ++iteration) {
+        check_interrupt(interrupt);
         blas::gemm(false, true, l, in, id, T(1), zt.data(), id, xc, id, T(0), yt.data(), in);  // Y = X Z
         renormalize(yt.data(), in, l, normalizer);
         blas::gemm(false, false, l, id, in, T(1), yt.data(), in, xc, id, T(0), zt.data(), id);  // Z = X^T Y
@@ -99,8 +101,8 @@ void randomized_svd(const T* xc, index_t n, index_t d, index_t k, index_t n_over
 }
 
 template void randomized_svd<float>(const float*, index_t, index_t, index_t, index_t, int, Normalizer, std::uint64_t,
-                                    int, float*, float*);
+                                    int, float*, float*, const InterruptCheck&);
 template void randomized_svd<double>(const double*, index_t, index_t, index_t, index_t, int, Normalizer,
-                                     std::uint64_t, int, double*, double*);
+                                     std::uint64_t, int, double*, double*, const InterruptCheck&);
 
 }  // namespace zoo::decomposition

@@ -105,13 +105,17 @@ std::vector<T> bin_feature(const T* column, std::int64_t n, int max_bins, std::u
 }  // namespace
 
 template <class T>
-Bins<T> bin_features(const Columns<T>& data, int max_bins, int n_threads) {
+Bins<T> bin_features(const Columns<T>& data, int max_bins, int n_threads, const InterruptCheck& interrupt) {
     Bins<T> bins;
     const std::int64_t n = data.n, d = data.d;
     bins.edges.resize(d);
     bins.codes.resize(static_cast<std::size_t>(n * d));
-    parallel_chunks(d, n_threads, [&](std::int64_t f, int) {
-        bins.edges[f] = bin_feature(data.column(f), n, max_bins, bins.codes.data() + f * n);
+    // One feature per thread at a time, checking for Ctrl-C in between.
+    in_slices(d, std::int64_t{checked_threads(n_threads)}, interrupt, [&](std::int64_t first, std::int64_t last) {
+        parallel_chunks(last - first, n_threads, [&](std::int64_t j, int) {
+            const std::int64_t f = first + j;
+            bins.edges[f] = bin_feature(data.column(f), n, max_bins, bins.codes.data() + f * n);
+        });
     });
     bins.offset.resize(d + 1);
     bins.offset[0] = 0;
@@ -120,7 +124,7 @@ Bins<T> bin_features(const Columns<T>& data, int max_bins, int n_threads) {
     return bins;
 }
 
-template Bins<float> bin_features<float>(const Columns<float>&, int, int);
-template Bins<double> bin_features<double>(const Columns<double>&, int, int);
+template Bins<float> bin_features<float>(const Columns<float>&, int, int, const InterruptCheck&);
+template Bins<double> bin_features<double>(const Columns<double>&, int, int, const InterruptCheck&);
 
 }  // namespace zoo::tree::detail

@@ -197,7 +197,7 @@ struct Bins {
 };
 
 template <class T>
-Bins<T> bin_features(const Columns<T>& data, int max_bins, int n_threads);
+Bins<T> bin_features(const Columns<T>& data, int max_bins, int n_threads, const InterruptCheck& interrupt);
 
 // A histogram holds, per bin, the criterion sums then weight then count.
 inline int histogram_stride(int n_stats) { return n_stats + 2; }
