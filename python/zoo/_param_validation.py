@@ -75,7 +75,8 @@ class Interval(_Constraint):
         self.low = low
         self.high = high
         self.closed = closed
-        # Reals only: refuse infinity (and ints too large for a float).
+        # Reals only: refuse infinity (and ints too large for a float) at an
+        # end left open (None).
         self.finite = False
 
     def is_satisfied_by(self, value):
@@ -86,7 +87,10 @@ class Interval(_Constraint):
                 as_float = float(value)
             except OverflowError:  # an int past the float range
                 return not self.finite and self._within(value)
-            if math.isnan(as_float) or (self.finite and math.isinf(as_float)):
+            if math.isnan(as_float):
+                return False
+            # A bound written as math.inf admits infinity (per _within); an open one does not.
+            if self.finite and math.isinf(as_float) and (self.high if as_float > 0 else self.low) is None:
                 return False
         return self._within(value)
 

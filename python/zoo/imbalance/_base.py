@@ -11,7 +11,7 @@ import numpy as np
 
 from zoo._fitted_state import Array, optional
 from zoo._param_validation import Interval, Options
-from zoo._validation import check_consistent_length, validate_data
+from zoo._validation import check_class_labels, check_consistent_length, validate_data
 from zoo.base import BaseEstimator
 from zoo.exceptions import data_conversion_warning
 
@@ -123,6 +123,7 @@ def _check_labels(y, owner):
     elif array.dtype.kind == "O":
         if any(v is None or (isinstance(v, float) and not np.isfinite(v)) for v in array.tolist()):
             raise ValueError(f"{owner}: Input y contains NaN or None.")
+        check_class_labels(array, estimator=owner)
     elif array.dtype.kind not in "biuUS":
         raise ValueError(f"{owner}: y must hold class labels; got dtype {array.dtype}.")
     return array

@@ -11,6 +11,7 @@ import numpy as np
 
 from zoo._validation import _short_repr, check_is_fitted
 from zoo._fitted_state import Array, DictOf, Either, ListOf, optional
+from zoo._param_validation import Options, Predicate
 from zoo.base import BaseEstimator, Interval, clone
 
 from ._cross_validation import (
@@ -166,6 +167,25 @@ class GridSearchCV(BaseEstimator):
     >>> search.best_params_, search.best_score_  # doctest: +SKIP
     """
 
+    _parameter_constraints = {
+        "estimator": ["no_validation"],  # anything with fit: checked by _check_estimator
+        "param_grid": ["no_validation"],  # checked by ParameterGrid, whose messages name it
+        "scoring": [None, str, callable, list, tuple, dict],
+        "n_jobs": [None, Integral],
+        "refit": ["boolean", str],
+        "cv": [
+            None,
+            Interval(Integral, 2, None, closed="left"),
+            Predicate(lambda cv: hasattr(cv, "split") and hasattr(cv, "get_n_splits"), "a splitter"),
+            Predicate(lambda cv: hasattr(cv, "__iter__") and not isinstance(cv, (str, dict)),
+                      "an iterable of (train, test) index pairs"),
+        ],
+        "return_train_score": ["boolean"],
+        # NaN (the default) marks a failed fit's score, so this is not an Interval.
+        "error_score": [Options({"raise"}), Predicate(lambda score: isinstance(score, Real) and not isinstance(
+            score, (bool, np.bool_)), "a number (e.g. np.nan)")],
+    }
+
     # What save stores (the scorers and the param_<name> columns are rebuilt
     # on load); the best candidate only with refit. A saved best_estimator_
     # is checked against its own class's declaration.
@@ -248,6 +268,7 @@ class GridSearchCV(BaseEstimator):
         -------
         self
         """
+        self._validate_params()
         _check_estimator(self.estimator)
         error_score = _check_error_score(self.error_score)
         # A refit with other settings (refit=False, ...) must not keep the
@@ -256,6 +277,8 @@ class GridSearchCV(BaseEstimator):
                      "refit_time_", "n_features_in_"):
             self.__dict__.pop(name, None)
         candidates = list(ParameterGrid(self.param_grid))
+        if not candidates:
+            raise ValueError("param_grid holds no candidates; give at least one dict of parameter lists.")
         probe = clone(self.estimator)
         for params in candidates:
             probe.set_params(**params)  # unknown names fail here, before any fit

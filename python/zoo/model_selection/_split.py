@@ -268,6 +268,6 @@ def check_cv(cv=5, y=None, *, classifier=False):
             f"get_n_splits, or an iterable of (train, test) index pairs; got {_short_repr(cv)}."
         )
     splits = list(cv)
-    if not splits or not all(len(pair) == 2 for pair in splits):
+    if not splits or not all(hasattr(pair, "__len__") and len(pair) == 2 for pair in splits):
         raise ValueError("cv given as an iterable must yield (train, test) index pairs.")
     return _PredefinedSplits(splits)

@@ -26,9 +26,12 @@ from __future__ import annotations
 
 from numbers import Integral, Real
 
+from zoo._param_validation import Predicate
 from zoo.base import Interval, Options
+from zoo.nn.callbacks import EarlyStopping
 from zoo.nn.init import INITIALIZERS
 from zoo.nn.network import ACTIVATIONS
+from zoo.nn.schedules import get_schedule
 
 OPTIMIZER_CONSTRAINTS = {
     "optimizer": ["no_validation"],  # checked by zoo.nn.get_optimizer
@@ -44,10 +47,12 @@ RUN_CONSTRAINTS = {
 
 TRAINING_CONSTRAINTS = {
     **OPTIMIZER_CONSTRAINTS,
-    "lr_schedule": ["no_validation"],  # checked by zoo.nn.get_schedule
+    "lr_schedule": [Predicate(lambda spec: get_schedule(spec) is not None,
+                              "None, a schedule name (constant, step, exponential, cosine, warmup, plateau), "
+                              "a config dict from Schedule.to_config() or a zoo.nn.schedules.Schedule")],
     "batch_size": [Interval(Integral, 1, None, closed="left")],
     "epochs": [Interval(Integral, 1, None, closed="left")],
-    "early_stopping": ["no_validation"],  # a bool or a zoo.nn.EarlyStopping
+    "early_stopping": ["boolean", EarlyStopping],
     "validation_split": [Interval(Real, 0, 1, closed="left")],
     "shuffle": ["boolean"],
     "callbacks": RUN_CONSTRAINTS["callbacks"],

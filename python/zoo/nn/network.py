@@ -30,6 +30,7 @@ from numbers import Integral
 import numpy as np
 
 from zoo import _core
+from zoo._param_validation import INT32_MAX
 from zoo._registry import register_config_class
 from zoo._threads import resolve_n_jobs
 from zoo.nn.init import initial_params
@@ -142,9 +143,11 @@ def layer_sizes(sizes, name="hidden_layer_sizes", *, allow_empty=True) -> list[i
     """A layer-size parameter (one int or a sequence of them) as a list of
     positive ints, or a ValueError naming the parameter."""
     sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
-    if (not sizes and not allow_empty) or any(isinstance(s, bool) or not isinstance(s, Integral) or s < 1
+    # The engine counts units in C++ ints.
+    if (not sizes and not allow_empty) or any(isinstance(s, bool) or not isinstance(s, Integral) or not 1 <= s <= INT32_MAX
                                               for s in sizes):
-        raise ValueError(f"{name} must be {'' if allow_empty else 'one or more '}positive integers, got {sizes!r}")
+        raise ValueError(f"{name} must be {'' if allow_empty else 'one or more '}integers in [1, {INT32_MAX}], "
+                         f"got {sizes!r}")
     return [int(s) for s in sizes]
 
 

@@ -13,12 +13,14 @@ from numbers import Integral
 import numpy as np
 
 from zoo._validation import (
+    check_consistent_length,
     check_is_fitted,
     check_sample_weight,
     seed_from_random_state,
     validate_data,
 )
 from zoo._fitted_state import Array, Either, Record, Size, optional
+from zoo._param_validation import Predicate
 from zoo.base import BaseEstimator, Interval, Options
 from zoo.nn._constraints import ENGINE_CONSTRAINTS, HIDDEN_LAYER_CONSTRAINTS, RUN_CONSTRAINTS, TRAINING_CONSTRAINTS
 from zoo.nn._epoch_inputs import AUGMENT_STREAM, augmented, check_augment, standardisation, standardised
@@ -40,7 +42,8 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         **TRAINING_CONSTRAINTS,
         **RUN_CONSTRAINTS,
         "loss": [None, Options(set(LOSSES))],
-        "validation_data": [None, "no_validation"],
+        "validation_data": [None, Predicate(lambda data: isinstance(data, (tuple, list)) and len(data) in (2, 3),
+                                            "a tuple (X_val, y_val) or (X_val, y_val, sample_weight)")],
         "class_weight": [None, dict, Options({"balanced"})],
         "normalize": ["boolean"],
         "continual": [None, ContinualLearning],
@@ -349,11 +352,13 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
     def _split(self, X, targets, weight):
         if self.validation_data is not None:
             X_val, y_val = self.validation_data[:2]
-            X_val = validate_data(self, X_val, reset=False, dtype=X.dtype)
+            X_val = validate_data(self, X_val, reset=False, dtype=X.dtype, name="validation_data[0]")
+            check_consistent_length(**{"validation_data[0]": X_val, "validation_data[1]": y_val})
             val_targets = self._targets_.encode(y_val, dtype=X.dtype)
             val_weight = np.ones(X_val.shape[0], dtype=X.dtype)
             if len(self.validation_data) > 2:
-                val_weight = check_sample_weight(self.validation_data[2], X_val.shape[0], X.dtype)
+                val_weight = check_sample_weight(self.validation_data[2], X_val.shape[0], X.dtype,
+                                                 name="validation_data[2]")
             return TrainingSet(X, targets, weight), TrainingSet(X_val, val_targets, val_weight)
         return self._hold_out(TrainingSet(X, targets, weight), self._targets_)
 

@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from zoo._validation import check_class_labels
 from zoo.exceptions import data_conversion_warning
 
 
@@ -72,6 +73,7 @@ class ClassTargets:
     @classmethod
     def from_fit(cls, y, classes=None):
         array = _as_array(y)
+        check_class_labels(array)
         if array.ndim == 2 and array.shape[1] == 1:
             warnings.warn(
                 "A column-vector y was passed when a 1d array was expected; it is flattened.",

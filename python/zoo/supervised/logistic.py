@@ -127,7 +127,7 @@ class LogisticRegression(FormerGradientSolversMixin, LogLossClassifierMixin, Cla
 
     _parameter_constraints = {
         "penalty": [Options({"l1", "l2", "elasticnet"}), None],
-        "C": [Interval(Real, 0, None, closed="neither")],
+        "C": [Interval(Real, 0, math.inf, closed="right")],  # inf: no penalty, as in scikit-learn
         "l1_ratio": [Interval(Real, 0, 1, closed="both"), None],
         "tol": [Interval(Real, 0, None, closed="left")],
         "fit_intercept": ["boolean"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from zoo._validation import check_is_fitted
 from zoo.base import ClassifierMixin, RegressorMixin
 from zoo.supervised._mlp_base import CLASSIFICATION_LOSSES, LOSSES, _BaseMLP
 from zoo.supervised._targets import ClassTargets, RegressionTargets
@@ -181,5 +182,6 @@ class MLP(_BaseMLP):
 
     def score(self, X, y, sample_weight=None):
         """Accuracy for classification, R^2 for regression."""
+        check_is_fitted(self, "params_")  # the kind of score comes from the fitted targets
         mixin = ClassifierMixin if isinstance(self._targets_, ClassTargets) else RegressorMixin
         return mixin.score(self, X, y, sample_weight)

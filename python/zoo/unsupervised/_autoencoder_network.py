@@ -73,7 +73,7 @@ class _AutoencoderNetwork(NetworkModelMixin):
 
     def _split(self, X, weight):
         if self.validation_data is not None:
-            X_val = validate_data(self, self.validation_data, reset=False, dtype=X.dtype)
+            X_val = validate_data(self, self.validation_data, reset=False, dtype=X.dtype, name="validation_data")
             val_weight = np.ones(X_val.shape[0], dtype=X.dtype)
             return TrainingSet(X, X, weight), TrainingSet(X_val, X_val, val_weight)
         return self._hold_out(TrainingSet(X, X, weight), self._targets())

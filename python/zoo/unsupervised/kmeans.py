@@ -15,6 +15,7 @@ from zoo.unsupervised._kmeans_common import (
     COMMON_CONSTRAINTS,
     FittedCentersMixin,
     check_enough_samples,
+    check_init_array,
     initial_centers,
     run_seeds,
 )
@@ -122,7 +123,7 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         tol = float(variance.mean()) * self.tol
         init = self.init
         if not isinstance(init, str):
-            init = np.asarray(init, dtype=X.dtype) - mean
+            init = check_init_array(init, self.n_clusters, X.shape[1], X.dtype) - mean
 
         best = None
         for seed in run_seeds(seed_from_random_state(self.random_state), n_init):

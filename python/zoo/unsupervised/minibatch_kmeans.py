@@ -9,7 +9,7 @@ import numpy as np
 from zoo import _core
 from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
-from zoo._validation import check_sample_weight, seed_from_random_state, validate_data
+from zoo._validation import FLOAT_POLICY, check_sample_weight, seed_from_random_state, validate_data
 from zoo.base import BaseEstimator, ClusterMixin, Interval, Options, TransformerMixin
 from zoo.unsupervised._kmeans_common import (
     COMMON_CONSTRAINTS,
@@ -165,7 +165,8 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
         first_call = not hasattr(self, "cluster_centers_")
         if first_call:
             self._validate_params()
-        X = validate_data(self, X, reset=first_call, dtype=None if first_call else self.cluster_centers_.dtype)
+        # The first call converts as fit does (ints, bools, float16 to float64); later ones to the centres' type.
+        X = validate_data(self, X, reset=first_call, dtype=FLOAT_POLICY if first_call else self.cluster_centers_.dtype)
         weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         n_threads = resolve_n_jobs(self.n_jobs)
         if first_call:
@@ -246,6 +247,12 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
             inertia = _core.kmeans_assign(X_init, w_init, centers, labels, n_threads)
             if inertia < best_inertia:
                 best, best_inertia = centers, inertia
+        if best is None:  # every inertia was inf or NaN: no centres to start from
+            raise ValueError(
+                f"{type(self).__name__}: the inertia of every initial set of centres overflowed; X holds values up to "
+                f"{float(np.abs(X_init).max()):.3g}, too large to square in {X.dtype}. Scale X first (e.g. with "
+                "zoo.preprocessing.StandardScaler)."
+            )
         return best
 
 
