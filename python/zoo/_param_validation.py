@@ -21,7 +21,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["Interval", "Options", "Predicate", "make_constraint", "INT32_MAX", "INT32_MIN", "INT64_MAX"]
+__all__ = ["INT32_MAX", "INT32_MIN", "INT64_MAX", "Interval", "Options", "Predicate", "make_constraint"]
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MAX = 2**63 - 1

@@ -5,9 +5,8 @@ the C++ loops cannot hold (item 11)."""
 import gymnasium
 import numpy as np
 import pytest
-from gymnasium import spaces
-
 import zoo
+from gymnasium import spaces
 
 N_VALUES = 4
 BOX_LEARNERS = {
