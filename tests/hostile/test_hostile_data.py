@@ -1,8 +1,9 @@
-"""Hostile data for every public estimator: fit, predict, transform, score
-and the rest refuse it with a clear ValueError/TypeError (never a raw
+"""Hostile data (X, y, sample weights) for every public estimator: fit, predict,
+transform, score and the rest refuse it with a clear ValueError/TypeError (never a raw
 NumPy, pybind11 or LAPACK message, never NaN), unfitted models raise
 NotFittedError, and a failed fit leaves the model it had."""
 
+import inspect
 import warnings
 
 import numpy as np
@@ -72,10 +73,10 @@ def _refused_variants(cls, valid):
     return variants
 
 
-def _attempt(function, *args):
+def _attempt(function, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return function(*args)
+        return function(*args, **kwargs)
 
 
 def offered_methods(estimator):
@@ -159,6 +160,36 @@ def test_fit_refuses_hostile_y(cls):
         with pytest.raises(CLEAR_ERRORS) as error:
             _attempt(make(cls).fit, setup.X, y)
         assert_clear_error(error.value, context=f"fit with y {case}")
+
+
+WEIGHTED = [cls for cls in DATA_ESTIMATORS if "sample_weight" in inspect.signature(cls.fit).parameters]
+
+
+def _bad_weights():
+    n = N_SAMPLES
+    ones = np.ones(n)
+    return {
+        "NaN": _with(ones, np.nan),
+        "infinity": _with(ones, np.inf),
+        "negative": -ones,
+        "all zero": 0 * ones,
+        "too short": ones[:-1],
+        "2-D": np.ones((n, 2)),
+        "strings": np.array(["a"] * n),
+        "complex": ones + 1j,
+        "None values": np.array([None] * n, dtype=object),
+        "dict": {"a": 1},
+    }
+
+
+@pytest.mark.parametrize("cls", WEIGHTED, ids=_ids)
+def test_fit_refuses_hostile_sample_weight(cls):
+    setup = setup_of(cls)
+    args = (setup.X, setup.y) if setup.kind == "supervised" else (setup.X,)
+    for case, weight in _bad_weights().items():
+        with pytest.raises(CLEAR_ERRORS) as error:
+            _attempt(make(cls).fit, *args, sample_weight=weight)
+        assert_clear_error(error.value, context=f"fit with sample_weight {case}")
 
 
 @pytest.mark.parametrize("cls", DATA_ESTIMATORS, ids=_ids)
