@@ -162,6 +162,24 @@ def test_fit_refuses_hostile_y(cls):
         assert_clear_error(error.value, context=f"fit with y {case}")
 
 
+INCREMENTAL = [cls for cls in DATA_ESTIMATORS if hasattr(cls, "partial_fit")]
+
+
+@pytest.mark.parametrize("fitted", [False, True], ids=["first call", "after fit"])
+@pytest.mark.parametrize("cls", INCREMENTAL, ids=_ids)
+def test_partial_fit_refuses_hostile_X(cls, fitted):
+    setup = setup_of(cls)
+    variants = _refused_variants(cls, setup.X)
+    if fitted:
+        variants["one more feature"] = np.hstack([setup.X, setup.X[:, :1]])
+    for case, X in variants.items():
+        estimator = fit(make(cls)) if fitted else make(cls)
+        args = (X, setup.y) if setup.kind == "supervised" else (X,)
+        with pytest.raises(CLEAR_ERRORS) as error:
+            _attempt(estimator.partial_fit, *args)
+        assert_clear_error(error.value, context=f"partial_fit with X {case}")
+
+
 WEIGHTED = [cls for cls in DATA_ESTIMATORS if "sample_weight" in inspect.signature(cls.fit).parameters]
 
 
