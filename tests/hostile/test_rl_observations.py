@@ -152,3 +152,9 @@ def test_evaluation_arguments_are_checked(method, arguments, name):
     learner = zoo.QLearning(random_state=0).fit("FrozenLake-v1", total_timesteps=10)
     with pytest.raises(ValueError, match=rf"QLearning: {name} must be an int in the range"):
         getattr(learner, method)("FrozenLake-v1", **arguments)
+
+
+@pytest.mark.parametrize("name", sorted(BOX_LEARNERS))
+def test_a_discrete_observation_space_is_described_by_its_size(name):
+    with pytest.raises(ValueError, match=r"this environment has Discrete\(16\)"):
+        BOX_LEARNERS[name]().fit("FrozenLake-v1", total_timesteps=10)

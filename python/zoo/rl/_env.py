@@ -76,6 +76,8 @@ def resolve_env(env, *, prefer_native: bool = True) -> EnvHandle:
 
 
 def describe_space(space) -> str:
+    if isinstance(space, spaces.Discrete):
+        return str(space)  # Discrete(16), or Discrete(3, start=1): its shape () says nothing
     return f"{type(space).__name__}{getattr(space, 'shape', '')}"
 
 
