@@ -46,6 +46,9 @@ class Interval(_Constraint):
         Bounds; None means unbounded.
     closed : {"both", "left", "right", "neither"}, default="both"
         Which bounds belong to the interval.
+    finite : bool, default=False
+        Reals only: refuse infinity at an end left open (None), and ints
+        too large for a float. :meth:`for_parameters` sets it.
 
     Examples
     --------
@@ -62,7 +65,7 @@ class Interval(_Constraint):
         "real": numbers.Real,
     }
 
-    def __init__(self, kind, low, high, closed="both"):
+    def __init__(self, kind, low, high, closed="both", *, finite=False):
         if kind not in self._KINDS:
             raise TypeError(f"Interval kind must be int or float (real); got {kind!r}.")
         if closed not in ("both", "left", "right", "neither"):
@@ -75,9 +78,7 @@ class Interval(_Constraint):
         self.low = low
         self.high = high
         self.closed = closed
-        # Reals only: refuse infinity (and ints too large for a float) at an
-        # end left open (None).
-        self.finite = False
+        self.finite = finite
 
     def is_satisfied_by(self, value):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
@@ -114,9 +115,7 @@ class Interval(_Constraint):
             if high is None:
                 high, closed = INT32_MAX, {"left": "both", "neither": "right"}.get(closed, closed)
             return Interval(numbers.Integral, low, high, closed)
-        bounded = Interval(numbers.Real, self.low, self.high, self.closed)
-        bounded.finite = True
-        return bounded
+        return Interval(numbers.Real, self.low, self.high, self.closed, finite=True)
 
     def range_text(self):
         """The interval in mathematical notation, e.g. ``[1, 2147483647]``."""
