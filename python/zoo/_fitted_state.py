@@ -23,12 +23,13 @@ mixin declares what it adds once). A spec is one of:
   have. All other declared attributes are required as soon as the state
   holds anything but None (an unfitted estimator's holds nothing else).
 
-A dimension is an int; None for any size; the name of an integer constructor parameter
-(``"n_clusters"``); the name of a fitted attribute (ending in ``_``), whose
-value is an int or whose length is used (``"classes_"`` is the number of
-classes); ``Derived(text, function, *names)`` for a size computed from
-others; or any other name, which stands for the size it first meets and
-must be the same everywhere else it appears (``"n_nodes"``). A trailing
+A dimension is an int; None for any size; the name of an integer
+constructor parameter (``"n_clusters"``); the name of a fitted attribute
+(ending in ``_``), whose value is an int or whose length is used
+(``"classes_"`` is the number of classes); ``Derived(text, function,
+*names)`` for a size computed from others; or any other name, which stands
+for the size it first meets and must be the same everywhere else it appears
+(``"n_nodes"``). A trailing
 ``?`` (``"n_targets?"``) marks an axis that may be missing, in every array
 that names it alike (one target: 1-D coefficients and a scalar intercept).
 
