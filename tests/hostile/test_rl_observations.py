@@ -104,7 +104,7 @@ def test_q_learning_takes_integer_states_of_any_kind(state):
 def test_q_learning_predict_names_the_space():
     learner = zoo.QLearning(random_state=0).fit(DiscreteEnv(3), total_timesteps=20)
     for state in (-1, 4):
-        with pytest.raises(ValueError, match=r"is not in the observation space Discrete\(4\)"):
+        with pytest.raises(ValueError, match=r"is out of range for the observation space Discrete\(4\)"):
             learner.predict(state)
     with pytest.raises(ValueError, match="must be an integer state"):
         learner.predict(2.0)

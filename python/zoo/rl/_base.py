@@ -260,7 +260,7 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
             if not np.issubdtype(values.dtype, np.integer) or values.ndim > 1:
                 raise ValueError(f"observation must be an integer state or a 1-D array of them, got {observation!r}")
             if values.min() < space.start or values.max() >= space.start + space.n:
-                raise ValueError(f"observation {observation!r} is not in the observation space {space}")
+                raise ValueError(f"observation {observation!r} is out of range for the observation space {space}")
             return values.astype(np.int64), scalar
         shape = tuple(space.shape)
         if values.shape == shape:
