@@ -6,15 +6,18 @@ transaction (:class:`zoo.base.BaseEstimator` wraps them when a subclass is
 defined). If it raises anything at all, KeyboardInterrupt included, the
 instance gets back exactly what it held before the call: the previous model
 after a re-fit, or no fitted attribute after a first fit, so that ``predict``
-raises NotFittedError instead of meeting half a model.
+raises NotFittedError instead of meeting half a model. A fit whose model
+comes out with NaN or infinity in it (an overflow, a diverged training) is
+a failed fit as well: it raises ValueError and is rolled back the same way.
 
 What is restored is the instance's attribute dictionary, and a copy of the
 fitted state as :meth:`~zoo.base.BaseEstimator.save` defines it (attributes
 whose names end with ``_``), taken before the call, because kernels update
 some of it in place (warm starts, ``partial_fit``, network weights, RL
-learners continuing their training). Only an estimator that already holds
-fitted state pays for the copy, and the copy is the size of the model, not
-of the data. Private training scratch that ``save`` does not store either
+learners continuing their training). An attribute the failed call did not
+change keeps its original object, so references held outside stay valid.
+Only an estimator that already holds fitted state pays for the copy, and
+the copy is the size of the model, not of the data. Private training scratch that ``save`` does not store either
 (a DQN's replay buffer) is restored by reference, not copied: the model is
 whole, the scratch may hold the failed call's transitions.
 
@@ -28,7 +31,11 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
+import pickle
 import threading
+
+from ._validation import check_finite_fitted_state, check_finite_result
 
 __all__ = ["FIT_METHODS", "make_fit_methods_transactional"]
 
@@ -42,10 +49,10 @@ _running = threading.local()
 
 def make_fit_methods_transactional(cls) -> None:
     """Wrap each fitting method ``cls`` has (its own or inherited from a
-    mixin) that is not wrapped yet."""
+    mixin) that is a plain function not wrapped yet."""
     for name in FIT_METHODS:
-        method = getattr(cls, name, None)
-        if callable(method) and not getattr(method, "_zoo_transactional", False):
+        method = inspect.getattr_static(cls, name, None)
+        if inspect.isfunction(method) and not getattr(method, "_zoo_transactional", False):
             setattr(cls, name, _transactional(method))
 
 
@@ -58,7 +65,10 @@ def _transactional(method):
         before = _snapshot(self)
         running.add(id(self))
         try:
-            return method(self, *args, **kwargs)
+            result = method(self, *args, **kwargs)
+            # An overflow is a failed fit too: NaN state is never kept.
+            check_finite_fitted_state(self)
+            return check_finite_result(result, estimator=self, method=method.__name__)
         except BaseException:
             _restore(self, before)
             raise
@@ -73,7 +83,7 @@ def _is_fitted_state(name: str) -> bool:
     return name.endswith("_") and not name.startswith("__")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _param_names(cls) -> frozenset:
     # Reading the signature costs more than a small partial_fit step.
     return frozenset(cls._get_param_names())
@@ -108,4 +118,17 @@ def _restore(estimator, before) -> None:
     state = vars(estimator)
     state.clear()
     state.update(attributes)
-    state.update(fitted)
+    for name, saved in fitted.items():
+        # The object the caller may hold a reference to, where the failed
+        # call left it as it was; the copy where it was changed in place.
+        if not _unchanged(attributes[name], saved):
+            state[name] = saved
+
+
+def _unchanged(original, saved) -> bool:
+    if original is saved:
+        return True
+    try:
+        return pickle.dumps(original) == pickle.dumps(saved)
+    except Exception:  # noqa: BLE001  (cannot tell: the copy is the safe answer)
+        return False

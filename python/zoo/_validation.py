@@ -11,6 +11,7 @@ scikit-learn's wording because its ``check_estimator`` matches them.
 
 from __future__ import annotations
 
+import math
 import numbers
 import sys
 import warnings
@@ -32,6 +33,8 @@ __all__ = [
     "seed_from_random_state",
     "check_in_range",
     "assert_all_finite",
+    "check_finite_fitted_state",
+    "check_finite_result",
 ]
 
 FLOAT_POLICY = "numeric-float"
@@ -238,6 +241,18 @@ def check_sample_weight(
                 owner,
                 f"{name} must contain at least one positive weight; "
                 "all weights are zero.",
+            )
+        )
+    with np.errstate(over="ignore"):
+        # Every estimator sums the weights somewhere; past float64's range
+        # that sum is infinity and the model NaN.
+        total = np.sum(weights, dtype=np.float64)
+    if not np.isfinite(total):
+        raise ValueError(
+            _prefixed(
+                owner,
+                f"{name} sums to more than the largest float64 ({np.finfo(np.float64).max:.3g}); "
+                "divide the weights by a constant (only their ratios matter to most estimators).",
             )
         )
     return weights
@@ -837,3 +852,248 @@ def _bullets(names):
     if len(names) > _MAX_NAMES_SHOWN:
         shown.append("- ...")
     return shown
+
+
+# -------------------------------------------------------------- finite results
+#
+# Finite inputs can still overflow: squares of values above about 1e154, sums
+# of weights near 1e308, a network whose training diverges. What fit stores
+# and what predict returns is checked, so that such an overflow is an error
+# that says what happened instead of NaN state or NaN answers.
+
+_SCALE_ADVICE = (
+    "the inputs' magnitude is beyond what the computation can represent in "
+    "floating point; scale them (e.g. with zoo.preprocessing.StandardScaler), "
+    "or divide large sample weights by a constant"
+)
+_DIVERGED_ADVICE = (
+    "training diverged; lower the learning rate, clip the gradients "
+    "(clip_norm) or scale the inputs"
+)
+
+
+def _is_all_finite(array):
+    # One pass with no temporary array (as in assert_all_finite); only when
+    # the sum overflows does the element-wise test decide.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(array, dtype=np.float64)):
+            return True
+    return bool(np.isfinite(array).all())
+
+
+def check_finite_fitted_state(estimator):
+    """Raise ``ValueError`` if fitting left NaN or infinity in the model.
+
+    Checks the floating-point arrays and numbers among the public fitted
+    attributes (``name_``) and inside zoo's objects that hold model arrays
+    (a Network's weights, a Tree's nodes). Private ones (``_name_``) may
+    use NaN for "not computed", and are reflected in public ones or in
+    results, which are checked too (:func:`check_finite_result`); training
+    records (histories) and dictionaries (schedule states) are not the
+    model and may hold infinities; nested estimators were checked by their
+    own fit.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+
+    Raises
+    ------
+    ValueError
+        Naming the estimator and the attribute, and saying what to change.
+    """
+    from zoo.nn.network import Network  # noqa: PLC0415  (zoo.nn imports this module)
+
+    for name, value in vars(estimator).items():
+        if not name.endswith("_") or name.startswith("_"):
+            continue
+        where = _non_finite_part(value, name, set())
+        if where is not None:
+            advice = _DIVERGED_ADVICE if isinstance(value, Network) else _SCALE_ADVICE
+            raise ValueError(
+                f"{type(estimator).__name__}: fit produced NaN or infinite values in {where}: {advice}."
+            )
+
+
+def _non_finite_part(value, path, seen):
+    """The path of the first non-finite float inside `value`, or None."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "fc" and not _is_all_finite(value):
+            return path
+        return None
+    if isinstance(value, (float, np.floating)):
+        return None if np.isfinite(value) else path
+    if id(value) in seen:
+        return None
+    seen.add(id(value))
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            where = _non_finite_part(item, f"{path}[{index}]", seen)
+            if where is not None:
+                return where
+        return None
+    if not _holds_model_arrays(value):
+        return None
+    for name, item in vars(value).items():
+        if not name.startswith("_"):  # private: scratch space, not the model
+            where = _non_finite_part(item, f"{path}.{name}", seen)
+            if where is not None:
+                return where
+    return None
+
+
+def _holds_model_arrays(value):
+    """zoo's own containers of model arrays (Network, Tree, target
+    encoders), not estimators or training records."""
+    from zoo.nn.history import History  # noqa: PLC0415  (zoo.nn imports this module)
+
+    return (
+        type(value).__module__.startswith("zoo.")
+        and hasattr(value, "__dict__")
+        and not hasattr(value, "get_params")
+        and not isinstance(value, History)  # EpisodeHistory too
+    )
+
+
+def check_finite_result(result, *, estimator, method, allow_inf="none"):
+    """Raise ``ValueError`` if what a method returns holds NaN or infinity.
+
+    Parameters
+    ----------
+    result : object
+        The method's result: a float array, a tuple of them (each checked),
+        or anything else (not checked).
+    estimator : estimator instance
+        Named in the message.
+    method : str
+        Named in the message.
+    allow_inf : {"none", "negative", "both"}, default="none"
+        Infinities that are legitimate values of this result: "negative"
+        for logarithms (log-probabilities, log-densities: -inf is
+        probability 0), "both" for scores whose sign is the answer
+        (decision functions: +-inf is certainty). NaN never is.
+
+    Returns
+    -------
+    result
+        Unchanged.
+
+    Raises
+    ------
+    ValueError
+        Naming the estimator, the method and the rows concerned.
+    """
+    for array in result if isinstance(result, tuple) else (result,):
+        if not isinstance(array, np.ndarray) or array.dtype.kind not in "fc" or _is_all_finite(array):
+            continue
+        bad = np.isnan(array)
+        if allow_inf != "both":
+            bad |= np.isposinf(array) if allow_inf == "negative" else np.isinf(array)
+        if not bad.any():
+            continue
+        per_row = bad.reshape(len(array), -1).any(axis=1) if array.ndim else bad.reshape(1)
+        rows = np.flatnonzero(per_row)
+        shown = ", ".join(str(row) for row in rows[:_MAX_NAMES_SHOWN])
+        more = ", ..." if len(rows) > _MAX_NAMES_SHOWN else ""
+        raise ValueError(
+            f"{type(estimator).__name__}.{method}: the result is NaN or infinite for "
+            f"{len(rows)} of {len(per_row)} samples (rows {shown}{more}): {_SCALE_ADVICE}."
+        )
+    return result
+
+
+def exact_scale(array, *, centre_range=False):
+    """A power of four that brings ``array``'s magnitudes near 1.
+
+    Dividing an array by it and multiplying results back are exact in
+    binary floating point (no rounding, short of values that underflow),
+    and so are their square roots (an even power of two), so a kernel
+    computing on the scaled values rounds exactly as it would on the
+    originals, wherever those did not overflow. That lets estimators whose
+    results scale with their inputs' (least squares with the targets, most
+    estimators with the sample weights) compute on values near 1 instead of
+    near the float64 limit, where squares and sums overflow.
+
+    Parameters
+    ----------
+    array : ndarray
+        Finite floating-point values.
+    centre_range : bool, default=False
+        False: bring the largest magnitude to between 1/2 and 4. True: bring
+        the geometric middle of the largest and the smallest non-zero
+        magnitudes there, so that neither end overflows nor underflows
+        (weights from 1 to 1e308 become 1e-154 to 1e154); values within a
+        few orders of magnitude of 1 are then left as they are.
+
+    Returns
+    -------
+    float
+        ``2.0 ** k`` with ``k`` even (1.0 for an empty or all-zero array),
+        kept within float64's normal range.
+    """
+    if array.size == 0:
+        return 1.0
+    # max and min: passes with no |array| temporary the size of X.
+    top = max(float(array.max()), -float(array.min()))
+    if top == 0.0:
+        return 1.0
+    exponent = math.frexp(top)[1]  # top = m * 2**exponent, 1/2 <= m < 1
+    if centre_range:
+        magnitudes = np.abs(array)
+        bottom = float(magnitudes[magnitudes > 0].min())
+        exponent = (exponent + math.frexp(bottom)[1]) // 2
+        if abs(exponent) <= 16:  # ordinary values: no scaling at all
+            return 1.0
+    exponent -= exponent % 2
+    return math.ldexp(1.0, min(max(exponent, -1020), 1022))
+
+
+def largest_sum_of_squares(X, n_terms):
+    """An upper bound, in float64, of a sum of ``n_terms`` products of X's
+    values (a dot product, a variance's numerator); infinity past float64.
+
+    Parameters
+    ----------
+    X : ndarray
+    n_terms : float
+
+    Returns
+    -------
+    float
+    """
+    if X.size == 0:
+        return 0.0
+    top = max(float(X.max()), -float(X.min()))
+    with np.errstate(over="ignore"):
+        return float(np.float64(top) * top * n_terms)
+
+
+def check_squares_in_range(X, *, n_terms, what, estimator=None, name="X"):
+    """Raise ``ValueError`` if sums of ``n_terms`` squares of X's values can
+    overflow X's float type, before a kernel meets them as NaN.
+
+    Parameters
+    ----------
+    X : ndarray
+        Finite floating-point values.
+    n_terms : int
+        How many products the computation adds up.
+    what : str
+        What the computation is, for the message ("the covariance").
+    estimator : estimator instance, class or str, optional
+        Named in the message.
+    name : str, default="X"
+        Argument name used in the message.
+    """
+    limit = float(np.finfo(X.dtype).max)
+    if largest_sum_of_squares(X, n_terms) <= limit:
+        return
+    top = max(float(X.max()), -float(X.min()))
+    raise ValueError(
+        _prefixed(
+            _estimator_name(estimator),
+            f"{name} holds values up to {top:.3g} in magnitude, and {what} adds up {n_terms} "
+            f"squares of them, which overflows {X.dtype} (largest {limit:.3g}); scale {name} "
+            "(e.g. with zoo.preprocessing.StandardScaler).",
+        )
+    )

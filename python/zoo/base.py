@@ -26,6 +26,7 @@ import warnings
 import numpy as np
 
 from . import _registry, persistence
+from ._checked_results import make_results_checked
 from ._param_validation import (  # noqa: F401  (re-exported)
     Interval,
     Options,
@@ -91,7 +92,9 @@ class BaseEstimator:
     ``fit``, ``partial_fit``, ``fit_transform``, ``fit_predict`` and
     ``fit_resample`` run as transactions: if one raises (KeyboardInterrupt
     included), the instance is left as it was before the call (see
-    :mod:`zoo._transaction`).
+    :mod:`zoo._transaction`). A fit that leaves NaN or infinity in the model,
+    and a ``predict``, ``transform``, ... whose result holds them, raise
+    ValueError instead (:mod:`zoo._checked_results`).
     """
 
     _estimator_type = None
@@ -103,8 +106,10 @@ class BaseEstimator:
         super().__init_subclass__(**kwargs)
         _check_tag_names(cls)
         cls._compiled_constraints = _compile_constraints(cls)
-        # A fit that fails leaves the previous model whole (zoo._transaction).
+        # A fit that fails leaves the previous model whole (zoo._transaction),
+        # and no method returns NaN or infinity as an answer.
         make_fit_methods_transactional(cls)
+        make_results_checked(cls)
         module = cls.__module__
         if (module == "zoo" or module.startswith("zoo.")) and not cls.__name__.startswith("_"):
             register_estimator(cls)

@@ -119,7 +119,12 @@ Solved solve_one(const Problem& p, const LinearOptions& o, double* w, const Inte
         const lapack_int n = static_cast<lapack_int>(width);
         if (scipy_LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', n, h.data(), n) != 0 ||
             scipy_LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'U', n, 1, h.data(), n, step.data(), 1) != 0)
-            throw std::runtime_error("Cholesky factorisation of the LinearSVC Hessian failed");
+            // H = I + 2 C X_a^T X_a is positive definite; it fails only when
+            // the data's scale drowns the identity (or overflows).
+            throw std::invalid_argument(
+                "LinearSVC: the primal solver's Newton system is singular to working precision, because X's "
+                "values are too large next to the regularisation; scale X (e.g. with "
+                "zoo.preprocessing.StandardScaler) or use dual=True");
         // Backtracking (Armijo) along the step; the margins move linearly.
         margins(p, step.data(), dz.data());
         double slope = 0.0;

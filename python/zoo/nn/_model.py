@@ -182,6 +182,10 @@ class NetworkModelMixin(HistoryStateMixin):
             data = train if epoch_data is None else epoch_data(epoch)
             config = self._train_config(learning_rate[0], epoch_seed(self._seed_, epoch), n_threads)
             loss, correct, weight, squared_error = self.network_.train_epoch(data, config, self._anchor_arrays())
+            if not np.isfinite(loss):
+                # The weights are NaN or about to be: stop now, and fit
+                # (a transaction) gives back the model it started from.
+                raise ValueError(self._divergence_message(epoch, float(loss), previous_logs))
             self.n_epochs_ = epoch + 1
             logs = {"loss": float(loss), **self._epoch_metrics(data, correct, weight, squared_error)}
             if validation is not None:
@@ -198,6 +202,13 @@ class NetworkModelMixin(HistoryStateMixin):
         logs = self.history_.epoch_logs(-1) if len(self.history_) else {}
         run_rounds(self, range(self.n_epochs_, until_epoch), run_epoch, callbacks, logs=logs,
                    resume_hint="fit(..., resume=True) continues it")
+
+    def _divergence_message(self, epoch: int, loss: float, previous_logs: dict) -> str:
+        owner = getattr(self, "_owner_name", type(self).__name__)
+        before = f" (it was {previous_logs['loss']:.3g} at epoch {epoch})" if "loss" in previous_logs else ""
+        return (f"{owner} diverged: the training loss became {loss} at epoch {epoch + 1}{before}, so the weights "
+                f"would be NaN or infinite; lower the learning rate (it was {self.learning_rate}), clip the "
+                "gradients (clip_norm) or scale the inputs")
 
     def _early_stopping(self, has_validation: bool) -> list:
         if self.early_stopping is True:

@@ -131,5 +131,13 @@ class LogLossClassifierMixin(LinearClassifierMixin):
         if scores.ndim == 1:
             scores = np.column_stack([np.zeros_like(scores), scores])
         top = scores.max(axis=1, keepdims=True)
-        shifted = scores - top
-        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        with np.errstate(invalid="ignore"):
+            shifted = scores - top
+            log_proba = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        # A score of +inf (a row of 1e308 meets a coefficient) is the limit
+        # of the softmax: certainty, shared by the classes scoring +inf.
+        certain = np.isposinf(top[:, 0])
+        if certain.any():
+            winners = np.isposinf(scores[certain])
+            log_proba[certain] = np.where(winners, -np.log(winners.sum(axis=1, keepdims=True)), -np.inf)
+        return log_proba

@@ -129,6 +129,7 @@ class _LinearNetwork(NetworkModelMixin):
         self.n_outputs_ = n_outputs
         self._loss = loss_code
         self._targets = targets
+        self._owner_name = type(estimator).__name__  # named in the divergence error
 
     def _layout_specs(self):
         return [LayerSpec(self.n_features_in_, self.n_outputs_, "identity", bias=self.fit_intercept)]

@@ -346,7 +346,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             raise ValueError(f"loss={loss!r} needs class labels, but y holds numeric targets")
 
     def _sample_weights(self, targets, sample_weight, X):
-        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
         return self._targets_.fold_class_weight(weight, targets, self.class_weight)
 
     def _split(self, X, targets, weight):

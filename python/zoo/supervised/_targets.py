@@ -213,7 +213,14 @@ class RegressionTargets:
         array = array.reshape(-1, 1) if array.ndim == 1 else array
         if array.shape[1] != self.n_outputs:
             raise ValueError(f"y has {array.shape[1]} outputs, but the model was fitted with {self.n_outputs}")
-        return np.ascontiguousarray(array, dtype=dtype)
+        encoded = np.ascontiguousarray(array, dtype=dtype)
+        if not np.isfinite(encoded).all():  # finite float64 values past float32's range
+            raise ValueError(
+                f"y holds values up to {np.abs(array).max():.3g} in magnitude, too large for the network's "
+                f"float type {np.dtype(dtype)}; scale y (e.g. divide it by its largest absolute value) "
+                "or use dtype='float64'."
+            )
+        return encoded
 
     def decode(self, outputs):
         return outputs[:, 0] if self.one_dimensional else outputs

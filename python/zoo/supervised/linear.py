@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import warnings
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,6 +32,8 @@ from zoo._validation import (
     check_consistent_length,
     check_is_fitted,
     check_sample_weight,
+    exact_scale,
+    largest_sum_of_squares,
     seed_from_random_state,
     validate_data,
 )
@@ -100,7 +103,7 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         y = _check_targets(y, X, self)
         weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        coef, intercept = self._solve(X, Y, weight, resolve_n_jobs(self.n_jobs), y.ndim == 1)
+        coef, intercept = self._solve_in_range(X, Y, weight, resolve_n_jobs(self.n_jobs), y.ndim == 1)
         coef = np.asarray(coef, dtype=X.dtype)
         intercept = np.asarray(intercept, dtype=X.dtype)
         if y.ndim == 1:
@@ -115,6 +118,10 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         """(coef (n_targets, n_features), intercept (n_targets,)) fitted to
         validated X, 2-D Y and weights; sets the solver's own attributes."""
         raise NotImplementedError
+
+    def _solve_in_range(self, X, Y, weight, n_threads, one_target):
+        """`_solve`, on data the solver can compute with as they are."""
+        return self._solve(X, Y, weight, n_threads, one_target)
 
     def predict(self, X):
         """Predicted values.
@@ -143,6 +150,29 @@ class _ExactLinearModel(FormerGradientSolversMixin, _LinearModel):
 
     def _moments(self, X, Y, weight, n_threads):
         return _core.linear_moments(X, Y, weight, bool(self.fit_intercept), n_threads)
+
+    def _solve_in_range(self, X, Y, weight, n_threads, one_target):
+        """`_solve` on X, Y and the weights divided by powers of four.
+
+        The normal equations and the duality gap hold squares and weighted
+        sums of the data, which overflow for values near the float64 limit
+        (a target of 1e308, a weight of 1e308, features of 1e200). Scaled
+        by powers of four, every rounding is the one the original values
+        would have had, so ordinary data give bit-identical results, and the
+        solution of the scaled problem (with the penalties scaled to match,
+        see `_Scales`) maps back exactly. X is copied only when its squares
+        could overflow.
+        """
+        scales = _Scales(
+            x=_feature_scale(X, weight), y=exact_scale(Y), weight=exact_scale(weight, centre_range=True)
+        )
+        if scales.x != 1.0:
+            X = X / X.dtype.type(scales.x)
+        Y = Y / Y.dtype.type(scales.y)
+        weight = weight / weight.dtype.type(scales.weight)
+        coef, intercept = self._solve(X, Y, weight, n_threads, one_target, scales)
+        # Least squares coefficients are in units of y per unit of X.
+        return coef * (scales.y / scales.x), intercept * scales.y
 
     def _intercept(self, coef, x_mean, y_mean):
         if not self.fit_intercept:
@@ -217,7 +247,8 @@ class LinearRegression(_ExactLinearModel):
         self.solver = solver
         self.n_jobs = n_jobs
 
-    def _solve(self, X, Y, weight, n_threads, one_target):
+    def _solve(self, X, Y, weight, n_threads, one_target, scales=None):
+        # The least-squares solution does not depend on the scales.
         n, d = X.shape
         solver = self.solver
         if solver == "auto" and n < d:
@@ -316,9 +347,9 @@ class Ridge(_ExactLinearModel):
             raise ValueError(f"Ridge: alpha must be finite and >= 0; got {self.alpha!r}.")
         return np.broadcast_to(alpha, (k,)).copy()
 
-    def _solve(self, X, Y, weight, n_threads, one_target):
+    def _solve(self, X, Y, weight, n_threads, one_target, scales=None):
         n, d = X.shape
-        alphas = self._alphas(Y.shape[1])
+        alphas = self._alphas(Y.shape[1]) / (scales or _Scales()).ridge_penalty()
         if self.solver == "svd":
             x_mean, y_mean = _weighted_means(X, Y, weight, self.fit_intercept)
         else:
@@ -472,23 +503,25 @@ class ElasticNet(_ExactLinearModel):
             return n > 2 * d and d <= 4096
         return bool(self.precompute)
 
-    def _start(self, k, d):
+    def _start(self, k, d, scales):
         previous = getattr(self, "coef_", None)
         if self.warm_start and previous is not None:
             start = np.asarray(previous, dtype=np.float64).reshape(-1, d)
             if start.shape == (k, d):
-                return start.copy()
+                return start * (scales.x / scales.y)  # in the units of the scaled data
         return np.zeros((k, d))
 
-    def _solve(self, X, Y, weight, n_threads, one_target):
+    def _solve(self, X, Y, weight, n_threads, one_target, scales=None):
+        scales = scales or _Scales()
         n, d = X.shape
         k = Y.shape[1]
         weight_sum = float(np.sum(weight, dtype=np.float64))
         l1, l2 = self._penalties()
         # The kernels minimise 1/2 ||r||^2 + A |b|_1 + B/2 |b|^2: the
         # objective times sum w.
-        A, B = weight_sum * l1, weight_sum * l2
-        coef = self._start(k, d)
+        l1_scale, l2_scale = scales.elastic_net_penalties()
+        A, B = weight_sum * l1 / l1_scale, weight_sum * l2 / l2_scale
+        coef = self._start(k, d, scales)
         random = self.selection == "random"
         seed = seed_from_random_state(self.random_state) if random else 0
         n_iter, gaps = [], []
@@ -520,14 +553,14 @@ class ElasticNet(_ExactLinearModel):
             if iterations >= self.max_iter and gap > gap_tol and l1 > 0:
                 warnings.warn(
                     f"{type(self).__name__}: coordinate descent did not converge in "
-                    f"max_iter={self.max_iter} sweeps (duality gap {gap / weight_sum:.3g}, "
-                    f"tolerance {gap_tol / weight_sum:.3g}). Increase max_iter or tol, "
+                    f"max_iter={self.max_iter} sweeps (duality gap {scales.objective(gap / weight_sum):.3g}, "
+                    f"tolerance {scales.objective(gap_tol / weight_sum):.3g}). Increase max_iter or tol, "
                     "or scale the features.",
                     convergence_warning(),
                     stacklevel=3,
                 )
         self.solver_ = "cd"
-        dual_gap = np.array([gap for gap, _ in gaps]) / weight_sum
+        dual_gap = scales.objective(np.array([gap for gap, _ in gaps]) / weight_sum)
         self.n_iter_ = n_iter[0] if one_target else n_iter
         self.dual_gap_ = float(dual_gap[0]) if one_target else dual_gap
         return coef, self._intercept(coef, x_mean, y_mean)
@@ -594,6 +627,46 @@ class Lasso(ElasticNet):
 
     def _penalties(self):
         return self.alpha, 0.0
+
+
+class _Scales(NamedTuple):
+    """Powers of four that X, y and the sample weights were divided by
+    (ExactLinearModel._solve_in_range), and what they do to the penalties.
+    With X = x X', y = y Y', w = weight W' and coefficients b = (y / x) b',
+    each objective is a constant times the same objective in X', Y', W', b'
+    with its penalties divided by the factors below."""
+
+    x: float = 1.0
+    y: float = 1.0
+    weight: float = 1.0
+
+    # Products of two scales can pass float64's range; a penalty divided
+    # by infinity is then 0, negligible next to data that large.
+
+    def ridge_penalty(self) -> float:
+        # sum w r^2 + alpha |b|^2: alpha is in units of the weights.
+        with np.errstate(over="ignore"):
+            return np.float64(self.weight) * self.x * self.x
+
+    def elastic_net_penalties(self) -> tuple[float, float]:
+        # 1/(2 sum w) sum w r^2 + l1 |b|_1 + l2/2 |b|^2: weights cancel.
+        with np.errstate(over="ignore"):
+            return np.float64(self.x) * self.y, np.float64(self.x) * self.x
+
+    def objective(self, value):
+        """`value`, in units of the scaled objective, in those of the
+        original one (y squared): infinity past float64's range."""
+        with np.errstate(over="ignore"):
+            return value * np.float64(self.y) * self.y
+
+
+def _feature_scale(X, weight):
+    """The power of four to divide X by, 1.0 unless the weighted sums of
+    squares the solvers form could overflow (features beyond about 1e150)."""
+    n_terms = float(np.sum(weight, dtype=np.float64)) * X.shape[1]
+    # Headroom for the centring and the solvers' own sums.
+    in_range = largest_sum_of_squares(X, n_terms) <= np.finfo(np.float64).max / 16
+    return 1.0 if in_range else exact_scale(X)
 
 
 def _weighted_means(X, Y, weight, fit_intercept):

@@ -13,6 +13,7 @@ from zoo._fitted_state import Array, Derived, Either, ListOf
 from zoo._threads import resolve_n_jobs
 from zoo._validation import (
     check_consistent_length,
+    check_finite_result,
     check_is_fitted,
     check_sample_weight,
     seed_from_random_state,
@@ -322,7 +323,15 @@ class SVC(ClassifierMixin, BaseEstimator):
 
     def _resolved_gamma(self, X):
         if self.gamma == "scale":
-            variance = float(X.var(dtype=np.float64))
+            with np.errstate(over="ignore", invalid="ignore"):
+                variance = float(X.var(dtype=np.float64))
+            if not np.isfinite(variance):
+                # gamma would be 0 (or NaN) and every kernel value the same.
+                raise ValueError(
+                    f"SVC: gamma='scale' is 1 / (n_features * X.var()), and X's variance overflows float64 "
+                    f"(X holds values up to {max(float(X.max()), -float(X.min())):.3g} in magnitude); scale X "
+                    "(e.g. with zoo.preprocessing.StandardScaler) or give gamma as a number."
+                )
             return 1.0 / (X.shape[1] * variance) if variance != 0 else 1.0
         if self.gamma == "auto":
             return 1.0 / X.shape[1]
@@ -404,7 +413,9 @@ class SVC(ClassifierMixin, BaseEstimator):
             K = _core.svm_kernel_matrix(block, self.support_vectors_, kernel, gamma, coef0, degree, n_threads)
             out[start : start + step] = K @ weights.T
         out += self._intercept_
-        return out
+        # predict and predict_proba read these too: a NaN decision (a row
+        # whose dot products overflow) must not become a label silently.
+        return check_finite_result(out, estimator=self, method="decision_function", allow_inf="both")
 
     # ------------------------------------------------------------- predict
 

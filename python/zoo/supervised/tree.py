@@ -30,7 +30,13 @@ import numpy as np
 from zoo import _core
 from zoo._fitted_state import Array, Record, Size
 from zoo._threads import resolve_n_jobs
-from zoo._validation import check_is_fitted, check_sample_weight, seed_from_random_state, validate_data
+from zoo._validation import (
+    check_is_fitted,
+    check_sample_weight,
+    exact_scale,
+    seed_from_random_state,
+    validate_data,
+)
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options, RegressorMixin
 from zoo.exceptions import data_conversion_warning
 from zoo.supervised._targets import ClassTargets, RegressionTargets
@@ -243,6 +249,11 @@ class _BaseDecisionTree(BaseEstimator):
             labels = labels[kept] if labels.size else labels
             y = y[kept] if y.size else y
         n_samples = X.shape[0]
+        # The tree depends on the weights' ratios only; near 1e308 their
+        # products with the targets overflow. Ordinary weights are left as
+        # they are, and dividing by a power of four is exact anyway.
+        weight_scale = exact_scale(weight, centre_range=True)
+        weight = weight / weight_scale
         min_samples_split, min_samples_leaf = self._resolved_sizes(n_samples)
         self.max_features_ = self._resolved_max_features(n_features)
         min_weight_leaf = float(self.min_weight_fraction_leaf) * float(weight.sum())
@@ -267,6 +278,7 @@ class _BaseDecisionTree(BaseEstimator):
             n_threads=resolve_n_jobs(self.n_jobs),
         )
         fitted["value"] = fitted["value"][:, None, :]
+        fitted["weighted_n_node_samples"] *= weight_scale
         self.tree_ = Tree(fitted, max_depth=fitted["max_depth"], n_features=n_features)
         self.n_outputs_ = 1
 

@@ -102,7 +102,7 @@ class FittedCentersMixin:
         return np.ascontiguousarray(X - shift), np.ascontiguousarray(self.cluster_centers_ - shift)
 
     def _assign(self, X, sample_weight=None):
-        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
         Xc, centers = self._centered(X)
         labels = np.empty(X.shape[0], dtype=np.int32)
         inertia = _core.kmeans_assign(Xc, weight, centers, labels, resolve_n_jobs(self.n_jobs))

@@ -229,7 +229,7 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
         self._validate_params()
         continuing = (resume or self.warm_start) and hasattr(self, "params_")
         X = self._read_training_input(X, reset=not continuing)
-        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
         if not continuing:
             self._start(X)
         train, validation = self._split(X, weight)
@@ -257,7 +257,7 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
         if first_call:
             self._validate_params()
         X = self._read_training_input(X, reset=first_call)
-        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
         if first_call:
             self._start(X)
         self.interrupted_ = False

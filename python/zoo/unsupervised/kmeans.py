@@ -111,7 +111,7 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         self._validate_params()
         X = validate_data(self, X, reset=True)
         check_enough_samples(X.shape[0], self.n_clusters)
-        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
         n_threads = resolve_n_jobs(self.n_jobs)
         n_init = self._resolved_n_init()
         algorithm = "hamerly" if self.algorithm == "auto" else self.algorithm

@@ -122,7 +122,7 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
         X = validate_data(self, X, reset=True)
         n_samples = X.shape[0]
         check_enough_samples(n_samples, self.n_clusters)
-        weight = check_sample_weight(sample_weight, n_samples, X.dtype)
+        weight = check_sample_weight(sample_weight, n_samples, X.dtype, estimator=self)
         n_threads = resolve_n_jobs(self.n_jobs)
         batch_size = min(self.batch_size, n_samples)
         self._start(X, weight, n_threads)
@@ -167,7 +167,7 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
             self._validate_params()
         # The first call converts as fit does (ints, bools, float16 to float64); later ones to the centres' type.
         X = validate_data(self, X, reset=first_call, dtype=FLOAT_POLICY if first_call else self.cluster_centers_.dtype)
-        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
         n_threads = resolve_n_jobs(self.n_jobs)
         if first_call:
             check_enough_samples(X.shape[0], self.n_clusters)

@@ -10,7 +10,13 @@ import numpy as np
 from zoo import _core
 from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
-from zoo._validation import check_array, check_is_fitted, seed_from_random_state, validate_data
+from zoo._validation import (
+    check_array,
+    check_is_fitted,
+    check_squares_in_range,
+    seed_from_random_state,
+    validate_data,
+)
 from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
 
 __all__ = ["PCA", "IncrementalPCA"]
@@ -388,6 +394,7 @@ class PCA(_BasePCA):
         self._validate_params()
         X = validate_data(self, X, reset=True, ensure_min_samples=2)
         n, d = X.shape
+        check_squares_in_range(X, n_terms=n, what="the covariance", estimator=self)
         n_threads = resolve_n_jobs(self.n_jobs)
         solver = self._resolved_solver(n, d)
         self._fit_solver_ = solver
@@ -614,6 +621,7 @@ class IncrementalPCA(_BasePCA):
                 )
         else:
             k = self.n_components_
+        check_squares_in_range(X, n_terms=n_seen + n_batch, what="the covariance", estimator=self)
         centered, batch_mean, batch_var = _core.center_columns(X, n_threads)
         n_total = n_seen + n_batch
         if n_seen == 0:
