@@ -19,6 +19,11 @@ from zoo.imbalance import SMOTE, RandomOverSampler, RandomUnderSampler
 from zoo.nn.callbacks import LambdaCallback, TerminateOnNaN
 from zoo.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 
+# NumPy warns where scikit-learn's (or zoo's, before an error) arithmetic overflows.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:overflow encountered:RuntimeWarning", "ignore:invalid value encountered:RuntimeWarning"
+)
+
 BIG = 1e308
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(40, 3))
@@ -394,6 +399,10 @@ def test_results_that_overflow_are_clear_errors():
         np.array([[BIG, -BIG, BIG]]))).any()
     with pytest.raises(ValueError, match=r"KMeans.transform: the result is NaN or infinite for 1 of 1 samples"):
         kmeans.transform(np.array([[BIG, -BIG, BIG]]))
+    # Every distance of the row is infinite: its label would be a tie broken at random.
+    with pytest.raises(ValueError, match=r"KMeans.predict: the squared distance of some row of X .* overflows"):
+        kmeans.predict(np.vstack([X[:3], ROW_OF_BIG]))
+    np.testing.assert_array_equal(kmeans.predict(X[:3]), kmeans.labels_[:3])
     with pytest.raises(ValueError, match=r"PCA.score_samples: the result is NaN or infinite"):
         zoo.PCA(n_components=2).fit(X).score_samples(ROW_OF_BIG)
 

@@ -120,7 +120,15 @@ class FittedCentersMixin:
         labels : ndarray of shape (n_samples,), dtype int32
         """
         X = self._check_predict_input(X)
-        return self._assign(X)[0]
+        labels, inertia = self._assign(X)
+        if not np.isfinite(inertia):
+            # Every distance of some row overflowed: its "nearest" centre is a tie between infinities.
+            raise ValueError(
+                f"{type(self).__name__}.predict: the squared distance of some row of X to its nearest centre "
+                "overflows float64, so the nearest centre cannot be told (X holds values up to "
+                f"{max(float(X.max()), -float(X.min())):.3g} in magnitude); scale X as the training data were."
+            )
+        return labels
 
     def transform(self, X):
         """Euclidean distance of each sample to each centre.
