@@ -134,6 +134,37 @@ def test_mlp_partial_fit_failing_restores_the_weights(monkeypatch):
     np.testing.assert_array_equal(model.predict_proba(X_PROBE), expected)
 
 
+def test_rollback_puts_the_old_model_back_into_the_same_objects(monkeypatch):
+    # References held outside (the network, a view of its weights, the
+    # history) still see the model after a failed call, not a stale copy.
+    model = zoo.MLPClassifier((8,), random_state=0).partial_fit(X_A, Y_CLASS_A, classes=[0, 1])
+    model.partial_fit(X_A, Y_CLASS_A)  # a second call reuses the first one's copies
+    network, history = model.network_, model.history_
+    weights = network.params
+    first_layer = weights[:8]
+    expected_weights, expected_epochs = weights.copy(), len(history)
+    _fail_on_call(monkeypatch, Network, "train_epoch", 1)
+    with pytest.raises(Interrupted):
+        model.partial_fit(X_B, Y_CLASS_B)
+    assert model.network_ is network and network.params is weights and model.history_ is history
+    np.testing.assert_array_equal(weights, expected_weights)
+    np.testing.assert_array_equal(first_layer, expected_weights[:8])
+    assert len(history) == expected_epochs
+
+
+def test_minibatch_kmeans_failed_partial_fit_restores_centres_and_generator(monkeypatch):
+    model = zoo.MiniBatchKMeans(2, random_state=0).partial_fit(X_A)
+    model.partial_fit(X_A)
+    centres = model.cluster_centers_
+    expected_centres, expected_draw = centres.copy(), model._rng_.bit_generator.state
+    _fail_on_call(monkeypatch, _core, "minibatch_step", 1)
+    with pytest.raises(Interrupted):
+        model.partial_fit(X_B)
+    assert model.cluster_centers_ is centres
+    np.testing.assert_array_equal(centres, expected_centres)
+    assert model._rng_.bit_generator.state == expected_draw
+
+
 class _PressCtrlC(Callback):
     """Sends SIGINT at the end of the given epochs, as a user pressing Ctrl-C."""
 

@@ -10,15 +10,21 @@ raises NotFittedError instead of meeting half a model. A fit whose model
 comes out with NaN or infinity in it (an overflow, a diverged training) is
 a failed fit as well: it raises ValueError and is rolled back the same way.
 
-What is restored is the instance's attribute dictionary, and a copy of the
-fitted state as :meth:`~zoo.base.BaseEstimator.save` defines it (attributes
-whose names end with ``_``), taken before the call, because kernels update
-some of it in place (warm starts, ``partial_fit``, network weights, RL
-learners continuing their training). An attribute the failed call did not
-change keeps its original object, so references held outside stay valid.
-Only an estimator that already holds fitted state pays for the copy, and
-the copy is the size of the model, not of the data. Private training scratch that ``save`` does not store either
-(a DQN's replay buffer) is restored by reference, not copied: the model is
+What is restored is the instance's attribute dictionary, and the contents
+of the fitted state as :meth:`~zoo.base.BaseEstimator.save` defines it
+(attributes whose names end with ``_``), recorded before the call because
+kernels update some of it in place (warm starts, ``partial_fit``, network
+weights, RL learners continuing their training). It is put back in place:
+arrays are copied back into themselves, lists, dictionaries and zoo's
+objects get their old items and attributes back, a random generator its old
+state, so every reference held outside (a network, a view of its weights)
+stays valid and sees the old model. Only an estimator that already holds
+fitted state pays for the record, which is the size of the model, not of
+the data, and costs one memory copy of its arrays: no pickling, and the
+copies of arrays up to 16 MiB are kept for the next call (a fresh copy
+faults in new pages, which cost more than a small ``partial_fit`` step), so
+a ``partial_fit`` loop stays fast. Private training scratch that ``save`` does
+not store either (a DQN's replay buffer) is not recorded: the model is
 whole, the scratch may hold the failed call's transitions.
 
 A network's first Ctrl-C is not a failure: training stops at the end of the
@@ -29,11 +35,12 @@ KeyboardInterrupt and rolls the fit back like any other failure.
 
 from __future__ import annotations
 
-import copy
 import functools
 import inspect
-import pickle
 import threading
+import weakref
+
+import numpy as np
 
 from ._validation import check_finite_fitted_state, check_finite_result
 
@@ -74,6 +81,7 @@ def _transactional(method):
             raise
         finally:
             running.discard(id(self))
+            _keep_spares(before)
 
     fit_as_transaction._zoo_transactional = True
     return fit_as_transaction
@@ -89,46 +97,120 @@ def _param_names(cls) -> frozenset:
     return frozenset(cls._get_param_names())
 
 
+class _Snapshot:
+    def __init__(self, attributes):
+        self.attributes = attributes
+        self.put_backs = []
+        self.copies = []  # (array, its copy), to keep as spares afterwards
+
+
 def _snapshot(estimator):
-    attributes = dict(vars(estimator))
+    snapshot = _Snapshot(dict(vars(estimator)))
     params = _param_names(type(estimator))
-    fitted = {name: value for name, value in attributes.items() if _is_fitted_state(name) and name not in params}
-    if not fitted:
-        return attributes, {}
-    try:
-        # One deepcopy call for all of it keeps arrays that share memory
-        # (views of one buffer) sharing it in the copy.
-        return attributes, copy.deepcopy(fitted)
-    except Exception:  # noqa: BLE001  (whatever it is, fit must still run)
-        # Something a user put there cannot be copied (a fitted scikit-learn
-        # estimator holding a lock, say): copy what can be, keep the rest
-        # by reference rather than refuse to fit.
-        return attributes, {name: _copy_or_keep(value) for name, value in fitted.items()}
+    seen: set = set()
+    for name, value in snapshot.attributes.items():
+        if _is_fitted_state(name) and name not in params:
+            put_back = _memento(value, seen, snapshot.copies)
+            if put_back is not None:
+                snapshot.put_backs.append(put_back)
+    return snapshot
 
 
-def _copy_or_keep(value):
-    try:
-        return copy.deepcopy(value)
-    except Exception:  # noqa: BLE001  (see _snapshot)
-        return value
-
-
-def _restore(estimator, before) -> None:
-    attributes, fitted = before
+def _restore(estimator, snapshot) -> None:
+    attributes, put_backs = snapshot.attributes, snapshot.put_backs
     state = vars(estimator)
     state.clear()
     state.update(attributes)
-    for name, saved in fitted.items():
-        # The object the caller may hold a reference to, where the failed
-        # call left it as it was; the copy where it was changed in place.
-        if not _unchanged(attributes[name], saved):
-            state[name] = saved
+    for put_back in put_backs:
+        put_back()
 
 
-def _unchanged(original, saved) -> bool:
-    if original is saved:
-        return True
-    try:
-        return pickle.dumps(original) == pickle.dumps(saved)
-    except Exception:  # noqa: BLE001  (cannot tell: the copy is the safe answer)
-        return False
+# Values a fit cannot change in place.
+_IMMUTABLE = (type(None), bool, int, float, complex, str, bytes, np.generic, np.dtype, type)
+
+
+def _memento(value, seen, copies):
+    """A function that puts `value` back, in place, as it is now (None when
+    there is nothing to put back). `seen` holds the ids already recorded,
+    so an object reached twice (arrays sharing a network) is recorded once."""
+    if isinstance(value, _IMMUTABLE) or id(value) in seen:
+        return None
+    seen.add(id(value))
+    if isinstance(value, np.ndarray):
+        if not value.flags.writeable or value.size == 0:
+            return None
+        saved = _copy_of(value)
+        copies.append((value, saved))
+        return lambda: np.copyto(value, saved)
+    if isinstance(value, np.random.Generator):
+        state = value.bit_generator.state
+        return lambda: setattr(value.bit_generator, "state", state)
+    if isinstance(value, tuple):
+        return _inside(value, seen, copies)
+    if isinstance(value, list):
+        items = list(value)
+        return _then(lambda: value.__setitem__(slice(None), items), _inside(items, seen, copies))
+    if isinstance(value, dict):
+        items = dict(value)
+        return _then(lambda: (value.clear(), value.update(items)), _inside(items.values(), seen, copies))
+    if type(value).__module__.startswith("zoo.") and hasattr(value, "__dict__"):
+        # zoo's own objects: a Network, a History, a Tree, a target encoder.
+        attributes = dict(vars(value))
+        inner = _inside(attributes.values(), seen, copies)
+        return _then(lambda: (vars(value).clear(), vars(value).update(attributes)), inner)
+    # Anything else (a user's object, a bound C++ view over arrays recorded
+    # elsewhere) is restored by reference.
+    return None
+
+
+# Copies of arrays up to this size outlive the call, one per array, ready
+# for the next call on the same array. A snapshot takes its spare out of
+# the pool while it holds it, so a nested fit (a search fitting its best
+# estimator) never overwrites the outer snapshot's copy.
+_SPARE_LIMIT = 16 * 2**20
+_spares: dict[int, np.ndarray] = {}
+_tracked: set[int] = set()
+
+
+def _copy_of(array):
+    spare = _spares.pop(id(array), None)
+    if spare is not None and spare.shape == array.shape and spare.dtype == array.dtype:
+        np.copyto(spare, array)
+        return spare
+    return array.copy()
+
+
+def _keep_spares(snapshot) -> None:
+    for array, saved in snapshot.copies:
+        if array.nbytes > _SPARE_LIMIT:
+            continue
+        key = id(array)
+        if key not in _tracked:
+            _tracked.add(key)
+            weakref.finalize(array, _forget, key)
+        _spares[key] = saved
+
+
+def _forget(key) -> None:
+    _spares.pop(key, None)
+    _tracked.discard(key)
+
+
+def _inside(items, seen, copies):
+    """One function putting back every item of a container (a history's
+    long lists of floats cost one test each)."""
+    put_backs = []
+    for item in items:
+        if not isinstance(item, _IMMUTABLE):
+            put_back = _memento(item, seen, copies)
+            if put_back is not None:
+                put_backs.append(put_back)
+    if not put_backs:
+        return None
+    return lambda: [put_back() for put_back in put_backs]
+
+
+def _then(first, second):
+    if second is None:
+        return first
+    return lambda: (first(), second())
