@@ -155,8 +155,14 @@ def _memento(value, seen, copies):
         return _then(lambda: (value.clear(), value.update(items)), _inside(items.values(), seen, copies))
     if type(value).__module__.startswith("zoo.") and hasattr(value, "__dict__"):
         # zoo's own objects: a Network, a History, a Tree, a target encoder.
+        # Their attributes go back by reference; what they hold, in place,
+        # or by their own _rollback_point (a History only grows).
         attributes = dict(vars(value))
-        inner = _inside(attributes.values(), seen, copies)
+        rollback_point = getattr(value, "_rollback_point", None)
+        if rollback_point is not None:
+            return _then(lambda: (vars(value).clear(), vars(value).update(attributes)), rollback_point())
+        scratch = getattr(type(value), "_scratch", ())
+        inner = _inside((item for name, item in attributes.items() if name not in scratch), seen, copies)
         return _then(lambda: (vars(value).clear(), vars(value).update(attributes)), inner)
     # Anything else (a user's object, a bound C++ view over arrays recorded
     # elsewhere) is restored by reference.

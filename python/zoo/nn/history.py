@@ -85,6 +85,23 @@ class History:
         self._columns = {}  # key -> list of floats, each n_epochs long
         self._n_epochs = 0
 
+    def _rollback_point(self):
+        """A function that cuts the record back to what it holds now, for a
+        fit that fails (zoo._transaction). A record only grows, so its
+        lengths are enough: a partial_fit loop does not copy the whole
+        record on every call."""
+        lengths = {key: len(column) for key, column in self._columns.items()}
+        columns = self._columns
+
+        def put_back():
+            for key in list(columns):
+                if key in lengths:
+                    del columns[key][lengths[key]:]
+                else:
+                    del columns[key]
+
+        return put_back
+
     # ----------------------------------------------------------- recording
 
     def append(self, logs):

@@ -198,6 +198,10 @@ class Network:
     >>> grad_x = net.backward(np.ones((3, 4), np.float32), np.ones_like(out), input_gradient=True)
     """
 
+    # What a failed fit need not put back (zoo._transaction): every training
+    # step overwrites the gradients before reading them.
+    _scratch = ("_grads",)
+
     def __init__(self, layers, *, dtype="float32"):
         if str(np.dtype(dtype)) not in _DTYPES:
             raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
