@@ -125,6 +125,16 @@ def check_array(
     return result
 
 
+def _is_all_finite(array):
+    # A sum is one pass with no temporary array, in the array's own
+    # precision (a float32 sum converted to float64 costs three times as
+    # much); only when it overflows does the element-wise test decide.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(array)):
+            return True
+    return bool(np.isfinite(array).all())
+
+
 def assert_all_finite(array, *, name="X", estimator=None):
     """Raise ``ValueError`` if a floating array contains NaN or infinity.
 
@@ -137,14 +147,9 @@ def assert_all_finite(array, *, name="X", estimator=None):
     estimator : estimator instance, class or str, optional
         Named in the message.
     """
-    owner = _estimator_name(estimator)
-    # A sum is one pass with no temporary array; it is finite exactly when
-    # every element is, unless large finite values overflow, which the
-    # element-wise test below then clears.
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = np.sum(array, dtype=np.float64)
-    if np.isfinite(total):
+    if _is_all_finite(array):
         return
+    owner = _estimator_name(estimator)
     if np.isnan(array).any():
         hint = (
             f" {owner} does not accept missing values encoded as NaN; "
@@ -870,17 +875,6 @@ _DIVERGED_ADVICE = (
     "training diverged; lower the learning rate, clip the gradients "
     "(clip_norm) or scale the inputs"
 )
-
-
-def _is_all_finite(array):
-    # One pass with no temporary array (as in assert_all_finite), in the
-    # array's own precision (a float32 sum converted to float64 costs three
-    # times as much); only when the sum overflows does the element-wise test
-    # decide.
-    with np.errstate(over="ignore", invalid="ignore"):
-        if np.isfinite(np.sum(array)):
-            return True
-    return bool(np.isfinite(array).all())
 
 
 def check_finite_fitted_state(estimator):
