@@ -27,6 +27,7 @@ import numpy as np
 
 from . import _registry, persistence
 from ._checked_results import make_results_checked
+from ._parameter_names import check_alias_declaration, check_arguments_before_init, unknown_parameter_hint
 from ._param_validation import (  # noqa: F401  (re-exported)
     Interval,
     Options,
@@ -83,7 +84,12 @@ class BaseEstimator:
       :func:`make_constraint`), checked by ``self._validate_params()`` at the
       start of ``fit``;
     - ``_zoo_tags``: overrides of the default tags (see ``zoo._tags._TAG_HOMES``);
-      mixins set ``_estimator_type``.
+      mixins set ``_estimator_type``;
+    - ``_parameter_aliases``: ``{name: hint}`` for scikit-learn's (or
+      Stable-Baselines3's) names of what the class calls otherwise, inherited
+      and extended by subclasses; an unknown keyword given to the constructor
+      or to ``set_params`` is reported with the class's own name and the hint
+      (or the closest real parameter), see :mod:`zoo._parameter_names`.
 
     Fitted state lives in attributes whose names end with ``_``; that is
     what :meth:`save` stores, and :meth:`_save_state` / :meth:`_load_state`
@@ -101,10 +107,17 @@ class BaseEstimator:
     _parameter_constraints: dict = {}
     _compiled_constraints: dict = {}  # built per subclass by __init_subclass__
     _zoo_tags = _DEFAULT_TAGS  # the defaults of every tag; see zoo._tags
+    # Foreign parameter name -> hint, inherited and extended; see zoo._parameter_names.
+    _parameter_aliases = {"verbose": "this estimator prints no progress (zoo's network and RL learners take verbose)"}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         _check_tag_names(cls)
+        # A wrong constructor argument is reported with the class the caller
+        # named (not the base defining __init__) and zoo's name for what was
+        # asked (zoo._parameter_names).
+        check_alias_declaration(cls)
+        check_arguments_before_init(cls)
         cls._compiled_constraints = _compile_constraints(cls)
         # A fit that fails leaves the previous model whole (zoo._transaction),
         # and no method returns NaN or infinity as an answer.
@@ -188,6 +201,9 @@ class BaseEstimator:
         for key, value in params.items():
             name, delimiter, sub_name = key.partition("__")
             if name not in current:
+                hint = unknown_parameter_hint(type(self), name, current)
+                if hint is not None:
+                    raise ValueError(f"Invalid parameter {name!r} for estimator {self!r}: {hint}")
                 raise ValueError(
                     f"Invalid parameter {name!r} for estimator {self!r}. "
                     f"Valid parameters are: {sorted(current)!r}."

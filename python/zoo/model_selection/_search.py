@@ -167,6 +167,10 @@ class GridSearchCV(BaseEstimator):
     >>> search.best_params_, search.best_score_  # doctest: +SKIP
     """
 
+    _parameter_aliases = {
+        "pre_dispatch": "the fits run n_jobs=... at a time from one thread pool; there is nothing to "
+                        "pre-dispatch",
+    }
     _parameter_constraints = {
         "estimator": ["no_validation"],  # anything with fit: checked by _check_estimator
         "param_grid": ["no_validation"],  # checked by ParameterGrid, whose messages name it

@@ -20,6 +20,11 @@ Each estimator spreads the groups it takes into its own
                                 regularises and transfers a network of
                                 LayerSpecs: MLP and Autoencoder
 ==============================  =============================================
+
+Beside them, ``TRAINING_ALIASES`` and ``ENGINE_ALIASES`` hold the
+scikit-learn names of what those parameters do, for the error an unknown
+keyword gets (see ``zoo._parameter_names``); a class spreads them into its
+``_parameter_aliases`` the same way.
 """
 
 from __future__ import annotations
@@ -79,4 +84,38 @@ ENGINE_CONSTRAINTS = {
     "init_layers": [None, Interval(Integral, 1, None, closed="left")],
     "frozen_layers": [None, "array-like"],
     "dtype": [Options({"float32", "float64"})],
+}
+
+
+# scikit-learn's MLP and SGD names of the epoch loop's parameters. zoo's
+# networks follow Keras' names.
+TRAINING_ALIASES = {
+    "max_iter": "zoo's networks count passes over the data with epochs=... (they follow Keras' names, "
+                "not scikit-learn's MLP's)",
+    "n_iter_no_change": "stop when the loss stops improving with "
+                        "early_stopping=zoo.nn.EarlyStopping(patience=...) (early_stopping=True waits 5 epochs)",
+    "tol": "the smallest improvement that counts is early_stopping=zoo.nn.EarlyStopping(min_delta=...); "
+           "without early stopping every one of the epochs=... runs",
+    "validation_fraction": "the share of samples held out is validation_split=...",
+    "learning_rate_init": "the step size is learning_rate=... (a number)",
+    "eta0": "the step size is learning_rate=...",
+    "lr": "the step size is learning_rate=...",
+    "solver": "the optimizer is optimizer=... (\"adam\", \"sgd\", \"momentum\", \"rmsprop\", \"adagrad\", "
+              "\"adamw\" or an object such as zoo.nn.Adam(); there is no \"lbfgs\")",
+    "momentum": "momentum belongs to the optimizer: optimizer=zoo.nn.SGD(momentum=..., nesterov=True)",
+    "nesterovs_momentum": "Nesterov momentum belongs to the optimizer: "
+                          "optimizer=zoo.nn.SGD(momentum=..., nesterov=True)",
+    "beta_1": "Adam's settings belong to the optimizer: optimizer=zoo.nn.Adam(beta1=..., beta2=...)",
+    "beta_2": "Adam's settings belong to the optimizer: optimizer=zoo.nn.Adam(beta1=..., beta2=...)",
+    "power_t": "a decaying learning rate is lr_schedule=... (\"step\", \"exponential\", \"cosine\", "
+               "\"warmup\", \"plateau\" or a zoo.nn schedule)",
+    "n_epochs": "the passes over the data are epochs=...",
+}
+
+# scikit-learn's MLP names of what the network engine's parameters do.
+ENGINE_ALIASES = {
+    "alpha": "the weight penalty is l2=... (Keras' l2 * sum(W**2), added to each batch's mean loss; "
+             "scikit-learn's alpha is l2 = alpha / (2 * batch_size)), and l1=... adds an l1 penalty",
+    "epsilon": "Adam's epsilon belongs to the optimizer: optimizer=zoo.nn.Adam(epsilon=...)",
+    "max_fun": "zoo has no L-BFGS solver for networks; training runs epochs=... passes",
 }

@@ -306,6 +306,10 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
     ['x0_blue', 'x0_red', 'x1_1', 'x1_3']
     """
 
+    _parameter_aliases = {
+        **dict.fromkeys(("min_frequency", "max_categories"),
+                        "zoo's OneHotEncoder keeps every category: it does not group infrequent ones"),
+    }
     _parameter_constraints = {
         "categories": [Options({"auto"}), list],
         "drop": [Options({"first", "if_binary"}), "array-like", None],

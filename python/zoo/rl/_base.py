@@ -86,6 +86,24 @@ EPISODE_ARRAYS = Either(
 class RLLearner(HistoryStateMixin, BaseEstimator):
     """Base class of the reinforcement learners (not public)."""
 
+    # Stable-Baselines3's names of what zoo's learners do otherwise.
+    _parameter_aliases = {
+        "policy": "zoo's learners build their policy network themselves, shaped by hidden_layer_sizes=... "
+                  "and activation=...",
+        "policy_kwargs": "the network's shape is hidden_layer_sizes=... and activation=... "
+                         "(Stable-Baselines3's net_arch and activation_fn)",
+        "net_arch": "the hidden layers are hidden_layer_sizes=..., e.g. (64, 64)",
+        "activation_fn": "the activation is activation=... by name, e.g. \"relu\" or \"tanh\"",
+        "env": "the environment is given to fit: fit(env, total_timesteps=...)",
+        "total_timesteps": "the number of steps is given to fit: fit(env, total_timesteps=...)",
+        "seed": "the seed is random_state=... (scikit-learn's name)",
+        "device": "zoo's learners compute on the CPU, in its C++ engine; there is no device parameter",
+        "tensorboard_log": "zoo writes no TensorBoard logs: fit records every episode in history_, and "
+                           "callbacks=[...] receive each chunk's logs",
+        "stats_window_size": "the logged mean_return covers the last 100 episodes; history_ keeps every "
+                             "episode's return",
+    }
+
     _fitted_state = {
         "observation_space_": _space_state("n_states", "obs_size"),
         "action_space_": _space_state("n_actions", "action_dim"),

@@ -73,6 +73,12 @@ class PolicyGradientLearner(RLLearner):
     critic they keep (`_critic_kind`), and how they fill the rest of the
     kernel configuration (`_configure`)."""
 
+    _parameter_aliases = {
+        **dict.fromkeys(("use_sde", "sde_sample_freq"),
+                        "zoo's policies explore by sampling their action distribution; there is no "
+                        "state-dependent exploration (gSDE)"),
+    }
+
     # The Gaussian head's log standard deviations and their optimizer
     # moments are None for Discrete actions. Files written before the
     # Network component hold the networks' arrays (actor_params_, ...)

@@ -95,6 +95,16 @@ class ActorCritic(PolicyGradientLearner):
         "episode_return" and "episode_length" of every finished training episode.
     """
 
+    _parameter_aliases = {
+        "use_rms_prop": "the optimizer is optimizer=... (\"rmsprop\", the default, is Stable-Baselines3's "
+                        "RMSprop, with rho 0.99 and epsilon 1e-5; \"adam\" or an object such as zoo.nn.Adam() "
+                        "also work)",
+        "rms_prop_eps": "RMSprop's epsilon belongs to the optimizer: "
+                        "optimizer=zoo.nn.RMSprop(rho=0.99, epsilon=...)",
+        **dict.fromkeys(("rollout_buffer_class", "rollout_buffer_kwargs"),
+                        "the rollout buffer is built in; it holds n_steps=... steps of each of the n_envs=... "
+                        "environment copies"),
+    }
     _parameter_constraints = {
         **NETWORK_CONSTRAINTS,
         "n_steps": [Interval(Integral, 1, None, closed="left")],

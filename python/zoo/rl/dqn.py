@@ -96,6 +96,11 @@ class DQN(RLLearner):
     optimizer_state_ = network_attribute("q_network_", "optimizer_state", "The optimizer's moments.")
     n_updates_ = network_attribute("q_network_", "n_steps", "Gradient steps taken.")
 
+    _parameter_aliases = {
+        "n_steps": "zoo's DQN learns from one-step targets (no n-step returns)",
+        **dict.fromkeys(("replay_buffer_class", "replay_buffer_kwargs", "optimize_memory_usage"),
+                        "the replay buffer is built in; its capacity is buffer_size=..."),
+    }
     _parameter_constraints = {
         **NETWORK_CONSTRAINTS,
         "buffer_size": [Interval(Integral, 1, None, closed="left")],

@@ -115,6 +115,17 @@ class QLearning(RLLearner):
     # per-chunk bookkeeping stays small next to the C++ work.
     chunk_steps = 10_000
 
+    _parameter_aliases = {
+        **dict.fromkeys(("policy", "policy_kwargs", "net_arch", "activation_fn"),
+                        "QLearning keeps a table Q(s, a) over discrete states and actions: there is no "
+                        "network to shape (zoo.DQN has one)"),
+        "alpha": "the step size alpha is learning_rate=...",
+        "discount_factor": "the discount factor is gamma=...",
+        "exploration_initial_eps": "the starting exploration rate is epsilon=...",
+        "exploration_final_eps": "the final exploration rate is epsilon_min=...",
+        "n_episodes": "fit counts environment steps, not episodes: fit(env, total_timesteps=...)",
+    }
+
     _parameter_constraints = {
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "gamma": [Interval(Real, 0, 1, closed="both")],

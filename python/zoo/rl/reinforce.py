@@ -95,6 +95,13 @@ class REINFORCE(PolicyGradientLearner):
         "episode_return" and "episode_length" of every finished training episode.
     """
 
+    _parameter_aliases = {
+        "n_steps": "REINFORCE learns from whole episodes: n_episodes_per_update=... of them per update, "
+                   "or batch_steps=... steps' worth",
+        "gae_lambda": "REINFORCE uses full Monte-Carlo returns; zoo.ActorCritic(gae_lambda=...) estimates "
+                      "advantages with GAE",
+        "vf_coef": "the value network takes its own steps, at value_learning_rate=...",
+    }
     _parameter_constraints = {
         **NETWORK_CONSTRAINTS,
         "gamma": [Interval(Real, 0, 1, closed="both")],

@@ -22,7 +22,14 @@ from zoo._validation import (
 from zoo._fitted_state import Array, Either, Record, Size, optional
 from zoo._param_validation import Predicate
 from zoo.base import BaseEstimator, Interval, Options
-from zoo.nn._constraints import ENGINE_CONSTRAINTS, HIDDEN_LAYER_CONSTRAINTS, RUN_CONSTRAINTS, TRAINING_CONSTRAINTS
+from zoo.nn._constraints import (
+    ENGINE_ALIASES,
+    ENGINE_CONSTRAINTS,
+    HIDDEN_LAYER_CONSTRAINTS,
+    RUN_CONSTRAINTS,
+    TRAINING_ALIASES,
+    TRAINING_CONSTRAINTS,
+)
 from zoo.nn._epoch_inputs import AUGMENT_STREAM, augmented, check_augment, standardisation, standardised
 from zoo.nn._model import NetworkModelMixin, TrainingSet, epoch_stream_seed
 from zoo.nn.continual import ContinualLearning, forget_tasks
@@ -36,6 +43,13 @@ CLASSIFICATION_LOSSES = {"binary_crossentropy", "categorical_crossentropy"}
 class _BaseMLP(NetworkModelMixin, BaseEstimator):
     """The shared implementation; see MLP for the parameters."""
 
+    _parameter_aliases = {
+        **TRAINING_ALIASES,
+        **ENGINE_ALIASES,
+        **dict.fromkeys(("ewc_lambda", "ewc_decay", "ewc_samples", "replay"),
+                        "continual learning is continual=zoo.nn.ContinualLearning(ewc_lambda=..., ewc_decay=..., "
+                        "ewc_samples=..., replay=...)"),
+    }
     _parameter_constraints = {
         **HIDDEN_LAYER_CONSTRAINTS,
         **ENGINE_CONSTRAINTS,

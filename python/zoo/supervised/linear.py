@@ -74,6 +74,8 @@ class _LinearModel(RegressorMixin, BaseEstimator):
     """What the linear regressors (these four and SGDRegressor) share: input
     checks, fitted attributes, predict. Each provides `_solve`."""
 
+    _parameter_aliases = {"copy_X": "zoo never writes into X, so there is nothing to copy"}
+
     _zoo_tags = {"multi_output": True}
     # One target (y 1-D): 1-D coefficients and a scalar intercept.
     _fitted_state = {
@@ -230,6 +232,13 @@ class LinearRegression(_ExactLinearModel):
         descent, epoch by epoch.
     """
 
+    _parameter_aliases = {
+        "tol": "LinearRegression solves exactly (solver=\"cholesky\", \"qr\" or \"svd\"), so it has "
+               "no tolerance",
+        "positive": "for non-negative coefficients use zoo.Lasso(positive=True) or zoo.ElasticNet(positive=True)",
+        "normalize": "scale the features with zoo.preprocessing.StandardScaler() before the model (scikit-learn dropped "
+                     "normalize too)",
+    }
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
         "solver": [Options({"auto", "cholesky", "qr", "svd"})],
@@ -319,6 +328,11 @@ class Ridge(_ExactLinearModel):
         sample weights (SGDRegressor averages the loss, Ridge sums it).
     """
 
+    _parameter_aliases = {
+        **dict.fromkeys(("max_iter", "tol"), "Ridge solves exactly (solver=\"cholesky\" or \"svd\"), "
+                                           "so it has no iteration limit or tolerance"),
+        "positive": "for non-negative coefficients use zoo.Lasso(positive=True) or zoo.ElasticNet(positive=True)",
+    }
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
         "alpha": [Interval(Real, 0, None, closed="left"), np.ndarray, list, tuple],

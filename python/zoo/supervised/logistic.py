@@ -125,6 +125,11 @@ class LogisticRegression(FormerGradientSolversMixin, LogLossClassifierMixin, Cla
     [0, 1]
     """
 
+    _parameter_aliases = {
+        "dual": "zoo's solvers (solver=\"lbfgs\", \"newton-cg\", \"newton-cd\" or \"fista\") solve the "
+                "primal problem",
+        "intercept_scaling": "the intercept is never penalised, so it needs no scaling",
+    }
     _parameter_constraints = {
         "penalty": [Options({"l1", "l2", "elasticnet"}), None],
         "C": [Interval(Real, 0, math.inf, closed="right")],  # inf: no penalty, as in scikit-learn

@@ -31,7 +31,7 @@ import numpy as np
 
 from zoo._validation import validate_data
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
-from zoo.nn._constraints import TRAINING_CONSTRAINTS
+from zoo.nn._constraints import TRAINING_ALIASES, TRAINING_CONSTRAINTS
 from zoo.nn.history import HistoryStateMixin
 from zoo.supervised._linear_classifier import LogLossClassifierMixin, class_targets
 from zoo.supervised._linear_gradient import gradient_fit
@@ -95,6 +95,13 @@ class _SGDMixin(HistoryStateMixin):
     """What both SGD estimators share: the penalty, the training run and
     the parameters a saved model keeps."""
 
+    _parameter_aliases = {
+        **TRAINING_ALIASES,
+        "max_iter": "the passes over the data are epochs=... (zoo trains SGD on its network engine, "
+                    "whose parameters follow Keras' names)",
+        "warm_start": "every fit starts from zero: there is no warm start or partial_fit",
+        "average": "zoo's SGD does not average the weights (no ASGD)",
+    }
     _fitted_state = {"n_iter_": [Interval(Integral, 0, None)]}
 
     def _penalty_strengths(self):

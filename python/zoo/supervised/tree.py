@@ -196,6 +196,11 @@ def _tree_state(n_values):
 class _BaseDecisionTree(BaseEstimator):
     """Shared parameters, fitting and traversals of the two trees."""
 
+    _parameter_aliases = {
+        "ccp_alpha": "zoo's trees are not pruned after growing; limit their growth with max_depth=..., "
+                     "min_samples_leaf=..., max_leaf_nodes=... or min_impurity_decrease=...",
+        "monotonic_cst": "zoo's trees take no monotonicity constraints",
+    }
     _zoo_tags = {"multi_output": False}
     _fitted_state = {
         "max_features_": [Interval(Integral, 1, None)],

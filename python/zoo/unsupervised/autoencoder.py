@@ -23,7 +23,13 @@ from zoo import _core
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_is_fitted, check_sample_weight
 from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
-from zoo.nn._constraints import ENGINE_CONSTRAINTS, RUN_CONSTRAINTS, TRAINING_CONSTRAINTS
+from zoo.nn._constraints import (
+    ENGINE_ALIASES,
+    ENGINE_CONSTRAINTS,
+    RUN_CONSTRAINTS,
+    TRAINING_ALIASES,
+    TRAINING_CONSTRAINTS,
+)
 from zoo.nn._model import TrainingSet
 from zoo.nn.history import History
 from zoo.nn.network import ACTIVATIONS
@@ -120,6 +126,12 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
     (200,)
     """
 
+    _parameter_aliases = {
+        **TRAINING_ALIASES,
+        **ENGINE_ALIASES,
+        "hidden_layer_sizes": "the layers are encoder_layer_sizes=... (down to the code) and "
+                              "decoder_layer_sizes=... (None mirrors the encoder)",
+    }
     _parameter_constraints = {
         "encoder_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "decoder_layer_sizes": [None, "array-like", Interval(Integral, 1, None, closed="left")],

@@ -76,6 +76,12 @@ class DBSCAN(ClusterMixin, BaseEstimator):
     n_features_in_ : int
     """
 
+    _parameter_aliases = {
+        "p": "the Minkowski powers are metric=\"manhattan\" (p 1), \"euclidean\" (p 2) or \"chebyshev\" "
+             "(p infinite); zoo has no others",
+        "metric_params": "zoo's metrics (\"euclidean\", \"manhattan\", \"chebyshev\", \"cosine\") take "
+                         "no parameters",
+    }
     _parameter_constraints = {
         "eps": [Interval(Real, 0.0, None, closed="neither")],
         "min_samples": [Interval(Integral, 1, None, closed="left")],

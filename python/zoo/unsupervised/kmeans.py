@@ -66,6 +66,7 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     n_features_in_ : int
     """
 
+    _parameter_aliases = {"copy_x": "zoo never writes into X, so there is nothing to copy"}
     _parameter_constraints = {
         **COMMON_CONSTRAINTS,
         "n_init": [Options({"auto"}), Interval(Integral, 1, None, closed="left")],

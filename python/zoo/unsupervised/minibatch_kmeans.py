@@ -61,6 +61,7 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
     n_steps_ (mini-batch steps), n_features_in_
     """
 
+    _parameter_aliases = {"compute_labels": "fit always computes labels_ over the whole data"}
     _parameter_constraints = {
         **COMMON_CONSTRAINTS,
         "batch_size": [Interval(Integral, 1, None, closed="left")],

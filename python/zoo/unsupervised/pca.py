@@ -29,6 +29,8 @@ class _BasePCA(TransformerMixin, BaseEstimator):
     ``mean_``, ``noise_variance_`` and ``n_components_``.
     """
 
+    _parameter_aliases = {"copy": "zoo never writes into X, so there is nothing to copy"}
+
     _fitted_state = {
         "n_components_": [Interval(Integral, 0, None)],
         "components_": Array(("n_components_", "n_features_in_"), "f"),
