@@ -3,13 +3,17 @@
 Each family adds one or more entries to :data:`ENTRIES` with
 :func:`tour_entry`: a small function that trains on built-in data (no
 downloads, about a second at most) and returns a :class:`TourRow`. The tour
-runs them in order and prints one aligned table.
+runs them in order and prints each row of one aligned table as soon as it
+has finished (with a progress line while it runs, on a terminal).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import textwrap
+import threading
 import time
 from typing import Callable, NamedTuple
 
@@ -48,6 +52,7 @@ def _blobs():
 
 @tour_entry
 def kmeans_iris() -> TourRow:
+    """KMeans on iris"""
     from zoo import KMeans
     from zoo.datasets import load_iris
     from zoo.metrics import adjusted_rand_score
@@ -60,6 +65,7 @@ def kmeans_iris() -> TourRow:
 
 @tour_entry
 def kmeans_blobs() -> TourRow:
+    """KMeans on 20,000 blobs"""
     from zoo import KMeans
     from zoo.metrics import adjusted_rand_score
 
@@ -71,6 +77,7 @@ def kmeans_blobs() -> TourRow:
 
 @tour_entry
 def minibatch_kmeans_blobs() -> TourRow:
+    """MiniBatchKMeans on 20,000 blobs"""
     from zoo import MiniBatchKMeans
     from zoo.metrics import adjusted_rand_score
 
@@ -83,11 +90,12 @@ def minibatch_kmeans_blobs() -> TourRow:
 
 
 def _cluster_quality(ari, model) -> str:
-    return f"ARI vs blobs {ari:.3f}, inertia {model.inertia_:,.0f}"
+    return f"ARI {ari:.3f}, inertia {model.inertia_:,.0f}"
 
 
 @tour_entry
 def dbscan_blobs() -> TourRow:
+    """DBSCAN on 100,000 points"""
     import numpy as np
 
     from zoo import DBSCAN
@@ -102,6 +110,7 @@ def dbscan_blobs() -> TourRow:
 
 @tour_entry
 def pca_digits_like() -> TourRow:
+    """PCA on 50,000×256"""
     import numpy as np
 
     from zoo import PCA
@@ -111,12 +120,13 @@ def pca_digits_like() -> TourRow:
     X = (rng.normal(size=(50_000, 16)) * np.linspace(5, 1, 16)) @ rng.normal(size=(16, 256))
     X = (X + rng.normal(size=X.shape)).astype(np.float32)
     model, seconds = timed(lambda: PCA(n_components=0.9).fit(X))
-    return TourRow("PCA", "50,000×256 float32, keep 90% variance",
+    return TourRow("PCA", "50,000×256 float32, 90% variance",
                    f"{model.n_components_} components, {model.explained_variance_ratio_.sum():.3f} kept", seconds)
 
 
 @tour_entry
 def autoencoder_sheet() -> TourRow:
+    """an autoencoder on a curved sheet"""
     import numpy as np
 
     from zoo import Autoencoder
@@ -136,6 +146,7 @@ def autoencoder_sheet() -> TourRow:
 
 @tour_entry
 def mlp_classifier() -> TourRow:
+    """MLPClassifier on 10 classes"""
     from zoo import MLPClassifier
     from zoo.datasets import make_classification
 
@@ -150,6 +161,7 @@ def mlp_classifier() -> TourRow:
 
 @tour_entry
 def mlp_regressor() -> TourRow:
+    """MLPRegressor on a noisy sine"""
     import numpy as np
 
     from zoo import MLPRegressor
@@ -177,6 +189,7 @@ def _regression_data():
 
 @tour_entry
 def linear_regression() -> TourRow:
+    """LinearRegression"""
     from zoo import LinearRegression
 
     X, y = _regression_data()
@@ -186,6 +199,7 @@ def linear_regression() -> TourRow:
 
 @tour_entry
 def lasso() -> TourRow:
+    """Lasso"""
     import numpy as np
 
     from zoo import Lasso
@@ -206,6 +220,7 @@ def _classes():
 
 @tour_entry
 def logistic_regression() -> TourRow:
+    """LogisticRegression"""
     from zoo import LogisticRegression
 
     X, y, X_test, y_test = _classes()
@@ -216,6 +231,7 @@ def logistic_regression() -> TourRow:
 
 @tour_entry
 def decision_tree() -> TourRow:
+    """a decision tree"""
     from zoo import DecisionTreeClassifier
 
     X, y, X_test, y_test = _classes()
@@ -226,6 +242,7 @@ def decision_tree() -> TourRow:
 
 @tour_entry
 def svc() -> TourRow:
+    """an RBF SVC"""
     from zoo import SVC
 
     X, y, X_test, y_test = _classes()
@@ -235,6 +252,7 @@ def svc() -> TourRow:
 
 @tour_entry
 def linear_svc() -> TourRow:
+    """LinearSVC"""
     from zoo import LinearSVC
 
     X, y, X_test, y_test = _classes()
@@ -247,6 +265,7 @@ def linear_svc() -> TourRow:
 
 @tour_entry
 def grid_search_pipeline() -> TourRow:
+    """a grid search over C"""
     from zoo import LogisticRegression
     from zoo.model_selection import grid_search, train_test_split
     from zoo.preprocessing import StandardScaler
@@ -257,12 +276,13 @@ def grid_search_pipeline() -> TourRow:
     search, seconds = timed(lambda: grid_search(LogisticRegression(), {"C": [0.001, 0.01, 0.1, 1.0]},
                                                 scaler.transform(X_train), y_train, cv=5, n_jobs=2))
     accuracy = search.score(scaler.transform(X_test), y_test)
-    return TourRow("grid_search + StandardScaler", "LogisticRegression C, 4 values × 5 folds",
+    return TourRow("grid_search + scaler", "LogisticRegression, 4 C × 5 folds",
                    f"best C {search.best_params_['C']:g}, test accuracy {accuracy:.3f}", seconds)
 
 
 @tour_entry
 def smote_minority_recall() -> TourRow:
+    """LogisticRegression with and without SMOTE"""
     import numpy as np
 
     from zoo import LogisticRegression
@@ -284,6 +304,7 @@ def smote_minority_recall() -> TourRow:
 
 @tour_entry
 def continual_ewc() -> TourRow:
+    """two tasks in a row, with and without EWC"""
     import numpy as np
 
     from zoo import MLPClassifier
@@ -303,8 +324,9 @@ def continual_ewc() -> TourRow:
 
     plain = first_task_accuracy(warm_start=True)
     ewc, seconds = timed(lambda: first_task_accuracy(continual=ContinualLearning(ewc_lambda=100.0)))
-    return TourRow("MLPClassifier ewc_lambda", "2 tasks (permuted inputs), 800×30 each",
-                   f"task-1 accuracy after task 2: {plain:.2f} plain, {ewc:.2f} EWC", seconds)
+    # Accuracy on the first task once the second has been learnt.
+    return TourRow("MLPClassifier + EWC", "2 tasks (permuted inputs), 800×30",
+                   f"old task {plain:.2f} plain, {ewc:.2f} EWC", seconds)
 
 
 # ---------------------------------------------------- reinforcement learning
@@ -312,6 +334,7 @@ def continual_ewc() -> TourRow:
 
 @tour_entry
 def q_learning_cliff() -> TourRow:
+    """QLearning on CliffWalking"""
     from zoo import QLearning
 
     model, seconds = timed(lambda: QLearning(random_state=0).fit("CliffWalking-v1", 30_000))
@@ -322,6 +345,7 @@ def q_learning_cliff() -> TourRow:
 
 @tour_entry
 def dqn_cartpole() -> TourRow:
+    """DQN on CartPole"""
     from zoo import DQN
 
     model, seconds = timed(lambda: DQN((64, 64), learning_rate=2.3e-3, batch_size=64, learning_starts=1_000,
@@ -334,6 +358,7 @@ def dqn_cartpole() -> TourRow:
 
 @tour_entry
 def actor_critic_cartpole() -> TourRow:
+    """ActorCritic on CartPole"""
     from zoo import ActorCritic
 
     model, seconds = timed(lambda: ActorCritic(shared=True, learning_rate=2e-3, random_state=0)
@@ -344,51 +369,195 @@ def actor_critic_cartpole() -> TourRow:
 
 # ---------------------------------------------------------------- running
 
+# The table is printed a row at a time, so its columns are fixed in advance:
+# (header, width, alignment). Together with the gaps they fill 100 columns;
+# a longer cell wraps onto the next line of its column.
+COLUMNS = (("algorithm", 22, "<"), ("trained on", 35, "<"), ("result", 31, "<"), ("time", 6, ">"))
+GAP = "  "
+WIDTH = sum(width for _, width, _ in COLUMNS) + len(GAP) * (len(COLUMNS) - 1)
+MAX_CELL_LINES = 4  # a failure's message is cut after this many lines
 
-def run_entries(entries=None) -> list[TourRow | tuple[str, BaseException]]:
-    """Run each entry; a failing one is kept as (name, exception), not fatal."""
+
+def run_entries(entries=None, on_start=None, on_row=None) -> list[TourRow | tuple[str, BaseException]]:
+    """Run each entry; a failing one is kept as (name, exception), not fatal.
+
+    ``on_start(index, entry)`` is called before each entry runs and
+    ``on_row(row, wall_seconds)`` as soon as it has finished, so a caller can
+    show each row as it comes.
+    """
     rows = []
-    for entry in ENTRIES if entries is None else entries:
+    for index, entry in enumerate(ENTRIES if entries is None else entries):
+        if on_start is not None:
+            on_start(index, entry)
+        start = time.perf_counter()
         try:
-            rows.append(entry())
+            row = entry()
         except Exception as exc:  # noqa: BLE001 - shown in the table
-            rows.append((entry.__name__, exc))
+            row = (entry.__name__, exc)
+        rows.append(row)
+        if on_row is not None:
+            on_row(row, time.perf_counter() - start)
     return rows
 
 
+def entry_title(entry) -> str:
+    """What an entry trains, for the progress line: its docstring's first line."""
+    doc = (entry.__doc__ or "").strip()
+    return doc.splitlines()[0].rstrip(".") if doc else entry.__name__.replace("_", " ")
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.2f}s" if seconds < 100 else f"{seconds:.0f}s"
+
+
+def _cells(row) -> tuple[str, str, str, str]:
+    if isinstance(row, TourRow):
+        return row.algorithm, row.data, row.quality, _seconds(row.seconds)
+    name, exc = row
+    return name, "", f"FAILED: {type(exc).__name__}: {exc}", ""
+
+
+def format_row(cells) -> list[str]:
+    """The lines of one table row: each cell wrapped to its column's width."""
+    wrapped = []
+    for text, (_, width, _) in zip(cells, COLUMNS):
+        lines = textwrap.wrap(" ".join(str(text).split()), width, break_on_hyphens=False) or [""]
+        if len(lines) > MAX_CELL_LINES:
+            lines = lines[:MAX_CELL_LINES]
+            lines[-1] = lines[-1][: width - 1] + "…"
+        wrapped.append(lines)
+    out = []
+    for i in range(max(map(len, wrapped))):
+        parts = []
+        for lines, (_, width, align) in zip(wrapped, COLUMNS):
+            text = lines[i] if i < len(lines) else ""
+            parts.append(text.rjust(width) if align == ">" else text.ljust(width))
+        out.append(GAP.join(parts).rstrip())
+    return out
+
+
+def table_header() -> list[str]:
+    """The column titles and the rule under them."""
+    return format_row([title for title, _, _ in COLUMNS]) + [GAP.join("─" * width for _, width, _ in COLUMNS)]
+
+
 def format_table(rows) -> str:
-    """An aligned text table; failed entries show their error as the quality."""
-    header = ("algorithm", "trained on", "quality", "seconds")
-    cells = [header]
+    """The whole table; failed entries show their error as the result."""
+    lines = table_header()
     for row in rows:
-        if isinstance(row, TourRow):
-            cells.append((row.algorithm, row.data, row.quality, f"{row.seconds:.3f}"))
-        else:
-            name, exc = row
-            cells.append((name, "", f"FAILED: {type(exc).__name__}: {exc}", ""))
-    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
-
-    def line(values):
-        # Seconds are right-aligned so the decimal points line up.
-        left = [value.ljust(width) for value, width in zip(values[:-1], widths)]
-        return "  ".join(left + [values[-1].rjust(widths[-1])]).rstrip()
-
-    rule = "  ".join("-" * width for width in widths)
-    return "\n".join([line(header), rule, *map(line, cells[1:])])
+        lines += format_row(_cells(row))
+    return "\n".join(lines)
 
 
-def main(argv=None) -> int:
+class _Style:
+    """Bold and red on a terminal (unless NO_COLOR is set); nothing elsewhere."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.enabled else text
+
+
+class _Progress:
+    """On a terminal, a line saying what is training and for how long,
+    redrawn until the finished row overwrites it. Elsewhere, nothing."""
+
+    def __init__(self, stream, enabled: bool):
+        self.stream, self.enabled = stream, enabled
+        self._stop = threading.Event()
+        self._thread = None
+        self._text = ""
+        self._start = 0.0
+
+    def start(self, text: str) -> None:
+        if not self.enabled:
+            return
+        self._text, self._start = text, time.perf_counter()
+        self._stop.clear()
+        self._draw()
+        self._thread = threading.Thread(target=self._redraw, daemon=True)
+        self._thread.start()
+
+    def _draw(self) -> None:
+        elapsed = f" {time.perf_counter() - self._start:.1f}s"
+        text = self._text[: WIDTH - len(elapsed)]
+        self.stream.write(f"\r\033[K{text}{elapsed}")
+        self.stream.flush()
+
+    def _redraw(self) -> None:
+        while not self._stop.wait(0.2):
+            self._draw()
+
+    def clear(self) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+        if self.enabled:
+            self.stream.write("\r\033[K")
+
+
+def main(argv=None, stream=None) -> int:
     argparse.ArgumentParser(
         prog="python -m zoo tour",
-        description="Train each zoo algorithm on built-in data; show quality and time.",
+        description="Train each zoo algorithm on built-in data; show quality and time, a row as each finishes.",
     ).parse_args(argv)
     import zoo
 
-    print(f"zoo {getattr(zoo, '__version__', '')} tour: each algorithm on built-in data\n")
-    rows = run_entries()
-    print(format_table(rows))
-    failures = sum(not isinstance(row, TourRow) for row in rows)
-    return 1 if failures else 0
+    out = sys.stdout if stream is None else stream
+    terminal = bool(getattr(out, "isatty", lambda: False)())
+    style = _Style(terminal and not os.environ.get("NO_COLOR"))
+    progress = _Progress(out, terminal)
+    entries = list(ENTRIES)
+    total = len(entries)
+
+    def say(line: str = "") -> None:
+        out.write(line + "\n")
+        out.flush()
+
+    say(style(f"zoo {getattr(zoo, '__version__', '')} tour", "1")
+        + f": {total} algorithms, each trained once on built-in data (no downloads)")
+    say("Each row is printed as soon as it is done; its time counts the training alone.")
+    say()
+    for line in table_header():
+        say(style(line, "1"))
+
+    fit_seconds, finished, failed = 0.0, 0, []
+
+    def on_start(index, entry):
+        progress.start(f"  [{index + 1}/{total}] training {entry_title(entry)}…")
+
+    def on_row(row, wall):
+        nonlocal fit_seconds, finished
+        progress.clear()
+        finished += 1
+        lines = format_row(_cells(row))
+        if isinstance(row, TourRow):
+            fit_seconds += row.seconds
+        else:
+            failed.append(row[0])
+            lines = [style(line, "31") for line in lines]
+        for line in lines:
+            say(line)
+
+    start = time.perf_counter()
+    try:
+        run_entries(entries, on_start, on_row)
+    except KeyboardInterrupt:  # Ctrl-C: say how far it got, without a traceback
+        progress.clear()
+        say()
+        say(style(f"Interrupted after {finished} of {total} algorithms.", "1"))
+        return 130
+    finally:
+        progress.clear()
+    wall = time.perf_counter() - start
+    say()
+    summary = f"{total} algorithms in {wall:.1f}s, {fit_seconds:.1f}s of it training."
+    if failed:
+        summary += f" {len(failed)} failed: {', '.join(failed)}."
+    say(style(summary, "1"))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
