@@ -90,15 +90,17 @@ def series_figure(n_draws):
         ("TimeWarp(0.3)", TimeWarp(0.3)),
         ("WindowSlice(0.8)", WindowSlice(0.8)),
     ]
-    figure, axes = plt.subplots(1, len(rows), figsize=(3.2 * len(rows), 2.8), sharey=True)
+    figure, axes = plt.subplots(1, len(rows), figsize=(3.2 * len(rows), 3.1), sharey=True)
     for ax, (name, transform) in zip(axes, rows):
-        ax.plot(time, wave, color="black", linewidth=2, label="original", zorder=3)
-        for series in transform(batch, random_state=0):
-            ax.plot(time, series, linewidth=0.9, alpha=0.8)
+        # The original underneath, so that a draw close to it still shows.
+        ax.plot(time, wave, color="lightgrey", linewidth=4, label="original")
+        for index, series in enumerate(transform(batch, random_state=0)):
+            ax.plot(time, series, linewidth=1, label=f"draw {index + 1}")
         ax.set_title(name, fontsize=9)
         ax.set_xticks([])
-    axes[0].legend(loc="lower left", fontsize=7)
-    figure.tight_layout()
+    figure.legend(*axes[0].get_legend_handles_labels(), loc="upper center", ncol=n_draws + 1, frameon=False,
+                  fontsize=8)
+    figure.tight_layout(rect=(0, 0, 1, 0.86))
     return figure
 
 

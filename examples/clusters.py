@@ -4,7 +4,11 @@ Two data sets: two interleaved half-moons, and three Gaussian blobs on a
 background of uniform noise. k-means cuts space into convex cells around
 its centres, so it splits the moons straight across and puts every noise
 point in some cluster; DBSCAN follows dense regions of any shape and
-labels the sparse points as noise (grey).
+labels the sparse points as noise (label -1, drawn grey, as the picture's
+legend says).
+
+--quick draws the same picture: the full run takes seconds, and fewer points
+would leave the moons too sparse for DBSCAN's radius.
 
     python examples/clusters.py [--out DIR] [--quick]
 """
@@ -37,9 +41,12 @@ def blobs_with_noise(n_samples, rng):
     return np.vstack([blobs, background]), np.concatenate([labels, -np.ones(len(background), int)])
 
 
+NOISE_COLOUR = "darkgrey"
+
+
 def draw(ax, points, labels, title):
     noise = labels == -1
-    ax.scatter(points[noise, 0], points[noise, 1], s=6, c="lightgrey", label="noise")
+    ax.scatter(points[noise, 0], points[noise, 1], s=6, c=NOISE_COLOUR)
     ax.scatter(points[~noise, 0], points[~noise, 1], s=6, c=labels[~noise], cmap="tab10", vmin=0, vmax=9)
     ax.set_title(title, fontsize=10)
     ax.set_xticks([])
@@ -48,7 +55,7 @@ def draw(ax, points, labels, title):
 
 def main():
     args = parse_args(__doc__.splitlines()[0])
-    n = 150 if args.quick else 600
+    n = 600  # the same with --quick (see the docstring)
     rng = np.random.default_rng(0)
     data = [
         ("two moons", *two_moons(n, 0.06, rng), 2, dict(eps=0.15, min_samples=5)),
@@ -65,7 +72,14 @@ def main():
             ari = adjusted_rand_score(truth, labels)
             draw(ax, points, labels, f"{name}: {label}\nadjusted Rand index vs truth {ari:.2f}")
             print(f"{name}, {label}: ARI {ari:.3f}")
-    figure.tight_layout()
+    # What the colours mean, under the panels.
+    noise_marker = plt.Line2D([], [], marker="o", linestyle="", markersize=5, color=NOISE_COLOUR)
+    figure.legend([noise_marker], ["noise: DBSCAN's label -1, points in no cluster (k-means has no such label "
+                                   "and puts every point in a cluster)"],
+                  loc="lower center", bbox_to_anchor=(0.5, 0.025), frameon=False, fontsize=9)
+    figure.text(0.5, 0.01, "Other colours are cluster numbers, chosen by each algorithm: the same group can "
+                "have different colours in two panels.", ha="center", fontsize=9)
+    figure.tight_layout(rect=(0, 0.05, 1, 1))
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "clusters.png"
     figure.savefig(path, dpi=90)

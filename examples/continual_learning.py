@@ -61,12 +61,15 @@ def main():
         ax.set_title(label)
         ax.set_xticks(after)
         ax.set_xlabel("after training on task")
-        ax.set_ylim(0, 1.02)
-        ax.axhline(0.25, color="grey", linestyle=":", linewidth=1)   # chance with 4 classes
+        ax.set_ylim(0, 1.05)
+        chance = ax.axhline(0.25, color="grey", linestyle=":", linewidth=1)   # 4 classes
         print(f"{label}: accuracy on task 1 after each task {np.round(scores[:, 0], 3)}")
-    axes[0].set_ylabel("held-out accuracy (dotted: chance)")
-    axes[0].legend(loc="lower left")
-    figure.tight_layout()
+    axes[0].set_ylabel("held-out accuracy")
+    # One legend above the panels, clear of the curves and of the chance line.
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend([*handles, chance], [*labels, "chance (4 classes)"], loc="upper center", ncol=n_tasks + 1,
+                  frameon=False)
+    figure.tight_layout(rect=(0, 0, 1, 0.9))
 
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "continual_learning.png"
