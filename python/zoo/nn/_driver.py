@@ -59,16 +59,20 @@ def callback_list(model, callbacks, total_rounds: int, *extra) -> CallbackList:
     return CallbackList([*built, *extra, *(callbacks or [])])
 
 
-def run_rounds(model, rounds: range, run_round, callbacks: CallbackList, *, logs=None, resume_hint: str) -> None:
+def run_rounds(model, rounds: range, run_round, callbacks: CallbackList, *, logs=None, resume_hint: str,
+               begin_logs=None) -> None:
     """Run `run_round` for each index in `rounds` under the callbacks, timing
     each round and recording its logs in `model.history_`.
 
     `logs` are the previous round's logs (a continued run hands them to the
     first round: ReduceOnPlateau reads them). `resume_hint` completes the
-    Ctrl-C warning: how to continue the interrupted training.
+    Ctrl-C warning: how to continue the interrupted training. `begin_logs`
+    add to what `on_train_begin` receives (a reinforcement learner's
+    `total_timesteps` and `initial_timesteps`, which the progress bar counts).
     """
     logs = dict(logs or {})
-    callbacks.on_train_begin(model, {"total_epochs": rounds.stop, "initial_epoch": rounds.start})
+    callbacks.on_train_begin(model, {"total_epochs": rounds.stop, "initial_epoch": rounds.start,
+                                     **(begin_logs or {})})
     model.interrupted_ = False
     with contextlib.ExitStack() as cleanup:
         # Callbacks close their files and bars even when training fails.

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import math
+import numbers
 import os
 import string
 import sys
@@ -177,6 +178,12 @@ class ProgressBar(Callback):
     its postfix; otherwise each epoch prints a line such as
     ``epoch 3/20 - loss 0.1234 - val_loss 0.2345 - 0.52s``.
 
+    A reinforcement learner's training counts environment steps, not epochs:
+    when ``on_train_begin``'s logs hold ``total_timesteps`` (and
+    ``initial_timesteps``), the bar counts steps and each chunk of steps
+    prints a line such as
+    ``timesteps 3,000/50,000 - episodes 47 - mean return 21.3 - loss 0.2522 - 0.03s``.
+
     Parameters
     ----------
     total_epochs : int, optional
@@ -197,17 +204,22 @@ class ProgressBar(Callback):
         self.file = file
         self._bar = None
         self._started = None
+        self._total_steps, self._steps = None, 0
 
     def on_train_begin(self, model, logs):
         logs = logs or {}
         self._total = self.total_epochs or logs.get("total_epochs")
+        # None: training counts epochs; else the environment steps to reach.
+        self._total_steps = logs.get("total_timesteps")
+        self._steps = logs.get("initial_timesteps", 0)
+        counting_steps = self._total_steps is not None
         tqdm = _load_tqdm()
         if tqdm is not None:
             self._bar = tqdm(
-                total=self._total,
-                initial=logs.get("initial_epoch", 0),
+                total=self._total_steps if counting_steps else self._total,
+                initial=self._steps if counting_steps else logs.get("initial_epoch", 0),
                 file=self.file,
-                unit="epoch",
+                unit="step" if counting_steps else "epoch",
                 desc=type(model).__name__,
                 leave=True,
             )
@@ -217,16 +229,25 @@ class ProgressBar(Callback):
 
     def on_epoch_end(self, model, epoch, logs):
         metrics = {key: value for key, value in (logs or {}).items() if key not in self._NOT_SHOWN}
+        counting_steps = self._total_steps is not None and "timesteps" in metrics
+        steps_before = self._steps
+        if counting_steps:
+            self._steps = metrics.pop("timesteps")
         if self._bar is not None:
-            self._bar.set_postfix({key: f"{value:.4g}" for key, value in metrics.items()},
-                                  refresh=False)
-            self._bar.update(1)
+            self._bar.set_postfix({_label(key, counting_steps): _shown(value, ".4g")
+                                   for key, value in metrics.items()}, refresh=False)
+            self._bar.update(self._steps - steps_before if counting_steps else 1)
             return None
         seconds = (logs or {}).get("epoch_time")
         if seconds is None and self._started is not None:
             seconds = time.perf_counter() - self._started
-        parts = [f"epoch {epoch + 1}" + (f"/{self._total}" if self._total else "")]
-        parts += [f"{key} {value:.4f}" for key, value in metrics.items()]
+        if counting_steps:
+            # Steps, episodes and returns as RL reports them; floats to 4 significant digits.
+            parts = [f"timesteps {self._steps:,}/{self._total_steps:,}"]
+            parts += [f"{_label(key, True)} {_shown(value, '.4g')}" for key, value in metrics.items()]
+        else:
+            parts = [f"epoch {epoch + 1}" + (f"/{self._total}" if self._total else "")]
+            parts += [f"{key} {_shown(value, '.4f')}" for key, value in metrics.items()]
         if seconds is not None:
             parts.append(f"{seconds:.2f}s")
         print(" - ".join(parts), file=self.file or sys.stderr, flush=True)
@@ -250,6 +271,22 @@ class ProgressBar(Callback):
         if state["file"] in ("<stdout>", "<stderr>"):
             state["file"] = getattr(sys, state["file"][1:-1])
         self.__dict__.update(state)
+
+
+def _shown(value, float_format):
+    """A logged value for people: counts as integers with thousands
+    separators, other numbers in `float_format` (large ones without an
+    exponent)."""
+    if isinstance(value, numbers.Integral):
+        return f"{value:,}"
+    if float_format.endswith("g") and math.isfinite(value) and abs(value) >= 1e4:
+        return f"{value:,.0f}"
+    return f"{value:{float_format}}"
+
+
+def _label(key, words):
+    """A log key as shown: "mean_return" reads "mean return" in RL's lines."""
+    return key.replace("_", " ") if words else key
 
 
 def _load_tqdm():

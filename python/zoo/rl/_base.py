@@ -36,7 +36,7 @@ from zoo.nn._constraints import (  # noqa: F401  (RUN_CONSTRAINTS is re-exported
 from zoo.nn._driver import callback_list, run_rounds
 from zoo.nn._episodes import EpisodeHistory
 from zoo.nn.history import HistoryStateMixin
-from zoo.rl._env import EnvHandle, resolve_env
+from zoo.rl._env import EnvHandle, describe_space, resolve_env
 from zoo.rl._native import NativeEpisode
 
 # Parameter constraints every network learner shares (its network and
@@ -172,19 +172,21 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
             return {**self._recent_logs(), **logs, "timesteps": self.num_timesteps_}
 
         run_rounds(self, range(n_chunks), run_chunk, callback_list(self, self.callbacks, n_chunks),
-                   resume_hint="fit(env, more_timesteps, reset_num_timesteps=False) continues it")
+                   resume_hint="fit(env, more_timesteps, reset_num_timesteps=False) continues it",
+                   begin_logs={"total_timesteps": until, "initial_timesteps": self.num_timesteps_})
 
     def _recent_logs(self) -> dict:
         returns, lengths = self.history_.recent(RECENT_EPISODES)
         if len(returns) == 0:
             return {}
-        return {"mean_return": float(returns.mean()), "mean_length": float(lengths.mean()),
-                "episodes": self.history_.n_episodes}
+        return {"episodes": int(self.history_.n_episodes), "mean_return": float(returns.mean()),
+                "mean_length": float(lengths.mean())}
 
     def _check_same_spaces(self, handle: EnvHandle) -> None:
         if handle.observation_space != self.observation_space_ or handle.action_space != self.action_space_:
             raise ValueError("reset_num_timesteps=False needs the environment the learner was fitted on; "
-                             f"got spaces {handle.observation_space}, {handle.action_space}")
+                             f"got spaces {describe_space(handle.observation_space)}, "
+                             f"{describe_space(handle.action_space)}")
 
     # -- persistence -------------------------------------------------------
 
@@ -253,7 +255,7 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
             batch, single = self._observation_batch(observation)
             if not single:
                 raise ValueError(f"env.step() returned the observation {observation!r}, which is not in the "
-                                 f"environment's observation space {space}")
+                                 f"environment's observation space {describe_space(space)}")
             return batch
         try:
             values = np.asarray(observation, dtype=np.float32)
@@ -262,7 +264,7 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
         expected = int(np.prod(space.shape))
         if values.size != expected:
             raise ValueError(f"env.step() returned an observation of {values.size} values; the observation space "
-                             f"{space} has {expected}")
+                             f"{describe_space(space)} has {expected}")
         return values.reshape(1, -1)
 
     def _observation_batch(self, observation):
@@ -278,7 +280,8 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
             if not np.issubdtype(values.dtype, np.integer) or values.ndim > 1:
                 raise ValueError(f"observation must be an integer state or a 1-D array of them, got {observation!r}")
             if values.min() < space.start or values.max() >= space.start + space.n:
-                raise ValueError(f"observation {observation!r} is out of range for the observation space {space}")
+                raise ValueError(f"observation {observation!r} is out of range for the observation space "
+                                 f"{describe_space(space)}")
             return values.astype(np.int64), scalar
         shape = tuple(space.shape)
         if values.shape == shape:

@@ -76,24 +76,68 @@ def resolve_env(env, *, prefer_native: bool = True) -> EnvHandle:
 
 
 def describe_space(space) -> str:
-    if isinstance(space, spaces.Discrete):
-        return str(space)  # Discrete(16), or Discrete(3, start=1): its shape () says nothing
-    return f"{type(space).__name__}{getattr(space, 'shape', '')}"
+    """A gymnasium space on one readable line, for error messages:
+    Discrete(16), Box(0, 255, (96, 96, 3), uint8),
+    Tuple(Discrete(32), Discrete(11), Discrete(2)), Dict('position': Box(...)), ...
+
+    gymnasium's own str() is close, but prints a Box's per-element bounds
+    as whole NumPy arrays (over several lines for an image) and
+    MultiDiscrete's sizes without commas."""
+    if isinstance(space, spaces.Box):
+        return f"Box({_bounds(space.low)}, {_bounds(space.high)}, {space.shape}, {space.dtype})"
+    if isinstance(space, spaces.Tuple):
+        return f"Tuple({', '.join(describe_space(part) for part in space.spaces)})"
+    if isinstance(space, spaces.Dict):
+        return f"Dict({', '.join(f'{key!r}: {describe_space(part)}' for key, part in space.spaces.items())})"
+    if isinstance(space, spaces.MultiDiscrete):
+        start = getattr(space, "start", None)  # gymnasium >= 1.0
+        shifted = start is not None and np.any(start != 0)
+        return f"MultiDiscrete({space.nvec.tolist()}" + (f", start={start.tolist()})" if shifted else ")")
+    if isinstance(space, spaces.MultiBinary):
+        return f"MultiBinary({list(space.shape) if len(space.shape) > 1 else space.shape[0]})"
+    if isinstance(space, spaces.Space):
+        # Discrete(16), Discrete(3, start=1), Text(...), Graph(...), Sequence(...)
+        text = " ".join(str(space).split())
+        return text if len(text) <= 120 else text[:117] + "..."
+    return f"{type(space).__name__} (not a gymnasium space)"
+
+
+def _bounds(values: np.ndarray) -> str:
+    """A Box's low or high: one number when every element shares it, else the
+    elements (the first and last three of a long Box)."""
+    flat = np.asarray(values).ravel()
+    if flat.size and np.all(flat == flat[0]):
+        return str(flat[0])
+    shown = [str(v) for v in flat] if flat.size <= 8 else [*map(str, flat[:3]), "...", *map(str, flat[-3:])]
+    return f"[{', '.join(shown)}]"
 
 
 def require_box_observations(owner, space) -> int:
     """The flat size of a Box observation space, or a clear error."""
     if isinstance(space, spaces.Box) and space.shape and np.issubdtype(space.dtype, np.floating):
         return int(np.prod(space.shape))
+    if isinstance(space, spaces.Box) and space.shape:
+        hint = "; gymnasium.wrappers.DtypeObservation(env, np.float32) gives its observations as floats"
+    elif isinstance(space, (spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary, spaces.Tuple, spaces.Dict)):
+        hint = ("; DtypeObservation(FlattenObservation(env), np.float32), from gymnasium.wrappers, "
+                "makes it a Box of floats")
+        if isinstance(space, spaces.Discrete):
+            hint += ", and QLearning learns Discrete observations as they are"
+    else:
+        hint = ""
     raise ValueError(f"{type(owner).__name__} needs a Box observation space of floats; "
-                     f"this environment has {describe_space(space)}")
+                     f"this environment has {describe_space(space)}{hint}")
 
 
 def require_discrete(owner, space, what: str) -> int:
     if isinstance(space, spaces.Discrete) and int(space.start) == 0:
         return int(space.n)
+    hint = ""
+    if isinstance(space, spaces.Box):
+        hint = (" (DQN, REINFORCE and ActorCritic learn from Box observations)" if what == "observation"
+                else " (REINFORCE and ActorCritic learn continuous actions)")
     raise ValueError(f"{type(owner).__name__} needs a Discrete {what} space starting at 0; "
-                     f"this environment has {describe_space(space)}")
+                     f"this environment has {describe_space(space)}{hint}")
 
 
 def loop_copies(model, handle: EnvHandle, n_copies: int = 1):

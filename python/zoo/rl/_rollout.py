@@ -9,6 +9,7 @@ import gymnasium
 import numpy as np
 
 from zoo import envs as zoo_envs
+from zoo.rl._env import describe_space
 
 
 def make_for_play(env):
@@ -31,7 +32,8 @@ DEFAULT_EVALUATION_STEPS = 10_000
 def play_episodes(model, env, n_episodes: int, seed, deterministic: bool, max_episode_steps=None) -> np.ndarray:
     env, owned = make_for_play(env)
     if env.observation_space != model.observation_space_ or env.action_space != model.action_space_:
-        raise ValueError(f"this environment's spaces ({env.observation_space}, {env.action_space}) differ "
+        raise ValueError(f"this environment's spaces ({describe_space(env.observation_space)}, "
+                         f"{describe_space(env.action_space)}) differ "
                          f"from those the learner was fitted on")
     cap = max_episode_steps
     if cap is None:

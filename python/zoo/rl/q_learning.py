@@ -21,7 +21,7 @@ from zoo import _core
 from zoo._fitted_state import Array, optional
 from zoo.base import Interval, Options
 from zoo.rl._base import RUN_CONSTRAINTS, RLLearner
-from zoo.rl._env import EnvHandle, loop_copies, require_discrete
+from zoo.rl._env import EnvHandle, describe_space, loop_copies, require_discrete
 
 METHODS = {
     "q_learning": _core.TdMethod.q_learning,
@@ -172,7 +172,7 @@ class QLearning(RLLearner):
         # States cross the C++ loop as float32 observations, exact up to 2**24.
         if n_states > MAX_STATES:
             raise ValueError(f"QLearning takes at most {MAX_STATES} states; this environment's observation space is "
-                             f"{handle.observation_space}")
+                             f"{describe_space(handle.observation_space)}")
 
     def _setup(self, handle: EnvHandle, seed: int) -> None:
         n_states = require_discrete(self, handle.observation_space, "observation")
