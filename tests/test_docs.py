@@ -1,4 +1,4 @@
-"""Every ```python block of the user guide (docs/*.md) runs, page by page.
+"""Every ```python block of the user guide (docs/*.md) and of README.md runs, page by page.
 
 The blocks of one page run in order in one fresh namespace (a page reads
 as one session), inside a temporary working directory so that checkpoints
@@ -23,6 +23,9 @@ import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
+README = DOCS.parent / "README.md"
+# The README's blocks are the first code a newcomer copies: they run too.
+RUNNABLE_PAGES = [*PAGES, README]
 # The pages the guide promises; each must exist and hold code.
 EXPECTED_PAGES = {
     "index.md",
@@ -121,13 +124,14 @@ def test_the_parser_refuses_fences_that_would_be_skipped(tmp_path):
     assert heading_anchors(page) == {"zoos-guide", "multi-layer-perceptrons-mlps"}
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[page.stem for page in PAGES])
+@pytest.mark.parametrize("page", RUNNABLE_PAGES, ids=[page.stem for page in RUNNABLE_PAGES])
 def test_page_code_runs(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace = {"__name__": f"docs_{page.stem.replace('-', '_')}"}
     blocks = python_blocks(page)
+    where = page.relative_to(DOCS.parent).as_posix()
     for block in blocks:
-        name = f"docs/{page.name} (block {block.number}, line {block.line})"
+        name = f"{where} (block {block.number}, line {block.line})"
         # Registered so that a traceback shows the failing line of the block.
         linecache.cache[name] = (len(block.source), None, block.source.splitlines(True), name)
         code = compile(block.source, name, "exec")
@@ -135,13 +139,11 @@ def test_page_code_runs(page, tmp_path, monkeypatch):
             exec(code, namespace)  # noqa: S102 - the guide's own code
         except Exception as exc:  # noqa: BLE001 - reported with the page and block
             pytest.fail(
-                f"docs/{page.name}, block {block.number} of {len(blocks)} (line {block.line}) failed: "
+                f"{where}, block {block.number} of {len(blocks)} (line {block.line}) failed: "
                 f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}",
                 pytrace=False,
             )
 
-
-README = DOCS.parent / "README.md"
 
 
 def test_readme_keeps_the_quick_start_and_links_the_guide():
