@@ -150,13 +150,14 @@ void bind_svm(py::module_& m) {
                 } else summary = svm::linear_svm_dual_cd(x.data(), x.shape(0), x.shape(1), targets.data(), upper.data(),
                                                   n_problems, options, w_out, dual_out, python_interrupt_check());
             }
-            return py::make_tuple(w, dual, summary.max_n_iter, summary.reached_max_iter);
+            return py::make_tuple(w, dual, summary.max_n_iter, summary.reached_max_iter, summary.stalled);
         },
         py::arg("X"), py::arg("targets"), py::arg("upper"), py::arg("squared_hinge"), py::arg("tol"),
         py::arg("max_iter"), py::arg("bias_scale"), py::arg("seed"), py::arg("n_threads"), py::arg("primal") = false,
         "Linear SVMs, one per row of `targets` (+1/-1), by dual coordinate descent or (primal=True, squared "
         "hinge) Newton's method; returns (W with the bias weight last when bias_scale > 0, dual objectives "
-        "(NaN for the primal solver), max n_iter, reached_max_iter).");
+        "(NaN for the primal solver), max n_iter, reached_max_iter, stalled: a problem stopped short of tol "
+        "because its steps no longer lowered the objective).");
 
     m.def(
         "platt_fit",

@@ -798,7 +798,8 @@ def linear_svm_fit(
     seed: int,
     n_threads: int,
     primal: bool = False,  # True: Newton's method in the primal (squared hinge only)
-) -> tuple[NDArray[np.float64], NDArray[np.float64], int, bool]: ...  # (W, dual objectives or NaN, n_iter, reached)
+    # (W, dual objectives or NaN, n_iter, reached max_iter, stalled: steps stopped lowering f short of tol)
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, bool, bool]: ...
 def platt_fit(decision: NDArray[np.float64], labels: NDArray[np.float64]) -> tuple[float, float]: ...
 def svm_pairwise_coupling(pairwise: NDArray[np.float64], n_classes: int, n_threads: int) -> NDArray[np.float64]: ...
 

@@ -105,7 +105,8 @@ struct LinearOptions {
 
 struct LinearSummary {
     std::int64_t max_n_iter = 0;
-    bool reached_max_iter = false;
+    bool reached_max_iter = false;  // some problem stopped at max_iter short of tol
+    bool stalled = false;           // some problem stopped short of tol because its steps no longer lowered f
 };
 
 LinearSummary linear_svm_dual_cd(const double* x, index_t n, index_t d, const double* targets,
@@ -115,9 +116,11 @@ LinearSummary linear_svm_dual_cd(const double* x, index_t n, index_t d, const do
 // The same linear SVMs with the squared hinge loss, in the primal, by Newton's
 // method on the generalised Hessian (Mangasarian 2002; Keerthi & DeCoste
 // 2005): I + 2 sum over margin violators of C_i x_i x_i', formed by SYRK and
-// factorised by Cholesky, each step followed by a backtracking line search.
-// Stops when |gradient| <= tol * |gradient at w = 0|. Suited to many samples
-// and few features (the Hessian is (d+1) x (d+1)). Same layout as above.
+// factorised by Cholesky, each step followed by an exact line search.
+// Stops when |gradient|^2 / 2 <= tol * f(w), which bounds (f(w) - min f) /
+// f(w) by tol; short of that, at max_iter or when a step no longer lowers f.
+// Suited to many samples and few features (the Hessian is (d+1) x (d+1)).
+// Same layout as above.
 LinearSummary linear_svm_primal_newton(const double* x, index_t n, index_t d, const double* targets,
                                        const double* upper, int n_problems, const LinearOptions& options,
                                        double* w_out, const InterruptCheck& interrupt);

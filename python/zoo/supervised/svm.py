@@ -572,8 +572,11 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     Lin, Keerthi & Sundararajan (2008): coordinates in a random order each
     sweep, with shrinking. The primal solver (squared hinge only) is Newton's
     method on the generalised Hessian (Mangasarian 2002; Keerthi & DeCoste
-    2005), formed with BLAS and factorised by Cholesky: few iterations, each
-    a handful of passes over X, but a Hessian of n_features^2 entries. The
+    2005), formed with BLAS and factorised by Cholesky, with an exact line
+    search: few iterations, each a handful of passes over X, but a Hessian
+    of n_features^2 entries. A solver that stops short of `tol` (at
+    `max_iter`, or when its steps no longer lower the objective) warns with
+    a ConvergenceWarning. The
     intercept is the weight of an extra feature of value
     `intercept_scaling`, so it is regularised as well.
 
@@ -588,8 +591,11 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         n_features, the dual otherwise (scikit-learn's rule).
     tol : float, default=1e-4
         Dual: stop when the spread of the projected gradient is below tol.
-        Primal: stop when the gradient norm falls below tol times its value
-        at w = 0.
+        Primal: stop when |gradient|^2 / 2 <= tol * f(w), f the objective;
+        f is 1-strongly convex, so this bounds f's relative distance from
+        its minimum by tol whatever the scale of X (scikit-learn's test,
+        relative to the gradient at w = 0, loosens with the square of the
+        features' scale).
     C : float, default=1.0
         Penalty on the loss; must be > 0.
     multi_class : {"ovr"}, default="ovr"
@@ -696,7 +702,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         targets = np.where(labels[None, :] == np.array(positive)[:, None], 1.0, -1.0)
         bias_scale = float(self.intercept_scaling) if self.fit_intercept else 0.0
         primal = self._uses_primal(X.shape)
-        W, dual_objective, n_iter, reached = _core.linear_svm_fit(
+        W, dual_objective, n_iter, reached, stalled = _core.linear_svm_fit(
             X,
             np.ascontiguousarray(targets),
             self.C * weight,
@@ -708,14 +714,8 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             resolve_n_jobs(self.n_jobs),
             primal,
         )
-        if reached:
-            solver = "Newton's method" if primal else "Dual coordinate descent"
-            warnings.warn(
-                f"{solver} did not converge in max_iter={self.max_iter} "
-                "iterations; increase the number of iterations.",
-                convergence_warning(),
-                stacklevel=2,
-            )
+        if reached or stalled:
+            warnings.warn(self._not_converged_message(primal, reached), convergence_warning(), stacklevel=2)
         d = X.shape[1]
         self.classes_ = classes
         self.coef_ = np.ascontiguousarray(W[:, :d])
@@ -723,6 +723,23 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         self.n_iter_ = int(n_iter)
         self._dual_objective_ = dual_objective
         return self
+
+    def _not_converged_message(self, primal, reached):
+        if not primal:
+            solver, where = "dual coordinate descent", f"in max_iter={self.max_iter} sweeps"
+            remedies = "raise max_iter, or use dual=False (squared hinge only)"
+        elif reached:
+            solver, where = "Newton's method", f"in max_iter={self.max_iter} steps"
+            remedies = "raise max_iter, or use dual=True"
+        else:
+            solver = "Newton's method"
+            where = "when a Newton step no longer lowered the objective at floating-point precision"
+            remedies = "raise tol, or use dual=True"
+        return (
+            f"LinearSVC: {solver} stopped short of tol={self.tol} {where}, so the model may be far from the "
+            "optimum. Scale the features (zoo.preprocessing.StandardScaler; unscaled features such as raw "
+            f"pixels make the problem ill-conditioned), {remedies}."
+        )
 
     def _uses_primal(self, shape):
         if self.dual == "auto":
