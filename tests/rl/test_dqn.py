@@ -16,13 +16,15 @@ def tuned_dqn(seed=0, **overrides):
     return DQN((256, 256), random_state=seed, **{**TUNED, **overrides})
 
 
-# DQN on CartPole is known to be seed-sensitive (in Stable-Baselines3 too): with
-# these settings seeds 1 and 2 reach 500 and seed 0 does not (see bench/RESULTS.md).
-SOLVING_SEED = 1
+# The recipe docs/reinforcement.md recommends: the defaults, keeping the best
+# greedy policy. DQN on CartPole is seed-sensitive (in Stable-Baselines3 too);
+# this solves it for each of the seeds 0-9 (bench/dqn_reliability.py --recipe dqn).
+def recommended_dqn(seed):
+    return DQN(eval_interval=2_000, random_state=seed)
 
 
 def test_solves_cartpole_on_the_native_environment():
-    model = tuned_dqn(SOLVING_SEED, double_q=False).fit("CartPole-v1", 50_000)
+    model = recommended_dqn(0).fit("CartPole-v1", 50_000)
     mean, std = model.evaluate("CartPole-v1", n_episodes=100, seed=0)
     assert mean >= 475, (mean, std)
     assert len(model.history_["episode_return"]) == len(model.history_["episode_length"]) > 50
@@ -31,7 +33,7 @@ def test_solves_cartpole_on_the_native_environment():
 
 def test_learns_on_gymnasiums_own_cartpole():
     env = gymnasium.make("CartPole-v1")
-    model = tuned_dqn(SOLVING_SEED, double_q=False).fit(env, 50_000)
+    model = recommended_dqn(1).fit(env, 50_000)
     mean, _ = model.evaluate(gymnasium.make("CartPole-v1"), n_episodes=20, seed=0)
     assert mean >= 475
 

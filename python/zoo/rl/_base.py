@@ -36,6 +36,7 @@ from zoo.nn._constraints import (  # noqa: F401  (RUN_CONSTRAINTS is re-exported
 from zoo.nn._driver import callback_list, run_rounds
 from zoo.nn._episodes import EpisodeHistory
 from zoo.nn.history import HistoryStateMixin
+from zoo.rl._best_policy import BestPolicy
 from zoo.rl._env import EnvHandle, describe_space, resolve_env
 from zoo.rl._native import NativeEpisode
 
@@ -163,17 +164,21 @@ class RLLearner(HistoryStateMixin, BaseEstimator):
     def _train(self, handle: EnvHandle, until: int) -> None:
         runner = self._runner(handle, until)
         n_chunks = -(-(until - self.num_timesteps_) // self.chunk_steps)
+        best = BestPolicy.for_fit(self, handle, until)  # None unless the learner has eval_interval set
 
         def run_chunk(chunk: int, previous_logs: dict) -> dict:
             n_steps = min(self.chunk_steps, until - self.num_timesteps_)
             returns, lengths, logs = runner.run(n_steps)
             self.history_.add_episodes(returns, lengths)
             self.num_timesteps_ += n_steps
-            return {**self._recent_logs(), **logs, "timesteps": self.num_timesteps_}
+            logs = {**self._recent_logs(), **logs, "timesteps": self.num_timesteps_}
+            return {**logs, **best.after_chunk(self)} if best is not None else logs
 
         run_rounds(self, range(n_chunks), run_chunk, callback_list(self, self.callbacks, n_chunks),
                    resume_hint="fit(env, more_timesteps, reset_num_timesteps=False) continues it",
                    begin_logs={"total_timesteps": until, "initial_timesteps": self.num_timesteps_})
+        if best is not None:  # also after Ctrl-C or a callback's stop: the best policy so far
+            best.restore(self)
 
     def _recent_logs(self) -> dict:
         returns, lengths = self.history_.recent(RECENT_EPISODES)

@@ -31,6 +31,7 @@ class EnvHandle:
     gym_env: gymnasium.Env | None = None
     owned: bool = False          # made here from an id, so closed here
     made: list = field(default_factory=list)  # copies made from gym_env's spec, closed here
+    env_id: str | None = None    # the id the environment was made from, if any
 
     @property
     def native(self) -> bool:
@@ -44,6 +45,18 @@ class EnvHandle:
         made = [gymnasium.make(self.gym_env.spec) for _ in range(n - 1)]
         self.made.extend(made)
         return [self.gym_env, *made]
+
+    def evaluation_env(self):
+        """An environment to play greedy episodes in beside training: the id
+        (made afresh for each evaluation), or a copy made from the spec."""
+        if self.env_id is not None:
+            return self.env_id
+        if getattr(self.gym_env, "spec", None) is None:
+            raise ValueError("eval_interval needs a separate copy of the environment to evaluate in, made from its "
+                             "spec, and this environment has none; pass a gymnasium id or eval_interval=None")
+        copy = gymnasium.make(self.gym_env.spec)
+        self.made.append(copy)
+        return copy
 
     def close(self) -> None:
         for env in self.made:
@@ -60,14 +73,14 @@ def resolve_env(env, *, prefer_native: bool = True) -> EnvHandle:
             native = zoo_envs.native_env(env)
             if native is not None:
                 return EnvHandle(native.observation_space, native.action_space, native.max_episode_steps,
-                                 core=native.core)
+                                 core=native.core, env_id=env)
         try:
             made = gymnasium.make(env)
         except gymnasium.error.Error as error:
             raise ValueError(f"env: gymnasium cannot make {env!r}: {error}") from error
         spec = made.spec
         return EnvHandle(made.observation_space, made.action_space,
-                         spec.max_episode_steps if spec else None, gym_env=made, owned=True)
+                         spec.max_episode_steps if spec else None, gym_env=made, owned=True, env_id=env)
     if isinstance(env, gymnasium.Env):
         spec = getattr(env, "spec", None)
         return EnvHandle(env.observation_space, env.action_space,
