@@ -42,7 +42,7 @@ std::pair<py::ssize_t, py::ssize_t> batch_extent(const py::array& x) {
 }
 
 template <class T>
-void bind_for(py::module_& m) {
+void bind_augment_for(py::module_& m) {
     m.def(
         "augment_flip",
         [](In<T> x, bool channels_first, In<std::uint8_t> flip_horizontal, In<std::uint8_t> flip_vertical,
@@ -150,8 +150,8 @@ void bind_for(py::module_& m) {
 }  // namespace
 
 void bind_augment(py::module_& m) {
-    bind_for<float>(m);
-    bind_for<double>(m);
+    bind_augment_for<float>(m);
+    bind_augment_for<double>(m);
 }
 
 }  // namespace zoo::bindings

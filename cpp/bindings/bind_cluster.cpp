@@ -26,7 +26,7 @@ int n_clusters_of(const Out<T>& centers, const In<T>& x) {
 }
 
 template <class T>
-void bind_for(py::module_& m) {
+void bind_cluster_for(py::module_& m) {
     m.def(
         "kmeans_plusplus",
         [](In<T> x, In<T> weight, int k, int n_local_trials, std::uint64_t seed, int n_threads) {
@@ -129,8 +129,8 @@ void bind_for(py::module_& m) {
 }  // namespace
 
 void bind_cluster(py::module_& m) {
-    bind_for<float>(m);
-    bind_for<double>(m);
+    bind_cluster_for<float>(m);
+    bind_cluster_for<double>(m);
 }
 
 }  // namespace zoo::bindings

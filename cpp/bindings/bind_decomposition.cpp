@@ -23,7 +23,7 @@ dec::Normalizer normalizer_of(const std::string& name) {
 }
 
 template <class T>
-void bind_for(py::module_& m) {
+void bind_decomposition_for(py::module_& m) {
     m.def(
         "pca_covariance_eigh",
         [](In<T> x, index_t k, int n_threads) {
@@ -120,8 +120,8 @@ void bind_for(py::module_& m) {
 }  // namespace
 
 void bind_decomposition(py::module_& m) {
-    bind_for<float>(m);
-    bind_for<double>(m);
+    bind_decomposition_for<float>(m);
+    bind_decomposition_for<double>(m);
 }
 
 }  // namespace zoo::bindings

@@ -33,7 +33,7 @@ linear::CdParams cd_params(double l1, double l2, int max_iter, double tol, bool 
 py::tuple cd_result(const linear::CdSummary& s) { return py::make_tuple(s.n_iter, s.gap, s.gap_tol); }
 
 template <class T>
-void bind_for(py::module_& m) {
+void bind_linear_for(py::module_& m) {
     m.def(
         "linear_moments",
         [](In<T> x, In<T> y, In<T> weight, bool center, int n_threads) {
@@ -122,8 +122,8 @@ void bind_for(py::module_& m) {
 }  // namespace
 
 void bind_linear(py::module_& m) {
-    bind_for<float>(m);
-    bind_for<double>(m);
+    bind_linear_for<float>(m);
+    bind_linear_for<double>(m);
 
     m.def(
         "linear_cholesky_solve",

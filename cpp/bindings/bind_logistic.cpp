@@ -40,7 +40,7 @@ const char* status_name(logistic::Status status) {
 }
 
 template <class T>
-void bind_for(py::module_& m) {
+void bind_logistic_for(py::module_& m) {
     m.def(
         "logistic_fit",
         [](In<T> x, In<std::int32_t> y, In<T> weight, Out<double> theta, int n_classes, bool fit_intercept,
@@ -118,8 +118,8 @@ void bind_for(py::module_& m) {
 }  // namespace
 
 void bind_logistic(py::module_& m) {
-    bind_for<float>(m);
-    bind_for<double>(m);
+    bind_logistic_for<float>(m);
+    bind_logistic_for<double>(m);
 }
 
 }  // namespace zoo::bindings

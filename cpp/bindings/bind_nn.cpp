@@ -121,7 +121,7 @@ struct AnchorArrays {
 };
 
 template <class T>
-void bind_for(py::module_& m) {
+void bind_nn_for(py::module_& m) {
     m.def(
         "nn_train_epoch",
         [](const nn::Network& net, In<T> x, In<T> y, In<T> weight, Out<T> params, Out<T> grads, Out<T> state,
@@ -380,8 +380,8 @@ void bind_nn(py::module_& m) {
         .def_readwrite("n_threads", &nn::PassConfig::n_threads);
     m.def("optimizer_slots", &nn::optimizer_slots, py::arg("config"));
 
-    bind_for<float>(m);
-    bind_for<double>(m);
+    bind_nn_for<float>(m);
+    bind_nn_for<double>(m);
 }
 
 }  // namespace zoo::bindings

@@ -19,7 +19,7 @@ const double* optional_vector(const py::object& value, In<double>& holder, const
 }
 
 template <class T>
-void bind_for(py::module_& m) {
+void bind_stats_for(py::module_& m) {
     m.def(
         "center_columns",
         [](In<T> x, int n_threads) {
@@ -127,8 +127,8 @@ void bind_for(py::module_& m) {
 }  // namespace
 
 void bind_stats(py::module_& m) {
-    bind_for<float>(m);
-    bind_for<double>(m);
+    bind_stats_for<float>(m);
+    bind_stats_for<double>(m);
 }
 
 }  // namespace zoo::bindings

@@ -38,7 +38,7 @@ tree::TreeView view_of(const In<std::int64_t>& left, const In<std::int64_t>& rig
 }
 
 template <class T>
-void bind_for(py::module_& m) {
+void bind_tree_for(py::module_& m) {
     m.def(
         "tree_fit",
         [](In<T> x, In<std::int32_t> labels, In<double> y, In<double> weight, int n_classes,
@@ -141,8 +141,8 @@ void bind_for(py::module_& m) {
 }  // namespace
 
 void bind_tree(py::module_& m) {
-    bind_for<float>(m);
-    bind_for<double>(m);
+    bind_tree_for<float>(m);
+    bind_tree_for<double>(m);
 }
 
 }  // namespace zoo::bindings
