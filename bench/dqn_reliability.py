@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import dataclasses
 import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 
 import gymnasium
 
@@ -33,7 +33,7 @@ import zoo
 from zoo.nn import LambdaCallback
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Recipe:
     learner: str                 # a zoo class name
     params: dict
@@ -41,7 +41,7 @@ class Recipe:
     steps: int
     solved: float                # the bar a seed's mean greedy return must reach
     episodes: int = 100          # greedy evaluation episodes, from seed 0
-    eval_env: dict = field(default_factory=dict)   # gymnasium.make keywords for evaluation
+    eval_env: dict = dataclasses.field(default_factory=dict)   # gymnasium.make keywords for evaluation
     note: str = ""
 
 
@@ -49,6 +49,10 @@ class Recipe:
 SB3_ZOO_CARTPOLE = {"hidden_layer_sizes": (256, 256), "learning_rate": 2.3e-3, "batch_size": 64,
                     "learning_starts": 1_000, "train_freq": 256, "gradient_steps": 128, "target_update_interval": 10,
                     "exploration_fraction": 0.16, "exploration_final_eps": 0.04}
+# Stable-Baselines3's DQN defaults, tuned for Atari, which were zoo 0.1's.
+SB3_DEFAULTS = {"learning_rate": 1e-4, "learning_starts": 100, "batch_size": 32, "train_freq": 4,
+                "gradient_steps": 1, "target_update_interval": 10_000, "exploration_fraction": 0.1,
+                "exploration_final_eps": 0.05}
 # The optimal policy's chance of reaching FrozenLake8x8's goal within its
 # 200-step limit (finite-horizon value iteration on gymnasium's transition table).
 FROZENLAKE8X8_OPTIMUM = 0.913
@@ -59,10 +63,16 @@ RECIPES = {
     "dqn-defaults": Recipe("DQN", {}, "CartPole-v1", 50_000, 475.0, note="DQN() as it comes"),
     "dqn-sb3-zoo": Recipe("DQN", SB3_ZOO_CARTPOLE, "CartPole-v1", 50_000, 475.0,
                           note="rl-baselines3-zoo's hyperparameters (zoo 0.1's README; slow: a 256-256 network)"),
+    "dqn-sb3-defaults": Recipe("DQN", SB3_DEFAULTS, "CartPole-v1", 50_000, 475.0,
+                               note="Stable-Baselines3's DQN defaults (for Atari), zoo 0.1's defaults"),
     "dqn-acrobot": Recipe("DQN", {}, "Acrobot-v1", 100_000, -100.0, episodes=20, note="the defaults on Acrobot"),
     "dqn-mountaincar": Recipe("DQN", {}, "MountainCar-v0", 100_000, -199.0, episodes=20,
                               note="the defaults on MountainCar (-200: never reaches the flag)"),
     "reinforce": Recipe("REINFORCE", {}, "CartPole-v1", 150_000, 475.0, note="examples/rl_returns.py"),
+    "reinforce-docs": Recipe("REINFORCE", {"learning_rate": 1e-3, "baseline": True}, "CartPole-v1", 20_000, 475.0,
+                             note="docs/reinforcement.md (shows learning, not a solved task)"),
+    "a2c-docs": Recipe("ActorCritic", {"n_envs": 8, "n_steps": 5, "learning_rate": 7e-4}, "CartPole-v1", 20_000,
+                       475.0, note="docs/reinforcement.md (shows learning, not a solved task)"),
     "a2c": Recipe("ActorCritic", {}, "CartPole-v1", 150_000, 475.0, note="examples/rl_returns.py"),
     "a2c-tour": Recipe("ActorCritic", {"shared": True, "learning_rate": 2e-3}, "CartPole-v1", 100_000, 475.0,
                        episodes=20, note="python/zoo/_tour.py"),
@@ -116,6 +126,8 @@ def main(argv=None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override one of the recipe's parameters (a Python literal)")
     parser.add_argument("--steps", type=int, help="environment steps per fit (default: the recipe's)")
+    parser.add_argument("--env", help="another gymnasium id to fit and evaluate on (default: the recipe's)")
+    parser.add_argument("--solved", type=float, help="the mean return that counts as solved (default: the recipe's)")
     parser.add_argument("--seeds", type=int, default=10, help="random_state 0 .. SEEDS-1 (default 10)")
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--processes", type=int, default=1, help="seeds fitted at once (default 1)")
@@ -126,7 +138,7 @@ def main(argv=None) -> int:
 
     if args.list:
         for name, recipe in RECIPES.items():
-            print(f"{name:15} {recipe.learner}({recipe.params}) on {recipe.env}, {recipe.steps:,} steps: {recipe.note}")
+            print(f"{name:17} {recipe.learner}({recipe.params}) on {recipe.env}, {recipe.steps:,} steps: {recipe.note}")
         return 0
     recipe = RECIPES[args.recipe]
     params = dict(recipe.params)
@@ -135,6 +147,10 @@ def main(argv=None) -> int:
         params[name] = parse_value(value)
     params = {name: value for name, value in params.items() if value is not None}
     steps = args.steps or recipe.steps
+    if args.env:
+        recipe = dataclasses.replace(recipe, env=args.env)
+    if args.solved is not None:
+        recipe = dataclasses.replace(recipe, solved=args.solved)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     print(f"{recipe.learner}({', '.join(f'{k}={v!r}' for k, v in params.items())})")
     print(f"on {recipe.env}, {steps:,} steps; greedy mean return over {recipe.episodes} episode(s) from seed 0; "
