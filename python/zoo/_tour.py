@@ -348,12 +348,10 @@ def dqn_cartpole() -> TourRow:
     """DQN on CartPole"""
     from zoo import DQN
 
-    model, seconds = timed(lambda: DQN((64, 64), learning_rate=2.3e-3, batch_size=64, learning_starts=1_000,
-                                       train_freq=256, gradient_steps=128, target_update_interval=10,
-                                       exploration_fraction=0.16, exploration_final_eps=0.04,
-                                       random_state=0).fit("CartPole-v1", 30_000))
+    # The recipe of docs/reinforcement.md: solves CartPole for 19 of seeds 0-19.
+    model, seconds = timed(lambda: DQN(eval_interval=2_000, random_state=0).fit("CartPole-v1", 50_000))
     mean, _ = model.evaluate("CartPole-v1", n_episodes=10, seed=0)
-    return TourRow("DQN", "CartPole-v1 (native), 30k steps", f"greedy return {mean:.0f} (max 500)", seconds)
+    return TourRow("DQN", "CartPole-v1 (native), 50k steps", f"greedy return {mean:.0f} (max 500)", seconds)
 
 
 @tour_entry
