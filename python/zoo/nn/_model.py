@@ -30,6 +30,7 @@ from zoo.base import Interval
 from zoo.nn._driver import callback_list, run_rounds
 from zoo.nn.callbacks import EarlyStopping
 from zoo.nn.history import History, HistoryStateMixin
+from zoo.nn.lr_finder import find_learning_rate
 from zoo.nn.network import Layout, Network
 from zoo.nn.optimizers import get_optimizer
 from zoo.nn.schedules import get_schedule
@@ -175,6 +176,12 @@ class NetworkModelMixin(HistoryStateMixin):
         if self.n_epochs_ > 0 and getattr(self, "_schedule_state_", None):
             schedule.load_state_dict(self._schedule_state_)  # a resumed or warm-started run
         learning_rate = [float(getattr(self, "_last_lr_", self.learning_rate))]
+        early = self._early_stopping(has_validation=validation is not None)
+        callbacks = callback_list(self, self.callbacks, until_epoch, *extra_callbacks, *early)
+        # Callbacks that measure the network on its training rows (GradientMonitor)
+        # declare measure_epoch; what they return joins the epoch's logs before
+        # the History and the other callbacks see them.
+        measuring = [callback for callback in callbacks if callable(getattr(callback, "measure_epoch", None))]
 
         def run_epoch(epoch: int, previous_logs: dict) -> dict:
             learning_rate[0] = float(schedule(epoch, base_lr=float(self.learning_rate), current_lr=learning_rate[0],
@@ -191,13 +198,13 @@ class NetworkModelMixin(HistoryStateMixin):
             if validation is not None:
                 logs.update(self._validation_logs(validation, config))
             logs["lr"] = learning_rate[0]
+            for callback in measuring:
+                logs.update(callback.measure_epoch(self, epoch, train, config))
             # Everything a checkpoint written by a callback needs to resume.
             self._last_lr_ = learning_rate[0]
             self._schedule_state_ = schedule.state_dict()
             return logs
 
-        early = self._early_stopping(has_validation=validation is not None)
-        callbacks = callback_list(self, self.callbacks, until_epoch, *extra_callbacks, *early)
         # A continued run starts from the last epoch's logs (ReduceOnPlateau reads them).
         logs = self.history_.epoch_logs(-1) if len(self.history_) else {}
         run_rounds(self, range(self.n_epochs_, until_epoch), run_epoch, callbacks, logs=logs,
@@ -243,6 +250,40 @@ class NetworkModelMixin(HistoryStateMixin):
             return TrainingSet(X, targets, np.ascontiguousarray(data.weight[rows]))
 
         return pick(train_rows), pick(val_rows)
+
+    # -- the learning-rate range test -------------------------------------------
+
+    def lr_find(self, X, y=None, sample_weight=None, *, start_lr=1e-7, end_lr=10.0, num_steps=100,
+                smoothing=0.98, diverge_threshold=4.0):
+        """Find a learning rate: the range test of Smith (2017), as fastai's lr_find.
+
+        Trains for `num_steps` mini-batch steps (passing over the shuffled
+        training rows as often as needed) with the rate growing geometrically
+        from `start_lr` to `end_lr`, stops once the loss diverges, and leaves
+        the model exactly as it was. The data go through `fit`'s own
+        preparation (and raise its errors); the network starts where `fit`
+        would start it (fresh weights, or the current ones with warm_start).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like, as for fit (ignored by an Autoencoder)
+        sample_weight : array-like of shape (n_samples,), default=None
+        start_lr, end_lr : float, default=1e-7 and 10
+        num_steps : int, default=100 (at least 10)
+        smoothing : float in [0, 1), default=0.98
+            Weight of the past in the moving average of the loss.
+        diverge_threshold : float > 1, default=4
+            Stop once the smoothed loss exceeds this multiple of its best.
+
+        Returns
+        -------
+        zoo.nn.LRFinderResult
+            `learning_rates`, `losses`, `smoothed_losses`, `suggestion` (the
+            rate of the smoothed loss's minimum over 10) and `plot()`.
+        """
+        return find_learning_rate(self, X, y, sample_weight, start_lr=start_lr, end_lr=end_lr, num_steps=num_steps,
+                                  smoothing=smoothing, diverge_threshold=diverge_threshold)
 
     # -- inference ------------------------------------------------------------
 

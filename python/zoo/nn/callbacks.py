@@ -32,7 +32,10 @@ import sys
 import time
 import warnings
 
+import numpy as np
+
 from zoo._validation import _short_repr, check_in_range
+from zoo.nn import _layer_statistics as layer_statistics
 from zoo.nn._monitor import _check_bool, _Monitor
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "ModelCheckpoint",
     "TerminateOnNaN",
     "EarlyStopping",
+    "GradientMonitor",
 ]
 
 
@@ -228,7 +232,9 @@ class ProgressBar(Callback):
         self._started = time.perf_counter()
 
     def on_epoch_end(self, model, epoch, logs):
-        metrics = {key: value for key, value in (logs or {}).items() if key not in self._NOT_SHOWN}
+        # Per-layer statistics (GradientMonitor's) are too many for one line; the History keeps them.
+        metrics = {key: value for key, value in (logs or {}).items()
+                   if key not in self._NOT_SHOWN and not layer_statistics.is_layer_key(key)}
         counting_steps = self._total_steps is not None and "timesteps" in metrics
         steps_before = self._steps
         if counting_steps:
@@ -562,3 +568,134 @@ class EarlyStopping(Callback):
         if weights is not None and self.best_epoch != self._last_epoch:
             model._set_weights(weights)
             self.restored = True
+
+
+# Separates the monitored rows' draw from the model's other uses of its seed.
+_MONITORED_ROWS_STREAM = 0x6AD
+
+
+class GradientMonitor(Callback):
+    """Record each layer's gradient and weight statistics at every epoch's end.
+
+    For zoo's network estimators (MLP, MLPClassifier, MLPRegressor,
+    Autoencoder, SGDRegressor, SGDClassifier): their epoch loop hands the
+    monitor the training rows, and what it measures joins the epoch's logs,
+    so that ``history_`` records it, ``history_.diagnose()`` reads it
+    (vanishing and exploding gradients, dead ReLU units) and ``save`` keeps
+    it. Without a GradientMonitor nothing is measured.
+
+    Per layer ``i`` (0 = the first hidden layer, the last is the output
+    layer) and epoch, under the keys ``"<quantity>/layer_<i>"``:
+
+    ``grad_norm``
+        ||dL/dW||, the norm of the loss gradient with respect to the layer's
+        weight matrix, on the monitored rows, with the weights at the
+        epoch's end. The data loss only, before clipping, without dropout
+        and without penalties, whose gradients would hide the signal.
+    ``weight_norm``
+        ||W|| at the epoch's end.
+    ``update_ratio``
+        ||W_end - W_start|| / ||W_start||: how far the epoch moved the
+        weights, relative to their size (NaN for weights that started at 0).
+    ``dead_fraction``
+        Only for ``relu`` layers: the share of units whose output is 0 on
+        every monitored row (inference mode). A dead unit passes no
+        gradient and stays dead.
+
+    Measuring costs one forward-backward pass over the monitored rows per
+    epoch. The progress bar does not show these keys.
+
+    Parameters
+    ----------
+    max_rows : int >= 1, default=512
+        How many training rows to measure on: all of them when there are
+        no more, else a sample drawn once per fit from the model's
+        ``random_state`` (so a resumed fit measures the same rows).
+
+    Examples
+    --------
+    >>> import numpy as np, zoo
+    >>> X = np.random.default_rng(0).normal(size=(64, 3))
+    >>> model = zoo.MLPRegressor((8,), epochs=3, callbacks=[GradientMonitor()], random_state=0)
+    >>> model = model.fit(X, X.sum(axis=1))
+    >>> len(model.history_["grad_norm/layer_0"])
+    3
+    """
+
+    def __init__(self, max_rows=512):
+        self.max_rows = int(check_in_range(max_rows, name="max_rows", low=1, integral=True, estimator=self))
+        self.on_train_begin(None, {})
+
+    def on_train_begin(self, model, logs):
+        self._rows = None  # (X, targets, weight) measured on, drawn at the first epoch of a fit
+        self._start_weights = None
+        self._measured_epoch = None
+
+    def on_epoch_begin(self, model, epoch, logs):
+        network = vars(model).get("network_")
+        if network is not None:
+            # The weights the epoch starts from, for the update ratio.
+            self._start_weights = [network.params[where.weight].copy() for where in network.layout.slices]
+
+    def measure_epoch(self, model, epoch, training_set, config):
+        """The epoch's statistics as log keys.
+
+        Called by the network estimators' epoch loop after each epoch,
+        before the logs are recorded.
+
+        Parameters
+        ----------
+        model : estimator holding ``network_``
+        epoch : int
+            The epoch just trained, from 0.
+        training_set : zoo.nn._model.TrainingSet
+            The training rows in the engine's form (inputs as the network
+            sees them, 2-D targets, sample weights).
+        config : zoo._core.TrainConfig
+            The epoch's configuration: loss, threads.
+
+        Returns
+        -------
+        dict of str -> float
+        """
+        network = model.network_
+        X, targets, weight = self._monitored_rows(model, training_set)
+        logs = {}
+        statistics = (
+            (layer_statistics.GRAD_NORM, layer_statistics.gradient_norms(network, X, targets, weight, config)),
+            (layer_statistics.WEIGHT_NORM, layer_statistics.weight_norms(network)),
+            (layer_statistics.UPDATE_RATIO, layer_statistics.update_ratios(network, self._start_weights)
+             if self._start_weights is not None else [float("nan")] * len(network.layers)),
+        )
+        for quantity, values in statistics:
+            logs.update({layer_statistics.layer_key(quantity, i): value for i, value in enumerate(values)})
+        dead = layer_statistics.dead_fractions(network, X, config.n_threads)
+        logs.update({layer_statistics.layer_key(layer_statistics.DEAD_FRACTION, i): value for i, value in dead.items()})
+        self._measured_epoch = epoch
+        return logs
+
+    def on_epoch_end(self, model, epoch, logs):
+        if self._measured_epoch != epoch:
+            raise TypeError(
+                f"GradientMonitor measures zoo's network estimators (MLP, MLPClassifier, MLPRegressor, "
+                f"Autoencoder, SGDRegressor, SGDClassifier); {type(model).__name__} does not hand it its "
+                "training rows."
+            )
+        return None
+
+    def _monitored_rows(self, model, training_set):
+        if self._rows is None:
+            n = training_set.X.shape[0]
+            if n <= self.max_rows:
+                rows = np.arange(n)
+            else:
+                rng = np.random.default_rng((model._seed_, _MONITORED_ROWS_STREAM))
+                rows = np.sort(rng.choice(n, size=self.max_rows, replace=False))
+            # Copies: a denoising autoencoder refills its training inputs every epoch.
+            self._rows = tuple(np.ascontiguousarray(array[rows])
+                               for array in (training_set.X, training_set.targets, training_set.weight))
+        return self._rows
+
+    def __getstate__(self):
+        # The sampled rows belong to one fit; clone and pickle need not carry them.
+        return {**self.__dict__, "_rows": None, "_start_weights": None}
