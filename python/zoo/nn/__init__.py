@@ -14,6 +14,7 @@ from zoo.nn.callbacks import (
 from zoo.nn._episodes import EpisodeHistory
 from zoo.nn.continual import ContinualLearning
 from zoo.nn.history import Diagnosis, History
+from zoo.nn.lr_finder import LRFinderResult
 from zoo.nn.network import LayerSpec, Network, dense_layers
 from zoo.nn.optimizers import SGD, AdaGrad, Adam, AdamW, Optimizer, RMSprop, get_optimizer
 from zoo.nn.schedules import (
@@ -42,6 +43,7 @@ __all__ = [
     "Diagnosis",
     "EpisodeHistory",
     "History",
+    "LRFinderResult",
     "LayerSpec",
     "Network",
     "dense_layers",
