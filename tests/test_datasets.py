@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from zoo.datasets import load_iris, make_blobs
+from zoo.datasets import load_iris, make_blobs, make_gaussian_grid, make_gaussian_ring
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -105,3 +105,77 @@ def test_load_iris_bunch_names_columns_and_species():
     assert len(iris.feature_names) == 4 and "petal length (cm)" in iris.feature_names
     with pytest.raises(AttributeError):
         iris.no_such_field
+
+
+# ------------------------------------------------- mode-collapse mixtures
+
+
+def test_make_gaussian_ring_centres_lie_equally_spaced_on_the_circle():
+    _, _, centers = make_gaussian_ring(16, n_modes=8, radius=2.0, random_state=0, return_centers=True)
+    assert centers.shape == (8, 2)
+    np.testing.assert_allclose(np.hypot(centers[:, 0], centers[:, 1]), 2.0)
+    angles = np.unwrap(np.arctan2(centers[:, 1], centers[:, 0]))
+    np.testing.assert_allclose(np.diff(angles), 2 * np.pi / 8)
+    np.testing.assert_allclose(centers[0], [2.0, 0.0])
+
+
+def test_make_gaussian_grid_centres_span_minus_four_to_four_in_steps_of_two():
+    _, _, centers = make_gaussian_grid(25, random_state=0, return_centers=True)
+    assert centers.shape == (25, 2)
+    expected = [(x, y) for y in (-4, -2, 0, 2, 4) for x in (-4, -2, 0, 2, 4)]
+    np.testing.assert_array_equal(centers, expected)
+    _, _, small = make_gaussian_grid(4, side=2, spacing=3.0, random_state=0, return_centers=True)
+    np.testing.assert_array_equal(small, [[-1.5, -1.5], [1.5, -1.5], [-1.5, 1.5], [1.5, 1.5]])
+
+
+@pytest.mark.parametrize(
+    "make, kwargs, n_modes",
+    [(make_gaussian_ring, {"n_modes": 6, "std": 0.1}, 6), (make_gaussian_grid, {"side": 3, "std": 0.2}, 9)],
+)
+def test_gaussian_mixtures_draw_balanced_modes_with_the_given_spread(make, kwargs, n_modes):
+    X, y, centers = make(30_001, random_state=1, return_centers=True, **kwargs)
+    assert X.shape == (30_001, 2) and X.dtype == np.float64 and X.flags.c_contiguous
+    counts = np.bincount(y, minlength=n_modes)
+    assert counts.max() - counts.min() <= 1 and counts.sum() == 30_001
+    for mode in range(n_modes):
+        members = X[y == mode]
+        np.testing.assert_allclose(members.mean(axis=0), centers[mode], atol=0.02)
+        np.testing.assert_allclose(members.std(axis=0), kwargs["std"], rtol=0.06)
+    # Shuffled: the modes are not grouped.
+    assert np.count_nonzero(np.diff(y[:100])) > 50
+
+
+@pytest.mark.parametrize("make", [make_gaussian_ring, make_gaussian_grid])
+def test_gaussian_mixtures_same_seed_same_data_and_float32(make):
+    X1, y1 = make(200, random_state=5)
+    X2, y2 = make(200, random_state=np.random.default_rng(5))
+    X3, _ = make(200, random_state=6)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    assert not np.allclose(X1, X3)
+    X32, _, centers32 = make(50, random_state=0, dtype=np.float32, return_centers=True)
+    assert X32.dtype == np.float32 and centers32.dtype == np.float32
+
+
+def test_gaussian_mixtures_with_zero_std_put_points_on_the_centres():
+    X, y, centers = make_gaussian_ring(40, std=0.0, random_state=0, return_centers=True)
+    np.testing.assert_array_equal(X, centers[y])
+
+
+@pytest.mark.parametrize(
+    "make, kwargs, message",
+    [
+        (make_gaussian_ring, {"n_samples": 0}, "n_samples"),
+        (make_gaussian_ring, {"n_modes": 0}, "n_modes"),
+        (make_gaussian_ring, {"n_modes": 2.5}, "n_modes"),
+        (make_gaussian_ring, {"radius": 0.0}, "radius"),
+        (make_gaussian_ring, {"radius": float("nan")}, "radius"),
+        (make_gaussian_ring, {"std": -0.1}, "std"),
+        (make_gaussian_grid, {"side": 0}, "side"),
+        (make_gaussian_grid, {"spacing": -2.0}, "spacing"),
+        (make_gaussian_grid, {"std": float("inf")}, "std"),
+    ],
+)
+def test_gaussian_mixtures_reject_bad_parameters_naming_them(make, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make(**kwargs)

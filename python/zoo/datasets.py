@@ -1,5 +1,6 @@
 """Small built-in data sets: synthetic Gaussian blobs, a synthetic
-classification problem and Fisher's iris.
+classification problem, the 2-D Gaussian mixtures that test generative
+models for mode collapse, and Fisher's iris.
 
 Everything here works offline: the synthetic sets are generated from a seeded
 NumPy ``Generator`` and iris is read from a CSV file shipped inside the package.
@@ -12,7 +13,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["make_blobs", "make_classification", "load_iris"]
+__all__ = ["make_blobs", "make_classification", "make_gaussian_ring", "make_gaussian_grid", "load_iris"]
 
 IRIS_FEATURE_NAMES = (
     "sepal length (cm)",
@@ -222,6 +223,141 @@ def make_classification(
     return np.ascontiguousarray(X), y
 
 
+def make_gaussian_ring(
+    n_samples=2500,
+    *,
+    n_modes=8,
+    radius=2.0,
+    std=0.02,
+    random_state=None,
+    dtype=np.float64,
+    return_centers=False,
+):
+    """Draw a ring of equally spaced 2-D Gaussians, a test of mode collapse.
+
+    The standard benchmark of generative adversarial networks since Metz et
+    al., "Unrolled generative adversarial networks" (2017) and Srivastava et
+    al., "VEEGAN" (2017): with the defaults, 8 modes on a circle of radius 2,
+    each with standard deviation 0.02. The modes are far apart compared with
+    their width, so a generator that collapses onto a few of them is easy to
+    see, and :func:`zoo.metrics.mode_coverage` counts how many it covers.
+
+    Parameters
+    ----------
+    n_samples : int, default=2500
+        Number of points, split as evenly as possible between the modes (the
+        first ``n_samples % n_modes`` get one more).
+    n_modes : int, default=8
+        Number of Gaussians; mode ``k`` is centred at angle ``2 pi k / n_modes``.
+    radius : float, default=2.0
+        Distance of every centre from the origin.
+    std : float, default=0.02
+        Standard deviation of each Gaussian along each axis.
+    random_state : None, int or numpy.random.Generator, default=None
+        Seed; the same seed gives the same data.
+    dtype : numpy float dtype, default=numpy.float64
+        Float type of ``X`` (and of the returned centres).
+    return_centers : bool, default=False
+        Also return the centres.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2)
+        The points, in random order.
+    y : ndarray of shape (n_samples,), int64
+        Index of the mode each point was drawn from.
+    centers : ndarray of shape (n_modes, 2)
+        Only when ``return_centers`` is true.
+
+    Examples
+    --------
+    >>> X, y, centers = make_gaussian_ring(800, random_state=0, return_centers=True)
+    >>> X.shape, centers.shape
+    ((800, 2), (8, 2))
+    """
+    n_modes = _positive_int(n_modes, "n_modes")
+    radius = _positive_float(radius, "radius")
+    std = _non_negative_float(std, "std")
+    angles = 2 * np.pi * np.arange(n_modes) / n_modes
+    centers = radius * np.column_stack([np.cos(angles), np.sin(angles)])
+    return _mixture(n_samples, centers, std, random_state, dtype, return_centers)
+
+
+def make_gaussian_grid(
+    n_samples=2500,
+    *,
+    side=5,
+    spacing=2.0,
+    std=0.05,
+    random_state=None,
+    dtype=np.float64,
+    return_centers=False,
+):
+    """Draw a square grid of 2-D Gaussians, a test of mode collapse.
+
+    The harder companion of :func:`make_gaussian_ring` (Srivastava et al.,
+    "VEEGAN", 2017): with the defaults, 25 modes on a 5 x 5 grid centred on
+    the origin, from -4 to 4 in steps of 2 along each axis, each with
+    standard deviation 0.05.
+
+    Parameters
+    ----------
+    n_samples : int, default=2500
+        Number of points, split as evenly as possible between the modes (the
+        first ``n_samples % side**2`` get one more).
+    side : int, default=5
+        Modes along each axis; there are ``side**2`` in all, mode
+        ``row * side + column`` at ``(x[column], x[row])``.
+    spacing : float, default=2.0
+        Distance between neighbouring centres along an axis.
+    std : float, default=0.05
+        Standard deviation of each Gaussian along each axis.
+    random_state : None, int or numpy.random.Generator, default=None
+        Seed; the same seed gives the same data.
+    dtype : numpy float dtype, default=numpy.float64
+        Float type of ``X`` (and of the returned centres).
+    return_centers : bool, default=False
+        Also return the centres.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2)
+        The points, in random order.
+    y : ndarray of shape (n_samples,), int64
+        Index of the mode each point was drawn from.
+    centers : ndarray of shape (side**2, 2)
+        Only when ``return_centers`` is true.
+
+    Examples
+    --------
+    >>> X, y, centers = make_gaussian_grid(1000, random_state=0, return_centers=True)
+    >>> float(centers.min()), float(centers.max()), len(centers)
+    (-4.0, 4.0, 25)
+    """
+    side = _positive_int(side, "side")
+    spacing = _positive_float(spacing, "spacing")
+    std = _non_negative_float(std, "std")
+    # Centred on the origin, so the grid's scale is the data's scale.
+    axis = spacing * (np.arange(side) - (side - 1) / 2)
+    rows, columns = np.meshgrid(axis, axis, indexing="ij")
+    centers = np.column_stack([columns.ravel(), rows.ravel()])
+    return _mixture(n_samples, centers, std, random_state, dtype, return_centers)
+
+
+def _mixture(n_samples, centers, std, random_state, dtype, return_centers):
+    """Equal-weight isotropic Gaussians around ``centers``: blobs with fixed
+    centres, so make_blobs does the drawing, the shuffling and the checks of
+    n_samples, random_state and dtype."""
+    return make_blobs(
+        n_samples,
+        centers=centers,
+        cluster_std=std,
+        random_state=random_state,
+        dtype=dtype,
+        return_centers=return_centers,
+    )
+
+
 def load_iris(*, return_X_y=True):
     """Fisher's iris measurements: 150 flowers, 4 features, 3 species of 50.
 
@@ -264,6 +400,13 @@ def _positive_int(value, name):
     if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
         raise ValueError(f"{name} must be an int >= 1, got {value!r}")
     return int(value)
+
+
+def _positive_float(value, name):
+    finite = isinstance(value, Real) and not isinstance(value, bool) and np.isfinite(value)
+    if not finite or value <= 0:
+        raise ValueError(f"{name} must be a finite float > 0, got {value!r}")
+    return float(value)
 
 
 def _non_negative_float(value, name):

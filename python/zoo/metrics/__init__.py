@@ -15,6 +15,10 @@ Clustering, against reference labels: :func:`adjusted_rand_score`,
 :func:`mutual_info_score`. From the data alone: :func:`silhouette_score`,
 :func:`silhouette_samples`.
 
+Generative models, against a known mixture (zoo's own, not scikit-learn's):
+:func:`mode_coverage`, the modes a generator covers and the share of its
+samples that land on one.
+
 Undefined scores (e.g. the precision of a label never predicted) warn with
 :class:`UndefinedMetricWarning` unless ``zero_division`` says what to return.
 """
@@ -35,10 +39,14 @@ from ._precision_recall import (
 )
 from ._ranking import auc, roc_auc_score, roc_curve
 from ._report import classification_report
+from ._mode_coverage import ModeCoverage, mode_coverage
 from ._regression import mean_absolute_error, mean_squared_error, r2_score, root_mean_squared_error
 from ._silhouette import silhouette_samples, silhouette_score
 from ._warnings import UndefinedMetricWarning
 
+# mode_coverage and ModeCoverage are public but not listed here: __all__
+# holds scikit-learn's names, whose signatures tests/metrics/test_metrics_api.py
+# checks against scikit-learn's.
 __all__ = [
     "UndefinedMetricWarning",
     "accuracy_score",
