@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from zoo.nn._gradient_diagnosis import EXPLODING, gradient_findings, remedies
 from zoo.nn._monitor import _base_name
 
 __all__ = ["Diagnosis"]
@@ -24,7 +25,10 @@ class Diagnosis:
     ----------
     verdict : str
         One of ``"good"``, ``"overfitting"``, ``"underfitting"``,
-        ``"not converged"``, ``"diverging"``, ``"too short"``.
+        ``"not converged"``, ``"diverging"``, ``"too short"``, and, for a
+        run recorded with :class:`zoo.nn.callbacks.GradientMonitor`,
+        ``"exploding gradients"``, ``"dead units"``,
+        ``"vanishing gradients"``.
     reasons : list of str
         Each finding, quoting the numbers behind it; the verdict's first.
     suggestions : list of str
@@ -104,12 +108,20 @@ def _diagnose(history):
             list(_SUGGESTIONS["too short"]),
         )
     loss = np.asarray(history["loss"])
+    # Per-layer gradient statistics (GradientMonitor's), when recorded, name
+    # the cause of what the curves show; without them this list is empty.
     diverging = _divergence(loss)
+    gradient = gradient_findings(history, loss, loss_diverged=bool(diverging))
     if diverging:
-        # The other checks assume finite, falling losses.
-        return Diagnosis("diverging", diverging, list(_SUGGESTIONS["diverging"]))
+        # The curve checks below assume finite, falling losses.
+        exploding = [finding for finding in gradient if finding[0] == EXPLODING]
+        others = [finding for finding in gradient if finding[0] != EXPLODING]
+        findings = [*exploding, *(("diverging", reason) for reason in diverging), *others]
+        verdict = findings[0][0]
+        own = _SUGGESTIONS["diverging"] if verdict == "diverging" else []
+        return Diagnosis(verdict, [reason for _, reason in findings], [*own, *remedies(findings)])
 
-    findings, notes, suggestions = [], [], []
+    findings, notes, suggestions = list(gradient), [], []
     val = np.asarray(history.get("val_loss", []))
     if np.count_nonzero(np.isfinite(val)) < _MIN_EPOCHS:
         notes.append(
@@ -132,7 +144,7 @@ def _diagnose(history):
     reasons = [reason for _, reason in findings] or [_good_summary(loss, val)]
     if verdict != "overfitting":
         suggestions = []
-    return Diagnosis(verdict, reasons, suggestions + _SUGGESTIONS[verdict], notes)
+    return Diagnosis(verdict, reasons, suggestions + _SUGGESTIONS.get(verdict, []) + remedies(findings), notes)
 
 
 def _divergence(loss):

@@ -14,6 +14,10 @@ and to the callbacks. The keys zoo's estimators write are:
 ``epoch_time``     wall-clock seconds the epoch took
 =================  =========================================================
 
+With :class:`zoo.nn.callbacks.GradientMonitor`, per layer ``i`` (0 = the
+first hidden layer): ``grad_norm/layer_i``, ``weight_norm/layer_i``,
+``update_ratio/layer_i`` and, for relu layers, ``dead_fraction/layer_i``.
+
 Any other numeric key is recorded as well. The rules behind
 :meth:`History.diagnose` live in :mod:`zoo.nn._diagnosis`; the small helpers
 that read a monitored metric from those logs (:class:`_Monitor`), shared by
@@ -260,23 +264,43 @@ class History:
 
         The checks run in the order below; the first that fires gives the
         verdict, and every finding is listed in ``reasons`` with the numbers
-        behind it. Epochs are numbered from 1 in the messages.
+        behind it; ``suggestions`` holds the verdict's remedies and those of
+        every gradient finding (zoo's parameters: activation, init,
+        batch_norm, clip_norm, learning_rate). Epochs are numbered from 1 in
+        the messages.
 
         1. **too short**: fewer than 3 epochs recorded.
-        2. **diverging**: the training loss became NaN or infinite, or its
-           last value is more than 1.5 times its first.
-        3. **overfitting** (needs ``val_loss``): the validation loss reached
+        2. **exploding gradients** (needs the keys of
+           :class:`~zoo.nn.callbacks.GradientMonitor`): a gradient or weight
+           norm overflowed (infinite or NaN); or the gradient norm of all
+           layers together grew at least 10 times from the first monitored
+           epoch to the last while the training loss diverged (rule 3), or
+           at least 1000 times whatever the loss did.
+        3. **diverging**: the training loss became NaN or infinite, or its
+           last value is more than 1.5 times its first. Findings of
+           rules 4 and 5 are still listed; the curve rules (6 on) are not
+           checked.
+        4. **dead units** (GradientMonitor): at the last monitored epoch,
+           at least half of a relu layer's units output 0 on every
+           monitored row.
+        5. **vanishing gradients** (GradientMonitor): the first layer's
+           gradient norm is at least 100 times below the last layer's at
+           the first monitored epoch or in at least half of the monitored
+           epochs; or every layer's gradient norm is below 1e-6 at the last
+           monitored epoch while the training loss never got 10% below its
+           first value.
+        6. **overfitting** (needs ``val_loss``): the validation loss reached
            its minimum at least ``max(2, 10% of the epochs)`` epochs before
            the end, has since risen more than 5% above that minimum, and
            the training loss fell over the same epochs; or, at the last
            epoch, the training loss is less than half the validation loss
            and the gap exceeds 10% of the first training loss (so tiny
            losses on an easy problem are not flagged).
-        4. **not converged**: over the last ``max(3, 20% of the epochs)``
+        7. **not converged**: over the last ``max(3, 20% of the epochs)``
            epochs the training loss fell in at least 75% of the steps, by at
            least 1% of its final value and by at least 5% of its total
            decrease since the first epoch: it is still going down steadily.
-        5. **underfitting**: the final training loss is still at least 90%
+        8. **underfitting**: the final training loss is still at least 90%
            of ``baseline["loss"]``; or, without a loss baseline, it ended
            less than 10% below the first epoch's, unless a recorded score
            shows a good fit (accuracy >= 0.95 or R² >= 0.9); or the final
@@ -284,7 +308,7 @@ class History:
            (chance) to 1; or the final R² is below 0.1. Training metrics
            are used, validation ones only when no training ones were
            recorded.
-        6. **good**: none of the above.
+        9. **good**: none of the above.
 
         Returns
         -------
