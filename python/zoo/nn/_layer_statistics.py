@@ -47,7 +47,7 @@ def layer_columns(history, quantity: str) -> dict[int, np.ndarray]:
     """{layer index: the per-epoch values of `quantity`} recorded in `history`,
     in layer order (empty when the run was not monitored)."""
     columns = {}
-    for key in history.keys():
+    for key in history:
         match = _LAYER_KEY.match(key)
         if match and match["quantity"] == quantity:
             columns[int(match["index"])] = np.asarray(history[key], dtype=float)
