@@ -254,7 +254,7 @@ class NetworkModelMixin(HistoryStateMixin):
     # -- the learning-rate range test -------------------------------------------
 
     def lr_find(self, X, y=None, sample_weight=None, *, start_lr=1e-7, end_lr=10.0, num_steps=100,
-                smoothing=0.98, diverge_threshold=4.0):
+                smoothing=0.9, diverge_threshold=4.0):
         """Find a learning rate: the range test of Smith (2017), as fastai's lr_find.
 
         Trains for `num_steps` mini-batch steps (passing over the shuffled
@@ -271,8 +271,9 @@ class NetworkModelMixin(HistoryStateMixin):
         sample_weight : array-like of shape (n_samples,), default=None
         start_lr, end_lr : float, default=1e-7 and 10
         num_steps : int, default=100 (at least 10)
-        smoothing : float in [0, 1), default=0.98
-            Weight of the past in the moving average of the loss.
+        smoothing : float in [0, 1), default=0.9
+            Weight of the past in the moving average of the loss (0.9: about
+            the last 10 batches).
         diverge_threshold : float > 1, default=4
             Stop once the smoothed loss exceeds this multiple of its best.
 

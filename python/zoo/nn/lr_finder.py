@@ -52,14 +52,21 @@ class LRFinderResult:
         `losses` under an exponential moving average with weight
         `smoothing` on the past, bias-corrected (divided by
         ``1 - smoothing**(i + 1)``, as Adam corrects its moments) so that the
-        first steps are not pulled towards zero.
+        first steps are not pulled towards zero. The default 0.9 averages
+        about the last 10 batches, under a decade of rates at the default
+        100 steps over 8 decades: enough to tame the batches' noise, short
+        enough for the curve to follow the loss (fastai's 0.98 averages
+        about 50 steps, half of such a run, and lags the loss by as much).
     suggestion : float
         The rate at the minimum of the smoothed loss, divided by 10. At the
         minimum the rate is already at the edge of instability (the loss
         turns up right after it); an order of magnitude below, training is
         still fast and safely stable. This rule reads only the curve's
         lowest point, which noise moves little, where the "steepest descent"
-        rule reads its derivative, which noise moves a lot.
+        rule reads its derivative, which noise moves a lot. The first tenth
+        of the planned steps is left out of the minimum: there the average
+        has seen only a few batches, and one easy batch would make the
+        start of the range, where nothing is learnt yet, look best.
     diverged : bool
         Whether the run stopped early because the loss diverged (non-finite,
         or above `diverge_threshold` times the best smoothed loss).
@@ -133,7 +140,7 @@ def find_learning_rate(model, X, y, sample_weight, *, start_lr, end_lr, num_step
 
     def range_test(train, validation, until_epoch, epoch_data=None, extra_callbacks=()):
         # Stands in for NetworkModelMixin._run_epochs: fit has prepared the
-        # data; the exception carries the result out of fit.
+        # data; the exception carries the curve out of fit.
         raise _RangeTestDone(run_range_test(model, train, epoch_data, extra_callbacks, rates, float(smoothing),
                                             float(diverge_threshold)))
 
@@ -147,14 +154,16 @@ def find_learning_rate(model, X, y, sample_weight, *, start_lr, end_lr, num_step
     try:
         _transactional(trial)(model)  # always raises, so always rolls back
     except _RangeTestDone as done:
-        return done.result
-    raise AssertionError("unreachable: the trial always raises")
+        tried, losses, smoothed, diverged = done.curve
+    else:
+        raise AssertionError("unreachable: the trial always raises")
+    return LRFinderResult(tried, losses, smoothed, suggest(tried, smoothed, diverged, len(rates)), diverged)
 
 
 class _RangeTestDone(Exception):
-    def __init__(self, result: LRFinderResult):
+    def __init__(self, curve):
         super().__init__("the range test finished")
-        self.result = result
+        self.curve = curve
 
 
 def check_range_arguments(start_lr, end_lr, num_steps, smoothing, diverge_threshold) -> None:
@@ -180,11 +189,12 @@ def check_range_arguments(start_lr, end_lr, num_steps, smoothing, diverge_thresh
                          f"got {diverge_threshold!r}")
 
 
-def run_range_test(model, train, epoch_data, extra_callbacks, rates, smoothing, diverge_threshold) -> LRFinderResult:
+def run_range_test(model, train, epoch_data, extra_callbacks, rates, smoothing, diverge_threshold):
     """One mini-batch step per rate in `rates` on `model`'s network, from
     the TrainingSet `train` as fit prepared it (`epoch_data` and
     `extra_callbacks` as NetworkModelMixin._run_epochs takes them), until
-    the loss diverges."""
+    the loss diverges. Returns the rates tried, their losses, the smoothed
+    losses and whether the loss diverged."""
     network = model.network_
     network.set_layers(model._layout_specs())
     network.attach_optimizer(model._optimizer())
@@ -213,20 +223,20 @@ def run_range_test(model, train, epoch_data, extra_callbacks, rates, smoothing, 
             f"{type(model).__name__}: the training loss was not finite at the first step (learning rate "
             f"{rates[0]:.3g}); scale the inputs or lower start_lr"
         )
-    rates = rates[: len(losses)]
-    smoothed = np.asarray(smoothed)
-    return LRFinderResult(rates.copy(), np.asarray(losses), smoothed, suggest(rates, smoothed, diverged), diverged)
+    return rates[: len(losses)].copy(), np.asarray(losses), np.asarray(smoothed), diverged
 
 
-def suggest(rates: np.ndarray, smoothed: np.ndarray, diverged: bool) -> float:
-    """The rate at the smoothed loss's minimum, over 10 (see
-    LRFinderResult.suggestion), with a warning when the curve does not
-    bracket a minimum."""
-    lowest = int(np.argmin(smoothed))
-    if lowest == 0:
+def suggest(rates: np.ndarray, smoothed: np.ndarray, diverged: bool, planned_steps: int) -> float:
+    """The rate at the smoothed loss's minimum past the first tenth of the
+    planned steps, over 10 (see LRFinderResult.suggestion), with a warning
+    when the curve does not bracket a minimum."""
+    skip = min(planned_steps // 10, len(smoothed) - 1)
+    lowest = skip + int(np.argmin(smoothed[skip:]))
+    # stacklevel: this function, find_learning_rate, lr_find, the caller.
+    if lowest == skip:
         warnings.warn(
-            f"lr_find: the smoothed loss never fell below its value at the first rate ({rates[0]:.3g}); the "
-            "suggestion is below the tested range. Try a lower start_lr, or check the data and the model",
+            f"lr_find: the smoothed loss was lowest at the start of the range (rate {rates[lowest]:.3g}), so the "
+            "suggestion is a guess. Try a lower start_lr, or check the data and the model",
             RuntimeWarning, stacklevel=4)
     elif lowest == len(smoothed) - 1 and not diverged:
         warnings.warn(
