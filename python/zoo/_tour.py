@@ -175,6 +175,30 @@ def mlp_regressor() -> TourRow:
     return TourRow("MLPRegressor", "noisy sine 4,000×1, 40 epochs", f"R² {model.score(X, y):.3f}", seconds)
 
 
+@tour_entry
+def mlp_lr_find() -> TourRow:
+    """the learning-rate finder, then a fit at its suggestion"""
+    import numpy as np
+
+    from zoo import MLPRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 4))
+    y = np.sin(X[:, 0]) + X[:, 1] * X[:, 2]
+
+    def find_then_fit():
+        model = MLPRegressor((32,), epochs=20, random_state=0)
+        model.set_params(learning_rate=model.lr_find(X, y).suggestion)
+        return model.fit(X, y)
+
+    model, seconds = timed(find_then_fit)
+    # The same 20 epochs at the default rate, for comparison.
+    default = MLPRegressor((32,), epochs=20, random_state=0).fit(X, y)
+    return TourRow("MLPRegressor.lr_find", "1,000×4, then 20 epochs at its rate",
+                   f"lr {model.learning_rate:.2g}: R² {model.score(X, y):.3f}; 1e-3: {default.score(X, y):.3f}",
+                   seconds)
+
+
 # ------------------------------------------------------- supervised classics
 
 
