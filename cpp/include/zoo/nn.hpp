@@ -31,12 +31,22 @@ struct Layer {
     double dropout = 0.0;           // drop probability on this layer's output (training only)
     bool batch_norm = false;        // between the affine map and the activation
     bool trainable = true;          // frozen layers keep their parameters
+    // Output units (rows of W, and their bias and batch-norm values) before
+    // this one are frozen even in a trainable layer: they get zero
+    // gradients, no penalty and no update. A progressive network's earlier
+    // columns are the leading units of each wide layer (Rusu et al. 2016).
+    index_t first_trainable_unit = 0;
     index_t weight_offset = 0;      // into params / grads
     index_t bias_offset = 0;        // -1: no bias (a linear model without intercept)
     index_t gamma_offset = -1;      // batch norm scale and shift, -1 without
     index_t beta_offset = -1;
     index_t running_offset = -1;    // into buffers: mean, then variance (n_out each)
     bool has_bias() const { return bias_offset >= 0; }
+    // The first unit that trains: n_out when nothing in the layer does.
+    index_t trained_from() const {
+        return trainable && first_trainable_unit < n_out ? first_trainable_unit : n_out;
+    }
+    bool trains() const { return trained_from() < n_out; }
 };
 
 struct Network {

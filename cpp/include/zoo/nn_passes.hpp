@@ -109,7 +109,7 @@ const T* forward_updating_statistics(const Network& net, const T* x, index_t row
 
 // Backpropagates d loss / d outputs, given in ws.grad_out (rows x
 // n_outputs, consumed), through the last forward pass on `ws` into `grads`
-// (overwritten; frozen layers get zeros). With `grad_input` (rows x
+// (overwritten; frozen layers and frozen units get zeros). With `grad_input` (rows x
 // n_inputs), d loss / d x is written there too, through frozen layers as
 // well: what a GAN's generator needs from its discriminator. Every team
 // member must call it; it ends with a barrier.
@@ -120,12 +120,15 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
 // The trainable pieces a team member owns: for each layer, the outputs it
 // computes in the forward pass (a block of W's rows, and the matching
 // biases and batch-norm parameters). Updating what it computes keeps each
-// member's weights, gradients and moments in its own core's cache.
+// member's weights, gradients and moments in its own core's cache. Frozen
+// units (before Layer::first_trainable_unit) are left out: the shares stay
+// those of the forward pass, only cut at the first unit that trains.
 template <class Body>
 void for_each_owned_piece(const Network& net, const Team& team, Body&& body) {
     for (const Layer& layer : net.layers) {
-        if (!layer.trainable) continue;
-        const auto [c0, c1] = team.share(layer.n_out);
+        if (!layer.trains()) continue;
+        const auto [share_begin, c1] = team.share(layer.n_out);
+        const index_t c0 = share_begin > layer.trained_from() ? share_begin : layer.trained_from();
         if (c0 >= c1) continue;
         body(layer.weight_offset + c0 * layer.n_in, (c1 - c0) * layer.n_in, true);
         if (layer.has_bias()) body(layer.bias_offset + c0, c1 - c0, false);

@@ -27,6 +27,8 @@ void Network::validate() const {
         if (layer.n_in < 1 || layer.n_out < 1) throw std::invalid_argument(where + " has an empty side");
         if (layer.n_in != expected_in) throw std::invalid_argument(where + " does not take the previous layer's output");
         if (layer.dropout < 0.0 || layer.dropout >= 1.0) throw std::invalid_argument(where + ": dropout must be in [0, 1)");
+        if (layer.first_trainable_unit < 0 || layer.first_trainable_unit > layer.n_out)
+            throw std::invalid_argument(where + ": first_trainable_unit must be in [0, n_out]");
         const auto inside = [&](index_t offset, index_t length, index_t size) {
             return offset >= 0 && length >= 0 && offset + length <= size;
         };
@@ -303,7 +305,7 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
     // the caller asks for the gradient with respect to x.
     size_t first_trainable = net.layers.size();
     for (size_t l = 0; l < net.layers.size(); ++l)
-        if (net.layers[l].trainable) {
+        if (net.layers[l].trains()) {
             first_trainable = l;
             break;
         }
@@ -316,6 +318,9 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
         const index_t cols = layer.n_out;
         const T* input = l == 0 ? x : layer_output(net.layers[l - 1], ws.layers[l - 1]);
         const auto [c0, c1] = team.share(cols);
+        // This member's units [c0, frozen_end) are frozen (zero gradients);
+        // [frozen_end, c1) train.
+        const index_t frozen_end = std::clamp(layer.trained_from(), c0, c1);
         if (c0 < c1) {
             // Through dropout and the activation, in one pass over this
             // member's columns: grad_out becomes d loss / d (activation input).
@@ -343,10 +348,8 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
                         sum_dy[j] += grad_out[r * cols + j];
                         sum_dy_xhat[j] += grad_out[r * cols + j] * cache.xhat[r * cols + j];
                     }
-                if (layer.trainable) {
-                    std::copy(sum_dy_xhat + c0, sum_dy_xhat + c1, grads + layer.gamma_offset + c0);
-                    std::copy(sum_dy + c0, sum_dy + c1, grads + layer.beta_offset + c0);
-                }
+                std::copy(sum_dy_xhat + frozen_end, sum_dy_xhat + c1, grads + layer.gamma_offset + frozen_end);
+                std::copy(sum_dy + frozen_end, sum_dy + c1, grads + layer.beta_offset + frozen_end);
                 // Training normalised with the batch's own mean and variance,
                 // which depend on every row; inference with constants.
                 const T inv_rows = training ? T(1) / static_cast<T>(rows) : T(0);
@@ -357,21 +360,24 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
                                                  (grad_out[r * cols + j] - inv_rows * (sum_dy[j] + xhat * sum_dy_xhat[j]));
                     }
             }
-            if (layer.trainable) {
-                // dW = grad^T input for this member's rows of W, and db = column sums.
-                blas::gemm(true, false, static_cast<int>(c1 - c0), static_cast<int>(layer.n_in), static_cast<int>(rows),
-                           T(1), grad_out + c0, static_cast<int>(cols), input, static_cast<int>(layer.n_in), T(0),
-                           grads + layer.weight_offset + c0 * layer.n_in, static_cast<int>(layer.n_in));
+            if (frozen_end < c1) {
+                // dW = grad^T input for this member's trained rows of W, and db = column sums.
+                blas::gemm(true, false, static_cast<int>(c1 - frozen_end), static_cast<int>(layer.n_in),
+                           static_cast<int>(rows), T(1), grad_out + frozen_end, static_cast<int>(cols), input,
+                           static_cast<int>(layer.n_in), T(0), grads + layer.weight_offset + frozen_end * layer.n_in,
+                           static_cast<int>(layer.n_in));
                 if (layer.has_bias()) {
                     T* db = grads + layer.bias_offset;
-                    std::fill(db + c0, db + c1, T(0));
+                    std::fill(db + frozen_end, db + c1, T(0));
                     for (index_t r = 0; r < rows; ++r)
-                        for (index_t j = c0; j < c1; ++j) db[j] += grad_out[r * cols + j];
+                        for (index_t j = frozen_end; j < c1; ++j) db[j] += grad_out[r * cols + j];
                 }
-                if (ws.squares != nullptr && !layer.batch_norm) accumulate_squares(layer, grad_out, input, rows, *ws.squares);
-            } else {
-                zero_layer_grads(layer, grads, c0, c1);
             }
+            zero_layer_grads(layer, grads, c0, frozen_end);
+            // The Fisher information (a team of one) counts every unit of a
+            // trainable layer, frozen ones too, as it counts frozen layers.
+            if (ws.squares != nullptr && layer.trainable && !layer.batch_norm)
+                accumulate_squares(layer, grad_out, input, rows, *ws.squares);
         }
         barrier();
         const bool wants_input = l == 0 && grad_input != nullptr;

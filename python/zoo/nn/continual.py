@@ -1,6 +1,8 @@
 """Continual learning: the ContinualLearning component an MLP holds
 (`MLPClassifier(continual=ContinualLearning(...))`), which makes each `fit`
-one task and protects what earlier tasks taught.
+one task and protects what earlier tasks taught: elastic weight
+consolidation, experience replay, or progressive networks (the estimator's
+side of those lives in zoo.nn.progressive).
 
 The component holds only its settings. The task state lives on the
 estimator (NumPy arrays and ints, saved by save()); the component reads and
@@ -14,6 +16,8 @@ writes it through the model it is given:
     replay_weight_      their sample weights
     _task_start_epoch_  the epoch the current task began (for resume)
     _task_open_         whether a task is under way (interrupted, resumable)
+    n_columns_, progressive_head_weights_, progressive_head_biases_
+                        with progressive (see zoo.nn.progressive)
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from zoo._registry import register_config_class
 from zoo._threads import resolve_n_jobs
 from zoo._validation import _short_repr, check_in_range
 from zoo.nn._model import TrainingSet
+from zoo.nn.progressive import PROGRESSIVE_STATE
 
 __all__ = ["ContinualLearning"]
 
@@ -43,6 +48,7 @@ TASK_STATE = (
     "replay_weight_",
     "_task_start_epoch_",
     "_task_open_",
+    *PROGRESSIVE_STATE,
 )
 
 
@@ -55,10 +61,10 @@ def forget_tasks(model) -> None:
 class ContinualLearning:
     """Continual learning for the MLP family: each `fit` is one task, and
     what was learnt on earlier tasks is protected by elastic weight
-    consolidation, experience replay, or both.
+    consolidation, experience replay (or both), or progressive networks.
 
     Give one to MLP, MLPClassifier or MLPRegressor as ``continual=``. With
-    ewc_lambda > 0 or replay > 0, fitting is continual: every fit after the
+    ewc_lambda > 0, replay > 0 or progressive, fitting is continual: every fit after the
     first continues from the current weights, optimizer state and input
     statistics (warm_start is implied) and starts a new task; classes must
     all appear in the first task. ``fit(..., resume=True)`` finishes an
@@ -67,10 +73,10 @@ class ContinualLearning:
     trains under the current EWC penalty but does not mix in replay rows or
     end a task.
 
-    With ewc_lambda and replay both 0 (the defaults) the component does
-    nothing: the model fits exactly as with ``continual=None``, each fit
-    starting afresh unless warm_start. So a grid search can include "off"
-    among its settings.
+    With ewc_lambda and replay both 0 and progressive False (the defaults)
+    the component does nothing: the model fits exactly as with
+    ``continual=None``, each fit starting afresh unless warm_start. So a
+    grid search can include "off" among its settings.
 
     Elastic weight consolidation (Kirkpatrick et al. 2017, "Overcoming
     catastrophic forgetting in neural networks", PNAS) keeps each parameter
@@ -85,6 +91,17 @@ class ContinualLearning:
     The penalty acts inside the C++ epoch, next to the l1/l2 penalties, for
     every optimizer. Experience replay stores a seeded sample of each task's
     training rows and mixes them into every later epoch.
+
+    Progressive networks (Rusu et al. 2016, "Progressive Neural Networks")
+    forget nothing by construction: each task adds a column, a fresh copy of
+    the hidden layers whose layer i reads layer i-1 of its own and of every
+    earlier column (lateral connections), and its own output head; earlier
+    columns and heads are frozen. ``predict(X, task=k)`` (and
+    ``predict_proba``, ``score``) answers with columns 0..k and head k,
+    exactly as the model did right after task k; the default is the newest
+    task. The price is size: the model grows by a column per task (and its
+    lateral weights grow with the number of columns), ``n_params_per_task_``
+    counts it, and prediction needs to be told the task.
 
     Parameters
     ----------
@@ -115,27 +132,39 @@ class ContinualLearning:
         every epoch of later tasks. Memory: the stored rows (raw inputs,
         encoded targets, weights) stay on the estimator and are saved with
         it, replay x n_tasks rows in all.
+    progressive : bool, default=False
+        Progressive networks: every fit after the first adds a column of
+        the estimator's hidden_layer_sizes, with lateral connections from
+        the earlier columns, and trains only that column and its new head
+        (fresh optimizer moments); the earlier columns keep their weights
+        bit for bit. Not with ewc_lambda or replay (frozen columns need no
+        protection), nor with batch_norm (the frozen columns' running
+        statistics would drift). A fit interrupted and not resumed keeps its
+        column: task k is always the k-th fit's column. partial_fit, or a
+        later fit with continual=None and warm_start, trains the newest column.
 
     Examples
     --------
     >>> from zoo import MLPClassifier
     >>> from zoo.nn import ContinualLearning
     >>> model = MLPClassifier((64,), continual=ContinualLearning(ewc_lambda=100.0, replay=200))
+    >>> columns = MLPClassifier((64,), continual=ContinualLearning(progressive=True))
     """
 
-    _PARAMETERS = ("ewc_lambda", "ewc_decay", "ewc_samples", "replay")
+    _PARAMETERS = ("ewc_lambda", "ewc_decay", "ewc_samples", "replay", "progressive")
 
-    def __init__(self, ewc_lambda=0.0, ewc_decay=1.0, ewc_samples=500, replay=0):
+    def __init__(self, ewc_lambda=0.0, ewc_decay=1.0, ewc_samples=500, replay=0, progressive=False):
         self.ewc_lambda = ewc_lambda
         self.ewc_decay = ewc_decay
         self.ewc_samples = ewc_samples
         self.replay = replay
+        self.progressive = progressive
         self._check()
 
     @property
     def active(self) -> bool:
-        """Whether fitting is continual (ewc_lambda > 0 or replay > 0)."""
-        return self.ewc_lambda > 0 or self.replay > 0
+        """Whether fitting is continual (ewc_lambda > 0, replay > 0 or progressive)."""
+        return self.ewc_lambda > 0 or self.replay > 0 or bool(self.progressive)
 
     # -- settings -----------------------------------------------------------------
 
@@ -154,9 +183,22 @@ class ContinualLearning:
                 "ContinualLearning: replay must be an int >= 0 (rows stored per task) or a float in (0, 1) "
                 f"(that fraction of each task's rows); got {_short_repr(replay)}."
             )
+        if not isinstance(self.progressive, (bool, np.bool_)):
+            raise TypeError(f"ContinualLearning: progressive must be True or False; got {_short_repr(self.progressive)}.")
+        if self.progressive and (self.ewc_lambda > 0 or self.replay > 0):
+            raise ValueError(
+                "ContinualLearning: progressive=True does not combine with ewc_lambda > 0 or replay > 0; a "
+                "progressive network freezes the earlier tasks' columns, so there is nothing left for them to "
+                f"protect (got ewc_lambda={_short_repr(self.ewc_lambda)}, replay={_short_repr(self.replay)})."
+            )
 
     def to_config(self) -> dict:
-        return {name: getattr(self, name) for name in self._PARAMETERS}
+        config = {name: getattr(self, name) for name in self._PARAMETERS}
+        # progressive is written only when on: other settings then save (and
+        # print) as they did before it existed, and older zoo reads them.
+        if not config["progressive"]:
+            del config["progressive"]
+        return config
 
     @classmethod
     def from_config(cls, config: dict) -> "ContinualLearning":
@@ -181,6 +223,22 @@ class ContinualLearning:
             # training mode normalises a single row to zero.
             raise ValueError(
                 "ewc_lambda > 0 does not support batch_norm=True; use replay, or a network without batch norm"
+            )
+        fitted = hasattr(model, "params_")
+        if self.progressive and model.batch_norm:
+            raise ValueError(
+                "progressive=True does not support batch_norm=True: the frozen columns' batch-norm running "
+                "statistics would drift while later tasks train; use a network without batch norm"
+            )
+        if self.progressive and fitted and not model._progressive:
+            raise ValueError(
+                "progressive=True builds its columns from a model's first fit, but this model was fitted without "
+                "it; fit a fresh model (a clone) to start a progressive one"
+            )
+        if not self.progressive and self.active and model._progressive:
+            raise ValueError(
+                "this model is a progressive network (fitted with progressive=True); ewc_lambda and replay cannot "
+                "continue it. Keep progressive=True, or fit a fresh model (a clone)"
             )
 
     def fit_task(self, model, raw_train: TrainingSet, raw_validation: TrainingSet | None, *, resume: bool,
@@ -221,6 +279,8 @@ class ContinualLearning:
             model.n_tasks_ = getattr(model, "n_tasks_", 0)
             model._task_start_epoch_ = model.n_epochs_
             model._task_open_ = True
+            if self.progressive:
+                model._open_column()
         return model._task_start_epoch_ + model.epochs
 
     def _with_replay(self, model, task: TrainingSet) -> TrainingSet:

@@ -59,7 +59,13 @@ _DTYPES = ("float32", "float64")
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """One dense layer: x W^T + b, then batch norm, activation and dropout."""
+    """One dense layer: x W^T + b, then batch norm, activation and dropout.
+
+    `trainable=False` freezes the whole layer; `first_trainable_unit=u`
+    freezes only its first u output units (W's first u rows, their biases
+    and batch-norm values: zero gradients, no penalty, no update), which is
+    how a progressive network keeps its earlier columns (zoo.nn.progressive).
+    """
 
     n_in: int
     n_out: int
@@ -68,6 +74,7 @@ class LayerSpec:
     batch_norm: bool = False
     trainable: bool = True
     bias: bool = True  # False only for linear models fitted without intercept
+    first_trainable_unit: int = 0
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,7 @@ class Layout:
 
     def network(self) -> "_core.Network":
         """The C++ engine's view of this layout."""
-        ints = np.full((len(self.specs), 10), -1, dtype=np.int64)
+        ints = np.full((len(self.specs), 11), -1, dtype=np.int64)
         reals = np.zeros((len(self.specs), 2))
         for row, (spec, where) in enumerate(zip(self.specs, self.slices)):
             if spec.activation not in ACTIVATIONS:
@@ -121,7 +128,8 @@ class Layout:
                 where.bias.start if spec.bias else -1,
             ]
             if spec.batch_norm:
-                ints[row, 7:] = [where.gamma.start, where.beta.start, where.running.start]
+                ints[row, 7:10] = [where.gamma.start, where.beta.start, where.running.start]
+            ints[row, 10] = spec.first_trainable_unit
             reals[row] = [ACTIVATION_PARAMS.get(spec.activation, 0.0), spec.dropout]
         return _core.Network(ints, reals, self.n_params, self.n_buffers)
 

@@ -13,16 +13,18 @@ import numpy as np
 
 from zoo._validation import check_is_fitted
 from zoo.base import ClassifierMixin, RegressorMixin
+from zoo.nn.progressive import ProgressiveColumnsMixin
 from zoo.supervised._mlp_base import CLASSIFICATION_LOSSES, LOSSES, _BaseMLP
 from zoo.supervised._targets import ClassTargets, RegressionTargets
 
 __all__ = ["MLP", "MLPClassifier", "MLPRegressor", "LOSSES"]
 
 
-class MLPRegressor(RegressorMixin, _BaseMLP):
+class MLPRegressor(RegressorMixin, ProgressiveColumnsMixin, _BaseMLP):
     """Multi-layer perceptron for regression (loss "mse", "mae" or "huber").
 
     See MLP for the parameters. `predict` returns (n_samples,) when y was 1-D.
+    `task` in predict and score: see MLP.
     """
 
     def _target_reader(self, y, classes=None):
@@ -33,18 +35,22 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     _zoo_tags = {"multi_output": True}
 
-    def predict(self, X):
+    def predict(self, X, *, task=None):
         """Predicted values, shaped like the y given to fit."""
-        outputs = self._outputs(X)
+        outputs = self._outputs(X, task)
         return self._targets_.decode(outputs)
 
+    def score(self, X, y, sample_weight=None, *, task=None):
+        """R^2 of the predictions (of task `task`'s network, for a progressive one)."""
+        return self._task_score(RegressorMixin.score, X, y, sample_weight, task)
 
-class MLPClassifier(ClassifierMixin, _BaseMLP):
+
+class MLPClassifier(ClassifierMixin, ProgressiveColumnsMixin, _BaseMLP):
     """Multi-layer perceptron classifier: softmax cross-entropy over the
     classes (one-hot multiclass), or sigmoid cross-entropy per column for a
     2-D indicator y (multilabel).
 
-    See MLP for the parameters.
+    See MLP for the parameters, and for `task` in the prediction methods.
     """
 
     def _target_reader(self, y, classes=None):
@@ -53,21 +59,25 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def _target_reader_from_config(self, config):
         return ClassTargets.from_config(config)
 
-    def predict(self, X):
+    def predict(self, X, *, task=None):
         """Predicted class labels."""
-        outputs = self._outputs(X)
+        outputs = self._outputs(X, task)
         return self._targets_.decode(outputs)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, *, task=None):
         """Class probabilities, (n_samples, n_classes)."""
-        outputs = self._outputs(X)
+        outputs = self._outputs(X, task)
         return self._targets_.probabilities(outputs)
 
-    def predict_log_proba(self, X):
-        return np.log(np.clip(self.predict_proba(X), np.finfo(np.float64).tiny, None))
+    def predict_log_proba(self, X, *, task=None):
+        return np.log(np.clip(self.predict_proba(X, task=task), np.finfo(np.float64).tiny, None))
+
+    def score(self, X, y, sample_weight=None, *, task=None):
+        """Accuracy of the predictions (of task `task`'s network, for a progressive one)."""
+        return self._task_score(ClassifierMixin.score, X, y, sample_weight, task)
 
 
-class MLP(_BaseMLP):
+class MLP(ProgressiveColumnsMixin, _BaseMLP):
     """A multi-layer perceptron for any task: classification when `loss` is a
     cross-entropy or y holds labels (integers, strings, booleans), regression
     when `loss` is "mse", "mae" or "huber" or y holds floats.
@@ -133,9 +143,11 @@ class MLP(_BaseMLP):
         Continual learning: with its ewc_lambda > 0 (elastic weight
         consolidation) or replay > 0 (experience replay), every fit after
         the first continues from the current model and is a new task, and
-        the earlier tasks are protected from being forgotten; see
-        zoo.nn.ContinualLearning. None, or one with both 0: each fit is an
-        ordinary one.
+        the earlier tasks are protected from being forgotten; with its
+        progressive=True each task gets a column of its own (progressive
+        networks) and the prediction methods take the task; see
+        zoo.nn.ContinualLearning. None, or one with everything off: each fit
+        is an ordinary one.
 
     Attributes
     ----------
@@ -150,6 +162,21 @@ class MLP(_BaseMLP):
         With continual.ewc_lambda > 0: the consolidated Fisher diagonal and theta*.
     replay_X_, replay_targets_, replay_weight_ : ndarray
         With continual.replay > 0: the stored rows of earlier tasks.
+    n_columns_ : int
+        With continual.progressive: columns in the network (tasks begun).
+    progressive_head_weights_, progressive_head_biases_ : list of ndarray
+        With continual.progressive: the output heads of tasks 0 to
+        n_columns_ - 2 (the newest task's is the network's output layer).
+    n_params_per_task_ : list of int
+        With continual.progressive: the parameters held once each task's
+        column was added (the growth of the model).
+
+    Notes
+    -----
+    `task` (predict, predict_proba, predict_log_proba, score): for a model
+    fitted with ContinualLearning(progressive=True), the task (0 = first
+    fit) whose column and head answer, exactly as they did right after that
+    task; None, the default, is the newest task. Other models take only None.
     history_ : zoo.nn.History
     n_epochs_, n_steps_ : int
     classes_ : ndarray (classification)
@@ -168,20 +195,20 @@ class MLP(_BaseMLP):
 
     _zoo_tags = {"multi_output": True}
 
-    def predict(self, X):
+    def predict(self, X, *, task=None):
         """Class labels or values, depending on the task."""
-        outputs = self._outputs(X)
+        outputs = self._outputs(X, task)
         return self._targets_.decode(outputs)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, *, task=None):
         """Class probabilities (classification only)."""
-        outputs = self._outputs(X)
+        outputs = self._outputs(X, task)
         if not isinstance(self._targets_, ClassTargets):
             raise AttributeError("predict_proba is only available for classification")
         return self._targets_.probabilities(outputs)
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X, y, sample_weight=None, *, task=None):
         """Accuracy for classification, R^2 for regression."""
         check_is_fitted(self, "params_")  # the kind of score comes from the fitted targets
         mixin = ClassifierMixin if isinstance(self._targets_, ClassTargets) else RegressorMixin
-        return mixin.score(self, X, y, sample_weight)
+        return self._task_score(mixin.score, X, y, sample_weight, task)
