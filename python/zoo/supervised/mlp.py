@@ -41,7 +41,20 @@ class MLPRegressor(RegressorMixin, ProgressiveColumnsMixin, _BaseMLP):
         return self._targets_.decode(outputs)
 
     def score(self, X, y, sample_weight=None, *, task=None):
-        """R^2 of the predictions (of task `task`'s network, for a progressive one)."""
+        """R^2 of ``self.predict(X, task=task)`` (see RegressorMixin.score).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+        task : int or None, default=None
+            A progressive model's task whose column and head predict (see MLP).
+
+        Returns
+        -------
+        float
+        """
         return self._task_score(RegressorMixin.score, X, y, sample_weight, task)
 
 
@@ -73,7 +86,20 @@ class MLPClassifier(ClassifierMixin, ProgressiveColumnsMixin, _BaseMLP):
         return np.log(np.clip(self.predict_proba(X, task=task), np.finfo(np.float64).tiny, None))
 
     def score(self, X, y, sample_weight=None, *, task=None):
-        """Accuracy of the predictions (of task `task`'s network, for a progressive one)."""
+        """Accuracy of ``self.predict(X, task=task)`` (see ClassifierMixin.score).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+        task : int or None, default=None
+            A progressive model's task whose column and head predict (see MLP).
+
+        Returns
+        -------
+        float
+        """
         return self._task_score(ClassifierMixin.score, X, y, sample_weight, task)
 
 
