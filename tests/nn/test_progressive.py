@@ -171,6 +171,7 @@ def test_save_and_load_keep_every_task(tmp_path):
         model.fit(X, y)
     loaded = zoo.load(model.save(tmp_path / "progressive.zoo"))
     assert loaded.n_columns_ == 2 and loaded.n_params_per_task_ == model.n_params_per_task_
+    assert loaded.continual == model.continual
     for task in (0, 1):
         np.testing.assert_array_equal(loaded.predict_proba(tasks[task][2], task=task),
                                       model.predict_proba(tasks[task][2], task=task))
@@ -309,6 +310,15 @@ def test_bad_settings_are_refused(settings, error, words):
     X, y = make_classification(40, 4, n_classes=2, n_informative=2, random_state=0)
     with pytest.raises(error, match=words):
         zoo.MLPClassifier((4,), epochs=1, continual=component).fit(X, y)
+
+
+def test_the_setting_round_trips_and_prints():
+    setting = ContinualLearning(progressive=True)
+    assert setting.active and repr(setting).endswith(", progressive=True)")
+    assert ContinualLearning.from_config(setting.to_config()) == setting != ContinualLearning()
+    # Off, it is left out: other settings save as they did before it existed.
+    assert ContinualLearning(ewc_lambda=1.0).to_config() == dict(ewc_lambda=1.0, ewc_decay=1.0, ewc_samples=500,
+                                                                 replay=0)
 
 
 def test_models_that_cannot_be_progressive_are_refused():

@@ -64,14 +64,14 @@ class ContinualLearning:
     consolidation, experience replay (or both), or progressive networks.
 
     Give one to MLP, MLPClassifier or MLPRegressor as ``continual=``. With
-    ewc_lambda > 0, replay > 0 or progressive, fitting is continual: every fit after the
-    first continues from the current weights, optimizer state and input
-    statistics (warm_start is implied) and starts a new task; classes must
-    all appear in the first task. ``fit(..., resume=True)`` finishes an
-    interrupted task. To start over, fit a clone, or set ``continual=None``
-    with warm_start=False: a fresh fit forgets every task. partial_fit
-    trains under the current EWC penalty but does not mix in replay rows or
-    end a task.
+    ewc_lambda > 0, replay > 0 or progressive, fitting is continual: every
+    fit after the first continues from the current weights, optimizer state
+    and input statistics (warm_start is implied) and starts a new task;
+    classes must all appear in the first task. ``fit(..., resume=True)``
+    finishes an interrupted task. To start over, fit a clone, or set
+    ``continual=None`` with warm_start=False: a fresh fit forgets every
+    task. partial_fit trains under the current EWC penalty (or the newest
+    column) but does not mix in replay rows or end a task.
 
     With ewc_lambda and replay both 0 and progressive False (the defaults)
     the component does nothing: the model fits exactly as with
@@ -184,7 +184,9 @@ class ContinualLearning:
                 f"(that fraction of each task's rows); got {_short_repr(replay)}."
             )
         if not isinstance(self.progressive, (bool, np.bool_)):
-            raise TypeError(f"ContinualLearning: progressive must be True or False; got {_short_repr(self.progressive)}.")
+            raise TypeError(
+                f"ContinualLearning: progressive must be True or False; got {_short_repr(self.progressive)}."
+            )
         if self.progressive and (self.ewc_lambda > 0 or self.replay > 0):
             raise ValueError(
                 "ContinualLearning: progressive=True does not combine with ewc_lambda > 0 or replay > 0; a "
@@ -196,7 +198,9 @@ class ContinualLearning:
         config = {name: getattr(self, name) for name in self._PARAMETERS}
         # progressive is written only when on: other settings then save (and
         # print) as they did before it existed, and older zoo reads them.
-        if not config["progressive"]:
+        if config["progressive"]:
+            config["progressive"] = True  # not a NumPy bool: the config is saved as JSON
+        else:
             del config["progressive"]
         return config
 

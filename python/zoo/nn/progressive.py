@@ -49,6 +49,15 @@ __all__ = ["ProgressiveColumnsMixin", "PROGRESSIVE_STATE", "column_parameter_cou
 # Seeds each new column's initial weights apart from every other draw.
 COLUMN_STREAM = 0xC01A
 PROGRESSIVE_STATE = ("n_columns_", "progressive_head_weights_", "progressive_head_biases_")
+# The heads set aside: every task's but the newest (its head is the network's output layer).
+EARLIER_TASKS = Derived("n_columns_ - 1", lambda n_columns: n_columns - 1, "n_columns_")
+
+
+def layer_matrices(network: Network):
+    """Each layer's weight matrix (n_out, n_in), as the network stores it,
+    and its bias: views of network.params."""
+    for spec, where in zip(network.layout.specs, network.layout.slices):
+        yield network.params[where.weight].reshape(spec.n_out, spec.n_in), network.params[where.bias]
 
 
 def column_parameter_count(n_inputs: int, hidden: list[int], n_outputs: int, column: int) -> int:
@@ -72,10 +81,9 @@ class ProgressiveColumnsMixin:
 
     _fitted_state = {
         "n_columns_": optional([Interval(Integral, 1, None)]),
-        "progressive_head_weights_": optional(ListOf(
-            Array(("n_outputs_", None), "f"), Derived("n_columns_ - 1", lambda n: n - 1, "n_columns_"))),
-        "progressive_head_biases_": optional(ListOf(
-            Array(("n_outputs_",), "f"), Derived("n_columns_ - 1", lambda n: n - 1, "n_columns_"))),
+        # Each head's width grows with its task: _check_heads checks it.
+        "progressive_head_weights_": optional(ListOf(Array(("n_outputs_", None), "f"), EARLIER_TASKS)),
+        "progressive_head_biases_": optional(ListOf(Array(("n_outputs_",), "f"), EARLIER_TASKS)),
     }
 
     @property
@@ -113,27 +121,22 @@ class ProgressiveColumnsMixin:
             self.progressive_head_weights_, self.progressive_head_biases_ = [], []
             return
         old = self.network_
-        head = old.layout.slices[-1]
-        head_spec = old.layout.specs[-1]
-        head_weight = old.params[head.weight].reshape(head_spec.n_out, head_spec.n_in).copy()
-        head_bias = old.params[head.bias].copy()
+        *old_hidden, (head_weight, head_bias) = layer_matrices(old)
         self.n_columns_ += 1
         rng = np.random.default_rng((self._seed_, self.n_columns_ - 1, COLUMN_STREAM))
         grown = Network(self._layout_specs(), dtype=old.dtype).initialize(self.init, rng)
-        for old_spec, old_where, spec, where in zip(old.layout.specs[:-1], old.layout.slices[:-1],
-                                                    grown.layout.specs[:-1], grown.layout.slices[:-1]):
-            weight = grown.params[where.weight].reshape(spec.n_out, spec.n_in)  # a view
-            weight[:old_spec.n_out, :old_spec.n_in] = old.params[old_where.weight].reshape(old_spec.n_out,
-                                                                                            old_spec.n_in)
-            weight[:old_spec.n_out, old_spec.n_in:] = 0  # earlier columns never read the new one
-            grown.params[where.bias][:old_spec.n_out] = old.params[old_where.bias]
+        for (old_weight, old_bias), (weight, bias) in zip(old_hidden, layer_matrices(grown)):
+            rows, inputs = old_weight.shape
+            weight[:rows, :inputs] = old_weight
+            weight[:rows, inputs:] = 0  # earlier columns never read the new one
+            bias[:rows] = old_bias
         # The new column's parameters start training from scratch: fresh
         # moments, and Adam's bias correction counts from step 0 again.
         grown.attach_optimizer(self._optimizer())
         self.network_ = grown
         # New lists, not appends: a failed fit puts the old ones back.
-        self.progressive_head_weights_ = [*self.progressive_head_weights_, head_weight]
-        self.progressive_head_biases_ = [*self.progressive_head_biases_, head_bias]
+        self.progressive_head_weights_ = [*self.progressive_head_weights_, head_weight.copy()]
+        self.progressive_head_biases_ = [*self.progressive_head_biases_, head_bias.copy()]
 
     # -- one task's network -----------------------------------------------------------
 
@@ -161,14 +164,12 @@ class ProgressiveColumnsMixin:
         specs = [dataclasses.replace(spec, n_in=n_in, n_out=n_out, first_trainable_unit=0)
                  for spec, n_in, n_out in zip(wide.layout.specs, widths[:-1], widths[1:])]
         network = Network(specs, dtype=wide.dtype)
-        for spec, where, wide_spec, wide_where in zip(specs[:-1], network.layout.slices[:-1],
-                                                      wide.layout.specs[:-1], wide.layout.slices[:-1]):
-            block = wide.params[wide_where.weight].reshape(wide_spec.n_out, wide_spec.n_in)[:spec.n_out, :spec.n_in]
-            network.params[where.weight] = block.ravel()
-            network.params[where.bias] = wide.params[wide_where.bias][:spec.n_out]
-        head = network.layout.slices[-1]
-        network.params[head.weight] = self.progressive_head_weights_[column].ravel()
-        network.params[head.bias] = self.progressive_head_biases_[column]
+        *hidden_layers, (head_weight, head_bias) = layer_matrices(network)
+        for (weight, bias), (wide_weight, wide_bias) in zip(hidden_layers, layer_matrices(wide)):
+            weight[...] = wide_weight[:weight.shape[0], :weight.shape[1]]
+            bias[...] = wide_bias[:bias.size]
+        head_weight[...] = self.progressive_head_weights_[column]
+        head_bias[...] = self.progressive_head_biases_[column]
         return network
 
     def _outputs(self, X, task=None):
