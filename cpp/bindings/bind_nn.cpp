@@ -13,7 +13,6 @@ namespace {
 using nn::index_t;
 
 // Columns of the integer layer table Python builds (see zoo/nn/network.py).
-// A table may end before kFirstTrainableUnit: then no unit is frozen on its own.
 enum LayerColumn : int {
     kIn, kOut, kActivation, kBatchNorm, kTrainable, kWeight, kBias, kGamma, kBeta, kRunning, kFirstTrainableUnit,
     kIntColumns
@@ -22,9 +21,7 @@ enum LayerColumn : int {
 nn::Network network_from_tables(py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> ints,
                                 py::array_t<double, py::array::c_style | py::array::forcecast> reals,
                                 index_t n_params, index_t n_buffers) {
-    require(ints.ndim() == 2 && (ints.shape(1) == kIntColumns || ints.shape(1) == kFirstTrainableUnit),
-            "layer table must have shape (n_layers, 11) (or 10, without first_trainable_unit)");
-    const bool has_first_trainable_unit = ints.shape(1) == kIntColumns;
+    require(ints.ndim() == 2 && ints.shape(1) == kIntColumns, "layer table must have shape (n_layers, 11)");
     require_shape(reals, "layer parameters", {ints.shape(0), 2});
     nn::Network net;
     net.n_params = n_params;
@@ -44,7 +41,7 @@ nn::Network network_from_tables(py::array_t<std::int64_t, py::array::c_style | p
         layer.gamma_offset = I(l, kGamma);
         layer.beta_offset = I(l, kBeta);
         layer.running_offset = I(l, kRunning);
-        if (has_first_trainable_unit) layer.first_trainable_unit = I(l, kFirstTrainableUnit);
+        layer.first_trainable_unit = I(l, kFirstTrainableUnit);
         layer.activation_param = R(l, 0);
         layer.dropout = R(l, 1);
         net.layers.push_back(layer);

@@ -92,6 +92,7 @@ void bind_toy_text(py::module_& m);
 void bind_env_copies(py::module_& m);
 void bind_network_state(py::module_& m);
 void bind_dqn(py::module_& m);
+void bind_gan(py::module_& m);
 void bind_policy_gradient(py::module_& m);
 void bind_q_learning(py::module_& m);
 // Supervised classics: one file each, so each family's glue stays small.

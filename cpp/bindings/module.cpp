@@ -36,6 +36,7 @@ PYBIND11_MODULE(_core, m) {
     zoo::bindings::bind_env_copies(m);
     zoo::bindings::bind_network_state(m);
     zoo::bindings::bind_dqn(m);
+    zoo::bindings::bind_gan(m);
     zoo::bindings::bind_policy_gradient(m);
     zoo::bindings::bind_q_learning(m);
     zoo::bindings::bind_linear(m);

@@ -27,12 +27,13 @@ from zoo.supervised import (
     SGDClassifier,
     SGDRegressor,
 )
-from zoo.unsupervised import DBSCAN, PCA, Autoencoder, IncrementalPCA, KMeans, MiniBatchKMeans
+from zoo.unsupervised import DBSCAN, GAN, PCA, Autoencoder, IncrementalPCA, KMeans, MiniBatchKMeans
 
 __all__ = [
     "__version__",
     "ActorCritic",
     "Autoencoder",
+    "GAN",
     "DBSCAN",
     "DQN",
     "DecisionTreeClassifier",

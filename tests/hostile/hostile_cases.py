@@ -141,9 +141,10 @@ def fit(estimator):
 
 # ------------------------------------------------------- methods of a fitted model
 
-# Methods that are not "use the fitted model": they fit, configure or persist.
+# Methods that are not "use the fitted model": they fit, configure or persist. lr_find trains (and rolls
+# back), so it needs no fitted model and answers with a result object rather than an array.
 _NOT_USES = {"fit", "partial_fit", "fit_transform", "fit_predict", "fit_resample", "get_params", "set_params",
-             "save", "load", "get_feature_names_out"}
+             "save", "load", "get_feature_names_out", "lr_find"}
 
 
 def use_methods(cls):

@@ -3,6 +3,7 @@
 // from the estimator's parameters alone.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 namespace zoo {
@@ -57,5 +58,17 @@ private:
     static std::uint64_t splitmix64(std::uint64_t& x) { return mix64(x += 0x9e3779b97f4a7c15ULL); }
     std::uint64_t state_[4];
 };
+
+// Standard normal draws into out[0, count), by the Box-Muller transform.
+template <class T, class Index>
+void fill_standard_normal(Rng& rng, T* out, Index count) {
+    constexpr double two_pi = 6.283185307179586476925;
+    for (Index i = 0; i < count; i += 2) {
+        const double radius = std::sqrt(-2.0 * std::log(1.0 - rng.uniform()));  // 1 - u in (0, 1]: log is finite
+        const double angle = two_pi * rng.uniform();
+        out[i] = static_cast<T>(radius * std::cos(angle));
+        if (i + 1 < count) out[i + 1] = static_cast<T>(radius * std::sin(angle));
+    }
+}
 
 }  // namespace zoo

@@ -21,20 +21,6 @@ namespace zoo::decomposition {
 
 namespace {
 
-// Standard normal draws by the Box-Muller transform.
-template <class T>
-void fill_gaussian(T* out, index_t count, std::uint64_t seed) {
-    Rng rng(seed);
-    constexpr double two_pi = 6.283185307179586476925;
-    for (index_t i = 0; i < count; i += 2) {
-        const double u1 = 1.0 - rng.uniform();  // in (0, 1]: log is finite
-        const double u2 = rng.uniform();
-        const double radius = std::sqrt(-2.0 * std::log(u1));
-        out[i] = static_cast<T>(radius * std::cos(two_pi * u2));
-        if (i + 1 < count) out[i + 1] = static_cast<T>(radius * std::sin(two_pi * u2));
-    }
-}
-
 // Orthonormal basis of the columns of the column-major rows x l matrix `a`
 // (rows >= l), in place.
 template <class T>
@@ -82,7 +68,8 @@ void randomized_svd(const T* xc, index_t n, index_t d, index_t k, index_t n_over
 
     std::vector<T> zt(static_cast<size_t>(l) * d);  // Z^T, l x d: Z column-major d x l
     std::vector<T> yt(static_cast<size_t>(l) * n);  // Y^T, l x n: Y column-major n x l
-    fill_gaussian(zt.data(), static_cast<index_t>(zt.size()), seed);
+    Rng rng(seed);
+    fill_standard_normal(rng, zt.data(), static_cast<index_t>(zt.size()));
     for (int iteration = 0; iteration < n_iter; ++iteration) {
         check_interrupt(interrupt);
         blas::gemm(false, true, l, in, id, T(1), zt.data(), id, xc, id, T(0), yt.data(), in);  // Y = X Z
