@@ -43,6 +43,14 @@ ESTIMATORS = [
     zoo.DBSCAN(),
     zoo.Autoencoder(encoder_layer_sizes=(8, 2), epochs=50, batch_size=4096, shuffle=False, learning_rate=0.01,
                     dtype="float64", random_state=0, n_jobs=1),
+    # A GAN has neither predict nor transform, and fit takes no
+    # sample_weight: the checks that compare outputs (pickling, subset and
+    # order invariance, idempotent fits, pipelines, 1-D rows at predict)
+    # have nothing of its to compare and pass vacuously, and the weight
+    # checks do not run. tests/unsupervised/test_gan.py checks sample and
+    # discriminate, pickling and persistence itself.
+    zoo.GAN(generator_layers=(8,), discriminator_layers=(8,), latent_dim=2, epochs=2, batch_size=16,
+            random_state=0, n_jobs=1),
     zoo.preprocessing.StandardScaler(),
     zoo.preprocessing.MinMaxScaler(),
     # Generated test data holds floats never seen in fit: encode them as zeros.
