@@ -15,7 +15,7 @@ py::array checked_array(const py::object& value, const char* name, const py::dty
         throw py::type_error(std::string(name) + " must be a NumPy array, got " +
                              std::string(py::str(py::type::of(value).attr("__name__"))));
     py::array a = py::reinterpret_borrow<py::array>(value);
-    if (!a.dtype().is(dtype))
+    if (!same_dtype(a.dtype(), dtype))
         throw py::type_error(std::string(name) + " must hold " + std::string(py::str(dtype)) + ", got " +
                              std::string(py::str(a.dtype())));
     require_shape(a, name, shape);
@@ -33,7 +33,7 @@ NetworkState::NetworkState(py::object network, py::object params, py::object gra
     require(step >= 0, "step must be >= 0");
     if (!py::isinstance<py::array>(params)) throw py::type_error("params must be a NumPy array");
     const py::dtype dtype = py::reinterpret_borrow<py::array>(params).dtype();
-    require(dtype.is(py::dtype::of<float>()) || dtype.is(py::dtype::of<double>()),
+    require(same_dtype(dtype, py::dtype::of<float>()) || same_dtype(dtype, py::dtype::of<double>()),
             "params must hold float32 or float64 values");
     const bool trainable = !grads.is_none() || !optimizer_state.is_none();
     params_ = checked_array(params, "params", dtype, {net_->n_params}, trainable);

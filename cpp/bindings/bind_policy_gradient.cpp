@@ -92,7 +92,7 @@ private:
     static py::array checked(const py::object& value, const char* name, const py::dtype& dtype) {
         if (!py::isinstance<py::array>(value)) throw py::type_error(std::string(name) + " must be a NumPy array");
         auto a = py::reinterpret_borrow<py::array>(value);
-        require(a.dtype().is(dtype), std::string(name) + " must hold the actor's dtype");
+        require(same_dtype(a.dtype(), dtype), std::string(name) + " must hold the actor's dtype");
         require(a.ndim() >= 1 && (a.flags() & py::array::c_style) != 0, std::string(name) + " must be C-contiguous");
         require_writable(a, name);
         return a;
@@ -180,12 +180,12 @@ struct ActionArrays {
 };
 
 ActionArrays actions_from(const py::array& actions, std::initializer_list<py::ssize_t> rows) {
-    if (actions.dtype().is(py::dtype::of<std::int64_t>())) {
+    if (same_dtype(actions.dtype(), py::dtype::of<std::int64_t>())) {
         auto a = py::reinterpret_borrow<Out<std::int64_t>>(actions);
         require_shape(a, "actions", rows);
         return {a.mutable_data(), nullptr};
     }
-    require(actions.dtype().is(py::dtype::of<float>()), "actions must hold int64 (Discrete) or float32 (Box) values");
+    require(same_dtype(actions.dtype(), py::dtype::of<float>()), "actions must hold int64 (Discrete) or float32 (Box) values");
     require(actions.ndim() == static_cast<py::ssize_t>(rows.size()) + 1, "Box actions need one more axis");
     auto a = py::reinterpret_borrow<Out<float>>(actions);
     std::vector<py::ssize_t> shape(rows);

@@ -23,6 +23,10 @@ using In = py::array_t<T, py::array::c_style | py::array::forcecast>;
 template <class T>
 using Out = py::array_t<T, py::array::c_style>;
 
+// NumPy dtype equality. Not `a.is(b)`: a dtype read back from a pickle or
+// another process is an equal but distinct object.
+inline bool same_dtype(const py::dtype& a, const py::dtype& b) { return a.is(b) || a.attr("__eq__")(b).cast<bool>(); }
+
 inline void require(bool ok, const std::string& message) {
     if (!ok) throw std::invalid_argument(message);
 }

@@ -30,7 +30,7 @@ public:
 
     template <class T>
     bool holds() const {
-        return params_.dtype().is(py::dtype::of<T>());
+        return same_dtype(params_.dtype(), py::dtype::of<T>());
     }
     // Parameters to read; `params<T>()` to write them needs a trainable state.
     template <class T>

@@ -81,7 +81,8 @@ def batch_features(discriminator, hidden):
         m = (hidden @ discriminator.projection.weights()[0]).reshape(hidden.shape[0], -1, c)  # rows x B x C
         l1 = np.abs(m[:, None] - m[None, :]).sum(axis=-1)  # rows x rows x B
         others = ~np.eye(hidden.shape[0], dtype=bool)
-        return np.einsum("ijb,ij->ib", np.exp(-l1), others)  # o_b(i) = sum over j != i
+        rows = hidden.shape[0]  # o_b(i) = mean over j != i (zoo's scaling of Salimans' sum)
+        return np.einsum("ijb,ij->ib", np.exp(-l1), others) / max(rows - 1, 1)
     return np.empty((hidden.shape[0], 0))
 
 

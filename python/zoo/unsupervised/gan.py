@@ -175,7 +175,7 @@ class GAN(HistoryStateMixin, BaseEstimator):
         "_critic_phase_": [Interval(Integral, 0, None)],
         "_reference_": Array((None, "n_features_in_"), "f"),
         "_reference_spread_": [Real],
-        "classes_": optional(Array(("n_classes",), None)),
+        "classes_": optional(Array(("n_classes",), "biufUO")),
         "_class_counts_": optional(Array(("n_classes",), "iu")),
         "interrupted_": optional(["boolean"]),
     }
@@ -335,6 +335,30 @@ class GAN(HistoryStateMixin, BaseEstimator):
         return _core.gan_discriminate(self.generator_.kernel_state(learning=False), body, projection, head, u, X,
                                       conditions, self._gan_config(resolve_n_jobs(self.n_jobs)))
 
+    # -- weights for callbacks, persistence -------------------------------------
+
+    def _get_weights(self) -> dict:
+        weights = {"generator_": self.generator_.params.copy()}
+        for name, net in zip(("body", "projection", "head"), (self.discriminator_.body, self.discriminator_.projection,
+                                                              self.discriminator_.head)):
+            if net is not None:
+                weights[name] = net.params.copy()
+        if self.discriminator_.spectral_u is not None:
+            weights["spectral_u"] = self.discriminator_.spectral_u.copy()
+        return weights
+
+    def _set_weights(self, weights: dict) -> None:
+        self.generator_.params[...] = weights["generator_"]
+        for name in ("body", "projection", "head"):
+            if name in weights:
+                getattr(self.discriminator_, name).params[...] = weights[name]
+        if "spectral_u" in weights:
+            self.discriminator_.spectral_u[...] = weights["spectral_u"]
+
+    def _persisted_params(self):
+        # Callbacks are run-time hooks (they may hold files, or this model); a saved model does not carry them.
+        return {**super()._persisted_params(), "callbacks": None}
+
     # -- internals -----------------------------------------------------------------
 
     @property
@@ -456,6 +480,8 @@ class GAN(HistoryStateMixin, BaseEstimator):
             if not all(np.isfinite(value) for value in logs.values()):
                 raise ValueError(f"GAN diverged at epoch {epoch + 1} (logs {logs}); lower the learning rates, use "
                                  "spectral_norm=True, or scale the data")
+            if out["generator_steps"] == 0:  # n_critic exceeds the epoch's batches: no generator loss this epoch
+                logs["generator_loss"] = float("nan")
             return logs
 
         self.interrupted_ = False
