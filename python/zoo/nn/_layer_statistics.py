@@ -77,8 +77,9 @@ def update_ratios(network, start_weights: list[np.ndarray]) -> list[float]:
 def gradient_norms(network, X, targets, weight, config) -> list[float]:
     """||dL/dW|| per layer for the data loss of (X, targets, weight) as
     `config` (the epoch's TrainConfig) defines it, unclipped, unpenalised,
-    dropout off, every layer treated as trainable."""
-    measured = Layout([replace(spec, dropout=0.0, trainable=True) for spec in network.layers]).network()
+    dropout off, every layer and unit treated as trainable."""
+    measured = Layout([replace(spec, dropout=0.0, trainable=True, first_trainable_unit=0)
+                       for spec in network.layers]).network()
     plain = _core.TrainConfig()
     plain.loss, plain.huber_delta = config.loss, config.huber_delta
     plain.bn_momentum, plain.bn_epsilon = config.bn_momentum, config.bn_epsilon
