@@ -73,6 +73,8 @@ SETUPS = {
     "MLPClassifier": Setup("supervised", {"hidden_layer_sizes": (4,), **_NETWORK}, y=Y_CLASSES),
     "MLPRegressor": Setup("supervised", {"hidden_layer_sizes": (4,), **_NETWORK}, y=Y_REGRESSION),
     "Autoencoder": Setup("unsupervised", {"encoder_layer_sizes": (2,), **_NETWORK}),
+    "GAN": Setup("unsupervised", {"generator_layers": (4,), "discriminator_layers": (4,), "latent_dim": 2,
+                                  "batch_size": 8, **_NETWORK}),
     "SGDClassifier": Setup("supervised", {"epochs": 2, "random_state": 0}, y=Y_CLASSES),
     "SGDRegressor": Setup("supervised", {"epochs": 2, "random_state": 0}, y=Y_REGRESSION),
     "LinearSVC": Setup("supervised", {"max_iter": 100, "random_state": 0}, y=Y_CLASSES),

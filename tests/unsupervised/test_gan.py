@@ -411,6 +411,27 @@ def test_weight_clip_keeps_every_discriminator_value_within_bounds():
     assert max(np.abs(net.params).max() for net in unclipped.discriminator_.networks) > 10 * clip
 
 
+@pytest.mark.parametrize("loss", ["non_saturating", "wasserstein"])
+def test_accuracy_of_a_critic_ignores_its_level(loss):
+    # The head's bias moves every logit alike. A classifier's accuracy counts logits above 0, so a large bias
+    # calls every row real; a Wasserstein critic's level means nothing, so its accuracy must not move.
+    X, _ = two_blobs(n=192)
+
+    def accuracies(bias):
+        gan = GAN(**{**SMALL, "epochs": 1}, loss=loss, spectral_norm=False, dtype="float64",
+                  generator_learning_rate=1e-12, discriminator_learning_rate=1e-12).fit(X)
+        gan.discriminator_.head.biases()[0][...] += bias
+        gan.set_params(warm_start=True).fit(X)
+        return gan.history_["real_accuracy"][-1], gan.history_["fake_accuracy"][-1]
+
+    shifted = accuracies(100.0)
+    if loss == "wasserstein":
+        assert shifted == pytest.approx(accuracies(0.0))
+        assert 0 < shifted[0] < 1 and 0 < shifted[1] < 1
+    else:
+        assert shifted == (1.0, 0.0)
+
+
 def test_history_keys_are_present_and_finite():
     X, _ = two_blobs()
     gan = GAN(**SMALL).fit(X)
@@ -684,6 +705,12 @@ def test_oscillation():
     assert synthetic_history(d_loss=settled).diagnose().verdict == "good"
     assert synthetic_history(11, d_loss=swinging[:11]).diagnose().verdict == "oscillation"
     assert synthetic_history(10, d_loss=swinging[:10]).diagnose().verdict == "good"  # a 5-epoch tail
+    # A Wasserstein critic's loss settles near 0: noise there is small against the run's scale ...
+    critic = np.concatenate([np.linspace(-3.0, -0.1, 6), -0.05 + 0.03 * (-1.0) ** np.arange(6)])
+    assert synthetic_history(d_loss=critic).diagnose().verdict == "good"
+    # ... while swings of a third of it are oscillation.
+    critic_swinging = np.concatenate([np.linspace(-3.0, -0.1, 6), 0.5 * (-1.0) ** np.arange(6)])
+    assert synthetic_history(d_loss=critic_swinging).diagnose().verdict == "oscillation"
 
 
 def test_a_fitted_gan_diagnoses_its_own_history():

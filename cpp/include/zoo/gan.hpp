@@ -71,8 +71,8 @@ struct GanConfig {
 struct GanEpochSummary {
     double discriminator_loss = 0.0;  // mean over discriminator steps of (real rows' mean + generated rows' mean)
     double generator_loss = 0.0;      // mean over generator steps
-    double real_accuracy = 0.0;       // share of real rows the discriminator called real
-    double fake_accuracy = 0.0;       // share of generated rows it called generated
+    double real_accuracy = 0.0;       // share of real rows the discriminator called real (logit above 0; least
+    double fake_accuracy = 0.0;       // squares 0.5; Wasserstein the batch's mean) and of generated ones it did not
     std::int64_t discriminator_steps = 0;
     std::int64_t generator_steps = 0;
     index_t critic_phase = 0;         // discriminator steps since the last generator step, for the next call

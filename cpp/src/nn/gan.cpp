@@ -77,9 +77,19 @@ double logit_loss(GanLoss loss, Role role, double l, double& grad) {
     }
 }
 
-// The logit above which the discriminator calls a row real (least squares
-// aims real rows at 1 and generated ones at 0).
-double decision_threshold(GanLoss loss) { return loss == GanLoss::least_squares ? 0.5 : 0.0; }
+// The logit above which the discriminator calls a row real, for a batch of
+// `rows` real logits followed by as many generated ones: least squares aims
+// real rows at 1 and generated ones at 0; a Wasserstein critic's level is
+// arbitrary (only differences count), so it calls a row real above the
+// midpoint of the two halves' means.
+template <class T>
+double decision_threshold(GanLoss loss, const T* logits, index_t rows) {
+    if (loss == GanLoss::least_squares) return 0.5;
+    if (loss != GanLoss::wasserstein) return 0.0;
+    double total = 0.0;
+    for (index_t r = 0; r < 2 * rows; ++r) total += static_cast<double>(logits[r]);
+    return total / static_cast<double>(2 * rows);
+}
 
 constexpr double kStdEpsilon = 1e-8;  // keeps the batch standard deviation differentiable at zero spread
 
@@ -408,11 +418,11 @@ void put_row(const T* x, const T* conditions, index_t row, index_t d, index_t k,
 }
 
 // Losses of `rows` logits in one role, their gradients (scaled by 1 /
-// rows) into `grad`; returns the mean loss and counts correct calls.
+// rows) into `grad`; returns the mean loss and counts the rows called right
+// (real above `threshold`, generated at or below it).
 template <class T>
-double judge(GanLoss loss, Role role, const T* logits, index_t rows, T* grad, double& correct) {
+double judge(GanLoss loss, Role role, const T* logits, index_t rows, T* grad, double threshold, double& correct) {
     double total = 0.0;
-    const double threshold = decision_threshold(loss);
     for (index_t r = 0; r < rows; ++r) {
         double g = 0.0;
         const double l = static_cast<double>(logits[r]);
@@ -531,9 +541,11 @@ GanEpochSummary gan_train_epoch(GanNetworks<T>& nets, const T* x, const T* condi
             const T* logits = passes.discriminate(2 * rows, rows, Mode::train, team);
             if (team.id == 0) {
                 double real_correct = 0.0, fake_correct = 0.0;
+                const double threshold = decision_threshold(config.loss, logits, rows);
                 summary.discriminator_loss +=
-                    judge(config.loss, Role::real, logits, rows, passes.logit_gradient(), real_correct) +
-                    judge(config.loss, Role::fake, logits + rows, rows, passes.logit_gradient() + rows, fake_correct);
+                    judge(config.loss, Role::real, logits, rows, passes.logit_gradient(), threshold, real_correct) +
+                    judge(config.loss, Role::fake, logits + rows, rows, passes.logit_gradient() + rows, threshold,
+                          fake_correct);
                 summary.real_accuracy += real_correct;
                 summary.fake_accuracy += fake_correct;
                 real_rows += static_cast<double>(rows);
@@ -572,7 +584,8 @@ GanEpochSummary gan_train_epoch(GanNetworks<T>& nets, const T* x, const T* condi
             const T* judged = passes.discriminate(m, m, Mode::train, team);
             if (team.id == 0) {
                 double unused = 0.0;
-                summary.generator_loss += judge(config.loss, Role::generator, judged, m, passes.logit_gradient(), unused);
+                summary.generator_loss +=
+                    judge(config.loss, Role::generator, judged, m, passes.logit_gradient(), 0.0, unused);
             }
             barrier();
             passes.discriminator_backward(m, m, true, team);
@@ -644,7 +657,7 @@ double gan_loss_and_gradients(GanNetworks<T>& nets, const T* x, const T* conditi
     double correct = 0.0;
     if (generator_side) {
         const T* logits = passes.discriminate(n, n, Mode::train, team);
-        const double loss = judge(config.loss, Role::generator, logits, n, passes.logit_gradient(), correct);
+        const double loss = judge(config.loss, Role::generator, logits, n, passes.logit_gradient(), 0.0, correct);
         passes.discriminator_backward(n, n, true, team);
         T* grad_g = passes.generator_output_gradient();
         for (index_t r = 0; r < n; ++r)
@@ -653,8 +666,8 @@ double gan_loss_and_gradients(GanNetworks<T>& nets, const T* x, const T* conditi
         return loss;
     }
     const T* logits = passes.discriminate(2 * n, n, Mode::train, team);
-    const double loss = judge(config.loss, Role::real, logits, n, passes.logit_gradient(), correct) +
-                        judge(config.loss, Role::fake, logits + n, n, passes.logit_gradient() + n, correct);
+    const double loss = judge(config.loss, Role::real, logits, n, passes.logit_gradient(), 0.0, correct) +
+                        judge(config.loss, Role::fake, logits + n, n, passes.logit_gradient() + n, 0.0, correct);
     passes.discriminator_backward(2 * n, n, false, team);
     passes.spectral_gradients();
     return loss;

@@ -22,6 +22,7 @@ _WINNING_ACCURACY = 0.8       # the discriminator tells most rows apart
 _VANISHED_GRADIENT = 1e-3     # generator gradient norm over its largest value
 _OSCILLATION_SWITCHES = 0.6   # share of direction changes among successive losses
 _OSCILLATION_SWING = 0.25     # mean |step| over the level of the losses
+_RUN_SCALE = 0.1              # the level is at least this share of the run's largest |loss|
 
 _REMEDIES = {
     "mode collapse": [
@@ -74,7 +75,9 @@ class GANHistory(History):
            discriminator wins.
         4. **oscillation**: over the last half of the epochs (at least 6),
            the discriminator loss changes direction in at least 60% of the
-           steps and its mean step is at least 25% of its mean level.
+           steps and its mean step is at least 25% of its level (the mean
+           absolute loss over that half, or a tenth of the run's largest
+           absolute loss where larger).
         5. **good**: none of the above.
 
         Returns
@@ -140,7 +143,10 @@ def _oscillation(history):
         return []
     steps = np.diff(tail)
     switches = np.mean(np.sign(steps[1:]) * np.sign(steps[:-1]) < 0)
-    swing = np.mean(np.abs(steps)) / max(np.mean(np.abs(tail)), 1e-12)
+    # The level the swings are measured against: the tail's, or a tenth of the run's largest loss where that is
+    # larger, since a Wasserstein critic's loss can settle near 0 and make ordinary noise look like a swing.
+    level = max(np.mean(np.abs(tail)), _RUN_SCALE * np.nanmax(np.abs(loss)), 1e-12)
+    swing = np.mean(np.abs(steps)) / level
     if switches >= _OSCILLATION_SWITCHES and swing >= _OSCILLATION_SWING:
         return [("oscillation",
                  f"over the last {len(tail)} epochs the discriminator loss changed direction in "
