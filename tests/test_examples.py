@@ -23,6 +23,7 @@ EXPECTED = {
     "augmentation.py": ["augmentation_images.png", "augmentation_series.png"],
     "clusters.py": ["clusters.png"],
     "continual_learning.py": ["continual_learning.png"],
+    "gan.py": ["gan.png"],
     "learning_curves.py": ["learning_curve_sizes.png", "learning_curves.png"],
     "pca_projection.py": ["pca_projection.png"],
     "rl_returns.py": ["rl_returns.png"],

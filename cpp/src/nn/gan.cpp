@@ -109,7 +109,7 @@ class GanPasses {
 public:
     GanPasses(GanNetworks<T>& nets, index_t n_features, index_t max_rows, const GanConfig& config)
         : nets_(nets), config_(config), d_(n_features), k_(config.n_conditions),
-          a_(nets.body.net->n_outputs()), e_(batch_feature_width(nets, config)), w_(a_ + e_),
+          a_(nets.body.net->n_outputs()), e_(batch_feature_width(nets, config)), w_(a_ + e_), max_rows_(max_rows),
           g_ws_(*nets.generator.net, max_rows), body_ws_(*nets.body.net, 2 * max_rows),
           head_ws_(*nets.head.net, 2 * max_rows),
           proj_ws_(nets.projection.present() ? *nets.projection.net : *nets.head.net,
@@ -121,8 +121,8 @@ public:
         head_in_.resize(rows * static_cast<size_t>(w_));
         grad_head_in_.resize(rows * static_cast<size_t>(w_));
         if (nets.projection.present()) grad_proj_in_.resize(rows * static_cast<size_t>(a_));
-        column_a_.resize(static_cast<size_t>(a_));
-        column_b_.resize(static_cast<size_t>(a_));
+        if (config.feature == BatchFeature::minibatch_discrimination)
+            pair_kernel_.resize(rows * static_cast<size_t>(max_rows) * static_cast<size_t>(e_));
         if (config.spectral_norm) {
             body_eff_.assign(nets.body.params, nets.body.params + nets.body.net->n_params);
             head_eff_.assign(nets.head.params, nets.head.params + nets.head.net->n_params);
@@ -315,8 +315,6 @@ private:
                     var += c * c;
                 }
                 const double sd = std::sqrt(var / static_cast<double>(m) + kStdEpsilon);
-                column_a_[static_cast<size_t>(a)] = mean;
-                column_b_[static_cast<size_t>(a)] = sd;
                 s += sd;
             }
             s /= static_cast<double>(a_);
@@ -326,19 +324,25 @@ private:
             // Salimans et al. sum; the mean keeps the feature in [0, 1] at
             // any batch size, where a sum of up to m - 1 terms would swamp
             // the head's other inputs and fix its scale to the batch size.
+            // Each pair's kernel is computed once (it is symmetric) and kept.
             const index_t c = config_.kernel_dim, bc = e_ * c;
             const double scale = m > 1 ? 1.0 / static_cast<double>(m - 1) : 0.0;
-            for (index_t i = r0; i < r1; ++i) {
-                for (index_t b = 0; b < e_; ++b) {
-                    double total = 0.0;
-                    const T* mi = proj_out_ + i * bc + b * c;
-                    for (index_t j = r0; j < r1; ++j) {
-                        if (j == i) continue;
-                        total += std::exp(-l1_distance(mi, proj_out_ + j * bc + b * c, c));
+            std::vector<double> totals(static_cast<size_t>(m * e_), 0.0);
+            for (index_t i = 0; i < m; ++i)
+                for (index_t j = i + 1; j < m; ++j) {
+                    T* kernel = pair_kernel(r0, i, j);
+                    for (index_t b = 0; b < e_; ++b) {
+                        const double k = std::exp(-l1_distance(proj_out_ + (r0 + i) * bc + b * c,
+                                                               proj_out_ + (r0 + j) * bc + b * c, c));
+                        kernel[b] = static_cast<T>(k);
+                        totals[static_cast<size_t>(i * e_ + b)] += k;
+                        totals[static_cast<size_t>(j * e_ + b)] += k;
                     }
-                    head_in_[static_cast<size_t>(i * w_ + a_ + b)] = static_cast<T>(scale * total);
                 }
-            }
+            for (index_t i = 0; i < m; ++i)
+                for (index_t b = 0; b < e_; ++b)
+                    head_in_[static_cast<size_t>((r0 + i) * w_ + a_ + b)] =
+                        static_cast<T>(scale * totals[static_cast<size_t>(i * e_ + b)]);
         }
     }
 
@@ -365,28 +369,37 @@ private:
                     grad_h[r * a_ + a] += static_cast<T>(scale * (static_cast<double>(body_out_[r * a_ + a]) - mean));
             }
         } else if (config_.feature == BatchFeature::minibatch_discrimination) {
-            // d o_b(j) / d M_i,b,c = -exp(-|M_i,b - M_j,b|_1) sign(M_i,b,c - M_j,b,c) / (m - 1) for
-            // every j != i, and the same term of o_b(i): both share c_b(i, j).
+            // The pair (i, j) enters o_b(i) and o_b(j) through k = exp(-|M_i,b - M_j,b|_1) / (m - 1):
+            // d k / d M_i,b,t = -k sign(M_i,b,t - M_j,b,t) = -d k / d M_j,b,t.
             const index_t c = config_.kernel_dim, bc = e_ * c;
             const double scale = m > 1 ? 1.0 / static_cast<double>(m - 1) : 0.0;
             T* grad_m = proj_ws_.grad_out.data();
             std::fill(grad_m + r0 * bc, grad_m + r1 * bc, T(0));
-            for (index_t i = r0; i < r1; ++i)
-                for (index_t b = 0; b < e_; ++b) {
-                    const T* mi = proj_out_ + i * bc + b * c;
-                    const double gi = static_cast<double>(grad_head_in_[static_cast<size_t>(i * w_ + a_ + b)]);
-                    for (index_t j = r0; j < r1; ++j) {
-                        if (j == i) continue;
-                        const T* mj = proj_out_ + j * bc + b * c;
-                        const double gj = static_cast<double>(grad_head_in_[static_cast<size_t>(j * w_ + a_ + b)]);
-                        const double weight = scale * (gi + gj) * std::exp(-l1_distance(mi, mj, c));
+            const auto feature_grad = [&](index_t row, index_t b) {
+                return static_cast<double>(grad_head_in_[static_cast<size_t>(row * w_ + a_ + b)]);
+            };
+            for (index_t i = 0; i < m; ++i)
+                for (index_t j = i + 1; j < m; ++j) {
+                    const T* kernel = pair_kernel(r0, i, j);
+                    for (index_t b = 0; b < e_; ++b) {
+                        const double weight = scale * (feature_grad(r0 + i, b) + feature_grad(r0 + j, b)) *
+                                              static_cast<double>(kernel[b]);
+                        const T* mi = proj_out_ + (r0 + i) * bc + b * c;
+                        const T* mj = proj_out_ + (r0 + j) * bc + b * c;
+                        T* gi = grad_m + (r0 + i) * bc + b * c;
+                        T* gj = grad_m + (r0 + j) * bc + b * c;
                         for (index_t t = 0; t < c; ++t) {
-                            const double diff = static_cast<double>(mi[t]) - static_cast<double>(mj[t]);
-                            grad_m[i * bc + b * c + t] -= static_cast<T>(weight * ((diff > 0) - (diff < 0)));
+                            const double step = weight * ((mi[t] > mj[t]) - (mi[t] < mj[t]));
+                            gi[t] -= static_cast<T>(step);
+                            gj[t] += static_cast<T>(step);
                         }
                     }
                 }
         }
+    }
+
+    T* pair_kernel(index_t r0, index_t i, index_t j) {
+        return pair_kernel_.data() + ((r0 + i) * max_rows_ + j) * e_;
     }
 
     static double l1_distance(const T* a, const T* b, index_t c) {
@@ -398,11 +411,14 @@ private:
     static constexpr const T* kNoBuffers = nullptr;  // GAN networks have no batch norm
     GanNetworks<T>& nets_;
     const GanConfig& config_;
-    const index_t d_, k_, a_, e_, w_;
+    const index_t d_, k_, a_, e_, w_, max_rows_;
     ForwardOptions training_{Mode::train};
     Workspace<T> g_ws_, body_ws_, head_ws_, proj_ws_;
     std::vector<T> g_in_, d_in_, grad_d_in_, head_in_, grad_head_in_, grad_proj_in_;
-    std::vector<double> column_a_, column_b_;
+    // Mini-batch discrimination's exp(-|M_i,b - M_j,b|_1) for the pairs i < j
+    // of each half's rows, kept from forward for backward: (i, j, b) at
+    // ((r0 + i) * max_rows + j) * e_ + b, i and j counted from the half's r0.
+    std::vector<T> pair_kernel_;
     std::vector<T> body_eff_, head_eff_;
     std::vector<double> sigmas_;
     std::vector<std::vector<double>> vs_;
