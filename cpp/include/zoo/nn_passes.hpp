@@ -111,8 +111,9 @@ const T* forward_updating_statistics(const Network& net, const T* x, index_t row
 // n_outputs, consumed), through the last forward pass on `ws` into `grads`
 // (overwritten; frozen layers and frozen units get zeros). With `grad_input` (rows x
 // n_inputs), d loss / d x is written there too, through frozen layers as
-// well: what a GAN's generator needs from its discriminator. Every team
-// member must call it; it ends with a barrier.
+// well: what a GAN's generator needs from its discriminator; `grads` may
+// then be null, to skip the parameter gradients. Every team member must
+// call it; it ends with a barrier.
 template <class T>
 void backward(const Network& net, const T* x, index_t rows, const T* params, T* grads, Workspace<T>& ws,
               const Team& team, T* grad_input = nullptr);

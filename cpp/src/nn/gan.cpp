@@ -178,10 +178,13 @@ public:
     }
 
     // Backpropagates d loss / d logits (in logit_gradient()) through the
-    // last discriminate() into the discriminator's grads and, with
-    // `input_gradient`, into input_gradient().
-    void discriminator_backward(index_t rows, index_t split, bool input_gradient, const Team& team) {
-        backward(*nets_.head.net, head_in_.data(), rows, head_params(), nets_.head.grads, head_ws_, team,
+    // last discriminate(): for the discriminator's step into its grads; for
+    // the generator's (`generator_step`) into input_gradient() only, as the
+    // discriminator's weights do not move then.
+    void discriminator_backward(index_t rows, index_t split, bool generator_step, const Team& team) {
+        T* const no_grads = nullptr;
+        const auto grads = [&](const LearningNetwork<T>& net) { return generator_step ? no_grads : net.grads; };
+        backward(*nets_.head.net, head_in_.data(), rows, head_params(), grads(nets_.head), head_ws_, team,
                  grad_head_in_.data());
         if (team.id == 0) {
             T* grad_h = body_ws_.grad_out.data();
@@ -192,7 +195,7 @@ public:
         }
         barrier();
         if (nets_.projection.present()) {
-            backward(*nets_.projection.net, body_out_, rows, nets_.projection.params, nets_.projection.grads, proj_ws_,
+            backward(*nets_.projection.net, body_out_, rows, nets_.projection.params, grads(nets_.projection), proj_ws_,
                      team, grad_proj_in_.data());
             if (team.id == 0) {
                 T* grad_h = body_ws_.grad_out.data();
@@ -200,8 +203,8 @@ public:
             }
             barrier();
         }
-        backward(*nets_.body.net, d_in_.data(), rows, body_params(), nets_.body.grads, body_ws_, team,
-                 input_gradient ? grad_d_in_.data() : nullptr);
+        backward(*nets_.body.net, d_in_.data(), rows, body_params(), grads(nets_.body), body_ws_, team,
+                 generator_step ? grad_d_in_.data() : nullptr);
     }
 
     // Spectral normalisation (member 0): with `iterate`, one power

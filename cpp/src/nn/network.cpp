@@ -348,8 +348,10 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
                         sum_dy[j] += grad_out[r * cols + j];
                         sum_dy_xhat[j] += grad_out[r * cols + j] * cache.xhat[r * cols + j];
                     }
-                std::copy(sum_dy_xhat + frozen_end, sum_dy_xhat + c1, grads + layer.gamma_offset + frozen_end);
-                std::copy(sum_dy + frozen_end, sum_dy + c1, grads + layer.beta_offset + frozen_end);
+                if (grads != nullptr) {
+                    std::copy(sum_dy_xhat + frozen_end, sum_dy_xhat + c1, grads + layer.gamma_offset + frozen_end);
+                    std::copy(sum_dy + frozen_end, sum_dy + c1, grads + layer.beta_offset + frozen_end);
+                }
                 // Training normalised with the batch's own mean and variance,
                 // which depend on every row; inference with constants.
                 const T inv_rows = training ? T(1) / static_cast<T>(rows) : T(0);
@@ -360,7 +362,7 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
                                                  (grad_out[r * cols + j] - inv_rows * (sum_dy[j] + xhat * sum_dy_xhat[j]));
                     }
             }
-            if (frozen_end < c1) {
+            if (grads != nullptr && frozen_end < c1) {
                 // dW = grad^T input for this member's trained rows of W, and db = column sums.
                 blas::gemm(true, false, static_cast<int>(c1 - frozen_end), static_cast<int>(layer.n_in),
                            static_cast<int>(rows), T(1), grad_out + frozen_end, static_cast<int>(cols), input,
@@ -373,7 +375,7 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
                         for (index_t j = frozen_end; j < c1; ++j) db[j] += grad_out[r * cols + j];
                 }
             }
-            zero_layer_grads(layer, grads, c0, frozen_end);
+            if (grads != nullptr) zero_layer_grads(layer, grads, c0, frozen_end);
             // The Fisher information (a team of one) counts every unit of a
             // trainable layer, frozen ones too, as it counts frozen layers.
             if (ws.squares != nullptr && layer.trainable && !layer.batch_norm)
@@ -383,7 +385,7 @@ void backward(const Network& net, const T* x, index_t rows, const T* params, T* 
         const bool wants_input = l == 0 && grad_input != nullptr;
         if (!wants_input && (l == 0 || l <= first_trainable)) {
             // Nothing below needs a gradient; frozen layers below get zeros.
-            for (size_t below = 0; below < l; ++below) {
+            for (size_t below = 0; below < l && grads != nullptr; ++below) {
                 const auto [b0, b1] = team.share(net.layers[below].n_out);
                 zero_layer_grads(net.layers[below], grads, b0, b1);
             }
