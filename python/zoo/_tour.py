@@ -2,7 +2,8 @@
 
 Each family adds one or more entries to :data:`ENTRIES` with
 :func:`tour_entry`: a small function that trains on built-in data (no
-downloads, about a second at most) and returns a :class:`TourRow`. The tour
+downloads; about a second, a few for the GAN, which needs thousands of
+generator steps to reach every mode) and returns a :class:`TourRow`. The tour
 runs them in order and prints each row of one aligned table as soon as it
 has finished (with a progress line while it runs, on a terminal).
 """
