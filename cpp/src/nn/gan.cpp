@@ -303,23 +303,30 @@ private:
         vs_.push_back(std::move(v));
     }
 
+    // The mean and standard deviation (population, plus kStdEpsilon under
+    // the root) of the body's output column `a` over rows [r0, r1).
+    struct Spread {
+        double mean, sd;
+    };
+    Spread column_spread(index_t r0, index_t r1, index_t a) const {
+        const double m = static_cast<double>(r1 - r0);
+        double mean = 0.0, var = 0.0;
+        for (index_t r = r0; r < r1; ++r) mean += static_cast<double>(body_out_[r * a_ + a]);
+        mean /= m;
+        for (index_t r = r0; r < r1; ++r) {
+            const double c = static_cast<double>(body_out_[r * a_ + a]) - mean;
+            var += c * c;
+        }
+        return {mean, std::sqrt(var / m + kStdEpsilon)};
+    }
+
     // Batch features of rows [r0, r1) into the head input's last e_ columns.
     void batch_features_forward(index_t r0, index_t r1) {
         const index_t m = r1 - r0;
         if (config_.feature == BatchFeature::minibatch_std) {
             // s = mean over features of the batch's standard deviation.
             double s = 0.0;
-            for (index_t a = 0; a < a_; ++a) {
-                double mean = 0.0, var = 0.0;
-                for (index_t r = r0; r < r1; ++r) mean += static_cast<double>(body_out_[r * a_ + a]);
-                mean /= static_cast<double>(m);
-                for (index_t r = r0; r < r1; ++r) {
-                    const double c = static_cast<double>(body_out_[r * a_ + a]) - mean;
-                    var += c * c;
-                }
-                const double sd = std::sqrt(var / static_cast<double>(m) + kStdEpsilon);
-                s += sd;
-            }
+            for (index_t a = 0; a < a_; ++a) s += column_spread(r0, r1, a).sd;
             s /= static_cast<double>(a_);
             for (index_t r = r0; r < r1; ++r) head_in_[static_cast<size_t>(r * w_ + a_)] = static_cast<T>(s);
         } else if (config_.feature == BatchFeature::minibatch_discrimination) {
@@ -359,14 +366,7 @@ private:
             double g = 0.0;
             for (index_t r = r0; r < r1; ++r) g += static_cast<double>(grad_head_in_[static_cast<size_t>(r * w_ + a_)]);
             for (index_t a = 0; a < a_; ++a) {
-                double mean = 0.0, var = 0.0;
-                for (index_t r = r0; r < r1; ++r) mean += static_cast<double>(body_out_[r * a_ + a]);
-                mean /= static_cast<double>(m);
-                for (index_t r = r0; r < r1; ++r) {
-                    const double c = static_cast<double>(body_out_[r * a_ + a]) - mean;
-                    var += c * c;
-                }
-                const double sd = std::sqrt(var / static_cast<double>(m) + kStdEpsilon);
+                const auto [mean, sd] = column_spread(r0, r1, a);
                 const double scale = g / (static_cast<double>(a_) * static_cast<double>(m) * sd);
                 for (index_t r = r0; r < r1; ++r)
                     grad_h[r * a_ + a] += static_cast<T>(scale * (static_cast<double>(body_out_[r * a_ + a]) - mean));
