@@ -342,6 +342,13 @@ def check_consistent_length(**named_arrays):
         raise ValueError(f"Inconsistent numbers of samples: {listing}.")
 
 
+def is_dask_collection(obj) -> bool:
+    """Whether ``obj`` is a Dask collection (array, DataFrame, Series), told
+    without importing Dask (see zoo.dask)."""
+    module = type(obj).__module__ or ""
+    return (module == "dask" or module.startswith(("dask.", "dask_expr"))) and hasattr(obj, "__dask_graph__")
+
+
 def validate_data(
     estimator,
     X,
@@ -390,6 +397,12 @@ def validate_data(
     UserWarning
         When ``X`` has feature names and ``fit`` had none, or the reverse.
     """
+    if is_dask_collection(X):
+        # np.asarray would gather the whole collection here, silently.
+        raise TypeError(
+            f"{type(estimator).__name__} got a Dask collection as {name} where it needs data in memory; "
+            f"pass {name}.compute() if it fits, or use an estimator with a Dask path (see zoo.dask)"
+        )
     feature_names = _feature_names(X)
     if not reset:
         _check_feature_names(estimator, feature_names)

@@ -1,0 +1,143 @@
+"""The pieces every Dask path is built from.
+
+A Dask fit in zoo is a map over the row blocks of X (with the matching
+blocks of y and sample_weight) to small partial results, a tree of
+pairwise merges of those results, and a finish on the client:
+
+    partials = map_blocks_delayed(partial, X, y)      # one task per chunk
+    merged = tree_reduce(partials, merge)              # log2(chunks) levels
+    result = compute(merged)                           # only merged travels
+
+Nothing here gathers a chunk on the client. Dask is imported inside the
+functions, so zoo imports without it.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from zoo._validation import check_is_fitted, is_dask_collection
+
+__all__ = [
+    "aligned_rows",
+    "compute",
+    "dask_fit",
+    "is_dask_collection",
+    "lazy_rows",
+    "map_blocks_delayed",
+    "row_chunked",
+    "tree_reduce",
+]
+
+
+def _dask_array(obj, name):
+    import dask.array as da
+
+    if isinstance(obj, da.Array):
+        return obj
+    if hasattr(obj, "to_dask_array"):  # a Dask DataFrame or Series: its values, with known chunk sizes
+        return obj.to_dask_array(lengths=True)
+    raise TypeError(f"{name} is a {type(obj).__name__}; zoo takes Dask arrays and Dask DataFrames")
+
+
+def row_chunked(X, name="X"):
+    """X as a 2-D Dask array partitioned by rows only, or a clear error."""
+    X = _dask_array(X, name)
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (n_samples, n_features); got a Dask array of shape {X.shape}")
+    if any(np.isnan(size) for size in X.chunks[0]):
+        raise ValueError(f"{name} has chunks of unknown size; call {name}.compute_chunk_sizes() first")
+    if len(X.chunks[1]) != 1:
+        raise ValueError(
+            f"{name} is chunked along its features ({len(X.chunks[1])} chunks of columns); zoo partitions rows "
+            f"only, so each task sees whole rows: rechunk with {name}.rechunk({{1: -1}})"
+        )
+    if X.shape[0] < 1 or X.shape[1] < 1:
+        raise ValueError(f"{name} has shape {X.shape}; zoo needs at least one sample and one feature")
+    return X
+
+
+def aligned_rows(values, X, name):
+    """y or sample_weight (NumPy or Dask, 1-D or 2-D) as a Dask array with
+    X's row chunks, or None."""
+    if values is None:
+        return None
+    import dask.array as da
+
+    values = _dask_array(values, name) if is_dask_collection(values) else da.asarray(np.asarray(values))
+    if values.ndim not in (1, 2) or values.shape[0] != X.shape[0]:
+        raise ValueError(f"{name} must have one row per row of X ({X.shape[0]}); got shape {values.shape}")
+    chunks = (X.chunks[0],) if values.ndim == 1 else (X.chunks[0], (values.shape[1],))
+    return values.rechunk(chunks)
+
+
+def map_blocks_delayed(function, *arrays, **kwargs) -> list:
+    """One delayed ``function(block_of_each_array..., **kwargs)`` per row
+    chunk; None arrays pass None."""
+    import dask
+
+    present = [a for a in arrays if a is not None]
+    n_blocks = len(present[0].chunks[0])
+    blocks = [a.to_delayed().ravel() if a is not None else [None] * n_blocks for a in arrays]
+    task = dask.delayed(function, pure=True)
+    return [task(*parts, **kwargs) for parts in zip(*blocks)]
+
+
+def tree_reduce(partials: list, merge):
+    """Pairwise merges in a balanced tree: log2(len(partials)) levels of
+    tasks, each merging two results where they are."""
+    import dask
+
+    if not partials:
+        raise ValueError("nothing to reduce")
+    task = dask.delayed(merge, pure=True)
+    while len(partials) > 1:
+        merged = [task(partials[i], partials[i + 1]) for i in range(0, len(partials) - 1, 2)]
+        if len(partials) % 2:
+            merged.append(partials[-1])
+        partials = merged
+    return partials[0]
+
+
+def compute(*delayed):
+    """Compute on the active scheduler (a distributed Client if one is set)."""
+    import dask
+
+    return dask.compute(*delayed)
+
+
+def dask_fit(estimator, X, *args, **kwargs):
+    """Route a Dask fit to the estimator's Dask path, or refuse clearly."""
+    fit = getattr(estimator, "_fit_dask", None)
+    if fit is None:
+        raise TypeError(
+            f"{type(estimator).__name__} has no Dask path yet; fit it on a NumPy array (X.compute() if it "
+            "fits in memory). Estimators that fit Dask arrays: KMeans, MiniBatchKMeans, PCA, IncrementalPCA, "
+            "LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression, StandardScaler, MinMaxScaler"
+        )
+    return fit(row_chunked(X), *args, **kwargs)
+
+
+def lazy_rows(method):
+    """Decorate predict/transform/...(X, ...): on Dask input, a lazy Dask
+    array computed chunk by chunk by the same method; otherwise the method."""
+
+    @functools.wraps(method)
+    def wrapper(self, X, *args, **kwargs):
+        if not is_dask_collection(X):
+            return method(self, X, *args, **kwargs)
+        check_is_fitted(self)
+        X = row_chunked(X)
+        # The output's shape and dtype, from one row of zeros.
+        probe = np.asarray(method(self, np.zeros((1, X.shape[1]), dtype=X.dtype), *args, **kwargs))
+
+        def on_block(block):
+            return method(self, block, *args, **kwargs)
+
+        if probe.ndim == 1:
+            return X.map_blocks(on_block, dtype=probe.dtype, drop_axis=1, chunks=(X.chunks[0],))
+        return X.map_blocks(on_block, dtype=probe.dtype, chunks=(X.chunks[0], (probe.shape[1],)))
+
+    return wrapper
