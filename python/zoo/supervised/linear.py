@@ -33,12 +33,14 @@ from zoo._validation import (
     check_is_fitted,
     check_sample_weight,
     exact_scale,
+    is_dask_collection,
     largest_sum_of_squares,
     seed_from_random_state,
     validate_data,
 )
 from zoo.base import BaseEstimator, Interval, Options, RegressorMixin
 from zoo.exceptions import convergence_warning
+from zoo.dask._blocks import dask_fit, lazy_rows
 from zoo.supervised._linear_gradient import FormerGradientSolversMixin
 
 __all__ = ["LinearRegression", "Ridge", "Lasso", "ElasticNet"]
@@ -101,16 +103,21 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         self
         """
         self._validate_params()
+        if is_dask_collection(X):
+            return dask_fit(self, X, y, sample_weight)
         X = validate_data(self, X, reset=True)
         y = _check_targets(y, X, self)
         weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         coef, intercept = self._solve_in_range(X, Y, weight, resolve_n_jobs(self.n_jobs), y.ndim == 1)
-        coef = np.asarray(coef, dtype=X.dtype)
-        intercept = np.asarray(intercept, dtype=X.dtype)
-        if y.ndim == 1:
+        return self._set_coefficients(coef, intercept, X.dtype, y.ndim == 1)
+
+    def _set_coefficients(self, coef, intercept, dtype, one_target):
+        coef = np.asarray(coef, dtype=dtype)
+        intercept = np.asarray(intercept, dtype=dtype)
+        if one_target:
             self.coef_ = coef[0].copy()
-            self.intercept_ = X.dtype.type(intercept[0])
+            self.intercept_ = dtype.type(intercept[0])
         else:
             self.coef_ = coef
             self.intercept_ = intercept
@@ -125,12 +132,14 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         """`_solve`, on data the solver can compute with as they are."""
         return self._solve(X, Y, weight, n_threads, one_target)
 
+    @lazy_rows
     def predict(self, X):
         """Predicted values.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A Dask array gives a lazy Dask array, predicted chunk by chunk.
 
         Returns
         -------
@@ -151,7 +160,14 @@ class _ExactLinearModel(FormerGradientSolversMixin, _LinearModel):
     _former_gradient_parameters = ("loss", "huber_delta")
 
     def _moments(self, X, Y, weight, n_threads):
-        return _core.linear_moments(X, Y, weight, bool(self.fit_intercept), n_threads)
+        x_mean, y_mean, gram, xty, yty = _core.linear_moments(X, Y, weight, bool(self.fit_intercept), n_threads)
+        return Moments(float(np.sum(weight, dtype=np.float64)), x_mean, y_mean, gram, xty, yty)
+
+    def _fit_dask(self, X, y, sample_weight):
+        # The rows stay where Dask holds them: moments per chunk, merged.
+        from zoo.dask._linear import fit_linear
+
+        return fit_linear(self, X, y, sample_weight)
 
     def _solve_in_range(self, X, Y, weight, n_threads, one_target):
         """`_solve` on X, Y and the weights divided by powers of four.
@@ -173,8 +189,7 @@ class _ExactLinearModel(FormerGradientSolversMixin, _LinearModel):
         Y = Y / Y.dtype.type(scales.y)
         weight = weight / weight.dtype.type(scales.weight)
         coef, intercept = self._solve(X, Y, weight, n_threads, one_target, scales)
-        # Least squares coefficients are in units of y per unit of X.
-        return coef * (scales.y / scales.x), intercept * scales.y
+        return scales.unscale(coef, intercept)
 
     def _intercept(self, coef, x_mean, y_mean):
         if not self.fit_intercept:
@@ -215,9 +230,10 @@ class LinearRegression(_ExactLinearModel):
         There are no iterations: the solution is computed in one step.
     solver_ : str
         The solver that produced the coefficients ("auto" resolved).
+        "eigh" only for a Dask fit of rank-deficient data (see Notes).
     rank_ : int or None
-        Numerical rank of the centred data ("svd" route; the number of
-        features otherwise).
+        Numerical rank of the centred data ("svd" and "eigh" routes; the
+        number of features otherwise).
     n_features_in_ : int
 
     Notes
@@ -225,6 +241,15 @@ class LinearRegression(_ExactLinearModel):
     The normal equations and the factorisations are computed in float64
     for float32 data too. The Gram matrix is accumulated block by block of
     rows, each block centred on the fly, so X is never copied.
+
+    On a Dask array, the normal equations are merged from the chunks
+    (zoo.dask._linear) and solved by Cholesky whatever ``solver`` says:
+    "qr" and "svd" factorise X itself, which never comes together. Where
+    Cholesky is refused, the minimum-norm solution comes from the
+    eigendecomposition of the merged Gram matrix (``solver_ = "eigh"``)
+    when its spectrum separates cleanly into a well-conditioned part and
+    round-off; otherwise the fit raises ValueError rather than return
+    coefficients the normal equations cannot resolve.
 
     See Also
     --------
@@ -244,7 +269,7 @@ class LinearRegression(_ExactLinearModel):
         "solver": [Options({"auto", "cholesky", "qr", "svd"})],
     }
     _fitted_state = {
-        "solver_": [Options({"cholesky", "qr", "svd"})],
+        "solver_": [Options({"cholesky", "qr", "svd", "eigh"})],
         "rank_": [Interval(Integral, 0, None)],
         "n_iter_": [None],
     }
@@ -264,18 +289,11 @@ class LinearRegression(_ExactLinearModel):
             solver = "svd"  # the normal equations are singular
         self.n_iter_ = None
         if solver in ("auto", "cholesky"):
-            x_mean, y_mean, gram, xty, _ = self._moments(X, Y, weight, n_threads)
-            min_rcond = CHOLESKY_MIN_RCOND if solver == "auto" else np.finfo(np.float64).eps
-            coef, rcond = _core.linear_cholesky_solve(gram, xty, 0.0, min_rcond)
-            if rcond >= min_rcond:
-                self.solver_, self.rank_ = "cholesky", d
-                return coef, self._intercept(coef, x_mean, y_mean)
-            if solver == "cholesky":
-                raise ValueError(
-                    "LinearRegression: solver='cholesky' cannot solve these normal equations: "
-                    f"they are singular to working precision (reciprocal condition {rcond:.3g}). "
-                    "Use solver='auto', 'qr' or 'svd' for rank-deficient data."
-                )
+            moments = self._moments(X, Y, weight, n_threads)
+            solved = self._solve_cholesky(moments, solver)
+            if solved is not None:
+                return solved
+            x_mean, y_mean = moments.x_mean, moments.y_mean
             solver = "qr"
         else:
             x_mean, y_mean = _weighted_means(X, Y, weight, self.fit_intercept)
@@ -287,6 +305,24 @@ class LinearRegression(_ExactLinearModel):
         self.solver_ = "svd" if used_svd else solver
         self.rank_ = int(rank)
         return coef, self._intercept(coef, x_mean, y_mean)
+
+    def _solve_cholesky(self, moments, solver):
+        """(coef, intercept) from the normal equations; None when solver is
+        "auto" and they are too ill-conditioned to trust (X's own
+        factorisation is needed then)."""
+        self.n_iter_ = None
+        min_rcond = CHOLESKY_MIN_RCOND if solver == "auto" else np.finfo(np.float64).eps
+        coef, rcond = _core.linear_cholesky_solve(moments.gram, moments.xty, 0.0, min_rcond)
+        if rcond >= min_rcond:
+            self.solver_, self.rank_ = "cholesky", moments.gram.shape[0]
+            return coef, self._intercept(coef, moments.x_mean, moments.y_mean)
+        if solver == "cholesky":
+            raise ValueError(
+                "LinearRegression: solver='cholesky' cannot solve these normal equations: "
+                f"they are singular to working precision (reciprocal condition {rcond:.3g}). "
+                "Use solver='auto', 'qr' or 'svd' for rank-deficient data."
+            )
+        return None
 
 
 class Ridge(_ExactLinearModel):
@@ -363,24 +399,40 @@ class Ridge(_ExactLinearModel):
 
     def _solve(self, X, Y, weight, n_threads, one_target, scales=None):
         n, d = X.shape
-        alphas = self._alphas(Y.shape[1]) / (scales or _Scales()).ridge_penalty()
         if self.solver == "svd":
+            moments = None
             x_mean, y_mean = _weighted_means(X, Y, weight, self.fit_intercept)
         else:
-            x_mean, y_mean, gram, xty, _ = self._moments(X, Y, weight, n_threads)
-        coef = np.empty((Y.shape[1], d))
+            moments = self._moments(X, Y, weight, n_threads)
+            x_mean, y_mean = moments.x_mean, moments.y_mean
+
+        def by_svd(alpha, targets):
+            part, *_ = _core.linear_factor_solve(
+                X, np.ascontiguousarray(Y[:, targets]), weight, x_mean, np.ascontiguousarray(y_mean[targets]),
+                "svd", float(alpha), 0.0, np.finfo(np.float64).eps * max(n, d), n_threads,
+            )
+            return part
+
+        coef = self._solve_alphas(moments, Y.shape[1], d, scales, self.solver, by_svd)
+        return coef, self._intercept(coef, x_mean, y_mean)
+
+    def _solve_alphas(self, moments, k, d, scales, solver, by_svd):
+        """Coefficients (k, d) by Cholesky on the moments (None with
+        solver="svd"), or ``by_svd(alpha, targets)`` where it is refused."""
+        alphas = self._alphas(k) / (scales or _Scales()).ridge_penalty()
+        coef = np.empty((k, d))
         used = set()
         # Targets sharing an alpha share one solve.
         for alpha in np.unique(alphas):
             targets = np.flatnonzero(alphas == alpha)
             part = None
-            if self.solver in ("auto", "cholesky"):
-                min_rcond = CHOLESKY_MIN_RCOND if self.solver == "auto" else np.finfo(np.float64).eps
+            if solver in ("auto", "cholesky"):
+                min_rcond = CHOLESKY_MIN_RCOND if solver == "auto" else np.finfo(np.float64).eps
                 part, rcond = _core.linear_cholesky_solve(
-                    gram, np.ascontiguousarray(xty[:, targets]), float(alpha), min_rcond
+                    moments.gram, np.ascontiguousarray(moments.xty[:, targets]), float(alpha), min_rcond
                 )
                 if rcond < min_rcond:
-                    if self.solver == "cholesky":
+                    if solver == "cholesky":
                         raise ValueError(
                             "Ridge: solver='cholesky' cannot solve this system: it is singular to "
                             f"working precision (alpha={alpha}, reciprocal condition {rcond:.3g}). "
@@ -389,17 +441,14 @@ class Ridge(_ExactLinearModel):
                     part = None
             if part is None:
                 used.add("svd")
-                part, *_ = _core.linear_factor_solve(
-                    X, np.ascontiguousarray(Y[:, targets]), weight, x_mean, np.ascontiguousarray(y_mean[targets]),
-                    "svd", float(alpha), 0.0, np.finfo(np.float64).eps * max(n, d), n_threads,
-                )
+                part = by_svd(alpha, targets)
             else:
                 used.add("cholesky")
             coef[targets] = part
         # With several alphas the routes may differ; "svd" is named if any took it.
         self.solver_ = "svd" if "svd" in used else "cholesky"
         self.n_iter_ = None
-        return coef, self._intercept(coef, x_mean, y_mean)
+        return coef
 
 
 class ElasticNet(_ExactLinearModel):
@@ -526,10 +575,39 @@ class ElasticNet(_ExactLinearModel):
         return np.zeros((k, d))
 
     def _solve(self, X, Y, weight, n_threads, one_target, scales=None):
-        scales = scales or _Scales()
         n, d = X.shape
-        k = Y.shape[1]
+        if self._use_gram(n, d):
+            return self._solve_gram(self._moments(X, Y, weight, n_threads), scales, one_target)
+        x_mean, y_mean = _weighted_means(X, Y, weight, self.fit_intercept)
+        xt = _core.linear_centered_columns(X, weight, x_mean, n_threads)
+        root = np.sqrt(weight.astype(np.float64))
+
+        def descend(t, b, A, B, random, seed):
+            yc = np.ascontiguousarray(root * (Y[:, t] - y_mean[t]), dtype=X.dtype)
+            return _core.enet_cd_columns(xt, yc, b, A, B, self.max_iter, self.tol, self.positive, random, seed)
+
         weight_sum = float(np.sum(weight, dtype=np.float64))
+        coef = self._descend(weight_sum, Y.shape[1], d, scales, one_target, descend)
+        return coef, self._intercept(coef, x_mean, y_mean)
+
+    def _solve_gram(self, moments, scales, one_target):
+        """(coef, intercept) by coordinate descent on the Gram matrix."""
+
+        def descend(t, b, A, B, random, seed):
+            return _core.enet_cd_gram(
+                moments.gram, np.ascontiguousarray(moments.xty[:, t]), float(moments.yty[t]), b, A, B,
+                self.max_iter, self.tol, self.positive, random, seed,
+            )
+
+        k, d = moments.xty.shape[1], moments.gram.shape[0]
+        coef = self._descend(moments.weight_sum, k, d, scales, one_target, descend)
+        return coef, self._intercept(coef, moments.x_mean, moments.y_mean)
+
+    def _descend(self, weight_sum, k, d, scales, one_target, descend):
+        """Coefficients (k, d): ``descend(t, b, A, B, random, seed)`` runs
+        coordinate descent for target t from b (in place); sets n_iter_,
+        dual_gap_ and solver_, and warns for targets that did not converge."""
+        scales = scales or _Scales()
         l1, l2 = self._penalties()
         # The kernels minimise 1/2 ||r||^2 + A |b|_1 + B/2 |b|^2: the
         # objective times sum w.
@@ -539,30 +617,12 @@ class ElasticNet(_ExactLinearModel):
         random = self.selection == "random"
         seed = seed_from_random_state(self.random_state) if random else 0
         n_iter, gaps = [], []
-        if self._use_gram(n, d):
-            x_mean, y_mean, gram, xty, yty = self._moments(X, Y, weight, n_threads)
-            for t in range(k):
-                b = coef[t].copy()
-                result = _core.enet_cd_gram(
-                    gram, np.ascontiguousarray(xty[:, t]), float(yty[t]), b, A, B,
-                    self.max_iter, self.tol, self.positive, random, seed,
-                )
-                coef[t] = b
-                n_iter.append(result[0])
-                gaps.append(result[1:])
-        else:
-            x_mean, y_mean = _weighted_means(X, Y, weight, self.fit_intercept)
-            xt = _core.linear_centered_columns(X, weight, x_mean, n_threads)
-            root = np.sqrt(weight.astype(np.float64))
-            for t in range(k):
-                yc = np.ascontiguousarray(root * (Y[:, t] - y_mean[t]), dtype=X.dtype)
-                b = coef[t].copy()
-                result = _core.enet_cd_columns(
-                    xt, yc, b, A, B, self.max_iter, self.tol, self.positive, random, seed,
-                )
-                coef[t] = b
-                n_iter.append(result[0])
-                gaps.append(result[1:])
+        for t in range(k):
+            b = coef[t].copy()
+            result = descend(t, b, A, B, random, seed)
+            coef[t] = b
+            n_iter.append(result[0])
+            gaps.append(result[1:])
         for iterations, (gap, gap_tol) in zip(n_iter, gaps):
             if iterations >= self.max_iter and gap > gap_tol and l1 > 0:
                 warnings.warn(
@@ -577,7 +637,7 @@ class ElasticNet(_ExactLinearModel):
         dual_gap = scales.objective(np.array([gap for gap, _ in gaps]) / weight_sum)
         self.n_iter_ = n_iter[0] if one_target else n_iter
         self.dual_gap_ = float(dual_gap[0]) if one_target else dual_gap
-        return coef, self._intercept(coef, x_mean, y_mean)
+        return coef
 
 
 class Lasso(ElasticNet):
@@ -643,6 +703,21 @@ class Lasso(ElasticNet):
         return self.alpha, 0.0
 
 
+class Moments(NamedTuple):
+    """What the Gram-matrix solvers need of the data, all float64: the sum
+    of the weights, the weighted means (zeros without an intercept), and
+    the centred weighted moments gram = Xc^T W Xc, xty = Xc^T W Yc and
+    yty[t] = Yc[:, t]^T W Yc[:, t]. In memory `_core.linear_moments`
+    computes them at once; on Dask (zoo.dask._linear) per chunk, merged."""
+
+    weight_sum: float
+    x_mean: np.ndarray
+    y_mean: np.ndarray
+    gram: np.ndarray
+    xty: np.ndarray
+    yty: np.ndarray
+
+
 class _Scales(NamedTuple):
     """Powers of four that X, y and the sample weights were divided by
     (ExactLinearModel._solve_in_range), and what they do to the penalties.
@@ -666,6 +741,11 @@ class _Scales(NamedTuple):
         # 1/(2 sum w) sum w r^2 + l1 |b|_1 + l2/2 |b|^2: weights cancel.
         with np.errstate(over="ignore"):
             return np.float64(self.x) * self.y, np.float64(self.x) * self.x
+
+    def unscale(self, coef, intercept):
+        """Coefficients and intercept solved on the scaled data, in the
+        original units (coefficients are in units of y per unit of X)."""
+        return coef * (self.y / self.x), intercept * self.y
 
     def objective(self, value):
         """`value`, in units of the scaled objective, in those of the
