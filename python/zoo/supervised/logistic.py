@@ -18,8 +18,9 @@ import numpy as np
 from zoo import _core
 from zoo._fitted_state import Array
 from zoo._threads import resolve_n_jobs
-from zoo._validation import check_sample_weight, validate_data
+from zoo._validation import check_sample_weight, is_dask_collection, validate_data
 from zoo.base import BaseEstimator, ClassifierMixin, Interval, Options
+from zoo.dask._blocks import dask_fit, lazy_rows
 from zoo.exceptions import convergence_warning
 from zoo.supervised._linear_classifier import LogLossClassifierMixin, class_targets
 from zoo.supervised._linear_gradient import FormerGradientSolversMixin
@@ -192,6 +193,8 @@ class LogisticRegression(FormerGradientSolversMixin, LogLossClassifierMixin, Cla
         self : LogisticRegression
         """
         self._validate_params()
+        if is_dask_collection(X):
+            return dask_fit(self, X, y, sample_weight)
         solver = self._resolved_solver()
         X = validate_data(self, X, reset=True)
         classes, labels, weight = class_targets(self, X, y, sample_weight)
@@ -219,6 +222,17 @@ class LogisticRegression(FormerGradientSolversMixin, LogLossClassifierMixin, Cla
         self._set_theta(theta, X.shape[1], X.dtype)
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         return self
+
+    def _fit_dask(self, X, y, sample_weight):
+        from zoo.dask._logistic import fit_logistic  # noqa: PLC0415
+
+        return fit_logistic(self, X, y, sample_weight)
+
+    # On a Dask array: lazy, chunk by chunk.
+    decision_function = lazy_rows(LogLossClassifierMixin.decision_function)
+    predict = lazy_rows(LogLossClassifierMixin.predict)
+    predict_proba = lazy_rows(LogLossClassifierMixin.predict_proba)
+    predict_log_proba = lazy_rows(LogLossClassifierMixin.predict_log_proba)
 
     def _resolved_solver(self) -> str:
         solver = self.solver
