@@ -13,6 +13,7 @@ from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_array, check_is_fitted, check_sample_weight, validate_data
 from zoo.base import Interval, Options
+from zoo.dask._blocks import lazy_rows
 
 # Declared once and shared: the parameters both estimators take.
 COMMON_CONSTRAINTS = {
@@ -108,6 +109,7 @@ class FittedCentersMixin:
         inertia = _core.kmeans_assign(Xc, weight, centers, labels, resolve_n_jobs(self.n_jobs))
         return labels, inertia
 
+    @lazy_rows
     def predict(self, X):
         """Index of the nearest centre for each sample.
 
@@ -130,6 +132,7 @@ class FittedCentersMixin:
             )
         return labels
 
+    @lazy_rows
     def transform(self, X):
         """Euclidean distance of each sample to each centre.
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from zoo import _core
 from zoo._threads import resolve_n_jobs
-from zoo._validation import check_sample_weight, seed_from_random_state, validate_data
+from zoo._validation import check_sample_weight, is_dask_collection, seed_from_random_state, validate_data
 from zoo.base import BaseEstimator, ClusterMixin, Options, Interval, TransformerMixin
 from zoo.unsupervised._kmeans_common import (
     COMMON_CONSTRAINTS,
@@ -110,6 +110,10 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         self : KMeans
         """
         self._validate_params()
+        if is_dask_collection(X):
+            from zoo.dask._blocks import dask_fit
+
+            return dask_fit(self, X, sample_weight)
         X = validate_data(self, X, reset=True)
         check_enough_samples(X.shape[0], self.n_clusters)
         weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
@@ -150,6 +154,12 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
                 stacklevel=2,
             )
         return self
+
+    def _fit_dask(self, X, sample_weight=None):
+        # k-means|| seeding and Lloyd iterations over the chunks (labels_ is then a lazy Dask array).
+        from zoo.dask._kmeans import fit_kmeans
+
+        return fit_kmeans(self, X, sample_weight=sample_weight)
 
     def _resolved_n_init(self) -> int:
         explicit_init = not isinstance(self.init, str)

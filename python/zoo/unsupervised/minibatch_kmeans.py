@@ -9,7 +9,13 @@ import numpy as np
 from zoo import _core
 from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
-from zoo._validation import FLOAT_POLICY, check_sample_weight, seed_from_random_state, validate_data
+from zoo._validation import (
+    FLOAT_POLICY,
+    check_sample_weight,
+    is_dask_collection,
+    seed_from_random_state,
+    validate_data,
+)
 from zoo.base import BaseEstimator, ClusterMixin, Interval, Options, TransformerMixin
 from zoo.unsupervised._kmeans_common import (
     COMMON_CONSTRAINTS,
@@ -120,6 +126,10 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
         self : MiniBatchKMeans
         """
         self._validate_params()
+        if is_dask_collection(X):
+            from zoo.dask._blocks import dask_fit
+
+            return dask_fit(self, X, sample_weight)
         X = validate_data(self, X, reset=True)
         n_samples = X.shape[0]
         check_enough_samples(n_samples, self.n_clusters)
@@ -181,6 +191,12 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
         self._step(X, weight, labels, self._rng_, n_threads)
         self.n_steps_ += 1
         return self
+
+    def _fit_dask(self, X, sample_weight=None):
+        # The partial_fit step over batch_size rows, chunk after chunk (labels_ is then a lazy Dask array).
+        from zoo.dask._kmeans import fit_minibatch_kmeans
+
+        return fit_minibatch_kmeans(self, X, sample_weight=sample_weight)
 
     # -- one step ------------------------------------------------------------
 
