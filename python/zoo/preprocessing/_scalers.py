@@ -14,8 +14,10 @@ from zoo._validation import (
     _may_alias_input,
     check_is_fitted,
     check_sample_weight,
+    is_dask_collection,
     validate_data,
 )
+from zoo.dask._scalers import lazy_copying_rows
 from zoo.base import BaseEstimator, Interval, TransformerMixin
 from zoo.preprocessing._common import _check_columns_of, _one_to_one_names
 
@@ -135,6 +137,8 @@ class StandardScaler(TransformerMixin, BaseEstimator):
             Same as ``fit(X, sample_weight=sample_weight).transform(X)``.
         """
         self._forget_statistics()
+        if is_dask_collection(X):
+            return self.partial_fit(X, sample_weight=sample_weight).transform(X)
         checked = self._fold_batch(X, sample_weight)
         return self._standardize(X, checked, self.copy)
 
@@ -155,11 +159,31 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         -------
         self : StandardScaler
         """
+        if is_dask_collection(X):
+            from zoo.dask._scalers import fold_standard
+
+            return fold_standard(self, X, sample_weight)
         self._fold_batch(X, sample_weight)
         return self
 
     def _fold_batch(self, X, sample_weight):
         """partial_fit's work; returns the validated X."""
+        first = self._start_batch()
+        X = validate_data(self, X, reset=first)
+        n_threads = resolve_n_jobs(self.n_jobs)
+        weights = None
+        if sample_weight is not None:
+            weights = check_sample_weight(sample_weight, X.shape[0], np.float64, estimator=self)
+        batch_weight = float(weights.sum()) if weights is not None else X.shape[0]
+        moments = None
+        if self.with_mean or self.with_std:
+            # One parallel pass in C++: weight, mean and M2 per column.
+            moments = _core.column_moments(X, weights, n_threads)
+        self._fold_statistics(first, batch_weight, moments)
+        return X
+
+    def _start_batch(self):
+        """Whether this batch is the first; checks the settings."""
         first = not hasattr(self, "n_samples_seen_")
         if first:
             self._validate_params()
@@ -170,17 +194,15 @@ class StandardScaler(TransformerMixin, BaseEstimator):
                 "partial_fit, so the statistics they need were not accumulated; call fit "
                 "to start over."
             )
-        X = validate_data(self, X, reset=first)
-        n_threads = resolve_n_jobs(self.n_jobs)
-        weights = None
-        if sample_weight is not None:
-            weights = check_sample_weight(sample_weight, X.shape[0], np.float64, estimator=self)
-        batch_weight = float(weights.sum()) if weights is not None else X.shape[0]
+        return first
+
+    def _fold_statistics(self, first, batch_weight, moments):
+        """Fold a batch's weight and (weight, mean, M2) per column (None
+        when neither statistic is kept) into the running ones."""
         seen = 0 if first else self.n_samples_seen_
         total = seen + batch_weight
-        if self.with_mean or self.with_std:
-            # One parallel pass in C++: weight, mean and M2 per column.
-            moment_weight, batch_mean, batch_m2 = _core.column_moments(X, weights, n_threads)
+        if moments is not None:
+            moment_weight, batch_mean, batch_m2 = moments
             batch_var = batch_m2 / moment_weight
             if first:
                 mean, var = batch_mean, batch_var
@@ -201,8 +223,8 @@ class StandardScaler(TransformerMixin, BaseEstimator):
             self.var_ = None
         self.scale_ = _safe_scale(self.var_, self.mean_, total) if self.with_std else None
         self.n_samples_seen_ = total
-        return X
 
+    @lazy_copying_rows
     def transform(self, X, copy=None):
         """Standardize X with the fitted statistics.
 
@@ -236,6 +258,7 @@ class StandardScaler(TransformerMixin, BaseEstimator):
             resolve_n_jobs(self.n_jobs),
         )
 
+    @lazy_copying_rows
     def inverse_transform(self, X, copy=None):
         """Undo :meth:`transform`: ``X * scale_ + mean_``.
 
@@ -394,6 +417,8 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
             Same as ``fit(X).transform(X)``.
         """
         self.__dict__.pop("n_samples_seen_", None)
+        if is_dask_collection(X):
+            return self.partial_fit(X).transform(X)
         checked = self._fold_batch(X)
         return self._scale(X, checked, self.copy)
 
@@ -409,31 +434,44 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
         -------
         self : MinMaxScaler
         """
+        if is_dask_collection(X):
+            from zoo.dask._scalers import fold_min_max
+
+            return fold_min_max(self, X)
         self._fold_batch(X)
         return self
 
     def _fold_batch(self, X):
         """partial_fit's work; returns the validated X."""
+        first = self._start_batch()
+        X = validate_data(self, X, reset=first)
+        batch_min, batch_max = _core.column_range(X, resolve_n_jobs(self.n_jobs))
+        self._fold_range(first, batch_min, batch_max, X.shape[0])
+        return X
+
+    def _start_batch(self):
+        """Whether this batch is the first; checks the settings."""
         first = not hasattr(self, "n_samples_seen_")
         if first:
             self._validate_params()
-            low, high = self._range()
-        X = validate_data(self, X, reset=first)
-        batch_min, batch_max = _core.column_range(X, resolve_n_jobs(self.n_jobs))
+            self._range()
+        return first
+
+    def _fold_range(self, first, batch_min, batch_max, n_rows):
+        """Fold a batch's column minima and maxima into the running ones."""
+        low, high = self._range()
         if not first:
-            low, high = self._range()
             batch_min = np.minimum(self.data_min_, batch_min)
             batch_max = np.maximum(self.data_max_, batch_max)
-            self.n_samples_seen_ += X.shape[0]
+            self.n_samples_seen_ += n_rows
         else:
-            self.n_samples_seen_ = X.shape[0]
+            self.n_samples_seen_ = n_rows
         self.data_min_ = batch_min
         self.data_max_ = batch_max
         self.data_range_ = batch_max - batch_min
         range_ = np.where(self.data_range_ == 0, 1.0, self.data_range_)
         self.scale_ = (high - low) / range_
         self.min_ = low - batch_min * self.scale_
-        return X
 
     def _range(self):
         rng = self.feature_range
@@ -451,6 +489,7 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
             )
         return float(rng[0]), float(rng[1])
 
+    @lazy_copying_rows
     def transform(self, X, copy=None):
         """Scale X to ``feature_range`` with the fitted minimum and maximum.
 
@@ -477,6 +516,7 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
             checked, self.scale_, self.min_, clip, _kernel_output(X, checked, copy), resolve_n_jobs(self.n_jobs)
         )
 
+    @lazy_copying_rows
     def inverse_transform(self, X, copy=None):
         """Undo :meth:`transform`: ``(X - min_) / scale_``.
 
