@@ -14,10 +14,12 @@ from zoo._validation import (
     check_array,
     check_is_fitted,
     check_squares_in_range,
+    is_dask_collection,
     seed_from_random_state,
     validate_data,
 )
 from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
+from zoo.dask._blocks import dask_fit, lazy_rows
 
 __all__ = ["PCA", "IncrementalPCA"]
 
@@ -41,6 +43,7 @@ class _BasePCA(TransformerMixin, BaseEstimator):
         "mean_": Array(("n_features_in_",), "f"),
     }
 
+    @lazy_rows
     def transform(self, X):
         """Project X onto the principal components.
 
@@ -72,6 +75,7 @@ class _BasePCA(TransformerMixin, BaseEstimator):
             resolve_n_jobs(getattr(self, "n_jobs", None)),
         )
 
+    @lazy_rows
     def inverse_transform(self, X):
         """Map projected data back to the input space.
 
@@ -394,6 +398,8 @@ class PCA(_BasePCA):
         self : PCA
         """
         self._validate_params()
+        if is_dask_collection(X):
+            return dask_fit(self, X)
         X = validate_data(self, X, reset=True, ensure_min_samples=2)
         n, d = X.shape
         check_squares_in_range(X, n_terms=n, what="the covariance", estimator=self)
@@ -460,6 +466,12 @@ class PCA(_BasePCA):
         ndarray of shape (n_samples, n_components_)
         """
         return self.fit(X).transform(X)
+
+    def _fit_dask(self, X):
+        # Chunk Gram matrices merged by Chan's update, then the covariance route's eigen step.
+        from zoo.dask._pca import fit_pca
+
+        return fit_pca(self, X)
 
     def _resolved_solver(self, n, d):
         if self.svd_solver != "auto":
@@ -561,6 +573,8 @@ class IncrementalPCA(_BasePCA):
         self : IncrementalPCA
         """
         self._validate_params()
+        if is_dask_collection(X):
+            return dask_fit(self, X)
         X = validate_data(self, X, reset=True, ensure_min_samples=2)
         n, d = X.shape
         self._reset()
@@ -595,11 +609,20 @@ class IncrementalPCA(_BasePCA):
         first = getattr(self, "n_samples_seen_", 0) == 0
         if first:
             self._validate_params()
+        if is_dask_collection(X):
+            return dask_fit(self, X, reset=False)
+        if first:
             X = validate_data(self, X, reset=True, ensure_min_samples=2)
         else:
             X = validate_data(self, X, reset=False, dtype=self.components_.dtype)
         self._partial_fit(X)
         return self
+
+    def _fit_dask(self, X, reset=True):
+        # partial_fit over the chunks in order, the model carried from task to task.
+        from zoo.dask._pca import fit_incremental_pca
+
+        return fit_incremental_pca(self, X, reset=reset)
 
     def _reset(self):
         for name in ("components_", "n_samples_seen_", "mean_", "var_"):
