@@ -43,9 +43,10 @@ from zoo.dask._blocks import aligned_rows, compute, map_blocks_delayed, tree_red
 
 __all__ = ["fit_linear"]
 
-# Gram eigenvalues at most this share of the largest are round-off: exactly
-# dependent columns leave eigenvalues near eps times the largest.
-ZERO_EIGENVALUE = 1e-10
+# Gram eigenvalues at most this many times d * eps times the largest are
+# round-off: exactly dependent columns leave eigenvalues near eps times the
+# largest (the accumulated Gram's and eigh's own errors).
+ZERO_EIGENVALUE_FACTOR = 64.0
 
 
 def fit_linear(estimator, X, y, sample_weight):
@@ -117,16 +118,22 @@ def _minimum_norm(estimator, moments):
 
     The Gram matrix squares the data's singular values, so its eigenvalues
     below about eps times the largest are noise. The solution is faithful
-    when the spectrum splits cleanly: round-off (below ZERO_EIGENVALUE of
-    the largest, dropped) and a part whose condition Cholesky would accept
-    (at least CHOLESKY_MIN_RCOND of the largest). Anything between is
-    ill-conditioned data that only a factorisation of X resolves: refused.
+    when the spectrum splits cleanly: round-off (at most
+    ZERO_EIGENVALUE_FACTOR * d * eps of the largest, dropped) and a part
+    whose condition Cholesky would accept (at least CHOLESKY_MIN_RCOND of
+    the largest). Anything between is ill-conditioned data that only a
+    factorisation of X resolves: refused. The price of working from the
+    Gram matrix: a direction of the data whose singular value is below
+    about 1e-7 * sqrt(d) of the largest cannot be told from an exact
+    dependence and is dropped, where the in-memory "qr"/"svd" would resolve
+    it down to eps.
     """
     from zoo.supervised.linear import CHOLESKY_MIN_RCOND
 
     eigenvalues, vectors = np.linalg.eigh(moments.gram)
     top = eigenvalues[-1] if eigenvalues.size else 0.0
-    kept = eigenvalues > ZERO_EIGENVALUE * top
+    zero = ZERO_EIGENVALUE_FACTOR * eigenvalues.size * np.finfo(np.float64).eps * top
+    kept = eigenvalues > zero
     if top > 0 and np.any(kept & (eigenvalues < CHOLESKY_MIN_RCOND * top)):
         smallest = eigenvalues[kept].min() / top
         raise ValueError(

@@ -248,8 +248,10 @@ class LinearRegression(_ExactLinearModel):
     Cholesky is refused, the minimum-norm solution comes from the
     eigendecomposition of the merged Gram matrix (``solver_ = "eigh"``)
     when its spectrum separates cleanly into a well-conditioned part and
-    round-off; otherwise the fit raises ValueError rather than return
-    coefficients the normal equations cannot resolve.
+    round-off (directions whose singular value is below about 1e-7 of the
+    largest count as exact dependences there); otherwise the fit raises
+    ValueError rather than return coefficients the normal equations cannot
+    resolve.
 
     See Also
     --------
