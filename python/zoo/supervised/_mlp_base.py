@@ -16,12 +16,14 @@ from zoo._validation import (
     check_consistent_length,
     check_is_fitted,
     check_sample_weight,
+    is_dask_collection,
     seed_from_random_state,
     validate_data,
 )
 from zoo._fitted_state import Array, Either, Record, Size, optional
 from zoo._param_validation import Predicate
 from zoo.base import BaseEstimator, Interval, Options
+from zoo.dask._blocks import dask_fit
 from zoo.nn._constraints import (
     ENGINE_ALIASES,
     ENGINE_CONSTRAINTS,
@@ -190,6 +192,8 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         self
         """
         self._validate_params()
+        if is_dask_collection(X):
+            return dask_fit(self, X, y, sample_weight, resume=resume, augment=augment)
         augment = check_augment(augment)
         continual = self._continual_learning()
         # Continual learning implies warm starts: every fit after the first is a new task.
@@ -218,6 +222,11 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
             until = self.epochs if resume else self.n_epochs_ + self.epochs
             self._train(raw_train, raw_validation, until, augment)
         return self
+
+    def _fit_dask(self, X, y, sample_weight, *, resume=False, augment=None):
+        from zoo.dask._networks import fit_network  # noqa: PLC0415
+
+        return fit_network(self, X, y, sample_weight, resume=resume, augment=augment)
 
     def _continual_learning(self) -> ContinualLearning | None:
         """`continual` once checked against this model, when it makes each

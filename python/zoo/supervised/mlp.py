@@ -13,6 +13,7 @@ import numpy as np
 
 from zoo._validation import check_is_fitted
 from zoo.base import ClassifierMixin, RegressorMixin
+from zoo.dask._blocks import lazy_rows
 from zoo.nn.progressive import ProgressiveColumnsMixin
 from zoo.supervised._mlp_base import CLASSIFICATION_LOSSES, LOSSES, _BaseMLP
 from zoo.supervised._targets import ClassTargets, RegressionTargets
@@ -35,6 +36,7 @@ class MLPRegressor(RegressorMixin, ProgressiveColumnsMixin, _BaseMLP):
 
     _zoo_tags = {"multi_output": True}
 
+    @lazy_rows
     def predict(self, X, *, task=None):
         """Predicted values, shaped like the y given to fit."""
         outputs = self._outputs(X, task)
@@ -72,16 +74,19 @@ class MLPClassifier(ClassifierMixin, ProgressiveColumnsMixin, _BaseMLP):
     def _target_reader_from_config(self, config):
         return ClassTargets.from_config(config)
 
+    @lazy_rows
     def predict(self, X, *, task=None):
         """Predicted class labels."""
         outputs = self._outputs(X, task)
         return self._targets_.decode(outputs)
 
+    @lazy_rows
     def predict_proba(self, X, *, task=None):
         """Class probabilities, (n_samples, n_classes)."""
         outputs = self._outputs(X, task)
         return self._targets_.probabilities(outputs)
 
+    @lazy_rows
     def predict_log_proba(self, X, *, task=None):
         return np.log(np.clip(self.predict_proba(X, task=task), np.finfo(np.float64).tiny, None))
 
@@ -221,11 +226,13 @@ class MLP(ProgressiveColumnsMixin, _BaseMLP):
 
     _zoo_tags = {"multi_output": True}
 
+    @lazy_rows
     def predict(self, X, *, task=None):
         """Class labels or values, depending on the task."""
         outputs = self._outputs(X, task)
         return self._targets_.decode(outputs)
 
+    @lazy_rows
     def predict_proba(self, X, *, task=None):
         """Class probabilities (classification only)."""
         outputs = self._outputs(X, task)
