@@ -91,6 +91,18 @@ def test_kmeans_parallel_seeding_quality_and_determinism(dask_client):
     assert r.inertia_ <= 1.05 * in_memory.inertia_
 
 
+def test_kmeans_save_drops_lazy_labels(dask_client, tmp_path):
+    import zoo
+
+    X = _blobs()
+    model = KMeans(4, random_state=0).fit(da.from_array(X, chunks=(100, -1)))
+    model.save(tmp_path / "kmeans.npz")
+    loaded = zoo.load(tmp_path / "kmeans.npz")
+    assert not hasattr(loaded, "labels_")
+    np.testing.assert_array_equal(loaded.cluster_centers_, model.cluster_centers_)
+    np.testing.assert_array_equal(loaded.predict(X), model.labels_.compute())
+
+
 def test_kmeans_predict_transform_lazy_and_score(dask_client):
     X = _blobs()
     model = KMeans(4, random_state=0).fit(da.from_array(X, chunks=(100, -1)))

@@ -11,7 +11,7 @@ import numpy as np
 from zoo import _core
 from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
-from zoo._validation import check_array, check_is_fitted, check_sample_weight, validate_data
+from zoo._validation import check_array, check_is_fitted, check_sample_weight, is_dask_collection, validate_data
 from zoo.base import Interval, Options
 from zoo.dask._blocks import lazy_rows
 
@@ -91,6 +91,13 @@ class FittedCentersMixin:
         "inertia_": optional([Interval(Real, 0, None)]),
         "n_iter_": optional([Interval(Integral, 0, None)]),
     }
+
+    def _save_state(self):
+        state = super()._save_state()
+        # After a Dask fit labels_ is a lazy Dask array: saving it would gather every label, so it is not saved.
+        if is_dask_collection(state.get("labels_")):
+            del state["labels_"]
+        return state
 
     def _check_predict_input(self, X):
         self._check_fitted()
