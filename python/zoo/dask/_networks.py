@@ -193,6 +193,12 @@ def _train_window(network, fields, seed, window, sync_every, prepare, n_chunks, 
 
 
 def _current_client():
+    """The distributed Client Dask would compute on, or None (Dask's local
+    schedulers, or a scheduler chosen by dask.config.set(scheduler=...))."""
+    import dask
+
+    if dask.config.get("scheduler", None) not in (None, "dask.distributed", "distributed"):
+        return None
     try:
         from distributed import default_client
     except ImportError:

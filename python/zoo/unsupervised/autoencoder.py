@@ -21,8 +21,9 @@ import numpy as np
 
 from zoo import _core
 from zoo._threads import resolve_n_jobs
-from zoo._validation import check_is_fitted, check_sample_weight
+from zoo._validation import check_is_fitted, check_sample_weight, is_dask_collection
 from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
+from zoo.dask._blocks import dask_fit, lazy_rows
 from zoo.nn._constraints import (
     ENGINE_ALIASES,
     ENGINE_CONSTRAINTS,
@@ -239,6 +240,8 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
         self
         """
         self._validate_params()
+        if is_dask_collection(X):
+            return dask_fit(self, X, y, sample_weight, resume=resume)
         continuing = (resume or self.warm_start) and hasattr(self, "params_")
         X = self._read_training_input(X, reset=not continuing)
         weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
@@ -251,6 +254,11 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
         self.interrupted_ = False
         self._train(train, validation, until)
         return self
+
+    def _fit_dask(self, X, y, sample_weight, *, resume=False):
+        from zoo.dask._networks import fit_network  # noqa: PLC0415
+
+        return fit_network(self, X, None, sample_weight, resume=resume)
 
     def partial_fit(self, X, y=None, sample_weight=None):
         """One epoch over X, starting a model on the first call.
@@ -278,6 +286,7 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
 
     # -- using the model ----------------------------------------------------------
 
+    @lazy_rows
     def transform(self, X):
         """Encode: the code of each sample.
 
@@ -293,6 +302,7 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
         encoder, _ = self._parts()
         return encoder.predict(X, resolve_n_jobs(self.n_jobs)).astype(out, copy=False)
 
+    @lazy_rows
     def inverse_transform(self, X):
         """Decode: the reconstruction of each code.
 
@@ -310,6 +320,7 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
         _, decoder = self._parts()
         return self._decoded(decoder.predict(codes, resolve_n_jobs(self.n_jobs))).astype(out, copy=False)
 
+    @lazy_rows
     def reconstruct(self, X):
         """Encode then decode in one pass: inverse_transform(transform(X)).
 
@@ -324,6 +335,7 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
         X, out = self._read(X, None)
         return self._decoded(self._forward(X)).astype(out, copy=False)
 
+    @lazy_rows
     def reconstruction_error(self, X):
         """The loss of each sample's reconstruction, averaged over features
         (squared error for "mse", cross-entropy for "binary_crossentropy"...):
