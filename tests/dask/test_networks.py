@@ -9,7 +9,8 @@ dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 
 import zoo  # noqa: E402
-from zoo.dask._networks import epoch_order, fit_data_parallel  # noqa: E402
+from zoo.dask import fit_data_parallel  # noqa: E402
+from zoo.dask._networks import epoch_order  # noqa: E402
 from zoo.supervised.mlp import MLP, MLPClassifier, MLPRegressor  # noqa: E402
 from zoo.unsupervised.autoencoder import Autoencoder  # noqa: E402
 
