@@ -235,13 +235,14 @@ class _Shards:
             self.workers = [None] * len(self.shards)
             return
         from dask.core import flatten
-        from distributed import futures_of
+        from distributed import futures_of, wait
 
         self.chunks = []
         for array in arrays:
             by_key = {future.key: future for future in futures_of(array)}
             keys = list(flatten(array.__dask_keys__()))
             self.chunks.append([by_key[k] for k in keys])
+        wait(self.chunks[0])  # who holds a chunk is known once it is computed
         holders = self.client.who_has(self.chunks[0])
         first_holder = [sorted(holders[f.key])[0] if holders.get(f.key) else None for f in self.chunks[0]]
         if n_workers is None:
