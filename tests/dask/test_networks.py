@@ -216,3 +216,19 @@ def test_epoch_order_is_a_permutation():
     np.testing.assert_array_equal(np.sort(order), np.arange(1000))
     assert not np.array_equal(order, np.arange(1000))
     np.testing.assert_array_equal(epoch_order(1, 7), [0])
+
+
+def test_network_object_kept_and_failed_fit_rolled_back(dask_client):
+    X, y = _classes(n=200)
+    model = MLPClassifier(**SMALL, warm_start=True)
+    fit_data_parallel(model, da.from_array(X, chunks=(50, -1)), y)
+    network, params = model.network_, model.params_.copy()
+    fit_data_parallel(model, da.from_array(X, chunks=(50, -1)), y)
+    assert model.network_ is network  # views and callbacks holding it stay valid
+    params = model.params_.copy()
+    bad = X.copy()
+    bad[120, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        fit_data_parallel(model, da.from_array(bad, chunks=(50, -1)), y)
+    np.testing.assert_array_equal(model.params_, params)
+    assert model.n_epochs_ == 6

@@ -44,6 +44,7 @@ import numpy as np
 
 from zoo import _core
 from zoo._threads import resolve_n_jobs
+from zoo._transaction import _transactional
 from zoo._validation import check_array, is_dask_collection, seed_from_random_state
 from zoo.dask._blocks import aligned_rows, compute, map_blocks_delayed, row_chunked, tree_reduce
 from zoo.dask._logistic import _class_weights, _label_totals, _merge_label_totals, checked_weights
@@ -280,23 +281,24 @@ class _Shards:
         return [part[i] for part in self.chunks for i in self.shards[shard]]
 
 
-def _averaged(network, results):
-    """The networks averaged by rows trained (one: itself, untouched)."""
+def _average_into(network, results):
+    """Write into `network` (whose arrays the caller and its callbacks may
+    hold) the workers' networks averaged by rows trained; one worker's is
+    copied as it is, bit for bit."""
     trained = [(net, stats) for net, stats in results if stats[5] > 0]
     if not trained:
-        return network
-    if len(trained) == 1:
-        return trained[0][0]
+        return
     total = float(sum(stats[5] for _, stats in trained))
-    out = trained[0][0]
     for name in ("params", "buffers", "optimizer_state"):
-        arrays = [getattr(net, name) for net, _ in trained]
-        if arrays[0] is None or arrays[0].size == 0:
+        target = getattr(network, name)
+        if target is None or target.size == 0:
             continue
-        mean = sum(a.astype(np.float64) * (stats[5] / total) for a, (_, stats) in zip(arrays, trained))
-        getattr(out, name)[...] = mean.astype(arrays[0].dtype)
-    out.n_steps = network.n_steps + max(stats[4] for _, stats in trained)
-    return out
+        if len(trained) == 1:
+            target[...] = getattr(trained[0][0], name)
+        else:
+            mean = sum(getattr(net, name).astype(np.float64) * (stats[5] / total) for net, stats in trained)
+            target[...] = mean.astype(target.dtype)
+    network.n_steps = int(network.n_steps) + max(stats[4] for _, stats in trained)
 
 
 # -- statistics over the chunks (targets' baseline, R^2's denominator, input scaling) ------------
@@ -337,6 +339,7 @@ def _merge_statistics(a, b):
 # -- the fit ------------------------------------------------------------------------------------
 
 
+@_transactional  # like fit: a failed run leaves the model it started from
 def fit_data_parallel(estimator, X, y=None, sample_weight=None, *, sync_every=DEFAULT_SYNC_EVERY, n_workers=None,
                       resume=False):
     """Fit a zoo network model (MLPClassifier, MLPRegressor, MLP, Autoencoder)
@@ -510,6 +513,9 @@ def _refuse_unsupported(estimator, autoencoder):
     if data is not None and any(is_dask_collection(part) for part in (data if isinstance(data, (tuple, list))
                                                                       else (data,))):
         raise ValueError(f"{name}: validation_data must be in memory (NumPy); compute it first")
+    if any(callable(getattr(callback, "measure_epoch", None)) for callback in estimator.callbacks or ()):
+        raise ValueError(f"{name}: callbacks that measure the network on its training rows (GradientMonitor) "
+                         "need the data in memory; they are not supported on Dask arrays")
     if not autoencoder and estimator._continual_learning() is not None:
         raise ValueError(f"{name}: continual learning is not supported on Dask arrays")
     if autoencoder and estimator.denoising > 0:
@@ -619,10 +625,9 @@ def _run_epochs(estimator, shards, prepare, validation, until_epoch, sync_every,
             calls = [(s, (network, fields, seeds[s], window, sync_every, prepare, len(shards.shards[s])))
                      for s in range(n_shards) if window * sync_every < batches[s]]
             results = shards.run(calls)
-            network = _averaged(network, results)
+            _average_into(network, results)
             for _, stats in results:
                 totals += stats[:4]
-        estimator.network_ = network
         loss = totals[0] / totals[2] if totals[2] > 0 else 0.0
         if not np.isfinite(loss):
             raise ValueError(estimator._divergence_message(epoch, float(loss), previous_logs))
