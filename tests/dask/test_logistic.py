@@ -165,3 +165,20 @@ def test_lbfgs_port_minimises_a_quadratic():
     x, n_iter, status = lbfgs(lambda x: (0.5 * x @ A @ x - b @ x, A @ x - b), np.zeros(3), 100, 1e-12)
     assert status == "converged"
     np.testing.assert_allclose(x, np.linalg.solve(A, b), rtol=1e-8)
+
+
+def test_dask_dataframe_and_local_scheduler(dask_client):
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    import dask
+
+    X, y = _data(n=600, n_classes=3, seed=10)
+    params = {"tol": 1e-10, "max_iter": 500}
+    in_memory = LogisticRegression(**params).fit(X, y)
+    frame = dd.from_pandas(pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])]), npartitions=4)
+    labels = dd.from_pandas(pd.Series(y), npartitions=4)
+    on_dask = LogisticRegression(**params).fit(frame, labels)
+    _assert_same_fit(on_dask, in_memory, X, y)
+    with dask.config.set(scheduler="threads"):  # no cluster: Dask's threaded scheduler in this process
+        local = LogisticRegression(**params).fit(da.from_array(X, chunks=(150, -1)), y)
+    _assert_same_fit(local, in_memory, X, y)
