@@ -35,6 +35,7 @@ EXPECTED_PAGES = {
     "reinforcement.md",
     "training-toolbox.md",
     "workflow.md",
+    "dask.md",
 }
 FENCE = re.compile(r"^(\s*)```(.*)$")
 PYTHON_LIKE = re.compile(r"^(py|python|python3|pycon|ipython)\b", re.IGNORECASE)
