@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import copy
 import operator
-import warnings
 
 import numpy as np
 
@@ -55,6 +54,7 @@ from zoo.unsupervised._kmeans_common import (
     check_init_array,
     n_local_trials,
     run_seeds,
+    warn_if_fewer_distinct_centers,
 )
 
 __all__ = ["fit_kmeans", "fit_minibatch_kmeans", "kmeans_parallel_init"]
@@ -443,14 +443,7 @@ def fit_kmeans(estimator, X, y=None, sample_weight=None):
                                chunks=(X.chunks[0],))
     est.n_iter_ = int(n_iter)
     est.inertia_ = float(inertia)
-    n_found = len(np.unique(est.cluster_centers_, axis=0))
-    if n_found < est.n_clusters:
-        warnings.warn(
-            f"Number of distinct clusters ({n_found}) found smaller than "
-            f"n_clusters ({est.n_clusters}). Possibly due to duplicate points in X.",
-            UserWarning,
-            stacklevel=3,
-        )
+    warn_if_fewer_distinct_centers(est.cluster_centers_, est.n_clusters, stacklevel=3)
     return est
 
 

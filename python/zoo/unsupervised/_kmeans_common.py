@@ -4,6 +4,7 @@ the prediction-time kernels. Everything here assumes validated input."""
 from __future__ import annotations
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,6 +25,18 @@ COMMON_CONSTRAINTS = {
     "random_state": ["random_state"],
     "n_jobs": [None, Integral],
 }
+
+
+def warn_if_fewer_distinct_centers(centers, n_clusters: int, stacklevel: int) -> None:
+    """Warn when duplicate points left fewer distinct centres than asked for."""
+    n_found = len(np.unique(centers, axis=0))
+    if n_found < n_clusters:
+        warnings.warn(
+            f"Number of distinct clusters ({n_found}) found smaller than "
+            f"n_clusters ({n_clusters}). Possibly due to duplicate points in X.",
+            UserWarning,
+            stacklevel=stacklevel + 1,
+        )
 
 
 def n_local_trials(n_clusters: int) -> int:

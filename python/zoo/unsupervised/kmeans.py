@@ -12,6 +12,7 @@ from zoo._threads import resolve_n_jobs
 from zoo._validation import check_sample_weight, is_dask_collection, seed_from_random_state, validate_data
 from zoo.base import BaseEstimator, ClusterMixin, Options, Interval, TransformerMixin
 from zoo.unsupervised._kmeans_common import (
+    warn_if_fewer_distinct_centers,
     COMMON_CONSTRAINTS,
     FittedCentersMixin,
     check_enough_samples,
@@ -145,14 +146,7 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         self.labels_ = labels
         self.n_iter_ = int(n_iter)
         self.inertia_ = float(inertia)
-        n_found = len(np.unique(self.cluster_centers_, axis=0))
-        if n_found < self.n_clusters:
-            warnings.warn(
-                f"Number of distinct clusters ({n_found}) found smaller than "
-                f"n_clusters ({self.n_clusters}). Possibly due to duplicate points in X.",
-                UserWarning,
-                stacklevel=2,
-            )
+        warn_if_fewer_distinct_centers(self.cluster_centers_, self.n_clusters, stacklevel=2)
         return self
 
     def _fit_dask(self, X, sample_weight=None):
