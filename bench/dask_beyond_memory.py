@@ -32,7 +32,7 @@ def peak_rss_gb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # kilobytes on Linux
 
 
-def blob_chunk(block, block_info=None):
+def blob_chunk(block_info=None):
     """Rows of chunk i, generated from its own seed (the same every pass)."""
     index = block_info[None]["chunk-location"][0]
     rng = np.random.default_rng([0, index])
