@@ -35,6 +35,7 @@ CATEGORIES = np.array([["red", "s"], ["blue", "m"], ["red", "l"], ["green", "m"]
 OBSERVATIONS = np.random.default_rng(1).normal(size=(6, 4)).astype(np.float32)
 
 _NET = {"hidden_layer_sizes": (5,), "epochs": 3, "random_state": 0, "n_jobs": 1}
+_GAN = {"epochs": 2, "batch_size": 8, "random_state": 0, "n_jobs": 1}
 _POLICY = {"hidden_layer_sizes": (8,), "random_state": 0, "n_jobs": 1}
 
 
@@ -55,6 +56,10 @@ def _predictions(*methods, data=X):
         return [getattr(model, method)(data) for method in methods]
 
     return outputs
+
+
+def _generated(model):
+    return [model.discriminate(X), model.sample(5, random_state=0)]
 
 
 def _rl_outputs(model):
@@ -119,6 +124,13 @@ def _cases():
         Case("MLP-multilabel", lambda: zoo.MLP(**_NET).fit(X, Y_MULTILABEL), predict),
         Case("Autoencoder", lambda: zoo.Autoencoder(encoder_layer_sizes=(3, 2), epochs=3, random_state=0,
                                                     n_jobs=1).fit(X), transform),
+        Case("GAN", lambda: zoo.GAN((4,), (4,), latent_dim=2, **_GAN).fit(X), _generated),
+        Case("GAN-conditional-names", lambda: zoo.GAN((4,), (4,), latent_dim=2, **_GAN).fit(X, Y_NAMES),
+             lambda model: [model.discriminate(X, Y_NAMES), model.sample(5, y="dog", random_state=0),
+                            model.classes_]),
+        Case("GAN-minibatch-float64-partial_fit", lambda: zoo.GAN(
+            (4,), (4,), latent_dim=2, spectral_norm=False, minibatch_discrimination=3, dtype="float64", **_GAN)
+            .fit(X).partial_fit(X), _generated),
         Case("StandardScaler", lambda: zoo.preprocessing.StandardScaler().fit(X, sample_weight=np.arange(40.0)),
              transform),
         Case("StandardScaler-no-statistics", lambda: zoo.preprocessing.StandardScaler(

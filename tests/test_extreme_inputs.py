@@ -42,6 +42,7 @@ ESTIMATORS = {
     "IncrementalPCA": lambda: zoo.IncrementalPCA(n_components=2),
     "DBSCAN": lambda: zoo.DBSCAN(),
     "Autoencoder": lambda: zoo.Autoencoder(encoder_layer_sizes=(2,), **_NET),
+    "GAN": lambda: zoo.GAN((4,), (4,), latent_dim=2, **_NET),
     "MLP": lambda: zoo.MLP((4,), **_NET),
     "MLPClassifier": lambda: zoo.MLPClassifier((4,), **_NET),
     "MLPRegressor": lambda: zoo.MLPRegressor((4,), **_NET),

@@ -39,6 +39,7 @@ GRIDS = {
     "IncrementalPCA": ("n_components", [1, 2]),
     "DBSCAN": ("eps", [0.5, 2.0]),
     "Autoencoder": ("learning_rate", [0.01, 0.05]),
+    "GAN": ("discriminator_learning_rate", [2e-4, 1e-3]),
     "StandardScaler": ("with_std", [True, False]),
     "MinMaxScaler": ("feature_range", [(0, 1), (-1, 1)]),
     "OneHotEncoder": ("dtype", [np.float64, np.float32]),
@@ -76,11 +77,20 @@ def _last(estimator):
     return estimator[-1] if isinstance(estimator, Pipeline) else estimator
 
 
+def _discriminated(estimator, X):
+    """A generative model's discriminator logits for X (after a pipeline's
+    earlier steps)."""
+    rows = estimator[:-1].transform(X) if isinstance(estimator, Pipeline) else X
+    return _last(estimator).discriminate(rows)
+
+
 def _fallback_score(estimator, X, y=None):
-    """For estimators without ``score``: the mean of the transform, or the
-    number of clusters found in training."""
+    """For estimators without ``score``: the mean of the transform, a GAN's
+    mean discriminator logit, or the number of clusters found in training."""
     if hasattr(estimator, "transform"):
         return float(np.mean(estimator.transform(X)))
+    if hasattr(_last(estimator), "discriminate"):
+        return float(np.mean(_discriminated(estimator, X)))
     return float(np.unique(_last(estimator).labels_).size)
 
 
@@ -92,6 +102,8 @@ def _output(fitted, X):
     for method in ("predict", "transform"):
         if hasattr(fitted, method):
             return getattr(fitted, method)(X)
+    if hasattr(_last(fitted), "discriminate"):
+        return _discriminated(fitted, X)
     return _last(fitted).labels_
 
 

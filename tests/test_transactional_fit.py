@@ -262,6 +262,7 @@ def _fit_categories(model, which, method="fit"):
 
 
 _NET = {"epochs": 3, "batch_size": 16, "random_state": 0, "n_jobs": 1}
+_GAN = {"epochs": 2, "batch_size": 8, "random_state": 0, "n_jobs": 1}
 _CLASSIFY = _fit_supervised(Y_CLASS_A, Y_CLASS_B)
 _REGRESS = _fit_supervised(Y_REG_A, Y_REG_B)
 
@@ -276,6 +277,8 @@ CASES = {
     "Autoencoder": [(lambda: zoo.Autoencoder(encoder_layer_sizes=(4, 2), **_NET), _fit_unsupervised, ("partial_fit",)),
                     (lambda: zoo.Autoencoder(encoder_layer_sizes=(4, 2), warm_start=True, **_NET),
                      _fit_unsupervised, ())],
+    "GAN": [(lambda: zoo.GAN((4,), (4,), latent_dim=2, **_GAN), _fit_unsupervised, ("partial_fit",)),
+            (lambda: zoo.GAN((4,), (4,), latent_dim=2, warm_start=True, **_GAN), _fit_unsupervised, ())],
     "MLP": [(lambda: zoo.MLP((8,), **_NET), _CLASSIFY, ("partial_fit",))],
     "MLPClassifier": [(lambda: zoo.MLPClassifier((8,), **_NET), _CLASSIFY, ("partial_fit",)),
                       (lambda: zoo.MLPClassifier((8,), warm_start=True, **_NET), _CLASSIFY, ())],
@@ -333,6 +336,8 @@ def _probe(model):
         outputs.append(model.inverse_transform([0, 1]))
     elif isinstance(model, GridSearchCV):
         outputs.append(model.predict(X_PROBE))
+    elif isinstance(model, zoo.GAN):
+        outputs += [model.discriminate(X_PROBE), model.sample(5, random_state=0)]
     else:
         for method in ("predict", "predict_proba", "transform"):
             if hasattr(model, method):
@@ -442,6 +447,6 @@ def test_a_first_fit_failing_at_any_step_leaves_it_unfitted(monkeypatch, make, f
             with pytest.raises(Interrupted):
                 fit(model, "A", method)
         assert _fitted_state(model) == {}
-        if hasattr(model, "predict") or hasattr(model, "transform"):
+        if any(hasattr(model, method) for method in ("predict", "transform", "discriminate")):
             with pytest.raises(zoo.NotFittedError):
                 _probe(model)

@@ -635,6 +635,72 @@ def dqn_collect(
     rng: NDArray[np.uint64],  # in place, (4,)
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], float, int]: ...  # returns, lengths, loss sum, gradient steps
 
+# -- GANs (zoo.GAN) -----------------------------------------------------------------
+# The generator and the discriminator's body, projection (None without
+# mini-batch discrimination) and head are NetworkStates of one dtype.
+class GanLoss:
+    minimax: GanLoss
+    non_saturating: GanLoss
+    least_squares: GanLoss
+    hinge: GanLoss
+    wasserstein: GanLoss
+
+class BatchFeature:
+    none: BatchFeature
+    minibatch_std: BatchFeature
+    minibatch_discrimination: BatchFeature
+
+class GanConfig:
+    loss: GanLoss
+    feature: BatchFeature
+    kernel_dim: int  # mini-batch discrimination's values per kernel
+    spectral_norm: bool
+    weight_clip: float  # 0: off; else discriminator values clipped to [-c, c] after each step
+    n_critic: int
+    batch_size: int
+    latent_dim: int
+    n_conditions: int  # one-hot condition columns (a conditional GAN); 0: unconditional
+    generator_optimizer: OptimizerConfig
+    discriminator_optimizer: OptimizerConfig
+    seed: int  # shuffling and latent draws of this call
+    n_threads: int
+    def __init__(self) -> None: ...
+
+def gan_train_epoch(
+    generator: NetworkState,  # trainable; the states' steps advance
+    body: NetworkState,
+    projection: NetworkState | None,
+    head: NetworkState,
+    spectral_u: NDArray[Float] | None,  # in place: one value per output of every body and head layer
+    X: NDArray[Float],  # (n, n_features)
+    conditions: NDArray[Float] | None,  # (n, n_conditions), or None when unconditional
+    critic_phase: int,
+    config: GanConfig,
+) -> dict[str, float | int]: ...  # losses, real/fake accuracies, step counts, the next critic_phase
+def gan_discriminate(
+    generator: NetworkState,
+    body: NetworkState,
+    projection: NetworkState | None,
+    head: NetworkState,
+    spectral_u: NDArray[Float] | None,
+    X: NDArray[Float],
+    conditions: NDArray[Float] | None,
+    config: GanConfig,
+) -> NDArray[Float]: ...  # (n,) logits
+def gan_loss_and_gradients(
+    generator: NetworkState,
+    body: NetworkState,
+    projection: NetworkState | None,
+    head: NetworkState,
+    spectral_u: NDArray[Float] | None,
+    X: NDArray[Float],
+    conditions: NDArray[Float] | None,
+    latent: NDArray[Float],  # (n, latent_dim)
+    latent_conditions: NDArray[Float] | None,
+    config: GanConfig,
+    generator_side: bool,  # the generator's loss and gradients, else the discriminator's
+) -> float: ...  # the loss; gradients into the states' grads, no update
+
 # -- linear least squares, ridge, lasso, elastic net (zoo.supervised.linear) ---------
 # Y is (n, k); moments, factorisations and coefficients are float64 whatever Float is.
 def linear_moments(
