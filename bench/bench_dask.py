@@ -2,7 +2,7 @@
 
 Every case fits the same chunked Dask array, persisted on the cluster's
 workers before timing (so no case pays for generating or moving the data):
-1,000,000 x 20 float64 (160 MB) in 8 chunks of 125,000 rows. The cluster:
+250,000 x 20 float64 (40 MB) in 8 chunks of 31,250 rows. The cluster:
 ``distributed.LocalCluster(n_workers=2, threads_per_worker=1)``, started
 once for all the cases (not timed) and active as the default scheduler.
 
@@ -38,7 +38,7 @@ from .harness import Case
 HAVE_DISTRIBUTED = importlib.util.find_spec("distributed") is not None
 HAVE_DASK_ML = importlib.util.find_spec("dask_ml") is not None
 
-N_ROWS, N_FEATURES, CHUNK_ROWS = 1_000_000, 20, 125_000
+N_ROWS, N_FEATURES, CHUNK_ROWS = 250_000, 20, 31_250
 QUICK_ROWS, QUICK_CHUNK = 4_000, 1_000
 N_CLUSTERS = 8
 N_COMPONENTS = 5
@@ -211,13 +211,13 @@ def _case(name, what, target, zoo_fit, reference_fit, quality, compare=(), refer
 
 
 CASES = [
-    _case("dask-kmeans-1m", f"KMeans, k={N_CLUSTERS}, k-means|| initialisation, one init", None, zoo_kmeans,
+    _case("dask-kmeans-250k", f"KMeans, k={N_CLUSTERS}, k-means|| initialisation, one init", None, zoo_kmeans,
           dask_ml_kmeans, kmeans_quality, ("inertia",)),
-    _case("dask-pca-1m", f"PCA to {N_COMPONENTS} components, exact", None, zoo_pca, dask_ml_pca, pca_quality),
-    _case("dask-linear-regression-1m", "LinearRegression", "regression", zoo_linear, dask_ml_linear,
+    _case("dask-pca-250k", f"PCA to {N_COMPONENTS} components, exact", None, zoo_pca, dask_ml_pca, pca_quality),
+    _case("dask-linear-regression-250k", "LinearRegression", "regression", zoo_linear, dask_ml_linear,
           linear_quality),
-    _case("dask-logistic-1m", "LogisticRegression (L2, C=1; dask-ml: its default admm solver)", "classification",
+    _case("dask-logistic-250k", "LogisticRegression (L2, C=1; dask-ml: its default admm solver)", "classification",
           zoo_logistic, dask_ml_logistic, logistic_quality),
-    _case("dask-standard-scaler-1m", "StandardScaler (reference: X.mean and X.var in one Dask compute)", None,
+    _case("dask-standard-scaler-250k", "StandardScaler (reference: X.mean and X.var in one Dask compute)", None,
           zoo_scaler, dask_moments, scaler_quality, reference="Dask (X.mean, X.var)"),
 ] if HAVE_DISTRIBUTED else []
