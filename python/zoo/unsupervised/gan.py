@@ -177,7 +177,7 @@ class GAN(HistoryStateMixin, BaseEstimator):
         "n_epochs_": [Interval(Integral, 0, None)],
         "_seed_": [Interval(Integral, 0, None)],
         "_critic_phase_": [Interval(Integral, 0, None)],
-        "_reference_": Array((None, "n_features_in_"), "f"),
+        "_reference_": Array((_DIVERSITY_ROWS, "n_features_in_"), "f"),
         "_reference_spread_": [Real],
         "classes_": optional(Array(("n_classes",), "biufUO")),
         "_class_counts_": optional(Array(("n_classes",), "iu")),
@@ -433,8 +433,9 @@ class GAN(HistoryStateMixin, BaseEstimator):
         self.n_epochs_ = 0
         self._critic_phase_ = 0
         self._seed_ = int(rng.integers(0, 2**63))
-        # Diversity is measured against a fixed subset of the data, drawn once.
-        rows = rng.choice(X.shape[0], size=min(X.shape[0], _DIVERSITY_ROWS), replace=False)
+        # Diversity is measured against a fixed subset of the data, drawn once: always _DIVERSITY_ROWS rows
+        # (with repeats when the data have fewer), so the saved subset's shape is known and checked on load.
+        rows = rng.choice(X.shape[0], size=_DIVERSITY_ROWS, replace=X.shape[0] < _DIVERSITY_ROWS)
         self._reference_ = np.array(X[np.sort(rows)], dtype=np.float64)
         self._reference_spread_ = float(_mean_pairwise_distance(self._reference_))
         self.history_ = GANHistory()
