@@ -22,7 +22,6 @@ there (persisted) for the iterations: nothing large travels to the client.
 from __future__ import annotations
 
 import math
-import warnings
 from collections import deque
 
 import numpy as np
@@ -30,7 +29,6 @@ import numpy as np
 from zoo import _core
 from zoo._validation import check_array, check_class_labels
 from zoo.dask._blocks import aligned_rows, compute, map_blocks_delayed, tree_reduce
-from zoo.exceptions import convergence_warning
 from zoo.supervised._targets import ClassTargets
 
 __all__ = ["fit_logistic", "lbfgs"]
@@ -211,14 +209,9 @@ def fit_logistic(estimator, X, y, sample_weight):
         return value, gradient.ravel()
 
     x, n_iter, status = lbfgs(objective, theta.ravel().copy(), int(estimator.max_iter), float(estimator.tol))
-    if status != "converged" and estimator.max_iter > 0:
-        reason = "reached max_iter" if status == "max_iter" else "its line search could not make progress"
-        warnings.warn(
-            f"LogisticRegression: solver 'lbfgs' {reason} before the gradient max-norm fell to "
-            f"tol={estimator.tol} ({n_iter} iterations). Increase max_iter, or scale the data.",
-            convergence_warning(),
-            stacklevel=4,
-        )
+    from zoo.supervised.logistic import warn_unless_converged  # noqa: PLC0415 - logistic imports this module's caller
+
+    warn_unless_converged(estimator, "lbfgs", status, n_iter, stacklevel=4)
     estimator._set_theta(x.reshape(rows, columns), n_features, dtype)
     estimator.n_iter_ = np.array([n_iter], dtype=np.int32)
     return estimator

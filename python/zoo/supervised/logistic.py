@@ -211,14 +211,7 @@ class LogisticRegression(FormerGradientSolversMixin, LogLossClassifierMixin, Cla
             X, labels, weight, theta, n_classes, bool(self.fit_intercept), 1.0 / total, l2, l1, solver,
             int(self.max_iter), float(self.tol), resolve_n_jobs(self.n_jobs),
         )
-        if status != "converged" and self.max_iter > 0:
-            reason = "reached max_iter" if status == "max_iter" else "its line search could not make progress"
-            warnings.warn(
-                f"LogisticRegression: solver {solver!r} {reason} before the gradient max-norm fell to "
-                f"tol={self.tol} ({n_iter} iterations). Increase max_iter, or scale the data.",
-                convergence_warning(),
-                stacklevel=2,
-            )
+        warn_unless_converged(self, solver, status, n_iter, stacklevel=2)
         self._set_theta(theta, X.shape[1], X.dtype)
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         return self
@@ -323,3 +316,17 @@ def penalised_objective(estimator, X, y, sample_weight=None, *, C=1.0, penalty="
     ratio = {"l2": 0.0, "l1": 1.0}.get(penalty, l1_ratio)
     penalty_value = ratio * np.abs(coef).sum() + (1.0 - ratio) * 0.5 * (coef**2).sum()
     return float(smooth + penalty_value / (C * total))
+
+
+def warn_unless_converged(estimator, solver, status, n_iter, stacklevel):
+    """The convergence warning of a LogisticRegression solve (in memory or on Dask); stacklevel as the
+    caller would pass it to warnings.warn."""
+    if status == "converged" or estimator.max_iter <= 0:
+        return
+    reason = "reached max_iter" if status == "max_iter" else "its line search could not make progress"
+    warnings.warn(
+        f"LogisticRegression: solver {solver!r} {reason} before the gradient max-norm fell to "
+        f"tol={estimator.tol} ({n_iter} iterations). Increase max_iter, or scale the data.",
+        convergence_warning(),
+        stacklevel=stacklevel + 1,
+    )
