@@ -91,6 +91,49 @@ void bind_cluster_for(py::module_& m) {
         py::arg("n_threads"), "Nearest centre of each point into `labels`; returns the weighted inertia.");
 
     m.def(
+        "kmeans_assign_sums",
+        [](In<T> x, In<T> weight, In<T> centers, Out<std::int32_t> labels, int n_threads) {
+            const Points<T> points = points_of(x, weight);
+            require_shape(centers, "centers", {-1, x.shape(1)});
+            require_shape(labels, "labels", {x.shape(0)});
+            require_writable(labels, "labels");
+            const int k = static_cast<int>(centers.shape(0));
+            Out<double> sums({static_cast<py::ssize_t>(k), x.shape(1)});
+            Out<double> weights({static_cast<py::ssize_t>(k)});
+            std::int32_t* labels_io = labels.mutable_data();
+            double* sums_out = sums.mutable_data();
+            double* weights_out = weights.mutable_data();
+            cluster::AssignSums result;
+            {
+                py::gil_scoped_release release;
+                result = cluster::kmeans_assign_sums(points, k, centers.data(), labels_io, sums_out, weights_out,
+                                                     n_threads);
+            }
+            return py::make_tuple(sums, weights, result.changed, result.inertia);
+        },
+        py::arg("X"), py::arg("sample_weight"), py::arg("centers"), py::arg("labels").noconvert(),
+        py::arg("n_threads"),
+        "One Lloyd E-step: nearest centres into `labels` (in: the previous labels or -1); returns (per-centre "
+        "sums k x d float64, per-centre weights float64, how many labels changed, weighted inertia).");
+
+    m.def(
+        "kmeans_nearest_weighted_sq",
+        [](In<T> x, In<T> weight, In<T> centers, Out<double> weighted_sq, int n_threads) {
+            const Points<T> points = points_of(x, weight);
+            require_shape(centers, "centers", {-1, x.shape(1)});
+            require_shape(weighted_sq, "weighted_sq", {x.shape(0)});
+            require_writable(weighted_sq, "weighted_sq");
+            const int k = static_cast<int>(centers.shape(0));
+            double* out = weighted_sq.mutable_data();
+            py::gil_scoped_release release;
+            cluster::kmeans_nearest_weighted_sq(points, k, centers.data(), out, n_threads);
+        },
+        py::arg("X"), py::arg("sample_weight"), py::arg("centers"), py::arg("weighted_sq").noconvert(),
+        py::arg("n_threads"),
+        "k-means|| weights: lowers `weighted_sq` (in place, float64) to w times each point's squared distance "
+        "to its nearest centre where smaller.");
+
+    m.def(
         "kmeans_transform",
         [](In<T> x, In<T> centers, int n_threads) {
             require(x.ndim() == 2, "X must be a 2-D array");

@@ -71,6 +71,20 @@ def kmeans_assign(
     labels: NDArray[np.int32],  # in place
     n_threads: int,
 ) -> float: ...
+def kmeans_assign_sums(
+    X: NDArray[Float],
+    sample_weight: NDArray[Float],
+    centers: NDArray[Float],
+    labels: NDArray[np.int32],  # in place: the previous labels (or -1) in, the nearest centres out
+    n_threads: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, float]: ...
+def kmeans_nearest_weighted_sq(
+    X: NDArray[Float],
+    sample_weight: NDArray[Float],
+    centers: NDArray[Float],
+    weighted_sq: NDArray[np.float64],  # in place: lowered to w * squared distance to the nearest centre
+    n_threads: int,
+) -> None: ...
 def kmeans_transform(X: NDArray[Float], centers: NDArray[Float], n_threads: int) -> NDArray[Float]: ...
 def minibatch_step(
     X: NDArray[Float],

@@ -1,5 +1,6 @@
 // Lloyd's algorithm with BLAS distances, plus the plain assignment and
-// transform passes used at predict time.
+// transform passes used at predict time and the per-chunk passes of the
+// Dask path (its E-step and its k-means|| sampling weights).
 #include "kmeans_common.hpp"
 
 namespace zoo::cluster {
@@ -52,6 +53,35 @@ double kmeans_assign(const Points<T>& points, int k, const T* centers, std::int3
 }
 
 template <class T>
+AssignSums kmeans_assign_sums(const Points<T>& points, int k, const T* centers, std::int32_t* labels,
+                              double* sums, double* weights, int n_threads) {
+    if (points.n < 1 || points.d < 1 || k < 1) throw std::invalid_argument("assign needs samples, features and centres");
+    checked_threads(n_threads);
+    blas::SingleThreadedScope single_threaded_blas;
+    std::vector<ClusterSums> partial(static_cast<size_t>(n_threads), ClusterSums(k, points.d));
+    const index_t changed = assign_all(points, k, centers, labels, n_threads, &partial);
+    ClusterSums total_sums(k, points.d);
+    total_sums.merge(partial);
+    std::copy(total_sums.sums.begin(), total_sums.sums.end(), sums);
+    std::copy(total_sums.weights.begin(), total_sums.weights.end(), weights);
+    return {changed, weighted_inertia(points, centers, labels, n_threads)};
+}
+
+template <class T>
+void kmeans_nearest_weighted_sq(const Points<T>& points, int k, const T* centers, double* weighted_sq,
+                                int n_threads) {
+    if (points.n < 1 || points.d < 1 || k < 1) throw std::invalid_argument("needs samples, features and centres");
+    checked_threads(n_threads);
+    blas::SingleThreadedScope single_threaded_blas;
+    for_each_nearest(points, k, centers, /*exact=*/true, /*second=*/false, n_threads,
+                     [&](index_t i, const NearestBlock<T>& nearest, index_t r, int) {
+        const double value = static_cast<double>(points.weight[i]) *
+                             static_cast<double>(nearest.best_value[static_cast<size_t>(r)]);
+        if (value < weighted_sq[i]) weighted_sq[i] = value;
+    });
+}
+
+template <class T>
 void kmeans_transform(const T* x, index_t n, index_t d, int k, const T* centers, T* distances, int n_threads) {
     if (n < 1 || d < 1 || k < 1) throw std::invalid_argument("transform needs samples, features and centres");
     checked_threads(n_threads);
@@ -70,6 +100,9 @@ void kmeans_transform(const T* x, index_t n, index_t d, int k, const T* centers,
     template FitSummary kmeans_lloyd<T>(const Points<T>&, int, T*, std::int32_t*, int, double, int,         \
                                         const InterruptCheck&);                                              \
     template double kmeans_assign<T>(const Points<T>&, int, const T*, std::int32_t*, int);                 \
+    template AssignSums kmeans_assign_sums<T>(const Points<T>&, int, const T*, std::int32_t*, double*,     \
+                                              double*, int);                                               \
+    template void kmeans_nearest_weighted_sq<T>(const Points<T>&, int, const T*, double*, int);            \
     template void kmeans_transform<T>(const T*, index_t, index_t, int, const T*, T*, int);
 ZOO_INSTANTIATE(float)
 ZOO_INSTANTIATE(double)

@@ -5,7 +5,7 @@ blocks of y and sample_weight) to small partial results, a tree of
 pairwise merges of those results, and a finish on the client:
 
     partials = map_blocks_delayed(partial, X, y)      # one task per chunk
-    merged = tree_reduce(partials, merge)              # log2(chunks) levels
+    merged = tree_reduce(partials, merge)              # a wide tree of merges
     result = compute(merged)                           # only merged travels
 
 Nothing here gathers a chunk on the client. Dask is imported inside the
@@ -24,6 +24,7 @@ __all__ = [
     "aligned_rows",
     "compute",
     "dask_fit",
+    "delayed",
     "is_dask_collection",
     "lazy_rows",
     "map_blocks_delayed",
@@ -73,31 +74,52 @@ def aligned_rows(values, X, name):
     return values.rechunk(chunks)
 
 
+def delayed(function):
+    """``function`` as a Dask task factory. Impure on purpose: each fit gets
+    fresh task keys, so two identical fits in a row never share a key the
+    scheduler is forgetting from the first (a race that logs "Couldn't
+    gather keys"), and no argument is hashed to name a task."""
+    import dask
+
+    return dask.delayed(function, pure=False)
+
+
 def map_blocks_delayed(function, *arrays, **kwargs) -> list:
     """One delayed ``function(block_of_each_array..., **kwargs)`` per row
     chunk; None arrays pass None."""
-    import dask
-
     present = [a for a in arrays if a is not None]
     n_blocks = len(present[0].chunks[0])
     blocks = [a.to_delayed().ravel() if a is not None else [None] * n_blocks for a in arrays]
-    task = dask.delayed(function, pure=True)
+    task = delayed(function)
     return [task(*parts, **kwargs) for parts in zip(*blocks)]
 
 
-def tree_reduce(partials: list, merge):
-    """Pairwise merges in a balanced tree: log2(len(partials)) levels of
-    tasks, each merging two results where they are."""
-    import dask
+# Partials merged per task. Every level of the tree is a round of transfers
+# between workers (several ms each on a LocalCluster), so a wide tree is
+# cheaper than a binary one while the partials are small: up to 16 chunks
+# reduce in one level, 256 in two.
+SPLIT_EVERY = 16
 
+
+def _fold(merge, *partials):
+    return functools.reduce(merge, partials)
+
+
+def tree_reduce(partials: list, merge, split_every: int = SPLIT_EVERY):
+    """Merge ``partials`` with the binary ``merge`` in a tree of tasks, each
+    folding up to ``split_every`` neighbours left to right where they are
+    (the order of the partials is kept, so an order-sensitive merge stays
+    correct)."""
     if not partials:
         raise ValueError("nothing to reduce")
-    task = dask.delayed(merge, pure=True)
+    if split_every < 2:
+        raise ValueError(f"split_every must be at least 2; got {split_every}")
+    task = delayed(_fold)
     while len(partials) > 1:
-        merged = [task(partials[i], partials[i + 1]) for i in range(0, len(partials) - 1, 2)]
-        if len(partials) % 2:
-            merged.append(partials[-1])
-        partials = merged
+        partials = [
+            task(merge, *partials[i:i + split_every]) if len(partials[i:i + split_every]) > 1 else partials[i]
+            for i in range(0, len(partials), split_every)
+        ]
     return partials[0]
 
 

@@ -18,7 +18,8 @@ KMeans on a row-chunked Dask array:
    ``init="random"`` draws distinct rows in proportion to their weight
    (per-chunk weighted reservoirs, merged); an array is used as given.
 3. Lloyd iterations: each task assigns its chunk to the nearest centre
-   (``_core.kmeans_assign``, C++/BLAS) and returns the per-cluster weighted
+   and sums its points per cluster in one C++ pass (``_core.kmeans_assign_sums``,
+   the E-step of ``kmeans_lloyd.cpp``) and returns the per-cluster weighted
    sums, weights and the count of labels that changed; the partials are
    tree-reduced and the client computes the new centres. The labels stay on
    the workers (persisted) between iterations, so "no label changed" is
@@ -48,7 +49,7 @@ import numpy as np
 
 from zoo import _core
 from zoo._validation import check_array, seed_from_random_state
-from zoo.dask._blocks import aligned_rows, compute, map_blocks_delayed, tree_reduce
+from zoo.dask._blocks import aligned_rows, compute, delayed, map_blocks_delayed, tree_reduce
 from zoo.unsupervised._kmeans_common import (
     check_enough_samples,
     check_init_array,
@@ -125,11 +126,9 @@ def _merge_moments(a, b):
 
 def data_moments(X, weight, dtype):
     """(column means, column variances, per-chunk weight totals) in one pass."""
-    import dask
-
     partials = map_blocks_delayed(_moments, X, weight, dtype=dtype)
     merged = tree_reduce(partials, _merge_moments)
-    chunk_weight = [dask.delayed(operator.getitem, pure=True)(p, 3) for p in partials]
+    chunk_weight = [delayed(operator.getitem)(p, 3) for p in partials]
     (n, mean, m2, total), *per_chunk = compute(merged, *chunk_weight)
     if not total > 0:
         raise ValueError("sample_weight must contain a positive weight")
@@ -148,29 +147,31 @@ def _pick_row(block, weight, shift, dtype, seed):
 
 def _nearest_weighted_sq(block, weight, shift, dtype, previous, new_candidates, n_threads):
     """w * squared distance of each row to its nearest candidate, given the
-    values for the earlier candidates (or None)."""
+    values for the earlier candidates (or None): one C++ pass per round."""
     X = _centred(block, shift, dtype)
     w = _weights(weight, X.shape[0], dtype)
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    _core.kmeans_assign(X, np.ones_like(w), new_candidates, labels, n_threads)
-    diff = X - new_candidates[labels]
-    d2 = w.astype(np.float64) * np.einsum("ij,ij->i", diff, diff, dtype=np.float64)
-    return d2 if previous is None else np.minimum(previous, d2)
+    # A copy: a task never changes its inputs (Dask may rerun it, or another task read them).
+    weighted_sq = np.full(X.shape[0], np.inf) if previous is None else previous.copy()
+    _core.kmeans_nearest_weighted_sq(X, w, new_candidates, weighted_sq, n_threads)
+    return weighted_sq
 
 
-def _sample_rows(block, shift, dtype, weighted_sq, scale, seed):
-    """Rows drawn independently with probability min(1, scale * w d^2)."""
-    X = _centred(block, shift, dtype)
-    u = np.random.default_rng(seed).random(X.shape[0])
-    return X[u < scale * weighted_sq]
+def _sample_rows(block, shift, dtype, weighted_sq, phi, oversampling, seed):
+    """Rows drawn independently with probability min(1, l * w d^2 / phi)."""
+    if not phi > 0:  # every row sits on a candidate: nothing to draw
+        return np.empty((0, block.shape[1]), dtype=dtype)
+    u = np.random.default_rng(seed).random(block.shape[0])
+    # Only the drawn rows are converted and centred (the chunk was checked by the moments pass).
+    drawn = np.asarray(block)[u < (oversampling / phi) * weighted_sq]
+    return np.ascontiguousarray(drawn.astype(dtype, copy=False) - shift)
 
 
 def _candidate_weights(block, weight, shift, dtype, candidates, n_threads):
     X = _centred(block, shift, dtype)
     w = _weights(weight, X.shape[0], dtype)
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    _core.kmeans_assign(X, w, candidates, labels, n_threads)
-    return np.bincount(labels, weights=w.astype(np.float64), minlength=len(candidates))
+    labels = np.full(X.shape[0], -1, dtype=np.int32)
+    _, weights, _, _ = _core.kmeans_assign_sums(X, w, candidates, labels, n_threads)
+    return weights
 
 
 def _chunk_seed(seed, *keys):
@@ -200,17 +201,11 @@ def _merge_keys(a, b, k):
 
 def random_rows(X, weight, shift, dtype, k, seed):
     partials = [
-        _delayed(_random_keys)(xb, wb, shift, dtype, k, _chunk_seed(seed, i))
+        delayed(_random_keys)(xb, wb, shift, dtype, k, _chunk_seed(seed, i))
         for i, (xb, wb) in enumerate(_blocks(X, weight))
     ]
     keys, rows = compute(tree_reduce(partials, lambda a, b: _merge_keys(a, b, k)))[0]
     return np.ascontiguousarray(rows[np.isfinite(keys)])
-
-
-def _delayed(function):
-    import dask
-
-    return dask.delayed(function, pure=True)
 
 
 def _blocks(X, weight):
@@ -236,23 +231,24 @@ def kmeans_parallel_init(X, weight, shift, dtype, n_clusters, seed, chunk_weight
     # Step 1: one row drawn in proportion to its weight.
     first_chunk = int(rng.choice(len(blocks), p=chunk_weight / chunk_weight.sum()))
     xb, wb = blocks[first_chunk]
-    candidates = compute(_delayed(_pick_row)(xb, wb, shift, dtype, _chunk_seed(seed, 0, first_chunk)))[0][None, :]
+    candidates = compute(delayed(_pick_row)(xb, wb, shift, dtype, _chunk_seed(seed, 0, first_chunk)))[0][None, :]
     new = candidates
     weighted_sq = [None] * len(blocks)
     for round_ in range(1, rounds + 1):
         # The distances to the candidates so far stay on the workers; each
         # round adds only the distances to the rows it drew.
         weighted_sq = dask.persist(*[
-            _delayed(_nearest_weighted_sq)(xb, wb, shift, dtype, previous, new, n_threads)
+            delayed(_nearest_weighted_sq)(xb, wb, shift, dtype, previous, new, n_threads)
             for (xb, wb), previous in zip(blocks, weighted_sq)
         ])
-        phi = compute(tree_reduce([_delayed(np.sum)(d) for d in weighted_sq], operator.add))[0]
-        if not phi > 0:  # every row sits on a candidate
-            break
-        drawn = compute(*[
-            _delayed(_sample_rows)(xb, shift, dtype, d, l / phi, _chunk_seed(seed, round_, i))
+        # phi and the draws in one round trip: the draws wait for phi on the workers.
+        phi = tree_reduce([delayed(np.sum)(d) for d in weighted_sq], operator.add)
+        phi, *drawn = compute(phi, *[
+            delayed(_sample_rows)(xb, shift, dtype, d, phi, l, _chunk_seed(seed, round_, i))
             for i, ((xb, _), d) in enumerate(zip(blocks, weighted_sq))
         ])
+        if not phi > 0:  # every row sits on a candidate
+            break
         new = np.concatenate(drawn).astype(dtype, copy=False)
         if len(new) == 0:
             continue
@@ -263,7 +259,7 @@ def kmeans_parallel_init(X, weight, shift, dtype, n_clusters, seed, chunk_weight
         # Too few rows drawn (tiny or duplicated data): distinct weighted rows instead.
         return random_rows(X, weight, shift, dtype, n_clusters, seed)
     # Step 7: each candidate weighted by the weight of the rows nearest to it.
-    partials = [_delayed(_candidate_weights)(xb, wb, shift, dtype, candidates, n_threads) for xb, wb in blocks]
+    partials = [delayed(_candidate_weights)(xb, wb, shift, dtype, candidates, n_threads) for xb, wb in blocks]
     counts = compute(tree_reduce(partials, operator.add))[0].astype(dtype)
     # Step 8: recluster the weighted candidates into n_clusters, in memory.
     seed_step8 = int(np.random.default_rng(_chunk_seed(seed, rounds + 1)).integers(0, 2**63))
@@ -278,18 +274,13 @@ def kmeans_parallel_init(X, weight, shift, dtype, n_clusters, seed, chunk_weight
 
 
 def _lloyd_chunk(block, weight, shift, dtype, centers, previous, n_threads):
-    """Assignment of one chunk: (labels, (sums, weights, changed, inertia))."""
+    """Assignment of one chunk: (labels, (sums, weights, changed, inertia)),
+    the sums in float64 whatever the data, as the in-memory fit keeps them."""
     X = _centred(block, shift, dtype)
     w = _weights(weight, X.shape[0], dtype)
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    inertia = _core.kmeans_assign(X, w, centers, labels, n_threads)
-    changed = X.shape[0] if previous is None else int(np.count_nonzero(labels != previous[0]))
-    k, d = centers.shape
-    sums = np.zeros((k, d), dtype=np.float64)
-    # Sums in float64 whatever the data, as the C++ ClusterSums keep them.
-    np.add.at(sums, labels, X * w[:, None].astype(np.float64))
-    weights = np.bincount(labels, weights=w.astype(np.float64), minlength=k)
-    return labels, (sums, weights, changed, float(inertia))
+    labels = np.full(X.shape[0], -1, dtype=np.int32) if previous is None else previous[0].copy()
+    sums, weights, changed, inertia = _core.kmeans_assign_sums(X, w, centers, labels, n_threads)
+    return labels, (sums, weights, int(changed), float(inertia))
 
 
 def _merge_lloyd(a, b):
@@ -339,10 +330,10 @@ def _lloyd(X, weight, shift, dtype, centers, max_iter, tol, n_threads):
         # E-step per chunk, the labels kept on the workers for the next
         # iteration's change count; only the sums travel.
         states = list(dask.persist(*[
-            _delayed(_lloyd_chunk)(xb, wb, shift, dtype, centers.copy(), previous, n_threads)
+            delayed(_lloyd_chunk)(xb, wb, shift, dtype, centers.copy(), previous, n_threads)
             for (xb, wb), previous in zip(blocks, states)
         ]))
-        summaries = [_delayed(operator.getitem)(s, 1) for s in states]
+        summaries = [delayed(operator.getitem)(s, 1) for s in states]
         sums, weights, changed, inertia = compute(tree_reduce(summaries, _merge_lloyd))[0]
         empty = np.flatnonzero(weights <= 0.0)
         if len(empty):
@@ -350,7 +341,7 @@ def _lloyd(X, weight, shift, dtype, centers, max_iter, tol, n_threads):
             # (ties to the lowest row), which change label.
             take = len(empty)
             found = [
-                _delayed(_farthest_rows)(xb, wb, shift, dtype, centers.copy(), s, offset, take)
+                delayed(_farthest_rows)(xb, wb, shift, dtype, centers.copy(), s, offset, take)
                 for (xb, wb), s, offset in zip(blocks, states, offsets)
             ]
             _, rows, points, w, old = compute(tree_reduce(found, lambda a, b: _merge_farthest(a, b, take)))[0]
@@ -363,7 +354,7 @@ def _lloyd(X, weight, shift, dtype, centers, max_iter, tol, n_threads):
             for c in np.unique(chunk_of):
                 mine = chunk_of == c
                 states[c] = dask.persist(
-                    _delayed(_relabel)(states[c], rows[mine] - offsets[c], empty[: len(rows)][mine].astype(np.int32))
+                    delayed(_relabel)(states[c], rows[mine] - offsets[c], empty[: len(rows)][mine].astype(np.int32))
                 )[0]
         # M-step: as update_centers in kmeans_common.hpp.
         shift_sq = 0.0
@@ -381,7 +372,7 @@ def _lloyd(X, weight, shift, dtype, centers, max_iter, tol, n_threads):
     if not stable:
         # Centres moved after the last assignment: the inertia under the final centres.
         partials = [
-            _delayed(_assign_inertia)(xb, wb, shift, dtype, centers.copy(), n_threads) for xb, wb in blocks
+            delayed(_assign_inertia)(xb, wb, shift, dtype, centers.copy(), n_threads) for xb, wb in blocks
         ]
         inertia = compute(tree_reduce(partials, operator.add))[0]
     return iteration, float(inertia)
@@ -555,8 +546,8 @@ def fit_minibatch_kmeans(estimator, X, y=None, sample_weight=None):
         # One pass: a chain of tasks, each continuing from the last one's state.
         epochs += 1
         for xb, wb in blocks:
-            state = _delayed(_minibatch_chunk)(state, xb, wb, dtype, n_threads)
-        state = compute(_delayed(_minibatch_flush)(state, n_threads))[0]
+            state = delayed(_minibatch_chunk)(state, xb, wb, dtype, n_threads)
+        state = compute(delayed(_minibatch_flush)(state, n_threads))[0]
         if state.stopped:
             break
     model = state.model
@@ -567,7 +558,7 @@ def fit_minibatch_kmeans(estimator, X, y=None, sample_weight=None):
     est.n_features_in_ = d
     est.__dict__.pop("feature_names_in_", None)
     est.n_iter_ = int(epochs)
-    partials = [_delayed(_minibatch_inertia)(xb, wb, dtype, model) for xb, wb in blocks]
+    partials = [delayed(_minibatch_inertia)(xb, wb, dtype, model) for xb, wb in blocks]
     est.inertia_ = float(compute(tree_reduce(partials, operator.add))[0])
     centers = np.ascontiguousarray(model.cluster_centers_)
     shift = centers.mean(axis=0)

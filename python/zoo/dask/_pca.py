@@ -37,7 +37,7 @@ import numpy as np
 
 from zoo import _core
 from zoo._validation import check_array, check_squares_in_range
-from zoo.dask._blocks import compute, map_blocks_delayed, tree_reduce
+from zoo.dask._blocks import compute, delayed, map_blocks_delayed, tree_reduce
 
 __all__ = ["MAX_FEATURES", "fit_incremental_pca", "fit_pca"]
 
@@ -174,8 +174,6 @@ def _incremental_flush(state):
 def fit_incremental_pca(estimator, X, y=None, *, reset=True):
     """IncrementalPCA.fit (``reset``) or partial_fit on a row-chunked Dask
     array: partial_fit over the chunks in order (see the module docstring)."""
-    import dask
-
     est = estimator
     n, d = X.shape
     dtype = _float_type(X.dtype)
@@ -187,8 +185,8 @@ def fit_incremental_pca(estimator, X, y=None, *, reset=True):
             dtype = model.components_.dtype
     state = _IncrementalState(model, est.batch_size)
     for block in X.to_delayed().ravel():
-        state = dask.delayed(_incremental_chunk, pure=True)(state, block, dtype)
-    state = compute(dask.delayed(_incremental_flush, pure=True)(state))[0]
+        state = delayed(_incremental_chunk)(state, block, dtype)
+    state = compute(delayed(_incremental_flush)(state))[0]
     if reset:
         est._reset()
     for name, value in vars(state.model).items():
