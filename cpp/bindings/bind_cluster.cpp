@@ -92,8 +92,9 @@ void bind_cluster_for(py::module_& m) {
 
     m.def(
         "kmeans_assign_sums",
-        [](In<T> x, In<T> weight, In<T> centers, Out<std::int32_t> labels, int n_threads) {
+        [](In<T> x, In<T> weight, In<T> shift, In<T> centers, Out<std::int32_t> labels, int n_threads) {
             const Points<T> points = points_of(x, weight);
+            require_shape(shift, "shift", {x.shape(1)});
             require_shape(centers, "centers", {-1, x.shape(1)});
             require_shape(labels, "labels", {x.shape(0)});
             require_writable(labels, "labels");
@@ -106,32 +107,33 @@ void bind_cluster_for(py::module_& m) {
             cluster::AssignSums result;
             {
                 py::gil_scoped_release release;
-                result = cluster::kmeans_assign_sums(points, k, centers.data(), labels_io, sums_out, weights_out,
-                                                     n_threads);
+                result = cluster::kmeans_assign_sums(points, shift.data(), k, centers.data(), labels_io, sums_out,
+                                                     weights_out, n_threads);
             }
             return py::make_tuple(sums, weights, result.changed, result.inertia);
         },
-        py::arg("X"), py::arg("sample_weight"), py::arg("centers"), py::arg("labels").noconvert(),
+        py::arg("X"), py::arg("sample_weight"), py::arg("shift"), py::arg("centers"), py::arg("labels").noconvert(),
         py::arg("n_threads"),
-        "One Lloyd E-step: nearest centres into `labels` (in: the previous labels or -1); returns (per-centre "
-        "sums k x d float64, per-centre weights float64, how many labels changed, weighted inertia).");
+        "One Lloyd E-step on X - shift: nearest centres into `labels` (in: the previous labels or -1); returns "
+        "(per-centre sums k x d float64, per-centre weights float64, how many labels changed, weighted inertia).");
 
     m.def(
         "kmeans_nearest_weighted_sq",
-        [](In<T> x, In<T> weight, In<T> centers, Out<double> weighted_sq, int n_threads) {
+        [](In<T> x, In<T> weight, In<T> shift, In<T> centers, Out<double> weighted_sq, int n_threads) {
             const Points<T> points = points_of(x, weight);
+            require_shape(shift, "shift", {x.shape(1)});
             require_shape(centers, "centers", {-1, x.shape(1)});
             require_shape(weighted_sq, "weighted_sq", {x.shape(0)});
             require_writable(weighted_sq, "weighted_sq");
             const int k = static_cast<int>(centers.shape(0));
             double* out = weighted_sq.mutable_data();
             py::gil_scoped_release release;
-            cluster::kmeans_nearest_weighted_sq(points, k, centers.data(), out, n_threads);
+            cluster::kmeans_nearest_weighted_sq(points, shift.data(), k, centers.data(), out, n_threads);
         },
-        py::arg("X"), py::arg("sample_weight"), py::arg("centers"), py::arg("weighted_sq").noconvert(),
-        py::arg("n_threads"),
-        "k-means|| weights: lowers `weighted_sq` (in place, float64) to w times each point's squared distance "
-        "to its nearest centre where smaller.");
+        py::arg("X"), py::arg("sample_weight"), py::arg("shift"), py::arg("centers"),
+        py::arg("weighted_sq").noconvert(), py::arg("n_threads"),
+        "k-means|| weights: lowers `weighted_sq` (in place, float64) to w times the squared distance of each "
+        "point minus shift to its nearest centre where smaller.");
 
     m.def(
         "kmeans_transform",

@@ -72,15 +72,17 @@ def kmeans_assign(
     n_threads: int,
 ) -> float: ...
 def kmeans_assign_sums(
-    X: NDArray[Float],
+    X: NDArray[Float],  # uncentred: each row is taken as row - shift
     sample_weight: NDArray[Float],
+    shift: NDArray[Float],
     centers: NDArray[Float],
     labels: NDArray[np.int32],  # in place: the previous labels (or -1) in, the nearest centres out
     n_threads: int,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], int, float]: ...
 def kmeans_nearest_weighted_sq(
-    X: NDArray[Float],
+    X: NDArray[Float],  # uncentred: each row is taken as row - shift
     sample_weight: NDArray[Float],
+    shift: NDArray[Float],
     centers: NDArray[Float],
     weighted_sq: NDArray[np.float64],  # in place: lowered to w * squared distance to the nearest centre
     n_threads: int,

@@ -63,24 +63,26 @@ template <class T>
 double kmeans_assign(const Points<T>& points, int k, const T* centers, std::int32_t* labels,
                      int n_threads);
 
-// One Lloyd E-step over a part of the data (a Dask chunk): the nearest
-// centre of each point into `labels`, counting the labels that differ from
-// what `labels` held (-1 counts as a change), and the weighted per-centre
-// sums (k x d) and weights (k) in double, as kmeans_lloyd accumulates them.
+// One Lloyd E-step over a part of the data (a Dask chunk), whose points are
+// centred on the way as x - shift (`centers` are in centred coordinates):
+// the nearest centre of each point into `labels`, counting the labels that
+// differ from what `labels` held (-1 counts as a change), and the weighted
+// per-centre sums (k x d, of centred points) and weights (k) in double, as
+// kmeans_lloyd accumulates them.
 struct AssignSums {
     index_t changed;
     double inertia;  // weighted, under `centers`
 };
 template <class T>
-AssignSums kmeans_assign_sums(const Points<T>& points, int k, const T* centers, std::int32_t* labels,
-                              double* sums, double* weights, int n_threads);
+AssignSums kmeans_assign_sums(const Points<T>& points, const T* shift, int k, const T* centers,
+                              std::int32_t* labels, double* sums, double* weights, int n_threads);
 
 // k-means|| (Bahmani et al. 2012) sampling weights: lowers `weighted_sq[i]`
-// to w_i times the squared distance of point i to its nearest centre when
-// that is smaller (start from +inf; a round passes only its new centres).
+// to w_i times the squared distance of point i - shift to its nearest centre
+// when that is smaller (start from +inf; a round passes only its new centres).
 template <class T>
-void kmeans_nearest_weighted_sq(const Points<T>& points, int k, const T* centers, double* weighted_sq,
-                                int n_threads);
+void kmeans_nearest_weighted_sq(const Points<T>& points, const T* shift, int k, const T* centers,
+                                double* weighted_sq, int n_threads);
 
 // Euclidean distance of every point to every centre (n x k).
 template <class T>

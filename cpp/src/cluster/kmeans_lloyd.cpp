@@ -52,32 +52,58 @@ double kmeans_assign(const Points<T>& points, int k, const T* centers, std::int3
     return weighted_inertia(points, centers, labels, n_threads);
 }
 
+// The Dask path's chunks arrive uncentred. Each slab of rows is centred
+// into a small buffer (x - shift in T, as center_columns computes it, so the
+// values are those of the in-memory fit's centred copy) and processed from
+// there: no centred copy of the whole chunk is made on each pass.
+constexpr index_t kSlabRows = 64 * kChunkRows;
+
+template <class T, class Work>
+void for_each_centred_slab(const Points<T>& points, const T* shift, Work&& work) {
+    const index_t d = points.d;
+    std::vector<T> buffer(static_cast<size_t>(std::min(points.n, kSlabRows) * d));
+    for (index_t begin = 0; begin < points.n; begin += kSlabRows) {
+        const index_t rows = std::min(kSlabRows, points.n - begin);
+        const T* source = points.x + begin * d;
+        for (index_t r = 0; r < rows; ++r)
+            for (index_t f = 0; f < d; ++f) buffer[static_cast<size_t>(r * d + f)] = source[r * d + f] - shift[f];
+        work(Points<T>{buffer.data(), points.weight + begin, rows, d}, begin);
+    }
+}
+
 template <class T>
-AssignSums kmeans_assign_sums(const Points<T>& points, int k, const T* centers, std::int32_t* labels,
-                              double* sums, double* weights, int n_threads) {
+AssignSums kmeans_assign_sums(const Points<T>& points, const T* shift, int k, const T* centers,
+                              std::int32_t* labels, double* sums, double* weights, int n_threads) {
     if (points.n < 1 || points.d < 1 || k < 1) throw std::invalid_argument("assign needs samples, features and centres");
     checked_threads(n_threads);
     blas::SingleThreadedScope single_threaded_blas;
     std::vector<ClusterSums> partial(static_cast<size_t>(n_threads), ClusterSums(k, points.d));
-    const index_t changed = assign_all(points, k, centers, labels, n_threads, &partial);
     ClusterSums total_sums(k, points.d);
-    total_sums.merge(partial);
+    AssignSums result{0, 0.0};
+    for_each_centred_slab(points, shift, [&](const Points<T>& slab, index_t begin) {
+        result.changed += assign_all(slab, k, centers, labels + begin, n_threads, &partial);
+        total_sums.merge(partial);
+        result.inertia += weighted_inertia(slab, centers, labels + begin, n_threads);
+    });
     std::copy(total_sums.sums.begin(), total_sums.sums.end(), sums);
     std::copy(total_sums.weights.begin(), total_sums.weights.end(), weights);
-    return {changed, weighted_inertia(points, centers, labels, n_threads)};
+    return result;
 }
 
 template <class T>
-void kmeans_nearest_weighted_sq(const Points<T>& points, int k, const T* centers, double* weighted_sq,
-                                int n_threads) {
+void kmeans_nearest_weighted_sq(const Points<T>& points, const T* shift, int k, const T* centers,
+                                double* weighted_sq, int n_threads) {
     if (points.n < 1 || points.d < 1 || k < 1) throw std::invalid_argument("needs samples, features and centres");
     checked_threads(n_threads);
     blas::SingleThreadedScope single_threaded_blas;
-    for_each_nearest(points, k, centers, /*exact=*/true, /*second=*/false, n_threads,
-                     [&](index_t i, const NearestBlock<T>& nearest, index_t r, int) {
-        const double value = static_cast<double>(points.weight[i]) *
-                             static_cast<double>(nearest.best_value[static_cast<size_t>(r)]);
-        if (value < weighted_sq[i]) weighted_sq[i] = value;
+    for_each_centred_slab(points, shift, [&](const Points<T>& slab, index_t begin) {
+        for_each_nearest(slab, k, centers, /*exact=*/true, /*second=*/false, n_threads,
+                         [&](index_t i, const NearestBlock<T>& nearest, index_t r, int) {
+            const double value = static_cast<double>(slab.weight[i]) *
+                                 static_cast<double>(nearest.best_value[static_cast<size_t>(r)]);
+            double& lowest = weighted_sq[begin + i];
+            if (value < lowest) lowest = value;
+        });
     });
 }
 
@@ -100,9 +126,9 @@ void kmeans_transform(const T* x, index_t n, index_t d, int k, const T* centers,
     template FitSummary kmeans_lloyd<T>(const Points<T>&, int, T*, std::int32_t*, int, double, int,         \
                                         const InterruptCheck&);                                              \
     template double kmeans_assign<T>(const Points<T>&, int, const T*, std::int32_t*, int);                 \
-    template AssignSums kmeans_assign_sums<T>(const Points<T>&, int, const T*, std::int32_t*, double*,     \
-                                              double*, int);                                               \
-    template void kmeans_nearest_weighted_sq<T>(const Points<T>&, int, const T*, double*, int);            \
+    template AssignSums kmeans_assign_sums<T>(const Points<T>&, const T*, int, const T*, std::int32_t*,    \
+                                              double*, double*, int);                                      \
+    template void kmeans_nearest_weighted_sq<T>(const Points<T>&, const T*, int, const T*, double*, int);  \
     template void kmeans_transform<T>(const T*, index_t, index_t, int, const T*, T*, int);
 ZOO_INSTANTIATE(float)
 ZOO_INSTANTIATE(double)

@@ -148,11 +148,11 @@ def _pick_row(block, weight, shift, dtype, seed):
 def _nearest_weighted_sq(block, weight, shift, dtype, previous, new_candidates, n_threads):
     """w * squared distance of each row to its nearest candidate, given the
     values for the earlier candidates (or None): one C++ pass per round."""
-    X = _centred(block, shift, dtype)
+    X = _rows(block, dtype)  # centred by the kernel, slab by slab
     w = _weights(weight, X.shape[0], dtype)
     # A copy: a task never changes its inputs (Dask may rerun it, or another task read them).
     weighted_sq = np.full(X.shape[0], np.inf) if previous is None else previous.copy()
-    _core.kmeans_nearest_weighted_sq(X, w, new_candidates, weighted_sq, n_threads)
+    _core.kmeans_nearest_weighted_sq(X, w, shift, new_candidates, weighted_sq, n_threads)
     return weighted_sq
 
 
@@ -167,10 +167,10 @@ def _sample_rows(block, shift, dtype, weighted_sq, phi, oversampling, seed):
 
 
 def _candidate_weights(block, weight, shift, dtype, candidates, n_threads):
-    X = _centred(block, shift, dtype)
+    X = _rows(block, dtype)
     w = _weights(weight, X.shape[0], dtype)
     labels = np.full(X.shape[0], -1, dtype=np.int32)
-    _, weights, _, _ = _core.kmeans_assign_sums(X, w, candidates, labels, n_threads)
+    _, weights, _, _ = _core.kmeans_assign_sums(X, w, shift, candidates, labels, n_threads)
     return weights
 
 
@@ -276,10 +276,10 @@ def kmeans_parallel_init(X, weight, shift, dtype, n_clusters, seed, chunk_weight
 def _lloyd_chunk(block, weight, shift, dtype, centers, previous, n_threads):
     """Assignment of one chunk: (labels, (sums, weights, changed, inertia)),
     the sums in float64 whatever the data, as the in-memory fit keeps them."""
-    X = _centred(block, shift, dtype)
+    X = _rows(block, dtype)  # centred by the kernel, slab by slab
     w = _weights(weight, X.shape[0], dtype)
     labels = np.full(X.shape[0], -1, dtype=np.int32) if previous is None else previous[0].copy()
-    sums, weights, changed, inertia = _core.kmeans_assign_sums(X, w, centers, labels, n_threads)
+    sums, weights, changed, inertia = _core.kmeans_assign_sums(X, w, shift, centers, labels, n_threads)
     return labels, (sums, weights, int(changed), float(inertia))
 
 
