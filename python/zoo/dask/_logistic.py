@@ -28,7 +28,15 @@ import numpy as np
 
 from zoo import _core
 from zoo._validation import check_array, check_class_labels
-from zoo.dask._blocks import aligned_rows, compute, map_blocks_delayed, tree_reduce
+from zoo.dask._blocks import (
+    aligned_rows,
+    chunk_groups,
+    compute,
+    delayed,
+    map_blocks_delayed,
+    map_grouped,
+    tree_reduce,
+)
 from zoo.supervised._targets import ClassTargets
 
 __all__ = ["fit_logistic", "lbfgs"]
@@ -101,16 +109,13 @@ def _merge_label_totals(a, b):
     return values, counts, sums
 
 
-def _encoded_labels(y_block, targets):
-    return targets.encode(label_block(y_block), dtype=np.int32)[:, 0]
-
-
-def _folded_weights(y_block, w_block, targets, per_class, float_dtype):
-    labels = _encoded_labels(y_block, targets)
+def _prepared_chunk(x_block, y_block, w_block, float_dtype, targets, per_class):
+    """(X, class indices, weights times class weights) of one chunk, checked."""
+    labels = targets.encode(label_block(y_block), dtype=np.int32)[:, 0]
     weight = checked_weights(w_block, labels.shape[0], float_dtype)
-    if per_class is None:
-        return weight
-    return np.ascontiguousarray(weight * per_class[labels].astype(float_dtype))
+    if per_class is not None:
+        weight = np.ascontiguousarray(weight * per_class[labels].astype(float_dtype))
+    return checked_block(x_block, float_dtype), labels, weight
 
 
 def _chunk_loss_gradient(X_block, labels, weight, theta, n_classes, fit_intercept, scale):
@@ -135,19 +140,17 @@ def class_totals(y, weight, dtype):
     return totals
 
 
-def persisted(*arrays):
-    """The arrays computed and kept where they are (a distributed Client:
-    in the workers' memory; else in this process), so that iterations read
-    them instead of recomputing their graphs."""
+def persisted(*collections):
+    """The collections computed and kept where they are (a distributed
+    Client: in the workers' memory; else in this process), so that
+    iterations read them instead of recomputing their graphs."""
     import dask
 
-    return dask.persist(*arrays)
+    return dask.persist(*collections)
 
 
 def fit_logistic(estimator, X, y, sample_weight):
     """LogisticRegression.fit on a row-chunked Dask array X (see the module docstring)."""
-    import dask.array as da
-
     solver = estimator._resolved_solver()
     if solver != "lbfgs":
         raise ValueError(
@@ -179,14 +182,17 @@ def fit_logistic(estimator, X, y, sample_weight):
     l2, _ = estimator._penalty_strengths(total)
     previous = estimator._previous_theta(classes, n_features)
 
-    # Checked and converted once, where the chunks are; kept there for the iterations.
-    blocks = X.map_blocks(checked_block, float_dtype=dtype, dtype=dtype, meta=np.empty((0, 0), dtype=dtype))
-    labels = y.map_blocks(_encoded_labels, targets=targets, dtype=np.int32, meta=np.empty((0,), dtype=np.int32))
-    if weight is None:
-        weight = da.ones(X.shape[0], chunks=(X.chunks[0],), dtype=dtype)
-    weights = da.map_blocks(_folded_weights, y, weight, targets=targets, per_class=per_class, float_dtype=dtype,
-                            dtype=dtype, meta=np.empty((0,), dtype=dtype))
-    blocks, labels, weights = persisted(blocks, labels, weights)
+    # Checked and converted once, where the chunks are, and kept there for
+    # the iterations: one persisted (X, labels, weights) per chunk, so the
+    # three live on the same worker and a loss evaluation moves none of them.
+    prepare = delayed(_prepared_chunk)
+    weight_blocks = weight.to_delayed().ravel() if weight is not None else [None] * len(X.chunks[0])
+    prepared = list(persisted(*[
+        prepare(xb, yb, wb, float_dtype=dtype, targets=targets, per_class=per_class)
+        for xb, yb, wb in zip(X.to_delayed().ravel(), y.to_delayed().ravel(), weight_blocks)
+    ]))
+    # One task per worker for each of the many loss evaluations.
+    groups = chunk_groups(prepared)
 
     estimator.classes_ = classes
     estimator.n_features_in_ = n_features
@@ -199,8 +205,8 @@ def fit_logistic(estimator, X, y, sample_weight):
 
     def objective(flat):
         theta_now = flat.reshape(rows, columns)
-        partials = map_blocks_delayed(_chunk_loss_gradient, blocks, labels, weights, theta=theta_now,
-                                      n_classes=n_classes, fit_intercept=fit_intercept, scale=1.0 / total)
+        partials = map_grouped(_chunk_loss_gradient, _add, groups, prepared, theta=theta_now,
+                               n_classes=n_classes, fit_intercept=fit_intercept, scale=1.0 / total)
         ((value, gradient),) = compute(tree_reduce(partials, _add))
         gradient = np.array(gradient, dtype=np.float64).reshape(rows, columns)
         coef = theta_now[:, :n_features]
