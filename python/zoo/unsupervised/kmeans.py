@@ -9,6 +9,8 @@ import numpy as np
 
 from zoo import _core
 from zoo._threads import resolve_n_jobs
+from zoo.cuda import check_device
+from zoo.cuda import kernels as cuda_kernels
 from zoo._validation import check_sample_weight, is_dask_collection, seed_from_random_state, validate_data
 from zoo.base import BaseEstimator, ClusterMixin, Options, Interval, TransformerMixin
 from zoo.unsupervised._kmeans_common import (
@@ -55,6 +57,11 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     n_jobs : int or None, default=None
         Threads; None uses `zoo.get_num_threads()` (all cores unless set),
         -1 all cores.
+    device : {"cpu", "cuda"}, default="cpu"
+        Where the Lloyd iterations run. "cuda" runs them on an NVIDIA GPU
+        (the seeding stays on the CPU; `algorithm` is then Lloyd's); it
+        needs zoo built with its CUDA kernels and a GPU (`zoo.cuda`), and
+        says which is missing otherwise.
 
     Attributes
     ----------
@@ -72,6 +79,7 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         **COMMON_CONSTRAINTS,
         "n_init": [Options({"auto"}), Interval(Integral, 1, None, closed="left")],
         "algorithm": [Options({"auto", "lloyd", "elkan", "hamerly"})],
+        "device": [Options({"cpu", "cuda"})],
     }
 
     def __init__(
@@ -85,6 +93,7 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         algorithm="auto",
         random_state=None,
         n_jobs=None,
+        device="cpu",
     ):
         self.n_clusters = n_clusters
         self.init = init
@@ -94,6 +103,7 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         self.algorithm = algorithm
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.device = device
 
     def fit(self, X, y=None, sample_weight=None):
         """Compute the clusters.
@@ -112,9 +122,12 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         if is_dask_collection(X):
+            if self.device != "cpu":
+                raise ValueError("KMeans: device='cuda' fits arrays in memory; a Dask fit runs on the workers' CPUs")
             from zoo.dask._blocks import dask_fit
 
             return dask_fit(self, X, sample_weight)
+        lloyd = self._lloyd_kernel()
         X = validate_data(self, X, reset=True)
         check_enough_samples(X.shape[0], self.n_clusters)
         weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
@@ -135,9 +148,7 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         for seed in run_seeds(seed_from_random_state(self.random_state), n_init):
             centers = initial_centers(Xc, weight, init, self.n_clusters, seed, n_threads)
             labels = np.empty(X.shape[0], dtype=np.int32)
-            n_iter, inertia = _core.kmeans_fit(
-                Xc, weight, centers, labels, self.max_iter, tol, algorithm, n_threads
-            )
+            n_iter, inertia = lloyd(Xc, weight, centers, labels, self.max_iter, tol, algorithm, n_threads)
             if best is None or inertia < best[3]:
                 best = (centers, labels, n_iter, inertia)
 
@@ -148,6 +159,18 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         self.inertia_ = float(inertia)
         warn_if_fewer_distinct_centers(self.cluster_centers_, self.n_clusters, stacklevel=2)
         return self
+
+    def _lloyd_kernel(self):
+        """kmeans_fit's signature, on the CPU or the GPU (checked here, so
+        that a missing GPU is reported before any work)."""
+        if check_device(self.device, self) == "cpu":
+            return _core.kmeans_fit
+        gpu = cuda_kernels()
+
+        def on_gpu(X, weight, centers, labels, max_iter, tol, algorithm, n_threads):
+            return gpu.kmeans_lloyd(X, weight, centers, labels, max_iter, tol)
+
+        return on_gpu
 
     def _fit_dask(self, X, sample_weight=None):
         # k-means|| seeding and Lloyd iterations over the chunks (labels_ is then a lazy Dask array).
