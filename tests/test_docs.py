@@ -36,6 +36,7 @@ EXPECTED_PAGES = {
     "training-toolbox.md",
     "workflow.md",
     "dask.md",
+    "gpu.md",
 }
 FENCE = re.compile(r"^(\s*)```(.*)$")
 PYTHON_LIKE = re.compile(r"^(py|python|python3|pycon|ipython)\b", re.IGNORECASE)
