@@ -1,5 +1,12 @@
-"""zoo on an NVIDIA GPU: KMeans(device="cuda") against zoo on the CPU and a
-CuPy implementation of Lloyd's algorithm, on the same GPU.
+"""zoo on an NVIDIA GPU, against zoo on the CPU and the GPU libraries a user
+would pick, on the same GPU:
+
+- MLP 784-256-128-10 (bench_nn's problem, network and Adam settings) at
+  batch 32, 128, 512 and 4096: zoo with device="cuda" against PyTorch eager
+  and PyTorch with CUDA graphs (``torch.compile(mode="reduce-overhead")``
+  on the training step), and zoo on the CPU.
+- KMeans, KMeans(device="cuda") against zoo on the CPU and a CuPy
+  implementation of Lloyd's algorithm.
 
 Every contender starts from the same initial centres (the first k rows)
 and runs the same number of Lloyd iterations (tol=0, a fixed cap), so each
@@ -19,6 +26,7 @@ import numpy as np
 import zoo
 import zoo.cuda
 
+from . import bench_nn
 from .bench_cluster import inertia
 from .harness import Case, optional_module
 
@@ -62,6 +70,67 @@ def cupy_lloyd(problem):
     return cupy.asnumpy(labels), cupy.asnumpy(centres)
 
 
+GPU_BATCH_SIZES = (32, 128, 512, 4096)
+
+
+def zoo_gpu_mlp(p, threads, seed):
+    model = zoo.MLPClassifier(hidden_layer_sizes=bench_nn.HIDDEN, activation="relu", optimizer="adam",
+                              learning_rate=bench_nn.LEARNING_RATE, batch_size=p.batch_size, epochs=p.epochs,
+                              random_state=seed, device="cuda").fit(p.X_train, p.y_train)
+    return bench_nn.Trained(model.predict)
+
+
+def torch_gpu_mlp(p, threads, seed, compiled=False):
+    torch = bench_nn._torch()
+    nn, F = torch.nn, torch.nn.functional
+    device = torch.device("cuda")
+    torch.manual_seed(seed)
+    sizes = (p.X_train.shape[1], *bench_nn.HIDDEN, bench_nn.N_CLASSES)
+    layers = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        linear = nn.Linear(fan_in, fan_out)
+        nn.init.xavier_uniform_(linear.weight)
+        nn.init.zeros_(linear.bias)
+        layers += [linear, nn.ReLU()]
+    model = nn.Sequential(*layers[:-1]).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=bench_nn.LEARNING_RATE, betas=bench_nn.BETAS,
+                                 eps=bench_nn.EPS, capturable=compiled)
+    X = torch.from_numpy(p.X_train).to(device)
+    y = torch.from_numpy(p.y_train).to(device)
+
+    def step(xb, yb):
+        loss = F.cross_entropy(model(xb), yb)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+
+    if compiled:
+        step = torch.compile(step, mode="reduce-overhead")
+    n = X.shape[0]
+    generator = torch.Generator(device=device).manual_seed(seed)
+    for _ in range(p.epochs):
+        order = torch.randperm(n, generator=generator, device=device)
+        for start in range(0, n, p.batch_size):
+            batch = order[start:start + p.batch_size]
+            step(X[batch], y[batch])
+    torch.cuda.synchronize()
+
+    def predict(X_new):
+        with torch.no_grad():
+            return model(torch.from_numpy(np.ascontiguousarray(X_new)).to(device)).argmax(dim=1).cpu().numpy()
+
+    return bench_nn.Trained(predict)
+
+
+def _mlp_contenders():
+    runs = {"zoo": zoo_gpu_mlp}
+    if bench_nn.HAVE_TORCH:
+        runs["PyTorch eager"] = torch_gpu_mlp
+        runs["PyTorch CUDA graphs"] = lambda p, threads, seed: torch_gpu_mlp(p, threads, seed, compiled=True)
+    runs["zoo (CPU)"] = bench_nn.zoo_mlp
+    return runs
+
+
 def quality(problem, result):
     labels, centres = result
     return {"inertia": inertia(problem.X, labels, centres)}
@@ -78,6 +147,19 @@ def _contenders():
 
 
 CASES = [
+    Case(
+        name=f"cuda-mlp-784-256-128-10-b{batch}",
+        description=(f"MLP 784-256-128-10 (bench_nn's digits-like data, Adam), batch {batch}, "
+                     f"{bench_nn.EPOCHS} epochs; zoo on the GPU, PyTorch eager and with CUDA graphs on the same "
+                     "GPU, zoo on the CPU."),
+        setup=bench_nn.problem_setup(batch),
+        contenders=_mlp_contenders(),
+        quality=bench_nn.accuracy_quality,
+        per=bench_nn.EPOCHS,
+        unit="epoch",
+    )
+    for batch in GPU_BATCH_SIZES
+] + [
     Case(
         name="cuda-kmeans-1m",
         description=(f"KMeans, {N_ROWS:,} x {N_FEATURES} float32, k={N_CLUSTERS}, {ITERATIONS} Lloyd iterations "

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace zoo::cuda {
@@ -24,6 +25,15 @@ public:
     }
     DeviceBuffer(const DeviceBuffer&) = delete;
     DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+    DeviceBuffer(DeviceBuffer&& other) noexcept : data_(other.data_), n_(other.n_) {
+        other.data_ = nullptr;
+        other.n_ = 0;
+    }
+    DeviceBuffer& operator=(DeviceBuffer&& other) noexcept {
+        std::swap(data_, other.data_);
+        std::swap(n_, other.n_);
+        return *this;
+    }
     ~DeviceBuffer() {
         if (data_) cudaFree(data_);
     }
@@ -42,5 +52,27 @@ private:
     T* data_ = nullptr;
     std::size_t n_;
 };
+
+#ifdef __CUDACC__
+constexpr int kBlockThreads = 256;
+
+// Sums `value` over a block of kBlockThreads threads in shared memory;
+// thread 0 adds the block's total to *total. Every thread must call it.
+template <class V>
+__device__ void block_add(V value, V* total) {
+    __shared__ V partial[kBlockThreads];
+    partial[threadIdx.x] = value;
+    __syncthreads();
+    for (int stride = kBlockThreads / 2; stride > 0; stride /= 2) {
+        if (threadIdx.x < stride) partial[threadIdx.x] += partial[threadIdx.x + stride];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) atomicAdd(total, partial[0]);
+}
+
+inline unsigned blocks_for(std::size_t items) {
+    return static_cast<unsigned>((items + kBlockThreads - 1) / kBlockThreads);
+}
+#endif
 
 }  // namespace zoo::cuda

@@ -15,7 +15,7 @@ namespace zoo::cuda {
 
 namespace {
 
-constexpr int kThreads = 256;
+constexpr int kThreads = kBlockThreads;
 
 template <class T>
 __device__ T squared_distance(const T* a, const T* b, std::int64_t d) {
@@ -25,19 +25,6 @@ __device__ T squared_distance(const T* a, const T* b, std::int64_t d) {
         acc += diff * diff;
     }
     return acc;
-}
-
-// Sums `value` over the block in shared memory; thread 0 adds it to *total.
-template <class V>
-__device__ void block_add(V value, V* total) {
-    __shared__ V partial[kThreads];
-    partial[threadIdx.x] = value;
-    __syncthreads();
-    for (int stride = kThreads / 2; stride > 0; stride /= 2) {
-        if (threadIdx.x < stride) partial[threadIdx.x] += partial[threadIdx.x + stride];
-        __syncthreads();
-    }
-    if (threadIdx.x == 0) atomicAdd(total, partial[0]);
 }
 
 // Nearest centre of each point (ties to the lowest index, as on the CPU),

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "zoo/host_device.hpp"
 #include "zoo/nn.hpp"
 
 namespace zoo::nn {
@@ -155,8 +156,8 @@ void optimizer_update(const Network& net, T* params, const T* grads, T* state, s
 
 // A regression loss of one residual r = output - target: returns the loss
 // and sets d loss / d output. The one definition of mse, mae and Huber that
-// the epoch loop and the temporal-difference losses share.
-inline double regression_loss(Loss loss, double huber_delta, double r, double& gradient) {
+// the epoch loop, the temporal-difference losses and the CUDA kernels share.
+ZOO_HOST_DEVICE inline double regression_loss(Loss loss, double huber_delta, double r, double& gradient) {
     switch (loss) {
         case Loss::mse:
             gradient = 2.0 * r;

@@ -1,14 +1,11 @@
-// Optimizer updates over the network's parameter segments, following each
-// method's published rule in the form PyTorch implements it:
-//   SGD       v = mu v + g;  p -= lr (nesterov ? g + mu v : v)   (mu = 0: p -= lr g)
-//   Adam      Kingma & Ba 2015, bias-corrected moments
-//   AdamW     Loshchilov & Hutter 2019: p *= 1 - lr wd before the Adam step
-//   RMSprop   Hinton's lecture 6e: s = rho s + (1 - rho) g^2
-//   AdaGrad   Duchi et al. 2011: s += g^2
-// Frozen layers are skipped; weight decay touches weights, never biases or
+// Optimizer updates over the network's parameter segments, each method's
+// rule (optimizer_rules.hpp) applied to every value of a segment. Frozen
+// layers are skipped; weight decay touches weights, never biases or
 // batch-norm parameters.
 #include <cmath>
 #include <stdexcept>
+
+#include "optimizer_rules.hpp"
 
 #include "zoo/nn_passes.hpp"
 #include "zoo/denormals.hpp"
@@ -35,55 +32,37 @@ void update_segment(const OptimizerConfig& c, T* __restrict p, const T* __restri
                     T* __restrict s1, index_t length, bool decays, std::int64_t t) {
     const T lr = static_cast<T>(c.learning_rate);
     const T eps = static_cast<T>(c.epsilon);
+    using namespace detail;
     switch (c.kind) {
         case Optimizer::sgd: {
             const T mu = static_cast<T>(c.beta1);
             if (mu == T(0)) {
                 for (index_t i = 0; i < length; ++i) p[i] -= lr * g[i];
             } else if (c.nesterov) {
-                for (index_t i = 0; i < length; ++i) {
-                    s0[i] = mu * s0[i] + g[i];
-                    p[i] -= lr * (g[i] + mu * s0[i]);
-                }
+                for (index_t i = 0; i < length; ++i) sgd_momentum_rule(p[i], g[i], s0[i], lr, mu, true);
             } else {
-                for (index_t i = 0; i < length; ++i) {
-                    s0[i] = mu * s0[i] + g[i];
-                    p[i] -= lr * s0[i];
-                }
+                for (index_t i = 0; i < length; ++i) sgd_momentum_rule(p[i], g[i], s0[i], lr, mu, false);
             }
             return;
         }
         case Optimizer::adam:
         case Optimizer::adamw: {
             const T b1 = static_cast<T>(c.beta1), b2 = static_cast<T>(c.beta2);
-            const double correction1 = 1.0 - std::pow(c.beta1, static_cast<double>(t));
-            const double correction2 = 1.0 - std::pow(c.beta2, static_cast<double>(t));
-            const T step_size = static_cast<T>(c.learning_rate / correction1);
-            const T inv_sqrt_c2 = static_cast<T>(1.0 / std::sqrt(correction2));
+            const AdamFactors<T> factors = AdamFactors<T>::at(c, t);
             if (c.kind == Optimizer::adamw && decays && c.weight_decay > 0) {
                 const T keep = static_cast<T>(1.0 - c.learning_rate * c.weight_decay);
                 for (index_t i = 0; i < length; ++i) p[i] *= keep;
             }
-            for (index_t i = 0; i < length; ++i) {
-                s0[i] = b1 * s0[i] + (T(1) - b1) * g[i];
-                s1[i] = b2 * s1[i] + (T(1) - b2) * g[i] * g[i];
-                p[i] -= step_size * s0[i] / (std::sqrt(s1[i]) * inv_sqrt_c2 + eps);
-            }
+            for (index_t i = 0; i < length; ++i) adam_rule(p[i], g[i], s0[i], s1[i], b1, b2, factors, eps);
             return;
         }
         case Optimizer::rmsprop: {
             const T rho = static_cast<T>(c.beta2);
-            for (index_t i = 0; i < length; ++i) {
-                s0[i] = rho * s0[i] + (T(1) - rho) * g[i] * g[i];
-                p[i] -= lr * g[i] / (std::sqrt(s0[i]) + eps);
-            }
+            for (index_t i = 0; i < length; ++i) rmsprop_rule(p[i], g[i], s0[i], lr, rho, eps);
             return;
         }
         case Optimizer::adagrad: {
-            for (index_t i = 0; i < length; ++i) {
-                s0[i] += g[i] * g[i];
-                p[i] -= lr * g[i] / (std::sqrt(s0[i]) + eps);
-            }
+            for (index_t i = 0; i < length; ++i) adagrad_rule(p[i], g[i], s0[i], lr, eps);
             return;
         }
     }

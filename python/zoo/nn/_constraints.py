@@ -43,6 +43,9 @@ OPTIMIZER_CONSTRAINTS = {
     "learning_rate": [Interval(Real, 0, None, closed="neither")],
 }
 
+# Networks that train on a GPU with device="cuda" (zoo.nn._gpu).
+DEVICE_CONSTRAINTS = {"device": [Options({"cpu", "cuda"})]}
+
 RUN_CONSTRAINTS = {
     "callbacks": [None, list],
     "verbose": [Interval(Integral, 0, None, closed="left"), "boolean"],

@@ -27,7 +27,9 @@ from zoo._fitted_state import Array, optional
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_is_fitted
 from zoo.base import Interval
+from zoo.cuda import check_device
 from zoo.nn._driver import callback_list, run_rounds
+from zoo.nn._gpu import gpu_layers
 from zoo.nn.callbacks import EarlyStopping
 from zoo.nn.history import History, HistoryStateMixin
 from zoo.nn.lr_finder import find_learning_rate
@@ -171,6 +173,7 @@ class NetworkModelMixin(HistoryStateMixin):
         # dropout) may change between fits.
         self.network_.set_layers(self._layout_specs())
         self.network_.attach_optimizer(self._optimizer())
+        self.network_.device = self._training_device()
         n_threads = resolve_n_jobs(self.n_jobs)
         schedule = get_schedule(self.lr_schedule, total_epochs=until_epoch)
         if self.n_epochs_ > 0 and getattr(self, "_schedule_state_", None):
@@ -209,6 +212,20 @@ class NetworkModelMixin(HistoryStateMixin):
         logs = self.history_.epoch_logs(-1) if len(self.history_) else {}
         run_rounds(self, range(self.n_epochs_, until_epoch), run_epoch, callbacks, logs=logs,
                    resume_hint="fit(..., resume=True) continues it")
+
+    def _training_device(self) -> str:
+        """The estimator's `device` (models without one train on the CPU),
+        refused before any epoch where the GPU engine cannot run it."""
+        device = check_device(getattr(self, "device", "cpu"), self)
+        if device == "cuda":
+            if self._anchor_arrays():
+                raise ValueError(f"{type(self).__name__}: device='cuda' does not train with continual learning's "
+                                 "EWC yet; use device='cpu'")
+            try:
+                gpu_layers(self.network_.layout)
+            except ValueError as error:  # batch_norm or dropout
+                raise ValueError(f"{type(self).__name__}: {error}") from None
+        return device
 
     def _divergence_message(self, epoch: int, loss: float, previous_logs: dict) -> str:
         owner = getattr(self, "_owner_name", type(self).__name__)

@@ -198,6 +198,9 @@ class Network:
         Scratch for gradients (filled by `backward` and the epoch loop; not saved).
     n_steps : int
         Optimizer steps taken (Adam's bias correction counts them).
+    device : {"cpu", "cuda"}
+        Where `train_epoch` runs ("cuda": zoo.nn._gpu); the estimators set it
+        from their `device` for each fit. Not saved.
 
     Examples
     --------
@@ -220,6 +223,9 @@ class Network:
         self.optimizer_state = np.zeros((0, self.layout.n_params), dtype=self.dtype)
         self.n_steps = 0
         self._grads = None
+        # Where train_epoch runs: "cpu", or "cuda" (zoo.nn._gpu), set by the
+        # estimator for each fit; not saved.
+        self.device = "cpu"
 
     def _set_layout(self, layout: Layout) -> None:
         self.layout = layout
@@ -392,9 +398,16 @@ class Network:
         """One epoch of the engine's own loop over `data` (a TrainingSet):
         shuffle, mini-batches, loss, backward, penalties, clipping, update.
         Returns (loss, weighted correct, total weight, weighted squared error)."""
-        loss, correct, weight, squared_error, steps = _core.nn_train_epoch(
-            self.core, data.X, data.targets, data.weight, self.params, self.grads, self.optimizer_state,
-            int(self.n_steps), self.buffers, config, **(anchor or {}))
+        if getattr(self, "device", "cpu") == "cuda":  # (a network unpickled from before devices has none)
+            if anchor:
+                raise ValueError("device='cuda' does not train with elastic weight consolidation yet; use device='cpu'")
+            from zoo.nn._gpu import train_epoch_on_gpu  # noqa: PLC0415 - only with a GPU
+
+            loss, correct, weight, squared_error, steps = train_epoch_on_gpu(self, data, config)
+        else:
+            loss, correct, weight, squared_error, steps = _core.nn_train_epoch(
+                self.core, data.X, data.targets, data.weight, self.params, self.grads, self.optimizer_state,
+                int(self.n_steps), self.buffers, config, **(anchor or {}))
         self.n_steps += int(steps)
         return loss, correct, weight, squared_error
 

@@ -25,6 +25,7 @@ from zoo._param_validation import Predicate
 from zoo.base import BaseEstimator, Interval, Options
 from zoo.dask._blocks import dask_fit
 from zoo.nn._constraints import (
+    DEVICE_CONSTRAINTS,
     ENGINE_ALIASES,
     ENGINE_CONSTRAINTS,
     HIDDEN_LAYER_CONSTRAINTS,
@@ -57,6 +58,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         **ENGINE_CONSTRAINTS,
         **TRAINING_CONSTRAINTS,
         **RUN_CONSTRAINTS,
+        **DEVICE_CONSTRAINTS,
         "loss": [None, Options(set(LOSSES))],
         "validation_data": [None, Predicate(lambda data: isinstance(data, (tuple, list)) and len(data) in (2, 3),
                                             "a tuple (X_val, y_val) or (X_val, y_val, sample_weight)")],
@@ -124,6 +126,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         dtype="float32",
         normalize=False,
         continual=None,
+        device="cpu",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -157,6 +160,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         self.dtype = dtype
         self.normalize = normalize
         self.continual = continual
+        self.device = device
 
     # -- fitting ---------------------------------------------------------------
 

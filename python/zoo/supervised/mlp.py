@@ -179,6 +179,13 @@ class MLP(ProgressiveColumnsMixin, _BaseMLP):
         networks) and the prediction methods take the task; see
         zoo.nn.ContinualLearning. None, or one with everything off: each fit
         is an ordinary one.
+    device : {"cpu", "cuda"}, default="cpu"
+        Where the epochs train. "cuda" runs them on an NVIDIA GPU, the rows,
+        weights and optimizer moments on the device (the weights come back
+        to `params_` after each epoch, for callbacks and checkpoints); it
+        needs zoo built with its CUDA kernels, a GPU and cuBLAS (zoo.cuda
+        says which is missing), and does not yet train with batch_norm,
+        dropout or continual learning's EWC. Prediction runs on the CPU.
 
     Attributes
     ----------
