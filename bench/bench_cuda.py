@@ -82,17 +82,9 @@ def zoo_gpu_mlp(p, threads, seed):
 
 def torch_gpu_mlp(p, threads, seed, compiled=False):
     torch = bench_nn._torch()
-    nn, F = torch.nn, torch.nn.functional
+    F = torch.nn.functional
     device = torch.device("cuda")
-    torch.manual_seed(seed)
-    sizes = (p.X_train.shape[1], *bench_nn.HIDDEN, bench_nn.N_CLASSES)
-    layers = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        linear = nn.Linear(fan_in, fan_out)
-        nn.init.xavier_uniform_(linear.weight)
-        nn.init.zeros_(linear.bias)
-        layers += [linear, nn.ReLU()]
-    model = nn.Sequential(*layers[:-1]).to(device)
+    model = bench_nn.torch_network(p.X_train.shape[1], seed).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=bench_nn.LEARNING_RATE, betas=bench_nn.BETAS,
                                  eps=bench_nn.EPS, capturable=compiled)
     X = torch.from_numpy(p.X_train).to(device)

@@ -111,20 +111,27 @@ def _torch():
     return importlib.import_module("torch")
 
 
-def torch_mlp(p: Problem, threads: int, seed: int) -> Trained:
+def torch_network(n_inputs: int, seed: int):
+    """The benchmark's network in PyTorch, Glorot-initialised like the others
+    (PyTorch's default is Kaiming-uniform)."""
     torch = _torch()
-    nn, F = torch.nn, torch.nn.functional
-    torch.set_num_threads(threads)
+    nn = torch.nn
     torch.manual_seed(seed)
-    sizes = (p.X_train.shape[1], *HIDDEN, N_CLASSES)
+    sizes = (n_inputs, *HIDDEN, N_CLASSES)
     layers = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         linear = nn.Linear(fan_in, fan_out)
-        # PyTorch's default is Kaiming-uniform; match the others.
         nn.init.xavier_uniform_(linear.weight)
         nn.init.zeros_(linear.bias)
         layers += [linear, nn.ReLU()]
-    model = nn.Sequential(*layers[:-1])
+    return nn.Sequential(*layers[:-1])
+
+
+def torch_mlp(p: Problem, threads: int, seed: int) -> Trained:
+    torch = _torch()
+    F = torch.nn.functional
+    torch.set_num_threads(threads)
+    model = torch_network(p.X_train.shape[1], seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=BETAS, eps=EPS)
 
     X = torch.from_numpy(p.X_train)

@@ -45,7 +45,7 @@ def test_cublas_paths_are_files_that_exist():
 def test_a_network_trains_on_the_cpu_unless_told_otherwise():
     X = np.random.default_rng(0).normal(size=(10, 3)).astype(np.float32)
     model = MLPRegressor((4,), epochs=1, random_state=0).fit(X, X[:, :2])
-    assert model.network_.device == "cpu"
+    assert model.network_.device == "cpu"  # also after a fit with device="cuda": the device is the fit loop's
     # A network unpickled from before devices existed has no `device`: it trains on the CPU.
     network = model.network_
     del network.device
@@ -75,6 +75,13 @@ def test_mlp_on_cuda_without_a_gpu_says_what_is_missing_and_loses_nothing():
     with pytest.raises(RuntimeError, match="device='cuda'"):
         fitted.set_params(device="cuda", warm_start=True).fit(X, y)
     np.testing.assert_array_equal(fitted.params_, params)
+
+
+def test_mlp_on_cuda_refuses_a_dask_array():
+    da = pytest.importorskip("dask.array")
+    X = da.from_array(np.zeros((8, 2)), chunks=(4, 2))
+    with pytest.raises(ValueError, match="Dask fit runs on the workers' CPUs"):
+        MLPClassifier((4,), device="cuda").fit(X, np.array([0, 1] * 4))
 
 
 def _twin_epochs(dtype, **params):
@@ -137,5 +144,6 @@ def test_an_mlp_learns_on_the_gpu_and_refuses_batch_norm():
     y = (X[:, :3].sum(axis=1) > 0).astype(int)
     model = MLPClassifier((32,), epochs=20, batch_size=64, random_state=0, device="cuda").fit(X, y)
     assert model.score(X, y) > 0.95
+    assert model.network_.device == "cpu"  # the GPU is the fit loop's, not the network's
     with pytest.raises(ValueError, match="batch_norm or dropout yet"):
         MLPClassifier((8,), batch_norm=True, device="cuda").fit(X, y)

@@ -506,6 +506,8 @@ def _persist(*arrays):
 
 def _refuse_unsupported(estimator, autoencoder):
     name = type(estimator).__name__
+    if getattr(estimator, "device", "cpu") != "cpu":
+        raise ValueError(f"{name}: device='cuda' trains arrays in memory; a Dask fit runs on the workers' CPUs")
     if getattr(estimator, "validation_split", 0):
         raise ValueError(f"{name}: validation_split is not supported on Dask arrays (it would draw rows from "
                          "every chunk); pass validation_data=(X_val, y_val) held in memory instead")

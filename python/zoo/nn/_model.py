@@ -173,7 +173,7 @@ class NetworkModelMixin(HistoryStateMixin):
         # dropout) may change between fits.
         self.network_.set_layers(self._layout_specs())
         self.network_.attach_optimizer(self._optimizer())
-        self.network_.device = self._training_device()
+        self.network_.device = self._training_device()  # until the loop ends (below)
         n_threads = resolve_n_jobs(self.n_jobs)
         schedule = get_schedule(self.lr_schedule, total_epochs=until_epoch)
         if self.n_epochs_ > 0 and getattr(self, "_schedule_state_", None):
@@ -210,8 +210,11 @@ class NetworkModelMixin(HistoryStateMixin):
 
         # A continued run starts from the last epoch's logs (ReduceOnPlateau reads them).
         logs = self.history_.epoch_logs(-1) if len(self.history_) else {}
-        run_rounds(self, range(self.n_epochs_, until_epoch), run_epoch, callbacks, logs=logs,
-                   resume_hint="fit(..., resume=True) continues it")
+        try:
+            run_rounds(self, range(self.n_epochs_, until_epoch), run_epoch, callbacks, logs=logs,
+                       resume_hint="fit(..., resume=True) continues it")
+        finally:
+            self.network_.device = "cpu"  # the device is this loop's: other users of the network train on the CPU
 
     def _training_device(self) -> str:
         """The estimator's `device` (models without one train on the CPU),

@@ -199,8 +199,8 @@ class Network:
     n_steps : int
         Optimizer steps taken (Adam's bias correction counts them).
     device : {"cpu", "cuda"}
-        Where `train_epoch` runs ("cuda": zoo.nn._gpu); the estimators set it
-        from their `device` for each fit. Not saved.
+        Where `train_epoch` runs ("cuda": zoo.nn._gpu); an estimator sets it
+        from its `device` for the length of its epoch loop. Not saved.
 
     Examples
     --------
@@ -223,8 +223,8 @@ class Network:
         self.optimizer_state = np.zeros((0, self.layout.n_params), dtype=self.dtype)
         self.n_steps = 0
         self._grads = None
-        # Where train_epoch runs: "cpu", or "cuda" (zoo.nn._gpu), set by the
-        # estimator for each fit; not saved.
+        # Where train_epoch runs: "cpu", or "cuda" (zoo.nn._gpu) while an
+        # estimator's epoch loop says so; not saved.
         self.device = "cpu"
 
     def _set_layout(self, layout: Layout) -> None:
