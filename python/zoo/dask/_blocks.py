@@ -162,10 +162,8 @@ def tree_reduce(partials: list, merge, split_every: int = SPLIT_EVERY):
         raise ValueError(f"split_every must be at least 2; got {split_every}")
     task = delayed(_fold)
     while len(partials) > 1:
-        partials = [
-            task(merge, *partials[i:i + split_every]) if len(partials[i:i + split_every]) > 1 else partials[i]
-            for i in range(0, len(partials), split_every)
-        ]
+        groups = [partials[i:i + split_every] for i in range(0, len(partials), split_every)]
+        partials = [task(merge, *group) if len(group) > 1 else group[0] for group in groups]
     return partials[0]
 
 

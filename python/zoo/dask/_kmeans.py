@@ -99,9 +99,21 @@ def _weights(weight, n, dtype):
     return w
 
 
-def _centred(block, shift, dtype):
-    # As _core.center_columns: x - (mean rounded to the float type).
-    return np.ascontiguousarray(_rows(block, dtype) - shift)
+def _centred(rows, shift, dtype):
+    """Rows (a chunk, or the few drawn from one) centred as
+    _core.center_columns does: x - (mean rounded to the float type). The
+    chunks were checked by the moments pass, the first over the data."""
+    return np.ascontiguousarray(np.asarray(rows).astype(dtype, copy=False) - shift)
+
+
+def _assigned(block, weight, shift, dtype, centers, n_threads):
+    """(nearest centre of each row, weighted inertia) of a chunk, centred
+    slab by slab by the kernel (no centred copy of the chunk)."""
+    X = _rows(block, dtype)
+    labels = np.full(X.shape[0], -1, dtype=np.int32)
+    _, _, _, inertia = _core.kmeans_assign_sums(X, _weights(weight, X.shape[0], dtype), shift, centers, labels,
+                                                n_threads)
+    return labels, float(inertia)
 
 
 # ------------------------------------------------- pass 1: moments and weights
@@ -139,10 +151,9 @@ def data_moments(X, weight, dtype):
 
 
 def _pick_row(block, weight, shift, dtype, seed):
-    X = _centred(block, shift, dtype)
-    w = _weights(weight, X.shape[0], dtype).astype(np.float64)
-    row = np.random.default_rng(seed).choice(X.shape[0], p=w / w.sum())
-    return X[row].copy()
+    w = _weights(weight, block.shape[0], dtype).astype(np.float64)
+    row = np.random.default_rng(seed).choice(block.shape[0], p=w / w.sum())
+    return _centred(np.asarray(block)[row], shift, dtype)
 
 
 def _nearest_weighted_sq(block, weight, shift, dtype, previous, new_candidates, n_threads):
@@ -161,9 +172,7 @@ def _sample_rows(block, shift, dtype, weighted_sq, phi, oversampling, seed):
     if not phi > 0:  # every row sits on a candidate: nothing to draw
         return np.empty((0, block.shape[1]), dtype=dtype)
     u = np.random.default_rng(seed).random(block.shape[0])
-    # Only the drawn rows are converted and centred (the chunk was checked by the moments pass).
-    drawn = np.asarray(block)[u < (oversampling / phi) * weighted_sq]
-    return np.ascontiguousarray(drawn.astype(dtype, copy=False) - shift)
+    return _centred(np.asarray(block)[u < (oversampling / phi) * weighted_sq], shift, dtype)
 
 
 def _candidate_weights(block, weight, shift, dtype, candidates, n_threads):
@@ -183,13 +192,12 @@ def _chunk_seed(seed, *keys):
 def _random_keys(block, weight, shift, dtype, k, seed):
     """Efraimidis & Spirakis' weighted reservoir: key log(u) / w per row, the
     k largest keys are k distinct rows drawn in proportion to w."""
-    X = _centred(block, shift, dtype)
-    w = _weights(weight, X.shape[0], dtype).astype(np.float64)
-    u = np.random.default_rng(seed).random(X.shape[0])
+    w = _weights(weight, block.shape[0], dtype).astype(np.float64)
+    u = np.random.default_rng(seed).random(block.shape[0])
     with np.errstate(divide="ignore"):
         keys = np.where(w > 0, np.log(u) / w, -np.inf)
     top = np.argsort(-keys, kind="stable")[:k]
-    return keys[top], X[top]
+    return keys[top], _centred(np.asarray(block)[top], shift, dtype)
 
 
 def _merge_keys(a, b, k):
@@ -379,17 +387,11 @@ def _lloyd(X, weight, shift, dtype, centers, max_iter, tol, n_threads):
 
 
 def _assign_inertia(block, weight, shift, dtype, centers, n_threads):
-    X = _centred(block, shift, dtype)
-    w = _weights(weight, X.shape[0], dtype)
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    return float(_core.kmeans_assign(X, w, centers, labels, n_threads))
+    return _assigned(block, weight, shift, dtype, centers, n_threads)[1]
 
 
 def _labels_block(block, shift, dtype, centers, n_threads):
-    X = _centred(block, shift, dtype)
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    _core.kmeans_assign(X, np.ones(X.shape[0], dtype=dtype), centers, labels, n_threads)
-    return labels
+    return _assigned(block, None, shift, dtype, centers, n_threads)[0]
 
 
 def fit_kmeans(estimator, X, y=None, sample_weight=None):
