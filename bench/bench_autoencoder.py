@@ -118,7 +118,7 @@ def problem_setup(batch_size: int):
 # ---------------------------------------------------------- contenders
 
 
-def zoo_autoencoder(p: Problem, threads: int, seed: int) -> Trained:
+def zoo_autoencoder(p: Problem, threads: int, seed: int, device: str = "cpu") -> Trained:
     model = Autoencoder(
         ENCODER,
         activation="relu",
@@ -132,6 +132,7 @@ def zoo_autoencoder(p: Problem, threads: int, seed: int) -> Trained:
         init="glorot_uniform",
         random_state=seed,
         n_jobs=threads,
+        device=device,
     ).fit(p.X_train)
     return Trained(model.reconstruct, model.history_["loss"][-1])
 
@@ -141,7 +142,10 @@ def _torch():
     return importlib.import_module("torch")
 
 
-def torch_autoencoder(p: Problem, threads: int, seed: int) -> Trained:
+def torch_autoencoder(p: Problem, threads: int, seed: int, device: str = "cpu", compiled: bool = False) -> Trained:
+    """PyTorch's loop; on a GPU (device="cuda") with the data moved there
+    first, and with compiled=True the step captured in CUDA graphs
+    (torch.compile(mode="reduce-overhead"))."""
     torch = _torch()
     nn, F = torch.nn, torch.nn.functional
     torch.set_num_threads(threads)
@@ -158,30 +162,35 @@ def torch_autoencoder(p: Problem, threads: int, seed: int) -> Trained:
         layers.append(linear)
         if index != code_layer and index != len(sizes) - 2:  # linear code and output
             layers.append(nn.ReLU())
-    model = nn.Sequential(*layers)
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=BETAS, eps=EPS)
+    model = nn.Sequential(*layers).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=BETAS, eps=EPS, capturable=compiled)
 
-    X = torch.from_numpy(p.X_train)
+    def step(batch):
+        loss = F.mse_loss(model(batch), batch)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        return loss.detach()
+
+    if compiled:
+        step = torch.compile(step, mode="reduce-overhead")
+    X = torch.from_numpy(p.X_train).to(device)
     n = X.shape[0]
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator(device=device).manual_seed(seed)
     model.train()
     epoch_loss = 0.0
     for _ in range(p.epochs):
-        order = torch.randperm(n, generator=generator)
-        total = torch.zeros(())
+        order = torch.randperm(n, generator=generator, device=device)
+        total = torch.zeros((), device=device)
         for start in range(0, n, p.batch_size):
             batch = X[order[start:start + p.batch_size]]
-            loss = F.mse_loss(model(batch), batch)
-            loss.backward()
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            total += loss.detach() * batch.shape[0]
+            total += step(batch) * batch.shape[0]
         epoch_loss = float(total) / n  # sample-weighted mean, as zoo's history_ reports it
 
     def reconstruct(X_new):
         model.eval()
         with torch.no_grad():
-            return model(torch.from_numpy(np.ascontiguousarray(X_new))).numpy()
+            return model(torch.from_numpy(np.ascontiguousarray(X_new)).to(device)).cpu().numpy()
 
     return Trained(reconstruct, epoch_loss)
 

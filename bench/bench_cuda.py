@@ -5,6 +5,8 @@ would pick, on the same GPU:
   batch 32, 128, 512 and 4096: zoo with device="cuda" against PyTorch eager
   and PyTorch with CUDA graphs (``torch.compile(mode="reduce-overhead")``
   on the training step), and zoo on the CPU.
+- Autoencoder 784-128-32-128-784 (bench_autoencoder's problem) at the same
+  batch sizes, against the same three.
 - KMeans, KMeans(device="cuda") against zoo on the CPU and a CuPy
   implementation of Lloyd's algorithm.
 
@@ -26,7 +28,7 @@ import numpy as np
 import zoo
 import zoo.cuda
 
-from . import bench_nn
+from . import bench_autoencoder, bench_nn
 from .bench_cluster import inertia
 from .harness import Case, optional_module
 
@@ -123,6 +125,17 @@ def _mlp_contenders():
     return runs
 
 
+def _autoencoder_contenders():
+    runs = {"zoo": lambda p, threads, seed: bench_autoencoder.zoo_autoencoder(p, threads, seed, device="cuda")}
+    if bench_autoencoder.HAVE_TORCH:
+        runs["PyTorch eager"] = lambda p, threads, seed: bench_autoencoder.torch_autoencoder(
+            p, threads, seed, device="cuda")
+        runs["PyTorch CUDA graphs"] = lambda p, threads, seed: bench_autoencoder.torch_autoencoder(
+            p, threads, seed, device="cuda", compiled=True)
+    runs["zoo (CPU)"] = bench_autoencoder.zoo_autoencoder
+    return runs
+
+
 def quality(problem, result):
     labels, centres = result
     return {"inertia": inertia(problem.X, labels, centres)}
@@ -148,6 +161,20 @@ CASES = [
         contenders=_mlp_contenders(),
         quality=bench_nn.accuracy_quality,
         per=bench_nn.EPOCHS,
+        unit="epoch",
+    )
+    for batch in GPU_BATCH_SIZES
+] + [
+    Case(
+        name=f"cuda-autoencoder-784-128-32-128-784-b{batch}",
+        description=(f"Autoencoder 784-128-32-128-784 (bench_autoencoder's data, MSE, Adam), batch {batch}, "
+                     f"{bench_autoencoder.EPOCHS} epochs; zoo on the GPU, PyTorch eager and with CUDA graphs on "
+                     "the same GPU, zoo on the CPU."),
+        setup=bench_autoencoder.problem_setup(batch),
+        contenders=_autoencoder_contenders(),
+        quality=bench_autoencoder.reconstruction_quality,
+        compare=("test_mse",),
+        per=bench_autoencoder.EPOCHS,
         unit="epoch",
     )
     for batch in GPU_BATCH_SIZES

@@ -102,6 +102,14 @@ void bind_network_trainer(py::module_& m, const char* name) {
             },
             py::arg("X"), py::arg("targets"), py::arg("weight"))
         .def(
+            "set_inputs",
+            [](Trainer& trainer, In<T> x) {
+                require(x.ndim() == 2, "X must be 2-D");
+                py::gil_scoped_release release;
+                trainer.set_inputs(x.data(), x.shape(0), x.shape(1));
+            },
+            py::arg("X"), "Replaces the inputs of the rows set_data gave (same shape).")
+        .def(
             "train_epoch",
             [](Trainer& trainer, Out<T> params, Out<T> state, std::int64_t step, const py::object& config) {
                 require(params.writeable() && state.writeable(), "params and state must be writable");

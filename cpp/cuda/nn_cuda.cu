@@ -185,6 +185,30 @@ struct Piece {
     bool decays;  // a weight matrix (penalties, AdamW's decay), not a bias
 };
 
+// One batch's device arrays: per layer its pre-activations z and outputs a,
+// the gathered inputs, targets and weights, and the two gradient buffers
+// the backward pass alternates between. Reused by every batch and epoch.
+template <class T>
+struct Workspace {
+    std::int64_t rows;
+    std::vector<DeviceBuffer<T>> z, a;
+    DeviceBuffer<T> xb, yb, wb, upstream, downstream;
+
+    Workspace(const std::vector<DenseLayer>& layers, std::int64_t rows_, std::int64_t d, std::int64_t t,
+              std::int64_t widest)
+        : rows(rows_),
+          xb(static_cast<std::size_t>(rows_ * d)),
+          yb(static_cast<std::size_t>(rows_ * t)),
+          wb(static_cast<std::size_t>(rows_)),
+          upstream(static_cast<std::size_t>(rows_ * widest)),
+          downstream(static_cast<std::size_t>(rows_ * widest)) {
+        for (const DenseLayer& layer : layers) {
+            z.emplace_back(static_cast<std::size_t>(rows_ * layer.n_out));
+            a.emplace_back(static_cast<std::size_t>(rows_ * layer.n_out));
+        }
+    }
+};
+
 }  // namespace
 
 template <class T>
@@ -197,9 +221,29 @@ struct NetworkTrainer<T>::Impl {
     std::int64_t n = 0, n_targets = 0;
     std::vector<T> host_weight;
     std::unique_ptr<DeviceBuffer<T>> x, targets, weight;
+    // Parameters, gradients and moments: allocated once per trainer.
+    DeviceBuffer<T> params_d, grads_d, state_d;
+    DeviceBuffer<double> totals{3}, squares{1};
+    std::unique_ptr<Workspace<T>> work;  // the batch's activations, sized for the largest batch seen
+
+    Workspace<T>& workspace(std::int64_t rows) {
+        if (!work || work->rows < rows) {
+            std::int64_t widest = std::max(layers.front().n_in, n_targets);
+            for (const DenseLayer& layer : layers) widest = std::max(widest, layer.n_out);
+            work = std::make_unique<Workspace<T>>(layers, rows, layers.front().n_in, std::max<std::int64_t>(n_targets, 1),
+                                                  widest);
+        }
+        return *work;
+    }
 
     Impl(std::vector<DenseLayer> layers_, std::int64_t n_params_, int n_slots_, const std::vector<std::string>& paths)
-        : layers(std::move(layers_)), n_params(n_params_), n_slots(n_slots_), blas(cublas(paths)) {
+        : layers(std::move(layers_)),
+          n_params(n_params_),
+          n_slots(n_slots_),
+          blas(cublas(paths)),
+          params_d(static_cast<std::size_t>(n_params_)),
+          grads_d(static_cast<std::size_t>(n_params_)),
+          state_d(static_cast<std::size_t>(n_params_) * static_cast<std::size_t>(n_slots_)) {
         if (layers.empty()) throw std::invalid_argument("a network needs at least one layer");
         for (const DenseLayer& layer : layers) {
             if (layer.trained_from >= layer.n_out) continue;
@@ -250,6 +294,16 @@ void NetworkTrainer<T>::set_data(const T* x, const T* targets, const T* weight, 
     m.targets->upload(targets);
     m.weight->upload(weight);
     m.host_weight.assign(weight, weight + n);
+    m.work.reset();  // the targets' width may have changed
+}
+
+template <class T>
+void NetworkTrainer<T>::set_inputs(const T* x, std::int64_t n, std::int64_t n_in) {
+    Impl& m = *impl_;
+    if (!m.x) throw std::logic_error("set_data first");
+    if (n != m.n || n_in != m.layers.front().n_in)
+        throw std::invalid_argument("set_inputs takes as many rows and columns as set_data had");
+    m.x->upload(x);
 }
 
 template <class T>
@@ -271,23 +325,15 @@ EpochResult NetworkTrainer<T>::train_epoch(T* params, T* state, std::int64_t ste
     DeviceBuffer<std::int64_t> order_d(order.size());
     order_d.upload(order.data());
 
-    DeviceBuffer<T> params_d(static_cast<std::size_t>(m.n_params)), grads_d(static_cast<std::size_t>(m.n_params));
-    DeviceBuffer<T> state_d(static_cast<std::size_t>(m.n_params) * static_cast<std::size_t>(m.n_slots));
+    DeviceBuffer<T>&params_d = m.params_d, &grads_d = m.grads_d, &state_d = m.state_d;
     params_d.upload(params);
     if (m.n_slots > 0) state_d.upload(state);
     grads_d.zero();
-
-    std::int64_t widest = d;
-    for (const DenseLayer& layer : m.layers) widest = std::max(widest, layer.n_out);
-    std::vector<DeviceBuffer<T>> z, a;
-    for (const DenseLayer& layer : m.layers) {
-        z.emplace_back(static_cast<std::size_t>(batch * layer.n_out));
-        a.emplace_back(static_cast<std::size_t>(batch * layer.n_out));
-    }
-    DeviceBuffer<T> xb(static_cast<std::size_t>(batch * d)), yb(static_cast<std::size_t>(batch * t)),
-        wb(static_cast<std::size_t>(batch));
-    DeviceBuffer<T> upstream(static_cast<std::size_t>(batch * widest)), downstream(static_cast<std::size_t>(batch * widest));
-    DeviceBuffer<double> totals(3), squares(1);
+    Workspace<T>& work = m.workspace(batch);
+    std::vector<DeviceBuffer<T>>&z = work.z, &a = work.a;
+    DeviceBuffer<T>&xb = work.xb, &yb = work.yb, &wb = work.wb;
+    DeviceBuffer<T>*upstream = &work.upstream, *downstream = &work.downstream;
+    DeviceBuffer<double>&totals = m.totals, &squares = m.squares;
     totals.zero();
 
     const T lr = static_cast<T>(config.learning_rate);
@@ -316,28 +362,28 @@ EpochResult NetworkTrainer<T>::train_epoch(T* params, T* state, std::int64_t ste
                                                                                       start, rows, wb.data());
         const T* outputs = m.forward(xb.data(), rows, params_d.data(), z, a);
         row_losses<T><<<blocks_for(static_cast<std::size_t>(rows)), kBlockThreads>>>(
-            config.loss, config.huber_delta, outputs, yb.data(), wb.data(), rows, k, batch_weight, upstream.data(),
+            config.loss, config.huber_delta, outputs, yb.data(), wb.data(), rows, k, batch_weight, upstream->data(),
             totals.data());
         // Backward, last layer first: upstream holds d loss / d a of the layer.
         for (std::size_t l = m.layers.size(); l-- > 0;) {
             const DenseLayer& layer = m.layers[l];
             const std::size_t count = static_cast<std::size_t>(rows * layer.n_out);
-            activation_backward<T><<<blocks_for(count), kBlockThreads>>>(upstream.data(), z[l].data(), a[l].data(),
+            activation_backward<T><<<blocks_for(count), kBlockThreads>>>(upstream->data(), z[l].data(), a[l].data(),
                                                                          static_cast<std::int64_t>(count), layer.activation,
                                                                          static_cast<T>(layer.activation_param));
             const T* input = l == 0 ? xb.data() : a[l - 1].data();
             // dW (n_out x n_in, row-major) = dz^T input.
             gemm(m.blas, kNoTrans, kTrans, static_cast<int>(layer.n_in), static_cast<int>(layer.n_out),
-                 static_cast<int>(rows), input, static_cast<int>(layer.n_in), upstream.data(),
+                 static_cast<int>(rows), input, static_cast<int>(layer.n_in), upstream->data(),
                  static_cast<int>(layer.n_out), grads_d.data() + layer.weight_offset, static_cast<int>(layer.n_in));
             if (layer.bias_offset >= 0)
                 column_sums<T><<<blocks_for(static_cast<std::size_t>(layer.n_out)), kBlockThreads>>>(
-                    upstream.data(), rows, layer.n_out, grads_d.data() + layer.bias_offset);
+                    upstream->data(), rows, layer.n_out, grads_d.data() + layer.bias_offset);
             if (l > 0) {
                 // d loss / d input (rows x n_in) = dz W.
                 gemm(m.blas, kNoTrans, kNoTrans, static_cast<int>(layer.n_in), static_cast<int>(rows),
                      static_cast<int>(layer.n_out), params_d.data() + layer.weight_offset, static_cast<int>(layer.n_in),
-                     upstream.data(), static_cast<int>(layer.n_out), downstream.data(), static_cast<int>(layer.n_in));
+                     upstream->data(), static_cast<int>(layer.n_out), downstream->data(), static_cast<int>(layer.n_in));
                 std::swap(upstream, downstream);
             }
         }
@@ -395,20 +441,15 @@ template <class T>
 void NetworkTrainer<T>::predict(const T* params, const T* x, std::int64_t n, T* out) {
     Impl& m = *impl_;
     constexpr std::int64_t kRows = 4096;
-    DeviceBuffer<T> params_d(static_cast<std::size_t>(m.n_params));
-    params_d.upload(params);
     const std::int64_t d = m.layers.front().n_in, k = m.layers.back().n_out, block = std::min(kRows, n);
-    std::vector<DeviceBuffer<T>> z, a;
-    for (const DenseLayer& layer : m.layers) {
-        z.emplace_back(static_cast<std::size_t>(block * layer.n_out));
-        a.emplace_back(static_cast<std::size_t>(block * layer.n_out));
-    }
-    DeviceBuffer<T> xb(static_cast<std::size_t>(block * d));
+    m.params_d.upload(params);
+    Workspace<T>& work = m.workspace(block);
     for (std::int64_t start = 0; start < n; start += block) {
         const std::int64_t rows = std::min(block, n - start);
-        check(cudaMemcpy(xb.data(), x + start * d, static_cast<std::size_t>(rows * d) * sizeof(T), cudaMemcpyHostToDevice),
+        check(cudaMemcpy(work.xb.data(), x + start * d, static_cast<std::size_t>(rows * d) * sizeof(T),
+                         cudaMemcpyHostToDevice),
               "upload");
-        const T* outputs = m.forward(xb.data(), rows, params_d.data(), z, a);
+        const T* outputs = m.forward(work.xb.data(), rows, m.params_d.data(), work.z, work.a);
         check(cudaMemcpy(out + start * k, outputs, static_cast<std::size_t>(rows * k) * sizeof(T), cudaMemcpyDeviceToHost),
               "download");
     }

@@ -43,8 +43,9 @@ struct EpochResult {
 };
 
 // One fit's device state: the training data stay on the device between
-// epochs; parameters and optimizer moments go up at the start of each
-// epoch and come back at its end (callbacks, checkpoints and early
+// epochs, and the parameter, gradient, moment and activation buffers are
+// allocated once; parameters and optimizer moments go up at the start of
+// each epoch and come back at its end (callbacks, checkpoints and early
 // stopping read and change the host arrays in between).
 template <class T>
 class NetworkTrainer {
@@ -57,6 +58,9 @@ public:
 
     // Rows x (n x n_in), targets (n x n_targets), weights (n); validated by the caller.
     void set_data(const T* x, const T* targets, const T* weight, std::int64_t n, std::int64_t n_targets);
+    // New inputs for the same rows, targets and weights (a denoising
+    // autoencoder's corrupted copy, redrawn every epoch).
+    void set_inputs(const T* x, std::int64_t n, std::int64_t n_in);
     EpochResult train_epoch(T* params, T* state, std::int64_t step, const NetworkTraining& config);
     void predict(const T* params, const T* x, std::int64_t n, T* out);
 

@@ -75,10 +75,14 @@ class _Trainer:
         return self.layout is network.layout and self.n_slots == network.optimizer_state.shape[0]
 
     def upload(self, data) -> None:
-        if self.data is not None and all(getattr(self.data, name) is getattr(data, name)
-                                         for name in ("X", "targets", "weight")):
-            return
-        self.engine.set_data(data.X, np.ascontiguousarray(data.targets).reshape(len(data.X), -1), data.weight)
+        """Puts `data` on the device: all of it when its rows, targets or
+        weights are new, only X when the same rows bring new inputs."""
+        same_rows = self.data is not None and all(getattr(self.data, name) is getattr(data, name)
+                                                  for name in ("targets", "weight"))
+        if not same_rows:
+            self.engine.set_data(data.X, np.ascontiguousarray(data.targets).reshape(len(data.X), -1), data.weight)
+        elif data.fresh_inputs or data.X is not self.data.X:
+            self.engine.set_inputs(data.X)
         self.data = data
 
 

@@ -48,6 +48,9 @@ class TrainingSet:
     weight: np.ndarray
     # Values derived from the set once and reused every epoch (R^2's total sum of squares).
     derived: dict = field(default_factory=dict, repr=False)
+    # X is rewritten before every epoch (augmented or corrupted inputs): an
+    # engine that keeps a copy of the data (the GPU's) takes X again each epoch.
+    fresh_inputs: bool = False
 
 
 # Separates the validation split's draws from the training seed.

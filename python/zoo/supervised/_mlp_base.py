@@ -317,7 +317,7 @@ class _BaseMLP(NetworkModelMixin, BaseEstimator):
         def epoch_data(epoch: int) -> TrainingSet:
             seed = epoch_stream_seed(self._seed_, epoch, AUGMENT_STREAM)
             X = self._scaled(augmented(augment, raw.X, seed))
-            return TrainingSet(X, train.targets, train.weight, train.derived)
+            return TrainingSet(X, train.targets, train.weight, train.derived, fresh_inputs=True)
 
         return epoch_data
 

@@ -65,7 +65,7 @@ class _AutoencoderNetwork(NetworkModelMixin):
             self._corruption = Corruption(train.X, noisy, self.noise, float(self.denoising),
                                           resolve_n_jobs(self.n_jobs))
             corruption = (self._corruption,)
-            train = TrainingSet(noisy, train.targets, train.weight, train.derived)
+            train = TrainingSet(noisy, train.targets, train.weight, train.derived, fresh_inputs=True)
         try:
             self._run_epochs(train, validation, until, extra_callbacks=corruption)
         finally:

@@ -25,6 +25,7 @@ from zoo._validation import check_is_fitted, check_sample_weight, is_dask_collec
 from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
 from zoo.dask._blocks import dask_fit, lazy_rows
 from zoo.nn._constraints import (
+    DEVICE_CONSTRAINTS,
     ENGINE_ALIASES,
     ENGINE_CONSTRAINTS,
     RUN_CONSTRAINTS,
@@ -91,6 +92,10 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
     frozen_layers : sequence of int, default=None
         Layers (0 = first encoder layer, -1 = output) whose parameters do
         not change.
+    device : {"cpu", "cuda"}, default="cpu"
+        Where the epochs train, as in zoo.MLP: "cuda" keeps the rows on an
+        NVIDIA GPU for the fit (a denoising fit sends each epoch's corrupted
+        copy up again); not yet with batch_norm or dropout.
 
     Attributes
     ----------
@@ -145,6 +150,7 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
         **ENGINE_CONSTRAINTS,
         **TRAINING_CONSTRAINTS,
         **RUN_CONSTRAINTS,
+        **DEVICE_CONSTRAINTS,
     }
 
     def __init__(
@@ -184,6 +190,7 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
         huber_delta=1.0,
         shuffle=True,
         dtype="float32",
+        device="cpu",
     ):
         self.encoder_layer_sizes = encoder_layer_sizes
         self.decoder_layer_sizes = decoder_layer_sizes
@@ -219,6 +226,7 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
         self.huber_delta = huber_delta
         self.shuffle = shuffle
         self.dtype = dtype
+        self.device = device
 
     # -- fitting ---------------------------------------------------------------
 
