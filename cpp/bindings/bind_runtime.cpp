@@ -1,6 +1,8 @@
 // Runtime facts and knobs shared by every family: threads, BLAS identity.
 #include <omp.h>
 
+#include <atomic>
+#include <cstdint>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -16,6 +18,31 @@ void bind_runtime(py::module_& m) {
           "Threads OpenMP would use by default (the machine's cores).");
     m.def("blas_num_threads", [] { return scipy_openblas_get_num_threads(); });
     m.def("blas_config", [] { return std::string(scipy_openblas_get_config()); });
+    m.def(
+        "team_size", [](std::int64_t work, int n_threads) { return team_size(work, n_threads); }, py::arg("work"),
+        py::arg("n_threads"),
+        "Threads that work of `work` scalar operations is worth, at most n_threads: zoo's one rule for the size "
+        "of every thread team (work too small to pay for waking a thread runs on the calling thread).");
+    m.def(
+        "min_work_per_thread", [] { return kMinWorkPerThread; },
+        "Scalar operations a thread must have before waking it pays (team_size's unit).");
+    m.def(
+        "_threads_in_parallel_chunks",
+        [](std::int64_t n_chunks, int n_threads) {
+            std::atomic<int> widest{0};
+            {
+                py::gil_scoped_release release;
+                parallel_chunks(n_chunks, n_threads, [&](std::int64_t, int) {
+                    const int size = omp_get_num_threads();
+                    int seen = widest.load();
+                    while (size > seen && !widest.compare_exchange_weak(seen, size)) {
+                    }
+                });
+            }
+            return widest.load();
+        },
+        py::arg("n_chunks"), py::arg("n_threads"),
+        "Test hook: the size of the team parallel_chunks ran its chunks on.");
     m.def(
         "_raise_inside_parallel_region",
         [](int n_threads, const std::string& kind) {

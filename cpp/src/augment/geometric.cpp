@@ -47,7 +47,7 @@ void flip_images(const T* x, std::int64_t n, const ImageLayout& layout, const st
     check_layout(layout, "flip_images:");
     const std::int64_t size = layout.size(), values = layout.values_per_pixel(), width = layout.width;
     const std::int64_t row_length = layout.row_length(), plane_size = layout.plane_size();
-    parallel_chunks(n, n_threads, [&](std::int64_t i, int) {
+    parallel_chunks(n, team_size(n * size, n_threads), [&](std::int64_t i, int) {
         const bool mirror_cols = flip_horizontal != nullptr && flip_horizontal[i] != 0;
         const bool mirror_rows = flip_vertical != nullptr && flip_vertical[i] != 0;
         for (std::int64_t plane = 0; plane < layout.planes(); ++plane) {
@@ -80,7 +80,7 @@ void crop_images(const T* x, std::int64_t n, const ImageLayout& in, const ImageL
     // Both layouts come from one data_format, so they agree on what a plane is.
     const std::int64_t planes = in.planes(), values = in.values_per_pixel();
     const std::int64_t out_width = out_layout.width;
-    parallel_chunks(n, n_threads, [&](std::int64_t i, int) {
+    parallel_chunks(n, team_size(n * out_size, n_threads), [&](std::int64_t i, int) {
         // Row and column lookups once per image, not once per pixel.
         std::vector<std::int64_t> source_rows(static_cast<size_t>(out_layout.height));
         std::vector<std::int64_t> source_cols(static_cast<size_t>(out_width));
@@ -186,7 +186,8 @@ template <class Policy, class T>
 void warp(const T* x, std::int64_t n, const ImageLayout& layout, const double* matrices, T fill, T* out,
           int n_threads) {
     const std::int64_t size = layout.size();
-    parallel_chunks(n, n_threads, [&](std::int64_t i, int) {
+    constexpr std::int64_t kWarpCost = 16;  // an interpolated value: a few loads and multiply-adds
+    parallel_chunks(n, team_size(kWarpCost * n * size, n_threads), [&](std::int64_t i, int) {
         const double* m = matrices + 6 * i;
         const T* image = x + i * size;
         T* target = out + i * size;

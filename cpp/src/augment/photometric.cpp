@@ -31,7 +31,7 @@ template <class T>
 void adjust_images(const T* x, std::int64_t n, std::int64_t image_size, const double* contrast,
                    const double* brightness, bool clip, double low, double high, T* out, int n_threads) {
     if (image_size < 1) throw std::invalid_argument("adjust_images: images must not be empty");
-    parallel_chunks(n, n_threads, [&](std::int64_t i, int) {
+    parallel_chunks(n, team_size(n * image_size, n_threads), [&](std::int64_t i, int) {
         const T* image = x + i * image_size;
         T* target = out + i * image_size;
         double total = 0.0;
@@ -49,7 +49,7 @@ void gaussian_noise_images(const T* x, std::int64_t n, std::int64_t image_size, 
                            bool clip, double low, double high, T* out, int n_threads) {
     if (image_size < 1) throw std::invalid_argument("gaussian_noise_images: images must not be empty");
     if (!(std >= 0.0)) throw std::invalid_argument("gaussian_noise_images: std must be >= 0");
-    parallel_chunks(n, n_threads, [&](std::int64_t i, int) {
+    parallel_chunks(n, team_size(n * image_size, n_threads), [&](std::int64_t i, int) {
         Rng rng(sample_seed(seed, i));
         const T* image = x + i * image_size;
         T* target = out + i * image_size;

@@ -22,7 +22,9 @@ std::string dbscan(const DbscanProblem& problem, DbscanAlgorithm algorithm, int 
     if (!(problem.eps > 0) || !std::isfinite(problem.eps)) throw std::invalid_argument("eps must be > 0 and finite");
     if (!(problem.min_samples >= 1)) throw std::invalid_argument("min_samples must be >= 1");
     if (problem.leaf_size < 1) throw std::invalid_argument("leaf_size must be >= 1");
-    checked_threads(n_threads);
+    // Each point meets a few dozen candidates per feature in the grid or tree.
+    constexpr double kCandidates = 32.0;
+    n_threads = team_size(static_cast<double>(problem.n) * static_cast<double>(problem.d) * kCandidates, n_threads);
     for (std::int64_t i = 0; i < problem.n; ++i)
         if (!(problem.weight[i] >= 0)) throw std::invalid_argument("sample_weight must be non-negative");
 

@@ -55,6 +55,7 @@ template <class T, class Bounds>
 FitSummary run_bounded(const Points<T>& points, int k, T* centers, std::int32_t* labels, int max_iter,
                        double tol, int n_threads, const InterruptCheck& interrupt) {
     check_problem(points, k, n_threads);
+    n_threads = pass_team(points.n, points.d, k, n_threads);
     if (max_iter < 1) throw std::invalid_argument("max_iter must be >= 1");
     blas::SingleThreadedScope single_threaded_blas;
     const index_t d = points.d;

@@ -34,6 +34,13 @@ template <class T>
     return acc;
 }
 
+// Threads one pass over the points against k centres pays for (n k d
+// multiply-adds; parallel.hpp's rule). Every k-means entry point sizes its
+// team with it, so a fit on a few hundred points stays on the calling thread.
+inline int pass_team(index_t n, index_t d, index_t k, int n_threads) {
+    return team_size(static_cast<double>(n) * static_cast<double>(d) * static_cast<double>(k), n_threads);
+}
+
 template <class T>
 void check_problem(const Points<T>& points, int k, int n_threads) {
     if (points.n < 1 || points.d < 1) throw std::invalid_argument("X must have at least one sample and one feature");

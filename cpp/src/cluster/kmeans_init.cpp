@@ -48,6 +48,7 @@ template <class T>
 void kmeans_plusplus(const Points<T>& points, int k, int n_local_trials, std::uint64_t seed, int n_threads,
                      T* centers, std::int64_t* chosen, const InterruptCheck& interrupt) {
     check_problem(points, k, n_threads);
+    n_threads = pass_team(points.n, points.d, n_local_trials, n_threads);  // each step: the trials' distances
     if (n_local_trials < 1) throw std::invalid_argument("n_local_trials must be >= 1");
     blas::SingleThreadedScope single_threaded_blas;
     const index_t n = points.n, d = points.d;

@@ -11,6 +11,7 @@ template <class T>
 FitSummary kmeans_lloyd(const Points<T>& points, int k, T* centers, std::int32_t* labels, int max_iter,
                         double tol, int n_threads, const InterruptCheck& interrupt) {
     check_problem(points, k, n_threads);
+    n_threads = pass_team(points.n, points.d, k, n_threads);
     if (max_iter < 1) throw std::invalid_argument("max_iter must be >= 1");
     blas::SingleThreadedScope single_threaded_blas;
     const index_t d = points.d;
@@ -46,7 +47,7 @@ template <class T>
 double kmeans_assign(const Points<T>& points, int k, const T* centers, std::int32_t* labels, int n_threads) {
     // Unlike fitting, predicting may ask for fewer points than clusters.
     if (points.n < 1 || points.d < 1 || k < 1) throw std::invalid_argument("assign needs samples, features and centres");
-    checked_threads(n_threads);
+    n_threads = pass_team(points.n, points.d, k, n_threads);
     blas::SingleThreadedScope single_threaded_blas;
     assign_all<T>(points, k, centers, labels, n_threads, nullptr);
     return weighted_inertia(points, centers, labels, n_threads);
@@ -75,7 +76,7 @@ template <class T>
 AssignSums kmeans_assign_sums(const Points<T>& points, const T* shift, int k, const T* centers,
                               std::int32_t* labels, double* sums, double* weights, int n_threads) {
     if (points.n < 1 || points.d < 1 || k < 1) throw std::invalid_argument("assign needs samples, features and centres");
-    checked_threads(n_threads);
+    n_threads = pass_team(points.n, points.d, k, n_threads);
     blas::SingleThreadedScope single_threaded_blas;
     std::vector<ClusterSums> partial(static_cast<size_t>(n_threads), ClusterSums(k, points.d));
     ClusterSums total_sums(k, points.d);
@@ -94,7 +95,7 @@ template <class T>
 void kmeans_nearest_weighted_sq(const Points<T>& points, const T* shift, int k, const T* centers,
                                 double* weighted_sq, int n_threads) {
     if (points.n < 1 || points.d < 1 || k < 1) throw std::invalid_argument("needs samples, features and centres");
-    checked_threads(n_threads);
+    n_threads = pass_team(points.n, points.d, k, n_threads);
     blas::SingleThreadedScope single_threaded_blas;
     for_each_centred_slab(points, shift, [&](const Points<T>& slab, index_t begin) {
         for_each_nearest(slab, k, centers, /*exact=*/true, /*second=*/false, n_threads,
@@ -110,7 +111,7 @@ void kmeans_nearest_weighted_sq(const Points<T>& points, const T* shift, int k, 
 template <class T>
 void kmeans_transform(const T* x, index_t n, index_t d, int k, const T* centers, T* distances, int n_threads) {
     if (n < 1 || d < 1 || k < 1) throw std::invalid_argument("transform needs samples, features and centres");
-    checked_threads(n_threads);
+    n_threads = pass_team(n, d, k, n_threads);
     blas::SingleThreadedScope single_threaded_blas;
     const std::vector<T> c_sq = row_sq_norms(centers, k, d);
     parallel_chunks(ceil_div(n, kChunkRows), n_threads, [&](index_t chunk, int) {

@@ -12,7 +12,7 @@ template <class T>
 double minibatch_step(const Points<T>& batch, int k, T* centers, T* weight_sums, std::int32_t* labels,
                       int n_threads) {
     if (batch.n < 1 || batch.d < 1 || k < 1) throw std::invalid_argument("a mini-batch needs samples, features and centres");
-    checked_threads(n_threads);
+    n_threads = pass_team(batch.n, batch.d, k, n_threads);
     blas::SingleThreadedScope single_threaded_blas;
     const index_t d = batch.d;
     std::vector<ClusterSums> partial(static_cast<size_t>(n_threads), ClusterSums(k, d));

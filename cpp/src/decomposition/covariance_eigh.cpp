@@ -84,7 +84,7 @@ void covariance_eigh(const T* x, index_t n, index_t d, index_t k, int n_threads,
                      T* components, double* total_variance) {
     if (n < 2) throw std::invalid_argument("covariance_eigh needs at least 2 samples");
     if (d < 1 || k < 1 || k > d) throw std::invalid_argument("covariance_eigh needs 1 <= n_components <= n_features");
-    checked_threads(n_threads);
+    n_threads = team_size(static_cast<double>(n) * static_cast<double>(d) * static_cast<double>(d), n_threads);
     // One pass over X: rows are shifted by a provisional centre c (the mean
     // of the first rows) and both sum_i (x_i - c) and the Gram matrix of the
     // shifted rows are accumulated; the exact centring follows in double,

@@ -18,7 +18,8 @@ void project(const T* x, index_t n, index_t d, const T* mean, const T* component
     if (n == 0) return;
     const index_t block_rows = std::clamp<index_t>((index_t{1} << 18) / (static_cast<index_t>(sizeof(T)) * d), 16, 1024);
     const index_t n_blocks = ceil_div(n, block_rows);
-    std::vector<std::vector<T>> scratch(static_cast<size_t>(checked_threads(n_threads)));
+    n_threads = team_size(static_cast<double>(n) * static_cast<double>(d) * static_cast<double>(k), n_threads);
+    std::vector<std::vector<T>> scratch(static_cast<size_t>(n_threads));
     blas::SingleThreadedScope one_blas_thread;
     parallel_chunks(n_blocks, n_threads, [&](std::int64_t block, int thread) {
         std::vector<T>& rows = scratch[static_cast<size_t>(thread)];

@@ -61,7 +61,8 @@ void randomized_svd(const T* xc, index_t n, index_t d, index_t k, index_t n_over
     if (n < 1 || d < 1 || k < 1 || k > std::min(n, d))
         throw std::invalid_argument("randomized_svd needs 1 <= n_components <= min(n_samples, n_features)");
     if (n_oversamples < 0 || n_iter < 0) throw std::invalid_argument("n_oversamples and n_iter must be >= 0");
-    checked_threads(n_threads);
+    n_threads = team_size(static_cast<double>(n) * static_cast<double>(d) * static_cast<double>(k + n_oversamples),
+                          n_threads);
     const int in = static_cast<int>(n), id = static_cast<int>(d);
     const int l = static_cast<int>(std::min(k + n_oversamples, std::min(n, d)));
     blas::ThreadsScope pool(detail::threads_for(2.0 * static_cast<double>(n) * static_cast<double>(d) * l, n_threads));

@@ -16,7 +16,7 @@ namespace zoo::decomposition {
 template <class T>
 void svd_rows(T* a, index_t m, index_t d, int n_threads, T* singular_values, T* components) {
     if (m < 1 || d < 1) throw std::invalid_argument("svd_rows needs a non-empty matrix");
-    checked_threads(n_threads);
+    n_threads = team_size(static_cast<double>(m) * static_cast<double>(d) * static_cast<double>(std::min(m, d)), n_threads);
     const int id = static_cast<int>(d), im = static_cast<int>(m);
     const double md = static_cast<double>(m), dd = static_cast<double>(d);
     if (d >= m) {

@@ -77,7 +77,7 @@ FactorSummary factor_solve(const Problem<T>& p, const double* x_mean, const doub
     // a: W^1/2 Xc row-major n x d, which LAPACK reads as its transpose, a
     // column-major d x n matrix. yc: W^1/2 Yc column-major n x k.
     std::vector<double> a(n * d), yc(n * k);
-    parallel_chunks(ceil_div(n, 1024), n_threads, [&](std::int64_t chunk, int) {
+    parallel_chunks(ceil_div(n, 1024), team_size(n * (d + k), n_threads), [&](std::int64_t chunk, int) {
         const index_t begin = chunk * 1024, end = std::min(n, begin + 1024);
         for (index_t i = begin; i < end; ++i) {
             const double root = std::sqrt(static_cast<double>(p.weight[i]));

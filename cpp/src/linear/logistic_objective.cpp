@@ -30,7 +30,12 @@ inline double sigmoid(double s) {
 
 template <class T>
 Objective<T>::Objective(const Problem<T>& problem, int n_threads, bool with_hessian)
-    : problem_(problem), n_threads_(checked_threads(n_threads)), with_hessian_(with_hessian) {
+    : problem_(problem),
+      // One evaluation: the n x d by d x k product and its transpose.
+      n_threads_(team_size(2.0 * static_cast<double>(problem.n) * static_cast<double>(problem.d) *
+                               static_cast<double>(problem.rows()),
+                           n_threads)),
+      with_hessian_(with_hessian) {
     const Problem<T>& p = problem_;
     if (p.n < 1 || p.d < 1) throw std::invalid_argument("X must have at least one sample and one feature");
     if (p.n_classes < 2) throw std::invalid_argument("n_classes must be >= 2");

@@ -60,7 +60,7 @@ template <class T>
 void weighted_moments(const Problem<T>& p, bool center, int n_threads, double* x_mean, double* y_mean,
                       double* gram, double* xty, double* yty) {
     const index_t d = p.d, k = p.k;
-    n_threads = static_cast<int>(std::clamp<index_t>(std::min<index_t>(n_threads, ceil_div(p.n, 256)), 1, 1 << 16));
+    n_threads = team_size(static_cast<double>(p.n) * static_cast<double>(d) * static_cast<double>(d + k), n_threads);
     if (center) {
         weighted_means(p, n_threads, x_mean, y_mean);
     } else {
@@ -140,6 +140,7 @@ void centered_columns(const T* x, const T* weight, index_t n, index_t d, const d
     // writes within cache lines.
     constexpr index_t tile = 64;
     const index_t n_tiles = ceil_div(n, tile);
+    n_threads = team_size(n * d, n_threads);
     parallel_chunks(n_tiles, n_threads, [&](std::int64_t chunk, int) {
         const index_t begin = chunk * tile, end = std::min(n, begin + tile);
         for (index_t j0 = 0; j0 < d; j0 += tile) {

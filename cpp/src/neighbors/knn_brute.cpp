@@ -261,8 +261,8 @@ void search_block(const Prepared& p, const index_t* queries, index_t first, inde
 
 void knn_brute(const double* x, index_t n, index_t d, const index_t* queries, index_t n_queries, index_t k,
                index_t block_rows, index_t block_cols, int n_threads, index_t* out, const InterruptCheck& interrupt) {
-    checked_threads(n_threads);
     if (n < 0 || d < 1 || n_queries < 0) throw std::invalid_argument("knn_brute: the points need at least one feature");
+    n_threads = team_size(static_cast<double>(n_queries) * static_cast<double>(n) * static_cast<double>(d), n_threads);
     if (k < 1 || k > n - 1)
         throw std::invalid_argument("knn_brute: k=" + std::to_string(k) + " nearest neighbours need at least " +
                                     std::to_string(k + 1) + " points; got " + std::to_string(n));

@@ -35,8 +35,8 @@ void check_rows(const std::int64_t* rows, std::int64_t count, std::int64_t n_sam
 template <class T>
 void smote_interpolate(const T* samples, std::int64_t n_samples, std::int64_t d, const std::int64_t* start,
                        const std::int64_t* end, const double* step, std::int64_t n_new, T* out, int n_threads) {
-    checked_threads(n_threads);
     if (n_samples < 0 || d < 0 || n_new < 0) throw std::invalid_argument("smote_interpolate: negative size");
+    n_threads = team_size(n_new * d, n_threads);
     check_rows(start, n_new, n_samples, "start");
     check_rows(end, n_new, n_samples, "end");
     parallel_chunks(ceil_div(n_new, kRowsPerChunk), n_threads, [&](std::int64_t chunk, int) {

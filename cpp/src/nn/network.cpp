@@ -12,6 +12,7 @@
 
 #include "activations.hpp"
 #include "zoo/blas.hpp"
+#include "zoo/parallel.hpp"
 #include "zoo/rng.hpp"
 
 namespace zoo::nn {
@@ -55,10 +56,9 @@ std::pair<index_t, index_t> Team::share(index_t count) const {
 }
 
 int team_size_for(const Network& net, index_t batch, int n_threads) {
-    constexpr double kMinParallelWork = 1048576.0;
-    double work = 0.0;
+    double work = 0.0;  // multiply-adds of one forward pass over the batch
     for (const Layer& layer : net.layers) work += static_cast<double>(layer.n_in) * static_cast<double>(layer.n_out);
-    return work * static_cast<double>(batch) < kMinParallelWork ? 1 : n_threads;
+    return team_size(work * static_cast<double>(batch), n_threads);
 }
 
 template <class T>

@@ -258,7 +258,7 @@ void predict(const Network& net, const T* x, index_t n, const T* params, const T
     const index_t block = std::min(kInferenceRows, n);
     Workspace<T> ws(net, block);
     const index_t k = net.n_outputs();
-#pragma omp parallel num_threads(n_threads)
+#pragma omp parallel num_threads(team_size_for(net, n, n_threads))
     {
         const FlushDenormalsScope flush_denormals;
         const Team team = Team::current();
@@ -305,7 +305,7 @@ double loss_and_gradient(const Network& net, const Batch<T>& data, const T* para
     for (index_t i = 0; i < data.n; ++i) total_weight += static_cast<double>(data.weight[i]);
     std::vector<LossResult> parts(static_cast<size_t>(config.n_threads));
     std::vector<double> norms(static_cast<size_t>(config.n_threads), 0.0);
-#pragma omp parallel num_threads(config.n_threads)
+#pragma omp parallel num_threads(team_size_for(net, data.n, config.n_threads))
     {
         const FlushDenormalsScope flush_denormals;
         const Team team = Team::current();
@@ -345,7 +345,7 @@ void sample_gradient_squares(const Network& net, const Batch<T>& data, const T* 
     const index_t k = net.n_outputs(), d = net.n_inputs(), t = data.n_targets;
     const index_t block = std::min(kBlockRows, data.n);
     const index_t n_blocks = (data.n + block - 1) / block;
-    const int n_threads = static_cast<int>(std::min<index_t>(config.n_threads, n_blocks));
+    const int n_threads = static_cast<int>(std::min<index_t>(team_size_for(net, data.n, config.n_threads), n_blocks));
     // Everything is allocated here: nothing in the parallel region may throw.
     const size_t members = static_cast<size_t>(n_threads), length = static_cast<size_t>(net.n_params);
     std::vector<std::vector<T>> sums(members, std::vector<T>(length, T(0)));

@@ -17,7 +17,7 @@ template <class Accumulate>
 void column_totals(std::int64_t n, std::int64_t d, int n_threads, std::vector<double>& totals, Accumulate&& accumulate) {
     const std::int64_t n_blocks = ceil_div(n, kBlockRows);
     std::vector<double> partial(static_cast<size_t>(n_blocks * d), 0.0);
-    parallel_chunks(n_blocks, n_threads, [&](std::int64_t block, int) {
+    parallel_chunks(n_blocks, team_size(n * d, n_threads), [&](std::int64_t block, int) {
         const std::int64_t begin = block * kBlockRows, end = std::min(n, begin + kBlockRows);
         accumulate(begin, end, partial.data() + block * d);
     });

@@ -139,7 +139,7 @@ template <class T>
 void column_moments(const T* x, const double* weights, std::int64_t n, std::int64_t d, double* total_weight,
                     double* mean, double* m2, int n_threads) {
     if (n < 1 || d < 1) throw std::invalid_argument("column_moments needs at least one sample and one feature");
-    checked_threads(n_threads);
+    n_threads = team_size(n * d, n_threads);
     const std::int64_t rows = moment_block_rows(d);
     const std::int64_t n_blocks = ceil_div(n, rows);
     std::vector<double> origin(x, x + d);  // the first row: any value of each column will do
@@ -190,7 +190,7 @@ void standardize_columns(const T* x, std::int64_t n, std::int64_t d, const doubl
     // Threads write disjoint row ranges of `out`; when it is fresh memory this
     // also spreads its first-touch page faults over the threads.
     const std::int64_t rows = std::max<std::int64_t>(1, 16384 / d);
-    parallel_chunks(ceil_div(n, rows), n_threads, [&](std::int64_t chunk, int) {
+    parallel_chunks(ceil_div(n, rows), team_size(n * d, n_threads), [&](std::int64_t chunk, int) {
         const std::int64_t begin = chunk * rows, end = std::min(n, begin + rows);
         for (std::int64_t i = begin; i < end; ++i) {
             const T* row = x + i * d;

@@ -19,7 +19,8 @@ void column_range(const T* x, std::int64_t n, std::int64_t d, double* low, doubl
     if (n < 1 || d < 1) throw std::invalid_argument("column_range needs at least one sample and one feature");
     // One contiguous run of rows per thread, each with its own minima and
     // maxima: scratch of O(threads x d), whatever the number of rows.
-    const std::int64_t part_rows = ceil_div(n, std::min<std::int64_t>(n, checked_threads(n_threads)));
+    n_threads = team_size(n * d, n_threads);
+    const std::int64_t part_rows = ceil_div(n, std::min<std::int64_t>(n, n_threads));
     const std::int64_t n_parts = ceil_div(n, part_rows);
     std::vector<T> part_low(static_cast<size_t>(n_parts * d)), part_high(static_cast<size_t>(n_parts * d));
     parallel_chunks(n_parts, n_threads, [&](std::int64_t part, int) {
@@ -64,7 +65,7 @@ void scale_shift_columns(const T* x, std::int64_t n, std::int64_t d, const doubl
     const T lo = static_cast<T>(clip_low), hi = static_cast<T>(clip_high);
     // Disjoint row ranges per thread; fresh output takes its page faults there.
     const std::int64_t rows = std::max<std::int64_t>(1, 16384 / d);
-    parallel_chunks(ceil_div(n, rows), n_threads, [&](std::int64_t chunk, int) {
+    parallel_chunks(ceil_div(n, rows), team_size(n * d, n_threads), [&](std::int64_t chunk, int) {
         const std::int64_t begin = chunk * rows, end = std::min(n, begin + rows);
         for (std::int64_t i = begin; i < end; ++i) {
             const T* row = x + i * d;

@@ -12,8 +12,9 @@ namespace zoo::svm::detail {
 namespace {
 // Below this many multiply-adds a parallel region costs more than it saves
 // (measured on 600 x 50 rbf problems, where parallel rows made SMO slower).
-constexpr index_t kParallelWork = 1 << 18;
-constexpr index_t kParallelGemmWork = 1 << 20;  // GEMM does more per microsecond
+// A kernel row's dot products run at memory speed (a gemv): each costs
+// about as much as four of a GEMM's multiply-adds, for parallel.hpp's rule.
+constexpr index_t kGemvCost = 4;
 constexpr std::size_t kSpareBuffers = 16;
 }  // namespace
 
@@ -72,14 +73,15 @@ void KernelRows::compute(index_t i, index_t begin, index_t end, float* out) {
         float* target = out + (from - begin);
         for (index_t k = 0; k < count; ++k) target[k] = static_cast<float>(dots[k] * (yi * y_[from + k]));
     };
-    if (n_threads_ <= 1 || m * d_ < kParallelWork) {
+    const int team = team_size(kGemvCost * m * d_, n_threads_);
+    if (team <= 1) {
         piece(begin, end);
         return;
     }
     // Chunks of whole cache lines, the same for every call with this thread count.
-    const index_t chunk = ((ceil_div(m, n_threads_) + 15) / 16) * 16;
+    const index_t chunk = ((ceil_div(m, team) + 15) / 16) * 16;
     const index_t n_chunks = ceil_div(m, chunk);
-    parallel_chunks(n_chunks, n_threads_, [&](std::int64_t c, int) {
+    parallel_chunks(n_chunks, team, [&](std::int64_t c, int) {
         const index_t from = begin + c * chunk;
         piece(from, std::min(end, from + chunk));
     });
@@ -192,11 +194,12 @@ void KernelRows::fill(const std::vector<index_t>& rows, index_t len) {
             for (index_t k = 0; k < count; ++k) target[k] = static_cast<float>(column[k] * (yi * y_[from + k]));
         }
     };
-    if (n_threads_ <= 1 || len * d_ * b < kParallelGemmWork) {
+    const int team = team_size(len * d_ * b, n_threads_);
+    if (team <= 1) {
         piece(0, len);
     } else {
-        const index_t chunk = ((ceil_div(len, n_threads_) + 15) / 16) * 16;
-        parallel_chunks(ceil_div(len, chunk), n_threads_, [&](std::int64_t c, int) {
+        const index_t chunk = ((ceil_div(len, team) + 15) / 16) * 16;
+        parallel_chunks(ceil_div(len, chunk), team, [&](std::int64_t c, int) {
             const index_t from = c * chunk;
             piece(from, std::min(len, from + chunk));
         });

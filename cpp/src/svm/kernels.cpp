@@ -92,7 +92,8 @@ void kernel_matrix(const KernelParams& kernel, const double* a, const double* a_
     constexpr index_t block = 64;
     const index_t n_blocks = ceil_div(n_a, block);
     blas::SingleThreadedScope single;
-    parallel_chunks(n_blocks, std::min<index_t>(n_threads, n_blocks), [&](std::int64_t chunk, int) {
+    const double work = static_cast<double>(n_a) * static_cast<double>(n_b) * static_cast<double>(d);
+    parallel_chunks(n_blocks, team_size(work, n_threads), [&](std::int64_t chunk, int) {
         const index_t begin = chunk * block, rows = std::min(block, n_a - begin);
         double* dots = out + begin * n_b;
         if (d == 0) {

@@ -67,7 +67,9 @@ std::vector<PairResult> solve_one_vs_one(const T* x, index_t n, index_t d, const
         for (int b = a + 1; b < n_classes; ++b) pairs.emplace_back(a, b);
     const std::int64_t n_pairs = static_cast<std::int64_t>(pairs.size());
     std::vector<PairResult> results(pairs.size());
-    const int n_threads = checked_threads(options.n_threads);
+    // Every pair's kernel rows at least once: about n^2 d multiply-adds in all.
+    const int n_threads =
+        team_size(static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(d), options.n_threads);
     if (n_threads > 1 && n_pairs >= 2 * n_threads) {
         // Many small problems: one per thread at a time, each with its share
         // of the cache and single-threaded kernel rows.

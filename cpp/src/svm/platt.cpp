@@ -87,7 +87,9 @@ void pairwise_coupling(const double* pairwise, index_t n, int n_classes, double*
     const int k = n_classes;
     if (k < 2) throw std::invalid_argument("pairwise coupling needs at least 2 classes");
     const index_t n_pairs = static_cast<index_t>(k) * (k - 1) / 2;
-    parallel_chunks(ceil_div(n, 256), n_threads, [&](std::int64_t chunk, int) {
+    // A few dozen coupling iterations over k^2 pairwise estimates per sample.
+    const double work = 32.0 * static_cast<double>(n) * n_classes * n_classes;
+    parallel_chunks(ceil_div(n, 256), team_size(work, n_threads), [&](std::int64_t chunk, int) {
         std::vector<double> r(static_cast<std::size_t>(k * k)), q(static_cast<std::size_t>(k * k)),
             qp(static_cast<std::size_t>(k));
         const index_t end = std::min<index_t>(n, (chunk + 1) * 256);

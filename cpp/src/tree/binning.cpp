@@ -111,7 +111,9 @@ Bins<T> bin_features(const Columns<T>& data, int max_bins, int n_threads, const 
     bins.edges.resize(d);
     bins.codes.resize(static_cast<std::size_t>(n * d));
     // One feature per thread at a time, checking for Ctrl-C in between.
-    in_slices(d, std::int64_t{checked_threads(n_threads)}, interrupt, [&](std::int64_t first, std::int64_t last) {
+    constexpr std::int64_t kSortCost = 64;  // a sort of each column: tens of operations per value
+    n_threads = team_size(kSortCost * n * d, n_threads);
+    in_slices(d, std::int64_t{n_threads}, interrupt, [&](std::int64_t first, std::int64_t last) {
         parallel_chunks(last - first, n_threads, [&](std::int64_t j, int) {
             const std::int64_t f = first + j;
             bins.edges[f] = bin_feature(data.column(f), n, max_bins, bins.codes.data() + f * n);

@@ -27,7 +27,10 @@ using detail::Sums;
 // Below this many (row, feature) pairs, a node's split search runs on one
 // thread: a parallel region costs microseconds, and the deep small nodes,
 // which dominate the node count, would pay it many thousands of times.
-constexpr std::int64_t kParallelWork = std::int64_t(1) << 16;
+// Operations per (row, feature) pair of a split search or a partition, and per
+// value of a column sort, for parallel.hpp's rule on team sizes.
+constexpr std::int64_t kPairCost = 16;
+constexpr std::int64_t kSortCost = 64;
 
 // Impurity at or below this counts as pure: such a node is not split.
 constexpr double kPure = std::numeric_limits<double>::epsilon();
@@ -133,7 +136,7 @@ private:
         cols_.x.resize(static_cast<std::size_t>(cols_.n * cols_.d));
         const std::int64_t n = cols_.n, d = cols_.d;
         constexpr std::int64_t block = 256;
-        parallel_chunks(ceil_div(n, block), params_.n_threads, [&](std::int64_t chunk, int) {
+        parallel_chunks(ceil_div(n, block), team_size(n * d, params_.n_threads), [&](std::int64_t chunk, int) {
             const std::int64_t end = std::min(n, (chunk + 1) * block);
             bool finite = true;
             for (std::int64_t i = chunk * block; i < end; ++i) {
@@ -214,7 +217,7 @@ private:
             std::vector<Candidate> found(count);
             const bool use_hist = node.hist >= 0;
             const std::int64_t work = node.n() * count;
-            const int threads = work >= kParallelWork ? params_.n_threads : 1;
+            const int threads = team_size(kPairCost * work, params_.n_threads);
             const double* hist = use_hist ? hist_pool_[node.hist].data() : nullptr;
             const row_t* rows = rows_.data() + node.start;
             parallel_chunks(count, threads, [&](std::int64_t j, int thread) {
@@ -242,9 +245,9 @@ private:
         goes_left_.resize(n);
         // One feature per thread at a time, polling for Ctrl-C in between:
         // sorting every column of a large X takes seconds.
-        const std::int64_t slice = params_.n_threads;
-        in_slices(cols_.d, slice, [this] { interrupt_.poll(); }, [&](std::int64_t first, std::int64_t last) {
-            parallel_chunks(last - first, params_.n_threads, [&](std::int64_t j, int) {
+        const int threads = team_size(kSortCost * n * cols_.d, params_.n_threads);
+        in_slices(cols_.d, std::int64_t{threads}, [this] { interrupt_.poll(); }, [&](std::int64_t first, std::int64_t last) {
+            parallel_chunks(last - first, threads, [&](std::int64_t j, int) {
                 row_t* order = sorted_rows(first + j);
                 std::iota(order, order + n, 0);
                 const T* column = cols_.column(first + j);
@@ -257,7 +260,7 @@ private:
     // Stable partition of each feature's sorted rows of the node, by goes_left_.
     void partition_sorted(const Node& node, std::int64_t n_left) {
         const std::int64_t n = node.n();
-        const int threads = n * cols_.d >= kParallelWork ? params_.n_threads : 1;
+        const int threads = team_size(kPairCost * n * cols_.d, params_.n_threads);
         parallel_chunks(cols_.d, threads, [&](std::int64_t f, int thread) {
             row_t* order = sorted_rows(f) + node.start;
             auto& right = partition_scratch_[thread];

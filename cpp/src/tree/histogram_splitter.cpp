@@ -91,8 +91,8 @@ void build_histogram(const Columns<T>& data, const Bins<T>& bins, const row_t* r
                      int n_threads) {
     const int stride = histogram_stride(data.n_stats);
     std::fill(hist, hist + bins.total_bins * stride, 0.0);
-    // Below this many (row, feature) pairs a parallel region costs more than it saves.
-    const int threads = n * data.d >= (std::int64_t(1) << 16) ? n_threads : 1;
+    constexpr std::int64_t kPairCost = 16;  // operations per (row, feature) pair, for parallel.hpp's rule
+    const int threads = team_size(kPairCost * n * data.d, n_threads);
     parallel_chunks(data.d, threads, [&](std::int64_t f, int) {
         feature_histogram(data, bins.codes.data() + f * data.n, rows, n, hist + bins.offset[f] * stride);
     });

@@ -38,7 +38,9 @@ void apply_tree(const TreeView& tree, const T* x, std::int64_t n, std::int64_t d
                 int n_threads) {
     check_tree(tree, d);
     constexpr std::int64_t block = 1024;
-    parallel_chunks(ceil_div(n, block), n < block ? 1 : n_threads, [&](std::int64_t chunk, int) {
+    // A descent is a chain of dependent loads: a few hundred cycles per row.
+    constexpr std::int64_t kRowCost = 256;
+    parallel_chunks(ceil_div(n, block), team_size(kRowCost * n, n_threads), [&](std::int64_t chunk, int) {
         const std::int64_t end = std::min(n, (chunk + 1) * block);
         for (std::int64_t i = chunk * block; i < end; ++i) {
             const T* row = x + i * d;

@@ -29,7 +29,10 @@ COMMON_CONSTRAINTS = {
 
 def warn_if_fewer_distinct_centers(centers, n_clusters: int, stacklevel: int) -> None:
     """Warn when duplicate points left fewer distinct centres than asked for."""
-    n_found = len(np.unique(centers, axis=0))
+    # Rows as bytes in a set: a tenth of np.unique(axis=0)'s time on a few
+    # centres (a small fit pays it every call); + 0.0 makes -0.0 equal 0.0.
+    rows = np.ascontiguousarray(centers + 0.0)
+    n_found = len({row.tobytes() for row in rows})
     if n_found < n_clusters:
         warnings.warn(
             f"Number of distinct clusters ({n_found}) found smaller than "
