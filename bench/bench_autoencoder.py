@@ -1,12 +1,12 @@
-"""Autoencoder training: zoo.Autoencoder against PyTorch.
+"""Autoencoder training: zoo.Autoencoder against PyTorch and JAX.
 
-Both libraries train the same network on the same float32 data:
+Every library trains the same network on the same float32 data:
 784-128-32-128-784, ReLU on the hidden layers, a linear 32-unit code and a
 linear output, mean squared error, Adam (learning rate 1e-3, betas
 0.9/0.999, eps 1e-8), Glorot-uniform weights and zero biases, mini-batches
 reshuffled every epoch, for EPOCHS epochs from a fresh model. The timed call
 is the training alone; the reconstruction error on held-out images is
-computed afterwards, untimed, by one helper for both.
+computed afterwards, untimed, by one helper for all.
 
 The data are synthetic "digits-like" 28x28 images in [0, 1] (MNIST is not
 downloaded): ten stroke-drawn prototypes, each image one of them shifted by
@@ -27,7 +27,9 @@ import numpy as np
 
 from zoo.unsupervised.autoencoder import Autoencoder
 
+from . import bench_nn, jax_training
 from .harness import Case
+from .peers import HAVE_JAX, jax_modules
 
 # PyTorch is imported by the cases' setup, not here: loading its OpenMP
 # runtime into the process is no business of the other benchmarks.
@@ -35,7 +37,7 @@ HAVE_TORCH = importlib.util.find_spec("torch") is not None
 
 DATA_SEED = 0
 EPOCHS = 3
-BATCH_SIZES = (128, 512)
+BATCH_SIZES = (32, 128, 512, 2048)
 SIDE = 28
 ENCODER = (128, 32)
 LEARNING_RATE = 1e-3
@@ -53,19 +55,36 @@ class Problem:
 
 @dataclass(frozen=True)
 class Trained:
-    """What both contenders hand back: the reconstruction function and the
-    mean training loss of the last epoch (as each library computes it)."""
+    """What every contender hands back: the reconstruction function, the
+    mean training loss of the last epoch (as each library computes it), and
+    the seconds its compiler took where it compiles the training (JAX)."""
 
     reconstruct: Callable[[np.ndarray], np.ndarray]
     final_loss: float
+    compile_s: float | None = None
 
 
 def reconstruction_quality(problem: Problem, result: Trained) -> dict:
     reconstructed = np.asarray(result.reconstruct(problem.X_test), dtype=np.float64)
-    return {
+    quality = {
         "test_mse": float(np.mean((reconstructed - problem.X_test) ** 2)),
         "final_train_loss": float(result.final_loss),
     }
+    if result.compile_s is not None:  # the others' rows read n/a
+        quality["compile_s"] = result.compile_s
+    return quality
+
+
+def layer_sizes(n_features: int = SIDE * SIDE) -> tuple:
+    return (n_features, *ENCODER, *ENCODER[-2::-1], n_features)
+
+
+def flops_per_epoch(n_samples: int = 60_000, sizes=None) -> int:
+    """Matrix-product FLOPs of one training epoch, counted as
+    bench_nn.flops_per_epoch counts them (forward, weight gradients, input
+    gradients of every layer but the first). GFLOP/s = this / 1e9 /
+    (s/epoch)."""
+    return bench_nn.flops_per_epoch(n_samples, sizes or layer_sizes())
 
 
 # ----------------------------------------------------------------- data
@@ -109,6 +128,8 @@ def problem_setup(batch_size: int):
     def setup(quick: bool) -> Problem:
         if HAVE_TORCH:
             _torch()  # import untimed
+        if HAVE_JAX:
+            jax_modules()
         epochs = 1 if quick else EPOCHS  # the harness counts a quick call as one epoch
         return Problem(*digits_like_images(quick), batch_size=batch_size, epochs=epochs)
 
@@ -195,12 +216,36 @@ def torch_autoencoder(p: Problem, threads: int, seed: int, device: str = "cpu", 
     return Trained(reconstruct, epoch_loss)
 
 
+# ReLU after every layer but the code layer and the output, which are linear.
+_JAX_RELU = tuple(index != len(ENCODER) - 1 for index in range(2 * len(ENCODER) - 1)) + (False,)
+
+
+def _jax_loss(params, X, _):
+    reconstructed = jax_training.dense_forward(params, X, _JAX_RELU)
+    return ((reconstructed - X) ** 2).mean()  # over every value, as F.mse_loss
+
+
+def jax_autoencoder(p: Problem, threads: int, seed: int) -> Trained:
+    # XLA sizes its CPU thread pool to the machine when it starts; `threads`
+    # cannot change it afterwards (the description says so).
+    network = jax_training.train(_jax_loss, layer_sizes(p.X_train.shape[1]), p.X_train, None,
+                                 batch_size=p.batch_size, epochs=p.epochs, seed=seed,
+                                 adam=(LEARNING_RATE, *BETAS, EPS))
+
+    def reconstruct(X_new):
+        return jax_training.apply(network.params, X_new, _JAX_RELU)
+
+    return Trained(reconstruct, network.final_loss, network.compile_s)
+
+
 def contenders() -> dict:
-    """zoo first, then PyTorch when it is installed (scikit-learn has no
-    autoencoder)."""
+    """zoo first, then PyTorch and JAX when they are installed
+    (scikit-learn has no autoencoder)."""
     runs = {"zoo": zoo_autoencoder}
     if HAVE_TORCH:
         runs["PyTorch"] = torch_autoencoder
+    if HAVE_JAX:
+        runs["JAX (jit epoch)"] = jax_autoencoder
     return runs
 
 
@@ -213,7 +258,11 @@ def _description(batch_size: int) -> str:
         "synthetic digits-like 28x28 images in [0, 1] (bench_autoencoder.digits_like_images, "
         "seed 0), 60,000 to train, 10,000 for the test reconstruction MSE, computed untimed. "
         "final_train_loss is each library's mean loss over the last epoch. PyTorch: a plain "
-        "loop over index permutations, torch.set_num_threads(threads)."
+        "loop over index permutations, torch.set_num_threads(threads). JAX (with optax's "
+        "Adam): " + jax_training.DESCRIPTION + " Training FLOPs per epoch "
+        "(bench_autoencoder.flops_per_epoch: 2 x n x (3 x sum of n_in x n_out - 784 x 128), "
+        f"the matrix products only): {flops_per_epoch() / 1e9:.1f} GFLOP, so GFLOP/s = "
+        "that / (s/epoch)."
     )
 
 

@@ -1,4 +1,5 @@
-"""k-means: zoo.KMeans and zoo.MiniBatchKMeans against scikit-learn and mlpack.
+"""k-means: zoo.KMeans and zoo.MiniBatchKMeans against scikit-learn and mlpack,
+and zoo.KMeans against scikit-learn-intelex (oneDAL) and faiss too.
 
 Every library gets the same array and the same k, one k-means++
 initialisation and the same iteration cap. Initialisations differ (each
@@ -18,6 +19,7 @@ import zoo
 from zoo.datasets import load_iris, make_blobs
 
 from .harness import Case, installed, optional_module
+from .peers import HAVE_FAISS, faiss_module, sklearnex_class, sklearnex_threads
 
 sklearn_cluster = optional_module("sklearn.cluster")
 mlpack = optional_module("mlpack")
@@ -145,6 +147,37 @@ def mlpack_kmeans(p: Problem, threads: int, seed: int) -> Clustering:
     return Clustering(out["output"].ravel().astype(np.intp), None, None)
 
 
+def sklearnex_kmeans(p: Problem, threads: int, seed: int) -> Clustering:
+    # oneDAL's Lloyd and its own k-means++ seeding, on TBB threads that
+    # threadpoolctl does not see; scikit-learn's parameters otherwise.
+    sklearnex_threads(threads)
+    init = "k-means++" if p.init is None else p.init
+    model = sklearnex_class("cluster", "KMeans")(
+        n_clusters=p.k, init=init, n_init=1, max_iter=p.max_iter, algorithm="lloyd", random_state=seed
+    ).fit(p.X)
+    return Clustering(model.labels_, model.cluster_centers_, model.n_iter_)
+
+
+def faiss_kmeans(p: Problem, threads: int, seed: int) -> Clustering:
+    faiss = faiss_module(threads)
+    X = np.ascontiguousarray(p.X, dtype=np.float32)  # faiss clusters float32 only
+    # k-means++ where this faiss has it (older ones only sample k points).
+    plus_plus = getattr(faiss, "ClusteringInitMethod_KMEANS_PLUS_PLUS", None)
+    seeding = {} if plus_plus is None else {"init_method": plus_plus}
+    kmeans = faiss.Kmeans(
+        X.shape[1], p.k, niter=p.max_iter, nredo=1, seed=seed,
+        # By default faiss trains on a sample of 256 points per centre; the
+        # other libraries cluster every point.
+        max_points_per_centroid=len(X),
+        **seeding,
+    )
+    kmeans.train(X, init_centroids=None if p.init is None else p.init.astype(np.float32))
+    # faiss keeps no labels: one more assignment against the final centres,
+    # as scikit-learn's fit ends with.
+    _, labels = kmeans.index.search(X, 1)
+    return Clustering(labels.ravel(), kmeans.centroids, len(kmeans.iteration_stats))
+
+
 def zoo_minibatch(p: Problem, threads: int, seed: int) -> Clustering:
     model = zoo.MiniBatchKMeans(
         n_clusters=p.k,
@@ -167,6 +200,10 @@ def sklearn_minibatch(p: Problem, threads: int, seed: int) -> Clustering:
 KMEANS_CONTENDERS = installed(
     LIBRARIES, {"zoo": zoo_kmeans, "scikit-learn": sklearn_kmeans, "mlpack": mlpack_kmeans}
 )
+if sklearnex_class("cluster", "KMeans") is not None:
+    KMEANS_CONTENDERS["scikit-learn-intelex"] = sklearnex_kmeans
+if HAVE_FAISS:
+    KMEANS_CONTENDERS["faiss"] = faiss_kmeans
 MINIBATCH_CONTENDERS = installed(LIBRARIES, {"zoo": zoo_minibatch, "scikit-learn": sklearn_minibatch})
 
 CASES = [
@@ -180,7 +217,12 @@ CASES = [
             "to seed. zoo: algorithm='auto' (Hamerly here). "
             "scikit-learn: algorithm='lloyd'. "
             "mlpack: its default 'naive' Lloyd with kmeans_plus_plus=True, data "
-            "converted to float64 by mlpack inside the timed call."
+            "converted to float64 by mlpack inside the timed call. "
+            "scikit-learn-intelex: oneDAL's Lloyd and k-means++, scikit-learn's parameters. "
+            "faiss: Kmeans(niter=100, nredo=1, init_method=k-means++, every point clustered: "
+            "max_points_per_centroid=n); it has no tolerance: it stops when the objective no "
+            "longer changes (or at niter), and its labels come from one more search against the "
+            "final centres, inside the timed call."
         ),
         setup=blobs_problem,
         contenders=KMEANS_CONTENDERS,
@@ -192,7 +234,8 @@ CASES = [
         description=(
             "KMeans iterations alone: the blobs-200k data and parameters, every library "
             "starting from the same k-means++ centres (computed once, untimed). The "
-            "inertias must agree; the time is the Lloyd phase plus per-call overhead."
+            "inertias must agree (faiss's only roughly: it runs to an unchanged objective, "
+            "not to tol=1e-4); the time is the Lloyd phase plus per-call overhead."
         ),
         setup=blobs_same_init_problem,
         contenders=KMEANS_CONTENDERS,
@@ -207,7 +250,8 @@ CASES = [
             "About 1% of k-means++ starts, in either library, end in iris's poor local "
             "optimum (inertia 142.8 instead of 78.85; 32 and 33 of 3,000 seeds for zoo "
             "and scikit-learn), so the mean inertia over the timed seeds moves by a few "
-            "tenths of a percent from run to run."
+            "tenths of a percent from run to run. faiss converts the data to float32 inside the "
+            "timed call."
         ),
         setup=iris_problem,
         contenders=KMEANS_CONTENDERS,

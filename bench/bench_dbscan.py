@@ -1,11 +1,13 @@
-"""DBSCAN: zoo.DBSCAN against scikit-learn and mlpack on Gaussian blobs.
+"""DBSCAN: zoo.DBSCAN against scikit-learn, mlpack, scikit-learn-intelex
+(oneDAL) and the ``dbscan`` package (Wang, Gu & Shun's parallel DBSCAN)
+on Gaussian blobs.
 
 Data: make_blobs from zoo.datasets, 20 centres drawn uniformly in the box
 (-10, 10) per axis, cluster_std=0.5, seed 0 (DATA_SEED). Every library gets
 the same float64 array, eps and min_samples (scikit-learn's min_samples
-counts the point itself, as zoo's does; mlpack's min_size is its own
-minimum cluster size). DBSCAN is deterministic, so the seed the harness
-passes is unused.
+counts the point itself, as zoo's, scikit-learn-intelex's and the dbscan
+package's do; mlpack's min_size is its own minimum cluster size). DBSCAN is
+deterministic, so the seed the harness passes is unused.
 
 Quality: zoo's clustering is computed once, untimed, as the reference; each
 library's result is scored against it: "core_equal" is 1 when the set of
@@ -38,6 +40,7 @@ from zoo.metrics import adjusted_rand_score
 from zoo.unsupervised.dbscan import DBSCAN
 
 from .harness import Case, installed, optional_module
+from .peers import HAVE_DBSCAN, dbscan_function, sklearnex_class, sklearnex_threads
 
 sklearn_cluster = optional_module("sklearn.cluster")
 mlpack = optional_module("mlpack")
@@ -135,6 +138,48 @@ def mlpack_dbscan(p: Problem, threads: int, seed: int) -> Clustering:
     return Clustering(labels, None)
 
 
+def sklearnex_dbscan(p: Problem, threads: int, seed: int) -> Clustering:
+    # oneDAL's DBSCAN: brute-force neighbourhoods (algorithm="auto" is
+    # "brute" there), on TBB threads that threadpoolctl does not see.
+    sklearnex_threads(threads)
+    model = sklearnex_class("cluster", "DBSCAN")(eps=p.eps, min_samples=p.min_samples).fit(p.X)
+    core = np.zeros(len(p.X), dtype=bool)
+    core[model.core_sample_indices_] = True
+    return Clustering(model.labels_, core)
+
+
+def dbscan_package(p: Problem, threads: int, seed: int) -> Clustering:
+    # Grid cells of side eps / sqrt(d), parallel (parlaylib); it returns the
+    # labels and the core mask.
+    labels, core = dbscan_function(threads)(p.X, eps=p.eps, min_samples=p.min_samples)
+    return Clustering(labels, core)
+
+
+# The dbscan package is exact only in low dimensions: against exact neighbour
+# counts it found every core point at d = 2 and 3, 994 of 1000 at d = 4 and
+# 778 of 1000 at d = 20 (and 95,423 of 96,618 on dbscan-blobs-100k-16d).
+EXACT_PACKAGE_DIMS = 3
+
+
+def _dbscan_dims(n_features: int) -> bool:
+    """Whether the dbscan package was compiled for this dimension and is exact there."""
+    import dbscan  # noqa: PLC0415 - optional
+
+    return dbscan.DBSCAN_MIN_DIMS <= n_features <= min(dbscan.DBSCAN_MAX_DIMS, EXACT_PACKAGE_DIMS)
+
+
+def _with_peers(contenders: dict, n_features: int, sklearnex: bool = True) -> dict:
+    """``contenders`` plus scikit-learn-intelex's DBSCAN (unless ``sklearnex``
+    is False) and the dbscan package's, where installed; the package only
+    for the dimensions it was compiled for."""
+    contenders = dict(contenders)
+    if sklearnex and sklearnex_class("cluster", "DBSCAN") is not None:
+        contenders["scikit-learn-intelex"] = sklearnex_dbscan
+    if HAVE_DBSCAN and _dbscan_dims(n_features):
+        contenders["dbscan"] = dbscan_package
+    return contenders
+
+
 PARAMS = f"make_blobs with {N_CENTERS} centres in (-10, 10), cluster_std={CLUSTER_STD}, seed {DATA_SEED}"
 
 CASES = [
@@ -144,11 +189,12 @@ CASES = [
             f"DBSCAN: 100,000 × 2 float64 points ({PARAMS}); eps=0.1, min_samples=10. "
             "zoo: algorithm='auto' (the grid here). scikit-learn: algorithm='auto' (KD-tree). "
             "mlpack: default dual-tree KD-tree range search, min_size=10, single-threaded. "
-            "Scores against zoo's clustering (see the module docstring)."
+            "scikit-learn-intelex: oneDAL's brute-force DBSCAN. dbscan: the dbscan package's "
+            "parallel grid DBSCAN. Scores against zoo's clustering (see the module docstring)."
         ),
         setup=blobs_2d,
-        contenders=installed(
-            LIBRARIES, {"zoo": zoo_dbscan, "scikit-learn": sklearn_dbscan, "mlpack": mlpack_dbscan}
+        contenders=_with_peers(
+            installed(LIBRARIES, {"zoo": zoo_dbscan, "scikit-learn": sklearn_dbscan, "mlpack": mlpack_dbscan}), 2
         ),
         quality=clustering_quality,
     ),
@@ -156,12 +202,14 @@ CASES = [
         name="dbscan-blobs-1m",
         description=(
             f"DBSCAN at scale: 1,000,000 × 2 float64 points ({PARAMS}); eps=0.1, min_samples=10; "
-            "zoo only here: scikit-learn holds every neighbourhood (about 500 per point, ~4 GiB) and "
-            "takes tens of seconds a fit; `python -m bench.bench_dbscan --memory` measures both "
-            "libraries' time and peak memory in subprocesses."
+            "scikit-learn is left out here: it holds every neighbourhood (about 500 per point, "
+            "~4 GiB) and takes tens of seconds a fit; `python -m bench.bench_dbscan --memory` "
+            "measures both libraries' time and peak memory in subprocesses. scikit-learn-intelex "
+            "is left out too (brute force: 10^12 distances). dbscan: the dbscan package's parallel "
+            "grid DBSCAN."
         ),
         setup=blobs_2d_1m,
-        contenders={"zoo": zoo_dbscan},
+        contenders=_with_peers({"zoo": zoo_dbscan}, 2, sklearnex=False),
         quality=clustering_quality,
     ),
     Case(
@@ -169,10 +217,12 @@ CASES = [
         description=(
             f"DBSCAN in 16 dimensions: 100,000 × 16 float64 points ({PARAMS}); eps=2.0, "
             "min_samples=10 (about 250 neighbours per point). zoo: algorithm='auto' (KD-tree). "
-            "scikit-learn: algorithm='auto' (brute force above 15 features); about a minute a fit."
+            "scikit-learn: algorithm='auto' (brute force above 15 features); about a minute a fit. "
+            "scikit-learn-intelex: oneDAL's brute-force DBSCAN. The dbscan package is left out: it is "
+            "not exact above 3 dimensions (it found 95,423 of the 96,618 core points here)."
         ),
         setup=blobs_16d,
-        contenders=installed(LIBRARIES, {"zoo": zoo_dbscan, "scikit-learn": sklearn_dbscan}),
+        contenders=_with_peers(installed(LIBRARIES, {"zoo": zoo_dbscan, "scikit-learn": sklearn_dbscan}), 16),
         quality=clustering_quality,
     ),
 ]

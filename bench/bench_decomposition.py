@@ -1,4 +1,5 @@
-"""PCA: zoo.PCA and zoo.IncrementalPCA against scikit-learn.
+"""PCA: zoo.PCA and zoo.IncrementalPCA against scikit-learn, and zoo.PCA's
+exact routes against scikit-learn-intelex (oneDAL) too.
 
 Data: a low-rank-plus-noise float32 matrix with a geometrically decaying
 spectrum, so that the leading components are well separated and every
@@ -18,6 +19,7 @@ import numpy as np
 from zoo.unsupervised.pca import PCA, IncrementalPCA
 
 from .harness import Case, installed, optional_module
+from .peers import sklearnex_class, sklearnex_threads
 
 sklearn_decomposition = optional_module("sklearn.decomposition")
 LIBRARIES = {"scikit-learn": sklearn_decomposition}
@@ -122,6 +124,24 @@ def sklearn_pca(solver):
     return run
 
 
+def sklearnex_pca(solver):
+    # oneDAL accelerates the exact routes only: "covariance_eigh" (its
+    # covariance method) and "full" (its SVD method); "randomized" would fall
+    # back to scikit-learn. Its TBB threads are set apart from threadpoolctl's.
+    def run(p: Problem, threads: int, seed: int) -> Fit:
+        sklearnex_threads(threads)
+        return _fit_of(sklearnex_class("decomposition", "PCA")(p.k, svd_solver=solver).fit(p.X))
+
+    return run
+
+
+def _with_sklearnex(contenders: dict, solver: str) -> dict:
+    """``contenders`` plus scikit-learn-intelex's PCA with ``solver``, when installed."""
+    if sklearnex_class("decomposition", "PCA") is None:
+        return contenders
+    return {**contenders, "scikit-learn-intelex": sklearnex_pca(solver)}
+
+
 def zoo_incremental(p: Problem, threads: int, seed: int) -> Fit:
     return _fit_of(IncrementalPCA(p.k, batch_size=p.batch_size, n_jobs=threads).fit(p.X))
 
@@ -139,19 +159,24 @@ CASES = [
             "offsets in [-5, 5] (seed 0); 32 components. zoo: svd_solver='auto' "
             "('covariance_eigh' here: blocked float32 SYRK accumulated in float64, syevr "
             "for the top 32). scikit-learn: its default ('auto', which is "
-            "'covariance_eigh' for this shape since 1.5), 'randomized' and 'full'. Quality: "
+            "'covariance_eigh' for this shape since 1.5), 'randomized' and 'full'. "
+            "scikit-learn-intelex: its default, 'auto' ('covariance_eigh': oneDAL's covariance "
+            "method, several times faster than its 'full' SVD method here). Quality: "
             "the largest deviation of any component from the float64 answer (covariance "
             "eigenvectors computed untimed), and the sum of the explained variances."
         ),
         setup=tall_problem,
-        contenders=installed(
-            LIBRARIES,
-            {
-                "zoo": zoo_pca("auto"),
-                "scikit-learn (default)": sklearn_pca("auto"),
-                "scikit-learn (randomized)": sklearn_pca("randomized"),
-                "scikit-learn (full)": sklearn_pca("full"),
-            }
+        contenders=_with_sklearnex(
+            installed(
+                LIBRARIES,
+                {
+                    "zoo": zoo_pca("auto"),
+                    "scikit-learn (default)": sklearn_pca("auto"),
+                    "scikit-learn (randomized)": sklearn_pca("randomized"),
+                    "scikit-learn (full)": sklearn_pca("full"),
+                },
+            ),
+            "auto",
         ),
         quality=pca_quality,
         compare=("explained variance (sum)",),
@@ -159,13 +184,15 @@ CASES = [
     Case(
         name="pca-full-100k-256-k32",
         description=(
-            "PCA, exact SVD route in both libraries (svd_solver='full'): the "
+            "PCA, exact SVD route in every library (svd_solver='full'): the "
             "pca-100k-256-k32 data and 32 components. zoo: a threaded tall-skinny QR of "
             "the centred data, then gesdd on the 256 x 256 triangle; scikit-learn: "
-            "scipy.linalg.svd (gesdd) of the centred data."
+            "scipy.linalg.svd (gesdd) of the centred data; scikit-learn-intelex: oneDAL's SVD method."
         ),
         setup=tall_problem,
-        contenders=installed(LIBRARIES, {"zoo": zoo_pca("full"), "scikit-learn": sklearn_pca("full")}),
+        contenders=_with_sklearnex(
+            installed(LIBRARIES, {"zoo": zoo_pca("full"), "scikit-learn": sklearn_pca("full")}), "full"
+        ),
         quality=pca_quality,
         compare=("explained variance (sum)",),
     ),

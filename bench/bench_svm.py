@@ -1,7 +1,7 @@
 """Support vector machines: zoo's SVC and LinearSVC against scikit-learn's
-(libsvm and liblinear).
+(libsvm and liblinear) and, for SVC, scikit-learn-intelex's (oneDAL).
 
-Both libraries get the same standardised make_classification data and the
+Every library gets the same standardised make_classification data and the
 same parameters; only `fit` is timed. Quality is the accuracy on held-out
 rows (and, for LinearSVC, the primal objective both solve), computed here
 from each library's own model.
@@ -17,6 +17,7 @@ import numpy as np
 from zoo.supervised.svm import SVC, LinearSVC
 
 from .harness import Case, installed, optional_module
+from .peers import sklearnex_class, sklearnex_threads
 
 sklearn_svm = optional_module("sklearn.svm")
 sklearn_datasets = optional_module("sklearn.datasets")
@@ -82,6 +83,13 @@ def sklearn_svc(p: Problem, threads: int, seed: int):
     return sklearn_svm.SVC(C=p.C, kernel="rbf", gamma="scale").fit(p.X, p.y)
 
 
+def sklearnex_svc(p: Problem, threads: int, seed: int):
+    # oneDAL's "thunder" SMO on its TBB threads, which threadpoolctl does not
+    # see; tol and cache_size keep scikit-learn's defaults (1e-3, 200 MB).
+    sklearnex_threads(threads)
+    return sklearnex_class("svm", "SVC")(C=p.C, kernel="rbf", gamma="scale").fit(p.X, p.y)
+
+
 def zoo_linear_svc(p: Problem, threads: int, seed: int):
     return LinearSVC(C=p.C, random_state=seed, n_jobs=threads).fit(p.X, p.y)
 
@@ -106,6 +114,8 @@ def linear_quality(p: Problem, model) -> dict:
 
 
 SVC_CONTENDERS = installed(LIBRARIES, {"zoo": zoo_svc, "scikit-learn": sklearn_svc})
+if sklearnex_class("svm", "SVC") is not None:
+    SVC_CONTENDERS["scikit-learn-intelex"] = sklearnex_svc
 LINEAR_CONTENDERS = installed(LIBRARIES, {"zoo": zoo_linear_svc, "scikit-learn": sklearn_linear_svc})
 
 CASES = [
@@ -115,7 +125,8 @@ CASES = [
             "SVC, rbf kernel, gamma='scale', C=1, tol=1e-3, cache_size=200 MB: 15,000 training "
             "rows × 50 float64 features from make_classification(20,000, 50, n_informative=20, "
             "n_redundant=10, flip_y=0.08, random_state=0), standardised; accuracy on the other "
-            "5,000 rows. Only fit is timed."
+            "5,000 rows. Only fit is timed. scikit-learn: libsvm; scikit-learn-intelex: oneDAL's "
+            "'thunder' SMO, same parameters."
         ),
         setup=svc_problem,
         contenders=SVC_CONTENDERS,
@@ -125,8 +136,9 @@ CASES = [
     Case(
         name="svc-rbf-15k-float32",
         description=(
-            "The svc-rbf-15k data and parameters in float32, given as such to both libraries: "
-            "zoo computes the kernels' dot products in float32, scikit-learn converts to float64."
+            "The svc-rbf-15k data and parameters in float32, given as such to every library: "
+            "zoo computes the kernels' dot products in float32, scikit-learn converts to float64, "
+            "scikit-learn-intelex keeps float32."
         ),
         setup=svc_problem_float32,
         contenders=SVC_CONTENDERS,

@@ -17,11 +17,17 @@ import statistics
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from time import sleep
 from typing import Any, Callable, Mapping
 
 # Read by OpenMP and BLAS runtimes when they load; threadpoolctl covers the
 # runtimes that were loaded before the limit was known.
 THREAD_ENV_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+# Idle time before each contender's run: long enough for the spinning worker
+# threads of the library timed before it to go to sleep (OpenBLAS spins for
+# tens of milliseconds after a call, GNU OpenMP and TBB for less).
+SETTLE_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,10 @@ class Case:
     unit : str or None
         Name of that unit ("epoch"): the time columns read "s/epoch". None
         (the default): times are per call.
+    before : callable(data) or None
+        Untimed work run right before every timed call (another library's
+        call whose threads are still spinning when the contender starts, for
+        the small-calls cases). None: the contender runs on a quiet machine.
     """
 
     name: str
@@ -68,6 +78,7 @@ class Case:
     number: int = 1
     per: int = 1
     unit: str | None = None
+    before: Callable[[Any], None] | None = None
 
 
 @dataclass
@@ -173,14 +184,22 @@ def run_case(case: Case, *, repeats: int = 5, threads: int = 2, quick: bool = Fa
                 if outcome.error:
                     continue
                 # Garbage left by the previous contender should not be
-                # collected on this one's clock.
+                # collected on this one's clock, and its worker threads (BLAS
+                # and OpenMP pools spin for a while after each call) should be
+                # asleep before this one starts.
                 gc.collect()
+                if not quick:
+                    sleep(SETTLE_SECONDS)
                 results = []
                 try:
-                    start = time.perf_counter()
+                    elapsed = 0.0
                     for call in range(number):
+                        if case.before is not None:
+                            case.before(data)
+                        start = time.perf_counter()
                         results.append(contender(data, threads, round_index * number + call))
-                    elapsed = (time.perf_counter() - start) / (number * per)
+                        elapsed += time.perf_counter() - start
+                    elapsed /= number * per
                 except Exception as exc:  # noqa: BLE001 - reported in the table
                     outcome.error = f"{type(exc).__name__}: {exc}"
                     continue
@@ -254,6 +273,27 @@ def render_case(result: CaseResult) -> str:
     if case.unit is not None:
         lines[-1] += (f" Times are per {case.unit}: each call does {result.per} "
                       f"{case.unit}(s), timed as a whole and divided by {result.per}.")
+    return "\n".join(lines)
+
+
+def render_summary(results: list[CaseResult]) -> str:
+    """One line per case: zoo's median, the fastest other library (by its
+    median) and the ratio, the table a reader sees first."""
+    lines = ["| case | zoo | fastest peer | peer | zoo speed-up |", "|---|--:|---|--:|--:|"]
+    for result in results:
+        zoo = result.outcomes[0]
+        unit = "" if result.case.unit is None else f"/{result.case.unit}"
+        peers = [outcome for outcome in result.outcomes[1:]
+                 if not outcome.error and outcome.seconds and not outcome.library.startswith("zoo")]
+        if zoo.error or not zoo.seconds:
+            lines.append(f"| {result.case.name} | error | | | |")
+            continue
+        if not peers:
+            lines.append(f"| {result.case.name} | {_seconds(zoo.median)} s{unit} | (none installed) | | |")
+            continue
+        best = min(peers, key=lambda outcome: outcome.median)
+        lines.append(f"| {result.case.name} | {_seconds(zoo.median)} s{unit} | {best.library} | "
+                     f"{_seconds(best.median)} s{unit} | {_ratio(best.median, zoo)} |")
     return "\n".join(lines)
 
 

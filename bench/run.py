@@ -20,13 +20,13 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from .harness import run_case, set_thread_env
+from .harness import render_summary, run_case, set_thread_env
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = BENCH_DIR / "RESULTS.md"
 # Distribution names whose versions the report records.
 VERSIONED = ("zoo", "numpy", "scikit-learn", "imbalanced-learn", "mlpack", "torch", "gymnasium", "stable-baselines3", "envpool",
-             "threadpoolctl")
+             "threadpoolctl", "scikit-learn-intelex", "faiss-cpu", "jax", "optax", "sbx-rl", "dbscan")
 
 
 def parse_args(argv, prog):
@@ -112,6 +112,10 @@ def render_report(results, *, command, threads, quick, load=None) -> str:
     ]
     if quick:
         lines += ["", "**Quick mode**: tiny data for smoke tests; the timings mean nothing."]
+    lines += ["", "## Summary", "",
+              "zoo's median time per case against the fastest other library measured in the same run "
+              "(speed-up above 1: zoo is faster); each case's section below has every library and the quality.",
+              "", render_summary(results), "", "## Cases"]
     for result in results:
         lines += ["", result.to_markdown()]
     return "\n".join(lines) + "\n"
