@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "zoo/blas.hpp"
@@ -26,32 +27,24 @@ RowRange thread_rows(index_t n, int n_threads, std::int64_t part) {
     return {std::min(n, part * per), std::min(n, (part + 1) * per)};
 }
 
+// A provisional centre for one-pass moments: the weighted mean of the first
+// rows (their plain mean if those weigh nothing). Moments about it, corrected
+// by the true mean at the end, lose digits only in proportion to how far it
+// lies from the true mean in standard deviations, a few for any data whose
+// first rows are not far out.
 template <class T>
-void weighted_means(const Problem<T>& p, int n_threads, double* x_mean, double* y_mean) {
-    const index_t d = p.d, k = p.k;
-    // Per-thread partial sums, added in thread order so a given n_threads
-    // always gives the same bits.
-    std::vector<std::vector<double>> partial(n_threads, std::vector<double>(d + k + 1, 0.0));
-    parallel_chunks(n_threads, n_threads, [&](std::int64_t part, int) {
-        const RowRange rows = thread_rows(p.n, n_threads, part);
-        double* sums = partial[part].data();
-        for (index_t i = rows.begin; i < rows.end; ++i) {
-            const double w = p.weight[i];
-            if (w == 0.0) continue;
-            const T* xi = p.x + i * d;
-            for (index_t j = 0; j < d; ++j) sums[j] += w * static_cast<double>(xi[j]);
-            const T* yi = p.y + i * k;
-            for (index_t t = 0; t < k; ++t) sums[d + t] += w * static_cast<double>(yi[t]);
-            sums[d + k] += w;
-        }
-    });
-    std::vector<double> total(d + k + 1, 0.0);
-    for (const auto& sums : partial)
-        for (index_t j = 0; j < d + k + 1; ++j) total[j] += sums[j];
-    const double weight_sum = total[d + k];
-    if (!(weight_sum > 0.0)) throw std::invalid_argument("sample_weight must contain a positive weight");
-    for (index_t j = 0; j < d; ++j) x_mean[j] = total[j] / weight_sum;
-    for (index_t t = 0; t < k; ++t) y_mean[t] = total[d + t] / weight_sum;
+void provisional_centre(const Problem<T>& p, double* cx, double* cy) {
+    constexpr index_t kRows = 1024;
+    const index_t d = p.d, k = p.k, m = std::min(p.n, kRows);
+    double total = 0.0;
+    for (index_t i = 0; i < m; ++i) total += static_cast<double>(p.weight[i]);
+    std::fill(cx, cx + d, 0.0);
+    std::fill(cy, cy + k, 0.0);
+    for (index_t i = 0; i < m; ++i) {
+        const double w = total > 0.0 ? static_cast<double>(p.weight[i]) / total : 1.0 / static_cast<double>(m);
+        for (index_t j = 0; j < d; ++j) cx[j] += w * static_cast<double>(p.x[i * d + j]);
+        for (index_t t = 0; t < k; ++t) cy[t] += w * static_cast<double>(p.y[i * k + t]);
+    }
 }
 
 }  // namespace
@@ -61,12 +54,11 @@ void weighted_moments(const Problem<T>& p, bool center, int n_threads, double* x
                       double* gram, double* xty, double* yty) {
     const index_t d = p.d, k = p.k;
     n_threads = team_size(static_cast<double>(p.n) * static_cast<double>(d) * static_cast<double>(d + k), n_threads);
-    if (center) {
-        weighted_means(p, n_threads, x_mean, y_mean);
-    } else {
-        std::fill(x_mean, x_mean + d, 0.0);
-        std::fill(y_mean, y_mean + k, 0.0);
-    }
+    // One pass over X: rows shifted by a provisional centre c, with the
+    // weighted sums of x - c and y - c beside the Gram matrix; the moments
+    // about the true means follow from those (G_c - s s^T / W).
+    std::vector<double> cx(d, 0.0), cy(k, 0.0);
+    if (center) provisional_centre(p, cx.data(), cy.data());
     // Each thread accumulates its own Gram matrix over its own rows with
     // single-threaded BLAS: no synchronisation, X read once, and robust on a
     // busy machine, where BLAS's own pool waits for its slowest thread at
@@ -77,7 +69,7 @@ void weighted_moments(const Problem<T>& p, bool center, int n_threads, double* x
     const int n_parts = static_cast<int>(std::clamp<index_t>(budget_parts, 1, n_threads));
     const bool shared = n_parts == 1 && n_threads > 1;
     const index_t rows_per_block = shared ? std::max<index_t>(256, (index_t{1} << 22) / d) : block_rows(d);
-    std::vector<std::vector<double>> gram_part(n_parts), xty_part(n_parts), yty_part(n_parts);
+    std::vector<std::vector<double>> gram_part(n_parts), xty_part(n_parts), yty_part(n_parts), sum_part(n_parts);
     std::unique_ptr<blas::SingleThreadedScope> one_blas_thread;
     std::unique_ptr<blas::ThreadsScope> blas_threads;
     if (shared)
@@ -89,25 +81,32 @@ void weighted_moments(const Problem<T>& p, bool center, int n_threads, double* x
         std::vector<double>& g = gram_part[part];
         std::vector<double>& c = xty_part[part];
         std::vector<double>& s = yty_part[part];
+        std::vector<double>& sums = sum_part[part];  // sum of w (x - cx), w (y - cy), then w
         g.assign(d * d, 0.0);
         c.assign(d * k, 0.0);
         s.assign(k, 0.0);
+        sums.assign(d + k + 1, 0.0);
         std::vector<double> xb(rows_per_block * d), yb(rows_per_block * k);
         for (index_t start = rows.begin; start < rows.end; start += rows_per_block) {
             const index_t m = std::min(rows_per_block, rows.end - start);
             // Each row times sqrt(w): the products of two rows then carry w.
             for (index_t r = 0; r < m; ++r) {
                 const index_t i = start + r;
-                const double root = std::sqrt(static_cast<double>(p.weight[i]));
+                const double w = static_cast<double>(p.weight[i]), root = std::sqrt(w);
                 const T* xi = p.x + i * d;
                 double* xr = xb.data() + r * d;
-                for (index_t j = 0; j < d; ++j) xr[j] = root * (static_cast<double>(xi[j]) - x_mean[j]);
+                for (index_t j = 0; j < d; ++j) {
+                    xr[j] = root * (static_cast<double>(xi[j]) - cx[j]);
+                    sums[j] += root * xr[j];
+                }
                 const T* yi = p.y + i * k;
                 double* yr = yb.data() + r * k;
                 for (index_t t = 0; t < k; ++t) {
-                    yr[t] = root * (static_cast<double>(yi[t]) - y_mean[t]);
+                    yr[t] = root * (static_cast<double>(yi[t]) - cy[t]);
+                    sums[d + t] += root * yr[t];
                     s[t] += yr[t] * yr[t];
                 }
+                sums[d + k] += w;
             }
             blas::syrk_gram(static_cast<int>(d), static_cast<int>(m), 1.0, xb.data(), static_cast<int>(d), 1.0,
                             g.data(), static_cast<int>(d));
@@ -122,11 +121,28 @@ void weighted_moments(const Problem<T>& p, bool center, int n_threads, double* x
     std::fill(gram, gram + d * d, 0.0);
     std::fill(xty, xty + d * k, 0.0);
     std::fill(yty, yty + k, 0.0);
+    std::vector<double> sums(d + k + 1, 0.0);  // added in part order: the same bits for a given n_threads
     for (int part = 0; part < n_parts; ++part) {
         for (index_t i = 0; i < d; ++i)
             for (index_t j = i; j < d; ++j) gram[i * d + j] += gram_part[part][i * d + j];
         for (index_t j = 0; j < d * k; ++j) xty[j] += xty_part[part][j];
         for (index_t t = 0; t < k; ++t) yty[t] += yty_part[part][t];
+        for (index_t j = 0; j < d + k + 1; ++j) sums[j] += sum_part[part][j];
+    }
+    const double weight_sum = sums[d + k];
+    if (!(weight_sum > 0.0)) throw std::invalid_argument("sample_weight must contain a positive weight");
+    // Moments about the true means: subtract W (mean - c)(mean - c)^T, with
+    // W (mean - c) = the sums above; nothing to subtract without centring.
+    const double* sx = sums.data();
+    const double* sy = sums.data() + d;
+    for (index_t j = 0; j < d; ++j) x_mean[j] = center ? cx[j] + sx[j] / weight_sum : 0.0;
+    for (index_t t = 0; t < k; ++t) y_mean[t] = center ? cy[t] + sy[t] / weight_sum : 0.0;
+    if (center) {
+        for (index_t i = 0; i < d; ++i)
+            for (index_t j = i; j < d; ++j) gram[i * d + j] -= sx[i] * sx[j] / weight_sum;
+        for (index_t i = 0; i < d; ++i)
+            for (index_t t = 0; t < k; ++t) xty[i * k + t] -= sx[i] * sy[t] / weight_sum;
+        for (index_t t = 0; t < k; ++t) yty[t] -= sy[t] * sy[t] / weight_sum;
     }
     // syrk fills the upper triangle; callers get the full symmetric matrix.
     for (index_t i = 0; i < d; ++i)
