@@ -151,34 +151,29 @@ def _contenders():
     return runs
 
 
-CASES = [
-    Case(
-        name=f"cuda-mlp-784-256-128-10-b{batch}",
-        description=(f"MLP 784-256-128-10 (bench_nn's digits-like data, Adam), batch {batch}, "
-                     f"{bench_nn.EPOCHS} epochs; zoo on the GPU, PyTorch eager and with CUDA graphs on the same "
-                     "GPU, zoo on the CPU."),
-        setup=bench_nn.problem_setup(batch),
-        contenders=_mlp_contenders(),
-        quality=bench_nn.accuracy_quality,
-        per=bench_nn.EPOCHS,
-        unit="epoch",
-    )
-    for batch in GPU_BATCH_SIZES
-] + [
-    Case(
-        name=f"cuda-autoencoder-784-128-32-128-784-b{batch}",
-        description=(f"Autoencoder 784-128-32-128-784 (bench_autoencoder's data, MSE, Adam), batch {batch}, "
-                     f"{bench_autoencoder.EPOCHS} epochs; zoo on the GPU, PyTorch eager and with CUDA graphs on "
-                     "the same GPU, zoo on the CPU."),
-        setup=bench_autoencoder.problem_setup(batch),
-        contenders=_autoencoder_contenders(),
-        quality=bench_autoencoder.reconstruction_quality,
-        compare=("test_mse",),
-        per=bench_autoencoder.EPOCHS,
-        unit="epoch",
-    )
-    for batch in GPU_BATCH_SIZES
-] + [
+def _network_cases(name, network, module, contenders, quality, compare=()):
+    """One case per GPU batch size for a bench module's network problem."""
+    return [
+        Case(
+            name=f"cuda-{name}-b{batch}",
+            description=(f"{network}, batch {batch}, {module.EPOCHS} epochs; zoo on the GPU, PyTorch eager and with "
+                         "CUDA graphs on the same GPU, zoo on the CPU."),
+            setup=module.problem_setup(batch),
+            contenders=contenders,
+            quality=quality,
+            compare=compare,
+            per=module.EPOCHS,
+            unit="epoch",
+        )
+        for batch in GPU_BATCH_SIZES
+    ]
+
+
+CASES = _network_cases("mlp-784-256-128-10", "MLP 784-256-128-10 (bench_nn's digits-like data, Adam)", bench_nn,
+                       _mlp_contenders(), bench_nn.accuracy_quality) + _network_cases(
+    "autoencoder-784-128-32-128-784", "Autoencoder 784-128-32-128-784 (bench_autoencoder's data, MSE, Adam)",
+    bench_autoencoder, _autoencoder_contenders(), bench_autoencoder.reconstruction_quality, ("test_mse",)
+) + [
     Case(
         name="cuda-kmeans-1m",
         description=(f"KMeans, {N_ROWS:,} x {N_FEATURES} float32, k={N_CLUSTERS}, {ITERATIONS} Lloyd iterations "

@@ -181,6 +181,38 @@ def test_a_case_with_per_reports_seconds_per_unit_of_work(harness, monkeypatch):
         harness.run_case(harness.Case("bad", "", lambda quick: None, {}, lambda d, r: {}, per=0))
 
 
+def test_before_runs_untimed_ahead_of_every_timed_call(harness, monkeypatch):
+    # The clock advances one second per read; `before` reads it too, so its
+    # time would show if it were counted.
+    ticks = itertools.count()
+    clock = SimpleNamespace(perf_counter=lambda: float(next(ticks)))
+    monkeypatch.setattr(harness, "time", clock)
+    log = []
+    case = harness.Case(
+        name="after-other-work",
+        description="runs after another library's call",
+        setup=lambda quick: None,
+        contenders={"zoo": lambda data, threads, seed: log.append(("zoo", seed))},
+        quality=lambda data, result: {},
+        number=2,
+        before=lambda data: log.append(("before", clock.perf_counter())),
+    )
+    result = harness.run_case(case, repeats=1, threads=1)
+    assert [entry[0] for entry in log] == ["before", "zoo"] * 4  # warm-up and timed round, 2 calls each
+    assert result.outcomes[0].seconds == [1.0]
+
+
+def test_the_summary_names_the_fastest_other_library(harness):
+    def outcome(name, seconds):
+        return harness.Outcome(name, seconds=[seconds])
+
+    case = harness.Case("fit", "", lambda quick: None, {}, lambda d, r: {})
+    results = [harness.CaseResult(case, [outcome("zoo", 1.0), outcome("zoo (CPU)", 0.5), outcome("slow", 4.0),
+                                         outcome("fast", 2.0)], repeats=1, number=1)]
+    summary = harness.render_summary(results)
+    assert "| fit | 1 s | fast | 2 s | 2.00× |" in summary.splitlines(), summary
+
+
 def test_installed_keeps_zoo_and_the_contenders_whose_library_imported(harness):
     contenders = {"zoo": 0, "scikit-learn": 1, "scikit-learn (full)": 2, "mlpack": 3, "other": 4}
     kept = harness.installed({"scikit-learn": None, "mlpack": harness}, contenders)
