@@ -228,7 +228,7 @@ struct NetworkTrainer<T>::Impl {
 
     Workspace<T>& workspace(std::int64_t rows) {
         if (!work || work->rows < rows) {
-            std::int64_t widest = std::max(layers.front().n_in, n_targets);
+            std::int64_t widest = layers.front().n_in;  // the gradient buffers hold one layer's width
             for (const DenseLayer& layer : layers) widest = std::max(widest, layer.n_out);
             work = std::make_unique<Workspace<T>>(layers, rows, layers.front().n_in, std::max<std::int64_t>(n_targets, 1),
                                                   widest);

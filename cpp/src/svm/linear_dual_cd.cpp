@@ -124,11 +124,7 @@ LinearSummary linear_svm_dual_cd(const double* x, index_t n, index_t d, const do
     detail::check_linear_arguments(upper, n, options);
     const index_t width = d + (options.bias_scale > 0.0 ? 1 : 0);
     std::vector<Solved> solved(static_cast<std::size_t>(n_problems));
-    // A problem makes a few passes over X (kPasses: parallel.hpp's rule counts them).
-    constexpr double kPasses = 8.0;
-    const int n_threads = std::min(team_size(kPasses * static_cast<double>(n) * static_cast<double>(d) * n_problems,
-                                             options.n_threads),
-                                   std::max(n_problems, 1));
+    const int n_threads = detail::linear_problems_team(n, d, n_problems, options.n_threads);
     // Each problem draws its own permutations, so the result does not depend
     // on which thread solves it.
     Rng seeds(options.seed);

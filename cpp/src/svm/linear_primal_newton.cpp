@@ -327,11 +327,7 @@ LinearSummary linear_svm_primal_newton(const double* x, index_t n, index_t d, co
         const Problem problem{x, n, d, width, options.bias_scale, targets + static_cast<index_t>(p) * n, upper};
         solved[static_cast<std::size_t>(p)] = solve_one(problem, options, w_out + static_cast<index_t>(p) * width, check);
     };
-    // A problem makes a few passes over X (kPasses: parallel.hpp's rule counts them).
-    constexpr double kPasses = 8.0;
-    const int n_threads = std::min(team_size(kPasses * static_cast<double>(n) * static_cast<double>(d) * n_problems,
-                                             options.n_threads),
-                                   std::max(n_problems, 1));
+    const int n_threads = detail::linear_problems_team(n, d, n_problems, options.n_threads);
     // Single-threaded BLAS throughout: OpenBLAS's own threads, on calls this
     // small (a GEMV over X, a SYRK of (d+1) columns), cost more than they
     // save and spin on a busy machine. Several problems run in parallel.

@@ -3,6 +3,7 @@
 // checks of the linear solvers.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <list>
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "zoo/parallel.hpp"
 #include "zoo/svm.hpp"
 
 namespace zoo::svm::detail {
@@ -21,6 +23,15 @@ inline void check_linear_arguments(const double* upper, index_t n, const LinearO
     for (index_t i = 0; i < n; ++i)
         if (!(upper[i] >= 0.0) || !std::isfinite(upper[i]))
             throw std::invalid_argument("per-sample C must be finite and >= 0");
+}
+
+// Threads for n_problems linear problems on n x d data, each solved by one
+// thread: parallel.hpp's rule on a few passes over X per problem, and never
+// more threads than problems.
+inline int linear_problems_team(index_t n, index_t d, int n_problems, int n_threads) {
+    constexpr double kPasses = 8.0;
+    const double work = kPasses * static_cast<double>(n) * static_cast<double>(d) * n_problems;
+    return std::min(team_size(work, n_threads), std::max(n_problems, 1));
 }
 
 // Turns dot products x_i . x_k (k in [0, m)) into K(x_i, x_k) in place.
