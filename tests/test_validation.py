@@ -14,6 +14,7 @@ from zoo._validation import (
     check_is_fitted,
     check_random_state,
     check_sample_weight,
+    finite_magnitude,
     has_fitted_attributes,
     seed_from_random_state,
     validate_data,
@@ -278,6 +279,34 @@ def test_minimum_sample_count_names_other_arguments():
 
 def test_assert_all_finite_passes_finite_arrays():
     assert assert_all_finite(np.ones(5)) is None
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_finite_magnitude_is_the_largest_absolute_value(dtype, order):
+    # 300,000 values: several chunks of the parallel pass; F order takes NumPy's path.
+    X = np.asarray(np.random.default_rng(1).standard_normal((3000, 100)), dtype=dtype, order=order)
+    X[1234, 56] = -7.5
+    assert finite_magnitude(X) == 7.5
+    assert finite_magnitude(X[:0]) == 0.0
+
+
+@pytest.mark.parametrize("bad, fragment", [(np.nan, "contains NaN"), (np.inf, "contains infinity"), (-np.inf, "contains infinity")])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_finite_magnitude_raises_as_assert_all_finite(bad, fragment, order):
+    X = np.ones((70000, 3), order=order)
+    X[69999, 2] = bad  # in the last chunk
+    with pytest.raises(ValueError, match=f"^Est: Input data {fragment}"):
+        finite_magnitude(X, name="data", estimator="Est")
+    with pytest.raises(ValueError, match=f"^Est: Input data {fragment}"):
+        assert_all_finite(X, name="data", estimator="Est")
+
+
+def test_check_array_can_leave_the_finite_check_to_the_caller():
+    X = np.array([[1.0, np.nan]])
+    assert np.isnan(check_array(X, ensure_all_finite=False)).any()
+    with pytest.raises(ValueError, match="NaN"):
+        check_array(X)
 
 
 # ------------------------------------------------------------ sample_weight

@@ -80,6 +80,19 @@ void bind_stats_for(py::module_& m) {
         py::arg("X"), py::arg("mean"), py::arg("scale"), py::arg("out").noconvert(), py::arg("n_threads"),
         "Writes (X - mean) / scale into out (which may be X itself) and returns it; None skips a step.");
     m.def(
+        "largest_magnitude",
+        [](In<T> x, int n_threads) {
+            require(x.size() >= 1, "X needs at least one value");
+            stats::Magnitude result;
+            {
+                py::gil_scoped_release release;
+                result = stats::largest_magnitude(x.data(), static_cast<std::int64_t>(x.size()), n_threads);
+            }
+            return py::make_tuple(result.finite, result.largest);
+        },
+        py::arg("X"), py::arg("n_threads"),
+        "Returns (all values finite, largest |value| as float64) over a C-contiguous array of any shape.");
+    m.def(
         "column_range",
         [](In<T> x, int n_threads) {
             require(x.ndim() == 2, "X must be a 2-D array");

@@ -37,13 +37,20 @@ std::vector<double> squared_norms(const double* x, index_t n, index_t d) {
     return norms;
 }
 
+svm::Decomposition decomposition_of(const std::string& name) {
+    if (name == "auto") return svm::Decomposition::automatic;
+    if (name == "pairs") return svm::Decomposition::pairs;
+    if (name == "working_sets") return svm::Decomposition::working_sets;
+    throw std::invalid_argument("decomposition must be 'auto', 'pairs' or 'working_sets', got '" + name + "'");
+}
+
 template <class T>
 void bind_svc_fit(py::module_& m) {
     m.def(
         "svc_fit_ovo",
         [](In<T> x, In<std::int32_t> labels, In<double> upper, int n_classes, const std::string& kernel,
            double gamma, double coef0, int degree, double tol, bool shrinking, double cache_mb,
-           std::int64_t max_iter, int n_threads) {
+           std::int64_t max_iter, int n_threads, const std::string& decomposition) {
             require(x.ndim() == 2, "X must be a 2-D array");
             require_shape(labels, "labels", {x.shape(0)});
             require_shape(upper, "upper", {x.shape(0)});
@@ -57,6 +64,7 @@ void bind_svc_fit(py::module_& m) {
             options.cache_mb = cache_mb;
             options.max_iter = max_iter;
             options.n_threads = checked_threads(n_threads);
+            options.decomposition = decomposition_of(decomposition);
             std::vector<svm::PairResult> results;
             {
                 py::gil_scoped_release release;
@@ -81,8 +89,8 @@ void bind_svc_fit(py::module_& m) {
         },
         py::arg("X"), py::arg("labels"), py::arg("upper"), py::arg("n_classes"), py::arg("kernel"), py::arg("gamma"),
         py::arg("coef0"), py::arg("degree"), py::arg("tol"), py::arg("shrinking"), py::arg("cache_mb"),
-        py::arg("max_iter"), py::arg("n_threads"),
-        "One-vs-one C-SVC by SMO. Pair p = (a, b), a < b in lexicographic order, holds the samples of a then "
+        py::arg("max_iter"), py::arg("n_threads"), py::arg("decomposition") = "auto",
+        "One-vs-one C-SVC by SMO (decomposition: 'auto', 'pairs' or 'working_sets'). Pair p = (a, b), a < b in lexicographic order, holds the samples of a then "
         "those of b; returns (coefs: list of y*alpha per pair, rho, n_iter, reached_max_iter).");
 
 }

@@ -33,6 +33,7 @@ __all__ = [
     "seed_from_random_state",
     "check_in_range",
     "assert_all_finite",
+    "finite_magnitude",
     "check_finite_fitted_state",
     "check_finite_result",
 ]
@@ -54,6 +55,7 @@ def check_array(
     ensure_min_features=1,
     copy=False,
     estimator=None,
+    ensure_all_finite=True,
 ):
     """Check an input array and convert it to a C-contiguous ndarray.
 
@@ -82,11 +84,16 @@ def check_array(
         input itself may come back, so callers must not write into it.
     estimator : estimator instance, class or str, optional
         Named in error messages.
+    ensure_all_finite : bool, default=True
+        Reject NaN and infinity. False leaves the check to the caller, who
+        must make it (:func:`finite_magnitude` makes it in the same pass
+        that reads the largest magnitude).
 
     Returns
     -------
     ndarray
-        C-contiguous, aligned, native byte order, finite if floating.
+        C-contiguous, aligned, native byte order, finite if floating (and
+        ``ensure_all_finite``).
 
     Raises
     ------
@@ -117,7 +124,7 @@ def check_array(
     array = _convert_dtype(array, dtype, name, owner)
     _check_ndim(array, name, owner, ensure_2d)
     _check_min_size(array, name, owner, ensure_min_samples, ensure_min_features)
-    if array.dtype.kind == "f":
+    if array.dtype.kind == "f" and ensure_all_finite:
         assert_all_finite(array, name=name, estimator=owner)
     result = np.require(array, requirements=("C_CONTIGUOUS", "ALIGNED"))
     if copy and _may_alias_input(X, result):
@@ -147,8 +154,11 @@ def assert_all_finite(array, *, name="X", estimator=None):
     estimator : estimator instance, class or str, optional
         Named in the message.
     """
-    if _is_all_finite(array):
-        return
+    if not _is_all_finite(array):
+        _raise_not_finite(array, name, estimator)
+
+
+def _raise_not_finite(array, name, estimator):
     owner = _estimator_name(estimator)
     if np.isnan(array).any():
         hint = (
@@ -166,6 +176,39 @@ def assert_all_finite(array, *, name="X", estimator=None):
                 f"{array.dtype!r}.",
             )
         )
+
+
+def finite_magnitude(array, *, name="X", estimator=None):
+    """The largest magnitude in a floating array, after the check that
+    :func:`assert_all_finite` makes (same errors), both in one pass.
+
+    Parameters
+    ----------
+    array : ndarray
+        Floating-point array.
+    name : str, default="X"
+        Argument name used in the message.
+    estimator : estimator instance, class or str, optional
+        Named in the message.
+
+    Returns
+    -------
+    float
+        max |array| in float64; 0.0 for an empty array.
+    """
+    if array.size == 0:
+        return 0.0
+    if array.dtype in (np.float32, np.float64) and array.flags.c_contiguous:
+        from zoo import _core  # noqa: PLC0415 - the C++ core imports this module's callers
+        from zoo._threads import get_num_threads  # noqa: PLC0415
+
+        finite, largest = _core.largest_magnitude(array, get_num_threads())
+    else:
+        finite = _is_all_finite(array)
+        largest = float(np.max(np.abs(array))) if finite else 0.0
+    if not finite:
+        _raise_not_finite(array, name, estimator)
+    return float(largest)
 
 
 def check_sample_weight(
@@ -360,6 +403,7 @@ def validate_data(
     ensure_min_features=1,
     copy=False,
     name="X",
+    ensure_all_finite=True,
 ):
     """Validate ``X`` for an estimator and record or check its features.
 
@@ -375,7 +419,7 @@ def validate_data(
         DataFrame whose column names are all strings, ``feature_names_in_``
         (a stale one is deleted otherwise). False in ``predict``,
         ``transform``, ``score``...: check ``X`` against them.
-    dtype, ensure_2d, ensure_min_samples, ensure_min_features, copy
+    dtype, ensure_2d, ensure_min_samples, ensure_min_features, copy, ensure_all_finite
         Passed to :func:`check_array`.
     name : str, default="X"
         Argument name used in error messages (e.g. "validation_data").
@@ -415,6 +459,7 @@ def validate_data(
         ensure_min_features=ensure_min_features,
         copy=copy,
         estimator=estimator,
+        ensure_all_finite=ensure_all_finite,
     )
     n_features = array.shape[1] if array.ndim >= 2 else 1
     if reset:
@@ -1057,7 +1102,7 @@ def exact_scale(array, *, centre_range=False):
     return math.ldexp(1.0, min(max(exponent, -1020), 1022))
 
 
-def largest_sum_of_squares(X, n_terms):
+def largest_sum_of_squares(X, n_terms, magnitude=None):
     """An upper bound, in float64, of a sum of ``n_terms`` products of X's
     values (a dot product, a variance's numerator); infinity past float64.
 
@@ -1065,6 +1110,8 @@ def largest_sum_of_squares(X, n_terms):
     ----------
     X : ndarray
     n_terms : float
+    magnitude : float, optional
+        max |X| when the caller has it (from :func:`finite_magnitude`).
 
     Returns
     -------
@@ -1072,16 +1119,9 @@ def largest_sum_of_squares(X, n_terms):
     """
     if X.size == 0:
         return 0.0
-    if X.ndim == 2 and X.dtype in (np.float32, np.float64) and X.flags.c_contiguous:
-        # One pass on every core instead of X.max() and X.min(): a linear
-        # model's fit would spend a fifth of its time here.
-        from zoo import _core  # noqa: PLC0415 - the C++ core imports this module's callers
-        from zoo._threads import get_num_threads  # noqa: PLC0415
-
-        low, high = _core.column_range(X, get_num_threads())
-        top = max(float(high.max()), -float(low.min()))
-    else:
-        top = max(float(X.max()), -float(X.min()))
+    # One pass on every core instead of X.max() and X.min(): a linear
+    # model's fit would spend a fifth of its time there.
+    top = finite_magnitude(X) if magnitude is None else magnitude
     with np.errstate(over="ignore"):
         return float(np.float64(top) * top * n_terms)
 
@@ -1093,7 +1133,8 @@ def check_squares_in_range(X, *, n_terms, what, estimator=None, name="X"):
     Parameters
     ----------
     X : ndarray
-        Finite floating-point values.
+        Floating-point values; NaN or infinity raise as in
+        :func:`assert_all_finite` (checked in the same pass).
     n_terms : int
         How many products the computation adds up.
     what : str
@@ -1104,9 +1145,9 @@ def check_squares_in_range(X, *, n_terms, what, estimator=None, name="X"):
         Argument name used in the message.
     """
     limit = float(np.finfo(X.dtype).max)
-    if largest_sum_of_squares(X, n_terms) <= limit:
+    top = finite_magnitude(X, name=name, estimator=estimator)
+    if largest_sum_of_squares(X, n_terms, top) <= limit:
         return
-    top = max(float(X.max()), -float(X.min()))
     raise ValueError(
         _prefixed(
             _estimator_name(estimator),

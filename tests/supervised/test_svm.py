@@ -128,6 +128,97 @@ def test_solver_variants_reach_the_same_solution():
         np.testing.assert_allclose(got, reference, rtol=1e-5, atol=1e-6)
 
 
+def _binary_fit(X, labels, upper, decomposition, tol=1e-4, cache_mb=200.0, max_iter=-1, n_threads=2):
+    """The one pair's y * alpha, rho, iterations and max_iter flag, for
+    labels sorted by class (the binding's order within the pair)."""
+    assert np.all(np.diff(labels) >= 0)
+    gamma = 1.0 / X.shape[1]
+    coefs, rho, n_iter, reached = _core.svc_fit_ovo(
+        X, labels.astype(np.int32), upper, 2, "rbf", gamma, 0.0, 3, tol, True, cache_mb, max_iter, n_threads,
+        decomposition,
+    )
+    return coefs[0], rho[0], int(n_iter[0]), reached
+
+
+def _sorted_problem(n_samples, seed):
+    """Two noisy classes (many support vectors, some at C), sorted by label."""
+    X, y = _problem(2, n_samples=n_samples, n_features=8, seed=seed)
+    y[::7] = 1 - y[::7]
+    order = np.argsort(y, kind="stable")
+    return X[order], y[order]
+
+
+def _rbf(X, gamma):
+    squared = (X**2).sum(1)
+    return np.exp(-gamma * (squared[:, None] + squared[None, :] - 2 * X @ X.T))
+
+
+def _dual_and_gap(X, labels, upper, coef):
+    """The dual objective 1/2 a'Qa - sum a and the largest KKT gap
+    max over I_up of -yG minus min over I_low of -yG, in NumPy."""
+    y = np.where(labels == 0, 1.0, -1.0)  # the first class of the pair is +1
+    alpha = coef * y
+    K = _rbf(X, 1.0 / X.shape[1])
+    gradient = y * (K @ coef) - 1.0
+    violation = -y * gradient
+    up = np.where(y > 0, alpha < upper, alpha > 0)
+    low = np.where(y > 0, alpha > 0, alpha < upper)
+    return 0.5 * coef @ K @ coef - alpha.sum(), violation[up].max() - violation[low].min()
+
+
+@pytest.mark.parametrize("cache_mb", [200.0, 0.05])
+def test_working_sets_reach_the_optimum_of_pairs(cache_mb):
+    # The working-set solver (and the automatic hand-over from pairs, which
+    # a 0.05 MB cache forces at once) stops at the same tolerance on the
+    # same dual: equal objectives, gaps within tol, the same predictions.
+    X, y = _sorted_problem(1500, seed=5)
+    upper = np.where(y == 0, 1.0, 2.0)  # per-sample C, as class weights give
+    results = {d: _binary_fit(X, y, upper, d, cache_mb=cache_mb) for d in ("pairs", "working_sets", "auto")}
+    dual_pairs, _ = _dual_and_gap(X, y, upper, results["pairs"][0])
+    for decomposition, (coef, rho, n_iter, reached) in results.items():
+        assert not reached and n_iter > 0
+        dual, gap = _dual_and_gap(X, y, upper, coef)
+        assert gap <= 1e-4 * 1.01
+        assert dual == pytest.approx(dual_pairs, rel=1e-6)
+        assert rho == pytest.approx(results["pairs"][1], abs=1e-3)
+        alpha = np.abs(coef)
+        assert np.all((alpha >= 0) & (alpha <= upper + 1e-12))
+        assert abs(coef.sum()) < 1e-9  # y'a = 0
+
+
+def test_working_sets_respect_max_iter():
+    X, y = _sorted_problem(800, seed=6)
+    for decomposition in ("working_sets", "auto"):
+        coef, _, n_iter, reached = _binary_fit(X, y, np.ones(800), decomposition, cache_mb=0.05, max_iter=50)
+        assert reached and n_iter == 50
+
+
+def test_working_sets_repeatable_and_thread_independent():
+    X, y = _sorted_problem(1200, seed=7)
+    runs = [_binary_fit(X, y, np.ones(1200), "working_sets", n_threads=t)[0] for t in (2, 2, 1)]
+    np.testing.assert_array_equal(runs[0], runs[1])
+    np.testing.assert_array_equal(runs[0], runs[2])
+
+
+def test_svc_with_a_small_cache_matches_scikit_learn():
+    # cache_size too small for the rows: the estimator hands over to working
+    # sets, and lands on libsvm's answer all the same.
+    svm = pytest.importorskip("sklearn.svm")
+    X, y = _problem(3, n_samples=900, seed=8)
+    y[::8] = (y[::8] + 1) % 3
+    ours = SVC(tol=1e-5, cache_size=0.05).fit(X, y)
+    theirs = svm.SVC(tol=1e-5).fit(X, y)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    np.testing.assert_allclose(ours.decision_function(X), theirs.decision_function(X), atol=1e-3)
+    assert abs(int(ours.n_support_.sum()) - int(theirs.n_support_.sum())) <= 3
+
+
+def test_unknown_decomposition_is_refused():
+    X, y = _sorted_problem(40, seed=0)
+    with pytest.raises(ValueError, match="decomposition"):
+        _binary_fit(X, y, np.ones(40), "triples")
+
+
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_repeatable_bit_for_bit(n_jobs):
     X, y = _problem(5, n_samples=250)  # 10 pairs: solved in parallel with 2 threads

@@ -29,6 +29,15 @@ template <class T>
 void standardize_columns(const T* x, std::int64_t n, std::int64_t d, const double* mean, const double* scale, T* out,
                          int n_threads);
 
+// Whether all `count` values of x are finite and, if so, the largest |x|
+// (as double). Parallel over fixed chunks.
+struct Magnitude {
+    bool finite = true;
+    double largest = 0.0;
+};
+template <class T>
+Magnitude largest_magnitude(const T* x, std::int64_t count, int n_threads);
+
 // Column minima and maxima of x (n x d), written as double into low and high.
 template <class T>
 void column_range(const T* x, std::int64_t n, std::int64_t d, double* low, double* high, int n_threads);

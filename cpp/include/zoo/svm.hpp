@@ -49,8 +49,16 @@ struct BinaryProblem {
     const double* upper = nullptr;  // C_i
 };
 
+// How the dual is decomposed: libsvm's SMO on pairs with a row cache and
+// shrinking, or working sets of up to 1,024 variables whose kernel rows are
+// computed together (ThunderSVM's scheme; for problems whose support vectors'
+// rows outgrow the cache). automatic starts with pairs and goes on with
+// working sets once the cache must evict a row.
+enum class Decomposition { automatic, pairs, working_sets };
+
 struct SolverOptions {
     KernelParams kernel;
+    Decomposition decomposition = Decomposition::automatic;
     double tol = 1e-3;
     bool shrinking = true;
     double cache_mb = 200.0;
@@ -64,6 +72,10 @@ struct BinaryResult {
     std::int64_t n_iter = 0;
     bool reached_max_iter = false;
     double objective = 0.0;
+    // Set by a solver that stopped short to hand over to another (smo.cpp):
+    // alpha and the gradient Q a - e, both in the caller's order.
+    bool unfinished = false;
+    std::vector<double> gradient;
 };
 
 BinaryResult solve_binary(const BinaryProblem& problem, const SolverOptions& options,

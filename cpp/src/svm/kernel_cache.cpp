@@ -16,6 +16,8 @@ namespace {
 // about as much as four of a GEMM's multiply-adds, for parallel.hpp's rule.
 constexpr index_t kGemvCost = 4;
 constexpr std::size_t kSpareBuffers = 16;
+// Dot products per tile of fill(): 256 KiB of float64 scratch per thread.
+constexpr index_t kTileEntries = 32768;
 }  // namespace
 
 KernelRows::KernelRows(const BinaryProblem& problem, const KernelParams& kernel, double cache_mb, int n_threads)
@@ -90,6 +92,7 @@ void KernelRows::compute(index_t i, index_t begin, index_t end, float* out) {
 void KernelRows::evict(index_t i) {
     Entry& e = entries_[i];
     used_ -= e.values.size();
+    ++evictions_;
     recency_.erase(e.where);
     if (spare_.size() < kSpareBuffers) spare_.push_back(std::move(e.values));
     std::vector<float>().swap(e.values);
@@ -154,7 +157,6 @@ void KernelRows::fill(const std::vector<index_t>& rows, index_t len) {
     // Rows of X for the requested variables, side by side.
     if (single_) {
         block_rows32_.resize(static_cast<std::size_t>(b * d_));
-        block32_.resize(static_cast<std::size_t>(len * b));
         for (index_t r = 0; r < b; ++r)
             std::copy(x32_.begin() + rows[r] * d_, x32_.begin() + (rows[r] + 1) * d_, block_rows32_.begin() + r * d_);
     } else {
@@ -162,48 +164,46 @@ void KernelRows::fill(const std::vector<index_t>& rows, index_t len) {
         for (index_t r = 0; r < b; ++r)
             std::copy(x_.begin() + rows[r] * d_, x_.begin() + (rows[r] + 1) * d_, block_rows_.begin() + r * d_);
     }
-    block_.resize(static_cast<std::size_t>(len * b));
     std::vector<std::vector<float>> out(static_cast<std::size_t>(b));
     for (auto& values : out) {
         values = take_buffer();
         values.resize(static_cast<std::size_t>(len));
     }
-    auto piece = [&](index_t from, index_t to) {
-        const index_t count = to - from;
-        double* dots = block_.data() + from * b;  // count x b
+    // Tiles of columns, each a GEMM into its thread's scratch: the scratch
+    // stays in cache and its size does not grow with the problem (the
+    // working-set solver asks for hundreds of rows of 100,000 columns).
+    const index_t tile = std::max<index_t>(16, ((kTileEntries / b) / 16) * 16);
+    const int team = team_size(len * d_ * b, n_threads_);
+    scratch_.resize(static_cast<std::size_t>(std::max(team, 1)));
+    if (single_) scratch32_.resize(scratch_.size());
+    parallel_chunks(ceil_div(len, tile), team, [&](std::int64_t c, int thread) {
+        const index_t from = c * tile, count = std::min(len, from + tile) - from;
+        std::vector<double>& dots_buffer = scratch_[static_cast<std::size_t>(thread)];
+        dots_buffer.resize(static_cast<std::size_t>(b * count));
+        double* dots = dots_buffer.data();  // b x count: row r holds x_rows[r] . x_k over the tile
         if (d_ == 0) {
-            std::fill(dots, dots + count * b, 0.0);
+            std::fill(dots, dots + b * count, 0.0);
         } else if (single_) {
-            float* dots32 = block32_.data() + from * b;
-            blas::gemm(false, true, static_cast<int>(count), static_cast<int>(b), static_cast<int>(d_), 1.0f,
-                       x32_.data() + from * d_, static_cast<int>(d_), block_rows32_.data(), static_cast<int>(d_), 0.0f,
-                       dots32, static_cast<int>(b));
-            for (index_t k = 0; k < count * b; ++k) dots[k] = static_cast<double>(dots32[k]);
+            std::vector<float>& buffer = scratch32_[static_cast<std::size_t>(thread)];
+            buffer.resize(static_cast<std::size_t>(b * count));
+            blas::gemm(false, true, static_cast<int>(b), static_cast<int>(count), static_cast<int>(d_), 1.0f,
+                       block_rows32_.data(), static_cast<int>(d_), x32_.data() + from * d_, static_cast<int>(d_), 0.0f,
+                       buffer.data(), static_cast<int>(count));
+            for (index_t k = 0; k < b * count; ++k) dots[k] = static_cast<double>(buffer[k]);
         } else {
-            blas::gemm(false, true, static_cast<int>(count), static_cast<int>(b), static_cast<int>(d_), 1.0,
-                       x_.data() + from * d_, static_cast<int>(d_), block_rows_.data(), static_cast<int>(d_), 0.0,
-                       dots, static_cast<int>(b));
+            blas::gemm(false, true, static_cast<int>(b), static_cast<int>(count), static_cast<int>(d_), 1.0,
+                       block_rows_.data(), static_cast<int>(d_), x_.data() + from * d_, static_cast<int>(d_), 0.0, dots,
+                       static_cast<int>(count));
         }
-        double* column = dots_.data() + from;
         for (index_t r = 0; r < b; ++r) {
             const index_t i = rows[r];
-            for (index_t k = 0; k < count; ++k) column[k] = dots[k * b + r];
-            apply_kernel(kernel_, column, count, norms_[i], norms_.data() + from);
+            double* row = dots + r * count;
+            apply_kernel(kernel_, row, count, norms_[i], norms_.data() + from);
             const double yi = y_[i];
             float* target = out[static_cast<std::size_t>(r)].data() + from;
-            for (index_t k = 0; k < count; ++k) target[k] = static_cast<float>(column[k] * (yi * y_[from + k]));
+            for (index_t k = 0; k < count; ++k) target[k] = static_cast<float>(row[k] * (yi * y_[from + k]));
         }
-    };
-    const int team = team_size(len * d_ * b, n_threads_);
-    if (team <= 1) {
-        piece(0, len);
-    } else {
-        const index_t chunk = ((ceil_div(len, team) + 15) / 16) * 16;
-        parallel_chunks(ceil_div(len, chunk), team, [&](std::int64_t c, int) {
-            const index_t from = c * chunk;
-            piece(from, std::min(len, from + chunk));
-        });
-    }
+    });
     // The first row is the one asked for: stored last, it is the most recent.
     for (index_t r = b - 1; r >= 0; --r) store(rows[r], len, std::move(out[static_cast<std::size_t>(r)]));
 }

@@ -18,11 +18,8 @@ namespace zoo::svm {
 
 namespace {
 
-constexpr double kTau = 1e-12;
-#ifndef ZOO_SVM_BATCH
-#define ZOO_SVM_BATCH 8
-#endif
-constexpr int kBatch = ZOO_SVM_BATCH;  // kernel rows computed per GEMM  // stands in for a non-positive curvature
+// Kernel rows computed per GEMM when a row is missing (prefetch_with).
+constexpr int kBatch = 8;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 class Smo {
@@ -45,9 +42,12 @@ public:
         for (index_t k = 0; k < n_; ++k) set_flags(k);
     }
 
-    BinaryResult run(const SolverOptions& options, const InterruptCheck& interrupt) {
+    // Solves the problem; with hand_over, stops early once the cache has
+    // evicted a row (result.unfinished then holds the state to go on from).
+    BinaryResult run(const SolverOptions& options, const InterruptCheck& interrupt, bool hand_over) {
         BinaryResult result;
         std::int64_t iter = 0;
+        bool full = false;
         const std::int64_t period = std::min<index_t>(n_, 1000);
         std::int64_t countdown = period + 1;
         while (true) {
@@ -70,73 +70,45 @@ public:
             }
             ++iter;
             step(i, j);
+            if (hand_over && q_.evictions() > 0) {
+                full = true;
+                break;
+            }
         }
         reconstruct_gradient();
         active_ = n_;
         result.n_iter = iter;
-        result.rho = compute_rho();
-        result.alpha.assign(static_cast<std::size_t>(n_), 0.0);
-        double objective = 0.0;
-        for (index_t k = 0; k < n_; ++k) {
-            result.alpha[static_cast<std::size_t>(original_[k])] = alpha_[k];
-            objective += alpha_[k] * (gradient_[k] - 1.0);
+        if (full) {
+            result.unfinished = true;
+            result.gradient.assign(static_cast<std::size_t>(n_), 0.0);
+            for (index_t k = 0; k < n_; ++k) result.gradient[static_cast<std::size_t>(original_[k])] = gradient_[k];
         }
-        result.objective = 0.5 * objective;
+        result.rho = detail::offset_at_optimum(y_.data(), gradient_.data(), alpha_.data(), upper_.data(), n_);
+        result.objective = detail::dual_objective(gradient_.data(), alpha_.data(), n_);
+        result.alpha.assign(static_cast<std::size_t>(n_), 0.0);
+        for (index_t k = 0; k < n_; ++k) result.alpha[static_cast<std::size_t>(original_[k])] = alpha_[k];
         return result;
     }
 
 private:
     // I_up: y a may grow; I_low: y a may shrink.
-    bool in_up(index_t k) const { return y_[k] > 0 ? alpha_[k] < upper_[k] : alpha_[k] > 0.0; }
-    bool in_low(index_t k) const { return y_[k] > 0 ? alpha_[k] > 0.0 : alpha_[k] < upper_[k]; }
+    bool in_up(index_t k) const { return detail::in_up(y_[k], alpha_[k], upper_[k]); }
+    bool in_low(index_t k) const { return detail::in_low(y_[k], alpha_[k], upper_[k]); }
     bool at_upper(index_t k) const { return alpha_[k] >= upper_[k]; }
     double violation(index_t k) const { return -y_[k] * gradient_[k]; }
 
-    // i maximises -y G over I_up; j, among I_low with -y_j G_j < -y_i G_i,
-    // maximises the decrease of the objective along the pair's direction,
-    // b^2 / a with b the gap and a the curvature. False once the largest gap
-    // is below tol (the stopping rule of Keerthi et al. 2001).
+    // The pair of the second-order rule (svm_internal.hpp), with the rows of
+    // the other strongest violators computed beside row i when it is missing.
+    // False once the largest gap is below tol.
     bool select_pair(index_t& i, index_t& j) {
-        // Branch-free passes that vectorise; the index is found afterwards
-        // by an exact comparison, from the end (the last of equal
-        // candidates wins, as in libsvm, whose iterates these follow).
         const index_t m = active_;
-        const double* y = y_.data();
-        const double* g = gradient_.data();
-        const std::uint8_t* up = up_.data();
-        const std::uint8_t* low = low_.data();
-        double* score = score_.data();
-        double top = -kInf;
-#pragma omp simd reduction(max : top)
-        for (index_t k = 0; k < m; ++k) {
-            const double v = up[k] ? -y[k] * g[k] : -kInf;
-            score[k] = v;
-            top = top > v ? top : v;
-        }
-        if (top == -kInf) return false;
-        i = m - 1;
-        while (score[i] != top) --i;
+        double top;
+        i = detail::most_violating_up(y_.data(), gradient_.data(), up_.data(), m, score_.data(), top);
+        if (i < 0) return false;
         if (!q_.has(i, m)) prefetch_with(i);
-        const float* qi = q_.row(i, m);
-        const double* qd = q_.diagonals();
-        const double qd_i = qd[i], yi = y[i];
-        double bottom = kInf, best = kInf;
-#pragma omp simd reduction(min : bottom, best)
-        for (index_t k = 0; k < m; ++k) {
-            const double v = -y[k] * g[k];
-            const double b = top - v;
-            double a = qd_i + qd[k] - 2.0 * yi * y[k] * static_cast<double>(qi[k]);
-            a = a > 0.0 ? a : kTau;
-            const double decrease = (low[k] && b > 0.0) ? -(b * b) / a : kInf;
-            score[k] = decrease;
-            const double lowest = low[k] ? v : kInf;
-            bottom = bottom < lowest ? bottom : lowest;
-            best = best < decrease ? best : decrease;
-        }
-        if (top - bottom < eps_ || best == kInf) return false;
-        j = m - 1;
-        while (score[j] != best) --j;
-        return true;
+        j = detail::best_partner(y_.data(), gradient_.data(), low_.data(), m, q_.row(i, m), q_.diagonals(), i, top,
+                                 eps_, score_.data());
+        return j >= 0;
     }
 
     void set_flags(index_t k) {
@@ -182,31 +154,13 @@ private:
         q_.fill(rows, active_);
     }
 
-    // Moves a_i by +y_i t and a_j by -y_j t (keeping y'a fixed), with t the
-    // unconstrained minimiser clipped to the box.
+    // The pair's step (pair_step), then the gradients it moves.
     void step(index_t i, index_t j) {
         const float* qi = q_.row(i, active_);
         const float* qj = q_.row(j, active_);
-        double a = q_.diagonal(i) + q_.diagonal(j) - 2.0 * y_[i] * y_[j] * qi[j];
-        if (a <= 0.0) a = kTau;
-        const double limit_i = y_[i] > 0 ? upper_[i] - alpha_[i] : alpha_[i];
-        const double limit_j = y_[j] > 0 ? alpha_[j] : upper_[j] - alpha_[j];
-        double t = (violation(i) - violation(j)) / a;
-        double new_i = alpha_[i] + y_[i] * t, new_j = alpha_[j] - y_[j] * t;
-        if (t >= limit_i || t >= limit_j) {
-            if (limit_i <= limit_j) {
-                t = limit_i;
-                new_i = y_[i] > 0 ? upper_[i] : 0.0;
-                new_j = alpha_[j] - y_[j] * t;
-                if (limit_i == limit_j) new_j = y_[j] > 0 ? 0.0 : upper_[j];
-            } else {
-                t = limit_j;
-                new_j = y_[j] > 0 ? 0.0 : upper_[j];
-                new_i = alpha_[i] + y_[i] * t;
-            }
-        }
-        new_i = std::min(std::max(new_i, 0.0), upper_[i]);
-        new_j = std::min(std::max(new_j, 0.0), upper_[j]);
+        const double curvature = q_.diagonal(i) + q_.diagonal(j) - 2.0 * y_[i] * y_[j] * qi[j];
+        const auto [new_i, new_j] = detail::pair_step(alpha_[i], alpha_[j], y_[i], y_[j], upper_[i], upper_[j],
+                                                      violation(i), violation(j), curvature);
         const double delta_i = new_i - alpha_[i], delta_j = new_j - alpha_[j];
         const bool was_upper_i = at_upper(i), was_upper_j = at_upper(j);
         alpha_[i] = new_i;
@@ -321,27 +275,6 @@ private:
         }
     }
 
-    // The offset: the mean of y G over free variables, which the KKT
-    // conditions make all equal; without free variables, the middle of the
-    // interval the bounded ones allow.
-    double compute_rho() const {
-        double lower = -kInf, upper = kInf, sum = 0.0;
-        index_t n_free = 0;
-        for (index_t k = 0; k < n_; ++k) {
-            const double yg = y_[k] * gradient_[k];
-            if (alpha_[k] > 0.0 && alpha_[k] < upper_[k]) {
-                sum += yg;
-                ++n_free;
-            } else if (in_up(k)) {
-                upper = std::min(upper, yg);  // only y a may grow: rho <= y_k G_k
-            } else {
-                lower = std::max(lower, yg);
-            }
-        }
-        if (n_free > 0) return sum / static_cast<double>(n_free);
-        return 0.5 * (upper + lower);
-    }
-
     detail::KernelRows q_;
     index_t n_;
     double eps_;
@@ -366,8 +299,23 @@ BinaryResult solve_binary(const BinaryProblem& problem, const SolverOptions& opt
             throw std::invalid_argument("per-sample C must be finite and >= 0");
     }
     blas::SingleThreadedScope single;
-    Smo smo(problem, options);
-    return smo.run(options, interrupt);
+    if (options.decomposition == Decomposition::working_sets)
+        return detail::solve_binary_by_blocks(problem, options, interrupt, nullptr);
+    // Automatic: pairs while every row the solver needs stays cached (each
+    // row is computed once, and shrinking keeps steps cheap), working sets
+    // from the first eviction on, where pairs would recompute rows one GEMV
+    // at a time.
+    BinaryResult by_pairs;
+    {
+        Smo smo(problem, options);
+        by_pairs = smo.run(options, interrupt, options.decomposition == Decomposition::automatic);
+    }
+    if (!by_pairs.unfinished) return by_pairs;
+    SolverOptions rest = options;
+    if (rest.max_iter >= 0) rest.max_iter -= by_pairs.n_iter;
+    BinaryResult result = detail::solve_binary_by_blocks(problem, rest, interrupt, &by_pairs);
+    result.n_iter += by_pairs.n_iter;
+    return result;
 }
 
 }  // namespace zoo::svm

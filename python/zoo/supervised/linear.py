@@ -33,6 +33,7 @@ from zoo._validation import (
     check_is_fitted,
     check_sample_weight,
     exact_scale,
+    finite_magnitude,
     is_dask_collection,
     largest_sum_of_squares,
     seed_from_random_state,
@@ -105,7 +106,9 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         self._validate_params()
         if is_dask_collection(X):
             return dask_fit(self, X, y, sample_weight)
-        X = validate_data(self, X, reset=True)
+        # The exact solvers check X's values in _solve_in_range, in the pass
+        # that reads their magnitude.
+        X = validate_data(self, X, reset=True, ensure_all_finite=not self._checks_magnitude)
         y = _check_targets(y, X, self)
         weight = check_sample_weight(sample_weight, X.shape[0], X.dtype, estimator=self)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
@@ -122,6 +125,8 @@ class _LinearModel(RegressorMixin, BaseEstimator):
             self.coef_ = coef
             self.intercept_ = intercept
         return self
+
+    _checks_magnitude = False
 
     def _solve(self, X, Y, weight, n_threads, one_target):
         """(coef (n_targets, n_features), intercept (n_targets,)) fitted to
@@ -156,6 +161,7 @@ class _ExactLinearModel(FormerGradientSolversMixin, _LinearModel):
     factorisation or coordinate descent."""
 
     _refit_with = "SGDRegressor"
+    _checks_magnitude = True
     # Only zoo 0.1.0's gradient solvers read these.
     _former_gradient_parameters = ("loss", "huber_delta")
 
@@ -181,8 +187,11 @@ class _ExactLinearModel(FormerGradientSolversMixin, _LinearModel):
         see `_Scales`) maps back exactly. X is copied only when its squares
         could overflow.
         """
+        magnitude = finite_magnitude(X, estimator=self)
         scales = _Scales(
-            x=_feature_scale(X, weight), y=exact_scale(Y), weight=exact_scale(weight, centre_range=True)
+            x=_feature_scale(X, weight, magnitude),
+            y=exact_scale(Y),
+            weight=exact_scale(weight, centre_range=True),
         )
         if scales.x != 1.0:
             X = X / X.dtype.type(scales.x)
@@ -756,12 +765,13 @@ class _Scales(NamedTuple):
             return value * np.float64(self.y) * self.y
 
 
-def _feature_scale(X, weight):
+def _feature_scale(X, weight, magnitude):
     """The power of four to divide X by, 1.0 unless the weighted sums of
-    squares the solvers form could overflow (features beyond about 1e150)."""
+    squares the solvers form could overflow (features beyond about 1e150).
+    magnitude: max |X|."""
     n_terms = float(np.sum(weight, dtype=np.float64)) * X.shape[1]
     # Headroom for the centring and the solvers' own sums.
-    in_range = largest_sum_of_squares(X, n_terms) <= np.finfo(np.float64).max / 16
+    in_range = largest_sum_of_squares(X, n_terms, magnitude) <= np.finfo(np.float64).max / 16
     return 1.0 if in_range else exact_scale(X)
 
 

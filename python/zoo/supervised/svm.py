@@ -110,7 +110,12 @@ class SVC(ClassifierMixin, BaseEstimator):
     et al. (2001). Kernel rows are computed through BLAS, in parallel (a
     missing row together with those of the strongest other violators, by one
     GEMM), and kept in float32 in a least-recently-used cache, as libsvm
-    keeps them, so the iterates follow libsvm's. Pairs of classes run in
+    keeps them, so the iterates follow libsvm's. Once the cache must evict
+    a row, the solver goes on from where SMO stands with working sets of up
+    to 512 variables (the decomposition of ThunderSVM, Wen et al. 2018):
+    their rows are computed together by GEMM and the sub-problem over them
+    is solved by the same pair steps before the full gradient moves, so
+    rows are no longer recomputed one at a time. Pairs of classes run in
     parallel when there are at least twice as many as threads. Probabilities come from Platt's
     sigmoid (Platt 1999, in the form of Lin, Lin & Weng 2007) fitted to
     cross-validated decision values, coupled across pairs as in Wu, Lin &

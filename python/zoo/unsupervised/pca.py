@@ -400,7 +400,9 @@ class PCA(_BasePCA):
         self._validate_params()
         if is_dask_collection(X):
             return dask_fit(self, X)
-        X = validate_data(self, X, reset=True, ensure_min_samples=2)
+        # check_squares_in_range checks X's values in the pass that reads
+        # their magnitude.
+        X = validate_data(self, X, reset=True, ensure_min_samples=2, ensure_all_finite=False)
         n, d = X.shape
         check_squares_in_range(X, n_terms=n, what="the covariance", estimator=self)
         n_threads = resolve_n_jobs(self.n_jobs)
