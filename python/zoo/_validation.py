@@ -180,16 +180,8 @@ def _raise_not_finite(array, name, estimator):
 
 def finite_magnitude(array, *, name="X", estimator=None):
     """The largest magnitude in a floating array, after the check that
-    :func:`assert_all_finite` makes (same errors), both in one pass.
-
-    Parameters
-    ----------
-    array : ndarray
-        Floating-point array.
-    name : str, default="X"
-        Argument name used in the message.
-    estimator : estimator instance, class or str, optional
-        Named in the message.
+    :func:`assert_all_finite` makes (same parameters, same errors), both in
+    one pass.
 
     Returns
     -------
