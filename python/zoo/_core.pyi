@@ -36,6 +36,7 @@ def standardize_columns(
     out: NDArray[Float],
     n_threads: int,
 ) -> NDArray[Float]: ...
+def largest_magnitude(X: NDArray[Float], n_threads: int) -> tuple[bool, float]: ...  # (all finite, max |X|)
 def column_range(
     X: NDArray[Float], n_threads: int
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
@@ -868,6 +869,7 @@ def svc_fit_ovo(
     cache_mb: float,
     max_iter: int,  # -1: no limit
     n_threads: int,
+    decomposition: str = "auto",  # "auto" | "pairs" | "working_sets"
 ) -> tuple[list[NDArray[np.float64]], NDArray[np.float64], NDArray[np.int64], bool]: ...
 def svm_kernel_matrix(
     X: NDArray[np.float64], Y: NDArray[np.float64], kernel: str, gamma: float, coef0: float, degree: int, n_threads: int
