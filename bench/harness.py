@@ -67,6 +67,10 @@ class Case:
         Untimed work run right before every timed call (another library's
         call whose threads are still spinning when the contender starts, for
         the small-calls cases). None: the contender runs on a quiet machine.
+    after : callable() or None
+        Run once when the case is done, scored or failed: frees what it
+        started that would keep running (a Dask cluster's workers poll the
+        scheduler and would slow every case timed after them).
     """
 
     name: str
@@ -79,6 +83,7 @@ class Case:
     per: int = 1
     unit: str | None = None
     before: Callable[[Any], None] | None = None
+    after: Callable[[], None] | None = None
 
 
 @dataclass
@@ -171,6 +176,14 @@ def run_case(case: Case, *, repeats: int = 5, threads: int = 2, quick: bool = Fa
         raise ValueError(f"repeats must be >= 1, got {repeats}")
     if case.per < 1:
         raise ValueError(f"case {case.name!r}: per must be >= 1, got {case.per}")
+    try:
+        return _timed_case(case, repeats, threads, quick)
+    finally:
+        if case.after is not None:
+            case.after()
+
+
+def _timed_case(case, repeats, threads, quick):
     number = 1 if quick else case.number
     per = 1 if quick else case.per
     data = case.setup(quick)

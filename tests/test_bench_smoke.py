@@ -202,6 +202,38 @@ def test_before_runs_untimed_ahead_of_every_timed_call(harness, monkeypatch):
     assert result.outcomes[0].seconds == [1.0]
 
 
+@pytest.mark.parametrize("fails_in", [None, "setup", "quality"])
+def test_after_runs_once_when_the_case_is_done(harness, fails_in):
+    log = []
+
+    def setup(quick):
+        if fails_in == "setup":
+            raise RuntimeError("no data")
+        log.append("setup")
+
+    def quality(data, result):
+        log.append("quality")
+        if fails_in == "quality":
+            raise RuntimeError("no score")
+        return {}
+
+    case = harness.Case(
+        name="cluster",
+        description="starts something that keeps running",
+        setup=setup,
+        contenders={"zoo": lambda data, threads, seed: log.append("zoo")},
+        quality=quality,
+        after=lambda: log.append("after"),
+    )
+    if fails_in == "setup":
+        with pytest.raises(RuntimeError, match="no data"):
+            harness.run_case(case, repeats=1, threads=1)
+        assert log == ["after"]
+    else:
+        harness.run_case(case, repeats=1, threads=1)
+        assert log == ["setup", "zoo", "zoo", "quality", "after"]
+
+
 def test_the_summary_names_the_fastest_other_library(harness):
     def outcome(name, seconds):
         return harness.Outcome(name, seconds=[seconds])
