@@ -36,6 +36,9 @@ inline int linear_problems_team(index_t n, index_t d, int n_problems, int n_thre
     return std::min(team_size(work, n_threads), std::max(n_problems, 1));
 }
 
+// Stands in for a non-positive curvature in the pair rule and step.
+constexpr double kTau = 1e-12;
+
 // The pieces of SMO both decomposition solvers (smo.cpp, working_set.cpp)
 // share. For y a_i: I_up holds the variables whose y a may grow, I_low those
 // whose y a may shrink; -y_k G_k is a variable's violation.
@@ -73,7 +76,6 @@ inline index_t most_violating_up(const double* y, const double* g, const std::ui
 inline index_t best_partner(const double* y, const double* g, const std::uint8_t* low, index_t m, const float* qi,
                             const double* qd, index_t i, double top, double eps, double* score) {
     constexpr double kInf = std::numeric_limits<double>::infinity();
-    constexpr double kTau = 1e-12;  // stands in for a non-positive curvature
     const double qd_i = qd[i], yi = y[i];
     double bottom = kInf, best = kInf;
 #pragma omp simd reduction(min : bottom, best)
@@ -102,7 +104,6 @@ struct PairStep {
 };
 inline PairStep pair_step(double alpha_i, double alpha_j, double y_i, double y_j, double upper_i, double upper_j,
                           double violation_i, double violation_j, double curvature) {
-    constexpr double kTau = 1e-12;  // stands in for a non-positive curvature
     const double a = curvature > 0.0 ? curvature : kTau;
     const double limit_i = y_i > 0 ? upper_i - alpha_i : alpha_i;
     const double limit_j = y_j > 0 ? alpha_j : upper_j - alpha_j;
