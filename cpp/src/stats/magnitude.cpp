@@ -11,6 +11,28 @@
 
 namespace zoo::stats {
 
+namespace {
+
+// One chunk's largest |x| and the sum of x - x, which is 0 for finite
+// values and NaN as soon as one is NaN or infinite (and never overflows).
+// A plain function over a pointer and a count: written inside the lambda
+// below, on the captured pointer and 64-bit bounds, GCC vectorised the
+// loop with gathers instead of loads, ten times slower than memory.
+template <class T>
+void chunk_magnitude(const T* x, std::int64_t count, double& largest, double& defect) {
+    T top = 0, sum = 0;
+#pragma omp simd reduction(max : top) reduction(+ : sum)
+    for (std::int64_t k = 0; k < count; ++k) {
+        const T magnitude = std::abs(x[k]);
+        top = magnitude > top ? magnitude : top;
+        sum += x[k] - x[k];
+    }
+    largest = static_cast<double>(top);
+    defect = static_cast<double>(sum);
+}
+
+}  // namespace
+
 template <class T>
 Magnitude largest_magnitude(const T* x, std::int64_t count, int n_threads) {
     if (count < 1) throw std::invalid_argument("largest_magnitude needs at least one value");
@@ -18,18 +40,9 @@ Magnitude largest_magnitude(const T* x, std::int64_t count, int n_threads) {
     const std::int64_t n_chunks = ceil_div(count, kChunk);
     std::vector<double> largest(static_cast<std::size_t>(n_chunks)), defect(static_cast<std::size_t>(n_chunks));
     parallel_chunks(n_chunks, team_size(count, n_threads), [&](std::int64_t chunk, int) {
-        const std::int64_t begin = chunk * kChunk, end = std::min(count, begin + kChunk);
-        // v - v is 0 for a finite v and NaN for NaN and infinity: its sum
-        // says whether any value was not finite, and can never overflow.
-        T top = 0, sum = 0;
-#pragma omp simd reduction(max : top) reduction(+ : sum)
-        for (std::int64_t k = begin; k < end; ++k) {
-            const T magnitude = std::abs(x[k]);
-            top = magnitude > top ? magnitude : top;
-            sum += x[k] - x[k];
-        }
-        largest[static_cast<std::size_t>(chunk)] = static_cast<double>(top);
-        defect[static_cast<std::size_t>(chunk)] = static_cast<double>(sum);
+        const std::int64_t begin = chunk * kChunk;
+        const auto c = static_cast<std::size_t>(chunk);
+        chunk_magnitude(x + begin, std::min(kChunk, count - begin), largest[c], defect[c]);
     });
     Magnitude result;
     for (std::int64_t c = 0; c < n_chunks; ++c) {
