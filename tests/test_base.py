@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from zoo import _registry, base
+from zoo import _registry, base, metrics
 from zoo._validation import check_is_fitted, check_sample_weight, validate_data
 from zoo.base import (
     BaseEstimator,
@@ -427,6 +427,16 @@ def test_regressor_score_constant_target_and_multi_output():
     y = np.array([[1.0, 3.0], [2.0, 3.0], [3.0, 3.0]])
     both = FixedRegressor(predictions=[[1.0, 3.0], [2.0, 3.0], [3.0, 4.0]]).score(None, y)
     assert both == pytest.approx((1.0 + 0.0) / 2)
+
+
+@pytest.mark.parametrize("weights", [None, [0.3]])
+def test_regressor_score_on_one_sample_is_nan(weights):
+    # R² is undefined on one sample: NaN with a warning, as r2_score and
+    # scikit-learn give, never 0.0 or a huge negative number that a small-fold
+    # grid search would rank.
+    with pytest.warns(metrics.UndefinedMetricWarning, match="fewer than two samples"):
+        score = FixedRegressor(predictions=[2.5]).score(None, [3.0], sample_weight=weights)
+    assert np.isnan(score)
 
 
 def test_regressor_score_matches_scikit_learn():

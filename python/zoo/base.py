@@ -554,11 +554,12 @@ class RegressorMixin:
     _zoo_tags = {"requires_y": True}
 
     def score(self, X, y, sample_weight=None):
-        """Coefficient of determination R² of ``self.predict(X)``.
+        """Coefficient of determination R² of ``self.predict(X)``:
+        :func:`zoo.metrics.r2_score`, averaged uniformly over outputs.
 
-        R² = 1 - SS_res / SS_tot (weighted sums of squares), averaged
-        uniformly over outputs. A constant ``y`` scores 1.0 if predicted
-        exactly, else 0.0, instead of dividing by zero.
+        A constant ``y`` scores 1.0 if predicted exactly, else 0.0, instead
+        of dividing by zero; fewer than two samples score NaN (with an
+        ``UndefinedMetricWarning``), as R² is not defined there.
 
         Parameters
         ----------
@@ -574,19 +575,10 @@ class RegressorMixin:
         float
             At most 1.0; can be negative.
         """
+        from .metrics import r2_score  # noqa: PLC0415  (metrics builds on base)
+
         y_true, y_pred = _paired_targets(y, self.predict(X), dtype=np.float64)
-        if y_true.ndim == 1:
-            y_true, y_pred = y_true[:, None], y_pred[:, None]
-        weights = check_sample_weight(sample_weight, y_true.shape[0], np.float64)
-        mean = np.average(y_true, axis=0, weights=weights)
-        residual = weights @ (y_true - y_pred) ** 2
-        total = weights @ (y_true - mean) ** 2
-        constant_score = np.where(residual == 0, 1.0, 0.0)
-        per_output = np.divide(
-            residual, total, out=np.zeros_like(total), where=total > 0
-        )
-        per_output = np.where(total > 0, 1.0 - per_output, constant_score)
-        return float(per_output.mean())
+        return float(r2_score(y_true, y_pred, sample_weight=sample_weight))
 
 
 class ClusterMixin:

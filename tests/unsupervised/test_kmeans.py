@@ -101,6 +101,39 @@ def test_init_random_and_explicit_array(separated):
     np.testing.assert_allclose(km.cluster_centers_, centers, atol=1e-12)
 
 
+def test_callable_init_as_scikit_learn_calls_it(separated):
+    # A callable init gets the (centred) data, n_clusters and a RandomState,
+    # once per run: n_init="auto" means 10 runs for it, as in scikit-learn.
+    X, y = separated
+    calls = []
+
+    def first_of_each_blob(data, n_clusters, random_state):
+        calls.append((data.shape, n_clusters, type(random_state)))
+        assert abs(data.mean(axis=0)).max() < 1e-9
+        return np.array([data[y == c][random_state.randint(20)] for c in range(n_clusters)])
+
+    km = KMeans(5, init=first_of_each_blob, random_state=0).fit(X)
+    assert calls == [(X.shape, 5, np.random.RandomState)] * 10
+    assert adjusted_rand_score(y, km.labels_) == pytest.approx(1.0)
+    cluster = pytest.importorskip("sklearn.cluster")
+    reference = cluster.KMeans(5, init=lambda data, k, random_state: first_of_each_blob(data, k, random_state),
+                               n_init=1, random_state=0).fit(X)
+    assert km.inertia_ == pytest.approx(reference.inertia_, rel=1e-9)
+
+
+def test_minibatch_callable_init(separated):
+    X, y = separated
+    seen = []
+
+    def blob_means(data, n_clusters, random_state):
+        seen.append(data.shape)
+        return np.array([X[y == c].mean(axis=0) for c in range(n_clusters)])
+
+    km = zoo.MiniBatchKMeans(5, init=blob_means, batch_size=256, init_size=600, random_state=0).fit(X)
+    assert seen == [(600, X.shape[1])] * 3  # n_init="auto": 3 tries on the init sample
+    assert adjusted_rand_score(y, km.labels_) == pytest.approx(1.0)
+
+
 def test_predict_transform_score_fit_predict(separated):
     X, _ = separated
     km = KMeans(5, random_state=0).fit(X)
@@ -204,8 +237,13 @@ class TestErrors:
             KMeans(1).fit([["a", "b"], ["c", "d"]])
 
     def test_bad_init_array(self):
-        with pytest.raises(ValueError, match="init has shape"):
+        # scikit-learn's wording, for the clusters and then the features.
+        with pytest.raises(ValueError, match=r"initial centers \(3, 2\) does not match the number of clusters 2"):
             KMeans(2, init=np.zeros((3, 2))).fit(np.random.rand(10, 2))
+        with pytest.raises(ValueError, match="does not match the number of features of the data 2"):
+            KMeans(2, init=np.zeros((2, 3))).fit(np.random.rand(10, 2))
+        with pytest.raises(ValueError, match="number of features of the data 2"):
+            KMeans(2, init=lambda X, k, random_state: np.zeros((k, 3))).fit(np.random.rand(10, 2))
         with pytest.raises(ValueError, match="NaN"):
             KMeans(1, init=[[np.nan, 0.0]]).fit(np.random.rand(10, 2))
 

@@ -406,6 +406,11 @@ def fit_kmeans(estimator, X, y=None, sample_weight=None):
     shift = mean.astype(dtype)
     tol = float(variance.mean()) * est.tol
     init = est.init
+    if callable(init):
+        raise ValueError(
+            "KMeans: a callable init takes X in memory; on a Dask array pass the starting centres, "
+            "'k-means++' (k-means||) or 'random'."
+        )
     if not isinstance(init, str):
         init = check_init_array(init, est.n_clusters, d, dtype) - shift
 

@@ -19,7 +19,7 @@ from zoo.dask._blocks import lazy_rows
 # Declared once and shared: the parameters both estimators take.
 COMMON_CONSTRAINTS = {
     "n_clusters": [Interval(Integral, 1, None, closed="left")],
-    "init": [Options({"k-means++", "random"}), "array-like"],
+    "init": [Options({"k-means++", "random"}), callable, "array-like"],
     "max_iter": [Interval(Integral, 1, None, closed="left")],
     "tol": [Interval(Real, 0, None, closed="left")],
     "random_state": ["random_state"],
@@ -53,15 +53,35 @@ def check_enough_samples(n_samples: int, n_clusters: int) -> None:
         raise ValueError(f"n_samples={n_samples} should be >= n_clusters={n_clusters}.")
 
 
+def given_centers(init) -> bool:
+    """Whether `init` is the starting centres themselves (an array), which
+    leaves nothing random to repeat."""
+    return not isinstance(init, str) and not callable(init)
+
+
 def check_init_array(init, n_clusters: int, n_features: int, dtype) -> np.ndarray:
-    """An explicit `init` must be finite and shaped (n_clusters, n_features)."""
+    """Explicit centres must be finite and shaped (n_clusters, n_features)."""
     centers = check_array(init, name="init", dtype=dtype)
-    if centers.shape != (n_clusters, n_features):
+    # scikit-learn's wording, which its users' tests match on.
+    if centers.shape[0] != n_clusters:
         raise ValueError(
-            f"init has shape {centers.shape}, but it must be (n_clusters, n_features) = "
-            f"({n_clusters}, {n_features})."
+            f"The shape of the initial centers {centers.shape} does not match the number of "
+            f"clusters {n_clusters}: init must be shaped (n_clusters, n_features)."
+        )
+    if centers.shape[1] != n_features:
+        raise ValueError(
+            f"The shape of the initial centers {centers.shape} does not match the number of "
+            f"features of the data {n_features}: init must be shaped (n_clusters, n_features)."
         )
     return np.array(centers, dtype=dtype, order="C", copy=True)
+
+
+def centers_from_callable(init, X, n_clusters: int, seed: int) -> np.ndarray:
+    """Call a user's ``init(X, n_clusters, random_state=...)`` as scikit-learn
+    does (with a RandomState drawn from this run's seed) and check its answer."""
+    random_state = np.random.RandomState(seed % 2**32)
+    centers = init(X, n_clusters, random_state=random_state)
+    return check_init_array(centers, n_clusters, X.shape[1], X.dtype)
 
 
 def initial_centers(X, sample_weight, init, n_clusters, seed, n_threads) -> np.ndarray:
@@ -78,6 +98,8 @@ def initial_centers(X, sample_weight, init, n_clusters, seed, n_threads) -> np.n
         p = sample_weight.astype(np.float64) / float(sample_weight.sum())
         rows = rng.choice(X.shape[0], size=n_clusters, replace=False, p=p)
         return X[np.sort(rows)].copy()
+    if callable(init):
+        return centers_from_callable(init, X, n_clusters, seed)
     return check_init_array(init, n_clusters, X.shape[1], X.dtype)
 
 

@@ -19,6 +19,7 @@ from zoo.unsupervised._kmeans_common import (
     FittedCentersMixin,
     check_enough_samples,
     check_init_array,
+    given_centers,
     initial_centers,
     run_seeds,
 )
@@ -34,12 +35,15 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     ----------
     n_clusters : int, default=8
         Number of clusters.
-    init : {"k-means++", "random"} or array-like of shape (n_clusters, n_features), default="k-means++"
+    init : {"k-means++", "random"}, callable or array-like of shape (n_clusters, n_features), \
+default="k-means++"
         Seeding: greedy k-means++ with 2 + log(n_clusters) local trials, distinct
-        random points drawn in proportion to their weight, or given centres.
+        random points drawn in proportion to their weight, given centres, or a
+        callable ``init(X, n_clusters, random_state=RandomState)`` returning
+        them (X is then centred on its column means, as in scikit-learn).
     n_init : "auto" or int, default="auto"
         Independent runs; the one with the lowest inertia is kept. "auto" is 1
-        for "k-means++" or an array and 10 for "random".
+        for "k-means++" or an array and 10 for "random" or a callable.
     max_iter : int, default=300
         Maximum Lloyd iterations per run.
     tol : float, default=1e-4
@@ -141,7 +145,7 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         mean = mean.astype(X.dtype)
         tol = float(variance.mean()) * self.tol
         init = self.init
-        if not isinstance(init, str):
+        if given_centers(init):
             init = check_init_array(init, self.n_clusters, X.shape[1], X.dtype) - mean
 
         best = None
@@ -179,9 +183,9 @@ class KMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         return fit_kmeans(self, X, sample_weight=sample_weight)
 
     def _resolved_n_init(self) -> int:
-        explicit_init = not isinstance(self.init, str)
+        explicit_init = given_centers(self.init)
         if self.n_init == "auto":
-            return 10 if not explicit_init and self.init == "random" else 1
+            return 10 if callable(self.init) or (isinstance(self.init, str) and self.init == "random") else 1
         if explicit_init and self.n_init != 1:
             warnings.warn(
                 f"Explicit initial center position passed: performing only one init in "

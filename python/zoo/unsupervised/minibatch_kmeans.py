@@ -21,6 +21,7 @@ from zoo.unsupervised._kmeans_common import (
     COMMON_CONSTRAINTS,
     FittedCentersMixin,
     check_enough_samples,
+    given_centers,
     initial_centers,
     run_seeds,
     scaled_tol,
@@ -39,7 +40,10 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
     Parameters
     ----------
     n_clusters : int, default=8
-    init : {"k-means++", "random"} or array-like of shape (n_clusters, n_features), default="k-means++"
+    init : {"k-means++", "random"}, callable or array-like of shape (n_clusters, n_features), \
+default="k-means++"
+        As in KMeans; a callable ``init(X, n_clusters, random_state=RandomState)``
+        receives the init sample.
     max_iter : int, default=100
         Maximum passes over the data (epochs); steps = max_iter * n_samples / batch_size.
     batch_size : int, default=1024
@@ -54,7 +58,7 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
         at least 3 * n_clusters).
     n_init : "auto" or int, default="auto"
         Initialisations tried on the init sample (1 for "k-means++" or an array,
-        3 for "random"); the one with the lowest inertia there is kept.
+        3 for "random" or a callable); the one with the lowest inertia there is kept.
     reassignment_ratio : float, default=0.01
         Centres whose accumulated weight falls below this fraction of the
         largest are moved to random batch points.
@@ -251,10 +255,10 @@ class MiniBatchKMeans(FittedCentersMixin, ClusterMixin, TransformerMixin, BaseEs
         rows = rng.choice(n_samples, size=init_size, replace=False) if init_size < n_samples else np.arange(n_samples)
         X_init = np.ascontiguousarray(X[rows])
         w_init = np.ascontiguousarray(weight[rows])
-        if not isinstance(self.init, str):
+        if given_centers(self.init):
             n_init = 1
         elif self.n_init == "auto":
-            n_init = 3 if self.init == "random" else 1
+            n_init = 3 if callable(self.init) or self.init == "random" else 1
         else:
             n_init = self.n_init
         best, best_inertia = None, np.inf
