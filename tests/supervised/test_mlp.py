@@ -45,6 +45,21 @@ def test_noisy_sine_regression():
     assert model.history_["r2"][-1] > 0.9
 
 
+@pytest.mark.parametrize("cls", [MLPRegressor, MLP])
+def test_regression_predictions_follow_the_input_precision(cls):
+    # The network computes in float32; its predictions are float64 for
+    # float64 (or integer) input, float32 for float32 input, the same values.
+    X, y = noisy_sine(n=100)
+    model = cls((8,), epochs=2, random_state=0).fit(X, y)
+    as_64 = model.predict(X)
+    as_32 = model.predict(X.astype(np.float32))
+    assert as_64.dtype == np.float64 and as_32.dtype == np.float32
+    assert model.predict(np.round(X).astype(np.int64)).dtype == np.float64
+    np.testing.assert_array_equal(as_64, as_32.astype(np.float64))
+    y2 = np.column_stack([y, -y])
+    assert cls((8,), epochs=2, random_state=0).fit(X, y2).predict(X).dtype == np.float64
+
+
 def test_ten_classes_with_validation():
     X, y = ten_classes()
     model = MLPClassifier((64,), epochs=20, batch_size=64, validation_split=0.2, random_state=0).fit(X, y)

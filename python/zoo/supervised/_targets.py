@@ -120,7 +120,8 @@ class ClassTargets:
             raise ValueError(f"y contains labels not seen at fit: {np.unique(unseen).tolist()}")
         return np.ascontiguousarray(index.reshape(-1, 1), dtype=dtype)
 
-    def decode(self, outputs):
+    def decode(self, outputs, X=None):
+        """Labels from the network's outputs (X, the input, is not needed)."""
         if self.multilabel:
             return (outputs > 0).astype(np.int64)
         return self.classes[np.argmax(outputs, axis=1)]
@@ -222,8 +223,14 @@ class RegressionTargets:
             )
         return encoded
 
-    def decode(self, outputs):
-        return outputs[:, 0] if self.one_dimensional else outputs
+    def decode(self, outputs, X=None):
+        """Predictions shaped like the y given to fit, in the wider of the
+        network's float type and X's: a float32 network predicts float64
+        values for float64 (or integer) X, as scikit-learn's MLP does, and
+        float32 values for float32 X."""
+        input_type = np.float32 if getattr(X, "dtype", None) == np.float32 else np.float64
+        values = outputs.astype(np.promote_types(outputs.dtype, input_type), copy=False)
+        return values[:, 0] if self.one_dimensional else values
 
     def metrics(self, data, correct, weight, squared_error):
         total = total_sum_squares(data)

@@ -40,7 +40,7 @@ class MLPRegressor(RegressorMixin, ProgressiveColumnsMixin, _BaseMLP):
     def predict(self, X, *, task=None):
         """Predicted values, shaped like the y given to fit."""
         outputs = self._outputs(X, task)
-        return self._targets_.decode(outputs)
+        return self._targets_.decode(outputs, X)
 
     def score(self, X, y, sample_weight=None, *, task=None):
         """R^2 of ``self.predict(X, task=task)`` (see RegressorMixin.score).
@@ -78,7 +78,7 @@ class MLPClassifier(ClassifierMixin, ProgressiveColumnsMixin, _BaseMLP):
     def predict(self, X, *, task=None):
         """Predicted class labels."""
         outputs = self._outputs(X, task)
-        return self._targets_.decode(outputs)
+        return self._targets_.decode(outputs, X)
 
     @lazy_rows
     def predict_proba(self, X, *, task=None):
@@ -237,7 +237,7 @@ class MLP(ProgressiveColumnsMixin, _BaseMLP):
     def predict(self, X, *, task=None):
         """Class labels or values, depending on the task."""
         outputs = self._outputs(X, task)
-        return self._targets_.decode(outputs)
+        return self._targets_.decode(outputs, X)
 
     @lazy_rows
     def predict_proba(self, X, *, task=None):
