@@ -79,7 +79,8 @@ void bind_classic_control(py::module_& m) {
     py::class_<rl::MountainCar, Env, std::shared_ptr<rl::MountainCar>>(m, "MountainCar",
                                                                         "gymnasium's MountainCar-v0.")
         .def(py::init<double>(), py::arg("goal_velocity") = 0.0)
-        .def_property_readonly("goal_velocity", [](const rl::MountainCar& e) { return e.goal_velocity; });
+        .def_property_readonly("goal_velocity", [](const rl::MountainCar& e) { return e.goal_velocity; },
+                               "The constructor's goal_velocity: a new copy's (each record holds its own).");
     py::class_<rl::Acrobot, Env, std::shared_ptr<rl::Acrobot>>(m, "Acrobot", "gymnasium's Acrobot-v1.")
         .def(py::init<>());
 }
@@ -235,7 +236,16 @@ void bind_envs(py::module_& m) {
         .def_property_readonly("state_bytes", &Env::state_bytes)
         .def_property_readonly("observation_size", &Env::observation_size)
         .def_property_readonly("n_states", &Env::n_states)
-        .def_property_readonly("n_actions", &Env::n_actions);
+        .def_property_readonly("n_actions", &Env::n_actions)
+        .def_property_readonly(
+            "parameters",
+            [](const Env& env) {
+                py::list out;
+                for (const Env::Parameter& p : env.parameters()) out.append(py::make_tuple(p.name, p.default_value));
+                return out;
+            },
+            "[(name, default)] of the float64 physical parameters each record holds from parameters_word on.")
+        .def_property_readonly("parameters_word", &Env::parameters_word);
     bind_classic_control(m);
     bind_single(m);
     bind_vector(m);

@@ -262,6 +262,10 @@ class Env:
     def n_states(self) -> int: ...  # Discrete(n_states) observations when > 0; 0 for a Box
     @property
     def n_actions(self) -> int: ...
+    @property
+    def parameters(self) -> list[tuple[str, float]]: ...  # physical parameters per record, with defaults
+    @property
+    def parameters_word(self) -> int: ...  # where they start in a record (uint64 words)
 
 class CartPole(Env):
     def __init__(self, sutton_barto_reward: bool = False) -> None: ...

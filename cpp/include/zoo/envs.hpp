@@ -38,6 +38,18 @@ public:
     virtual std::int64_t n_states() const { return 0; }
     virtual int n_actions() const = 0;
 
+    // gymnasium's writable physical attributes (gravity, tau, ...) that a
+    // kernel reads from each copy's record, so that every copy can have its
+    // own (domain randomisation): their names and defaults, stored as
+    // float64 words from parameters_word() on. A new record must hold the
+    // defaults there (zoo.envs.native.new_states writes them); reset leaves them.
+    struct Parameter {
+        const char* name;
+        double default_value;
+    };
+    virtual std::vector<Parameter> parameters() const { return {}; }
+    virtual std::size_t parameters_word() const { return state_bytes() / 8; }
+
     // gymnasium's reset() once the generator is seeded: draws the start state.
     virtual void reset(std::byte* state, float* observation) const = 0;
     // One step; `action` has been checked to lie in [0, n_actions()).

@@ -6,9 +6,10 @@ gymnasium 1.4's CartPole-v1, MountainCar-v0 and Acrobot-v1 return: the
 kernels repeat gymnasium's float64 arithmetic operation for operation and
 draw from the same NumPy generator (PCG64 seeded through SeedSequence).
 
-The changing state -- the generator and the physical variables -- is a NumPy
-record (``env.state_record``) that the kernel reads and writes; the Python
-object holds only configuration. ``env.unwrapped.np_random`` is a snapshot of
+The changing state -- the generator, the physical variables and gymnasium's
+writable constants (``gravity``, ``tau``, ...; see zoo.envs.physics) -- is a
+NumPy record (``env.state_record``) that the kernel reads and writes; the
+Python object holds only configuration. ``env.unwrapped.np_random`` is a snapshot of
 the record's generator, and assigning a Generator to it reseeds the record.
 """
 
@@ -24,7 +25,7 @@ from gymnasium import logger, spaces
 from gymnasium.envs.classic_control.utils import maybe_parse_reset_bounds
 
 from zoo import _core
-from zoo.envs import native
+from zoo.envs import native, physics
 
 __all__ = ["AcrobotEnv", "CartPoleEnv", "MountainCarEnv"]
 
@@ -39,6 +40,17 @@ class _ClassicControlEnv(gym.Env):
     metadata: dict[str, Any] = {"render_modes": [], "render_fps": 50}
     _default_bounds: tuple[float, float]
     _n_variables: int
+    _kernel_type = None  # the _core class; its parameters become attributes
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls._kernel_type is None:
+            return
+        # gymnasium's constants (gravity, tau, ...) as attributes that read
+        # and write the record, so that writing one changes the dynamics.
+        for name in physics.attribute_names(cls._kernel_type()):
+            setattr(cls, name, physics.RecordAttribute())
+            getattr(cls, name).__set_name__(cls, name)
 
     def __init__(self, render_mode: str | None = None) -> None:
         if render_mode is not None:
@@ -55,7 +67,7 @@ class _ClassicControlEnv(gym.Env):
 
     # -- subclass hooks -----------------------------------------------------------
     def _make_kernel(self):
-        raise NotImplementedError
+        return self._kernel_type()
 
     @classmethod
     def _spaces(cls) -> tuple[spaces.Box, spaces.Discrete]:
@@ -153,8 +165,11 @@ class _ClassicControlEnv(gym.Env):
         return state
 
     def __setstate__(self, state):
+        if "goal_velocity" in state:  # pickled before the record held it
+            state["_goal_velocity"] = state.pop("goal_velocity")
         self.__dict__.update(state)
         self._kernel = self._make_kernel()
+        self.state_record = physics.upgraded(self._kernel, self.state_record)
 
 
 class CartPoleEnv(_ClassicControlEnv):
@@ -174,7 +189,8 @@ class CartPoleEnv(_ClassicControlEnv):
     metadata = {"render_modes": [], "render_fps": 50}
     _default_bounds = (-0.05, 0.05)
     _n_variables = 4
-    # The record: generator, x, x_dot, theta, theta_dot, steps_beyond_terminated.
+    _kernel_type = _core.CartPole
+    # The record: generator, x, x_dot, theta, theta_dot, steps_beyond_terminated, parameters.
     _STEPS_BEYOND_WORD = native.RNG_WORDS + 4
 
     def __init__(self, sutton_barto_reward: bool = False, render_mode: str | None = None) -> None:
@@ -218,15 +234,16 @@ class MountainCarEnv(_ClassicControlEnv):
     metadata = {"render_modes": [], "render_fps": 30}
     _default_bounds = (-0.6, -0.4)
     _n_variables = 2
+    _kernel_type = _core.MountainCar
 
     def __init__(self, render_mode: str | None = None, goal_velocity: float = 0) -> None:
         if isinstance(goal_velocity, bool) or not isinstance(goal_velocity, numbers.Real):
             raise TypeError(f"goal_velocity must be a number, got {goal_velocity!r}")
-        self.goal_velocity = goal_velocity
+        self._goal_velocity = goal_velocity  # the record's goal_velocity starts from it
         super().__init__(render_mode)
 
     def _make_kernel(self):
-        return _core.MountainCar(float(self.goal_velocity))
+        return _core.MountainCar(float(self._goal_velocity))
 
     @classmethod
     def _spaces(cls):
@@ -250,9 +267,7 @@ class AcrobotEnv(_ClassicControlEnv):
     metadata = {"render_modes": [], "render_fps": 15}
     _default_bounds = (-0.1, 0.1)
     _n_variables = 4
-
-    def _make_kernel(self):
-        return _core.Acrobot()
+    _kernel_type = _core.Acrobot
 
     @classmethod
     def _spaces(cls):

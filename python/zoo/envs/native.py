@@ -4,7 +4,8 @@ A kernel (``zoo._core.Env``: ``CartPole``, ``FrozenLake``, ...) holds only
 fixed configuration. Each copy of an environment is a ``uint64`` record
 (``new_state``) that begins with the copy's NumPy generator -- PCG64's
 128-bit state and increment as high/low words, then the buffered 32-bit half
-and its flag in one word -- followed by the environment's own variables.
+and its flag in one word -- followed by the environment's own variables and,
+for the classic-control ones, its physical constants (zoo.envs.physics).
 
 ``native_env(id)`` answers whether zoo implements a gymnasium id natively
 and, if so, gives the kernel and the spaces, so that a learner can run its
@@ -142,9 +143,17 @@ def action_index(action: Any, n_actions: int) -> int:
 
 
 # -- one record, for learners that run their own loop --------------------------------
-def new_state(core) -> np.ndarray:
-    """A zeroed (unseeded) state record for kernel ``core``."""
-    return np.zeros(core.state_bytes // 8, dtype=np.uint64)
+def new_state(core, n_copies: int | None = None) -> np.ndarray:
+    """Unseeded state records for kernel ``core``, holding its physical
+    parameters at their defaults (zoo.envs.physics): one record of shape
+    (state_bytes / 8,) when ``n_copies`` is None, else (n_copies, state_bytes / 8)."""
+    words = core.state_bytes // 8
+    records = np.zeros(words if n_copies is None else (n_copies, words), dtype=np.uint64)
+    defaults = np.array([value for _, value in core.parameters], dtype=np.float64)
+    if defaults.size:
+        start = core.parameters_word
+        records[..., start : start + defaults.size] = defaults.view(np.uint64)
+    return records
 
 
 def reset(core, state: np.ndarray, observation: np.ndarray, seed: int | None = None) -> None:

@@ -60,7 +60,7 @@ class _ToyTextEnv(gym.Env):
             )
         self.render_mode = render_mode
         self._attach_kernel()
-        self.state_record = np.zeros(self._kernel.state_bytes // 8, dtype=np.uint64)
+        self.state_record = native.new_state(self._kernel)
         self.observation_space = spaces.Discrete(self._kernel.n_states)
         self.action_space = spaces.Discrete(self._kernel.n_actions)
         self.lastaction: int | None = None

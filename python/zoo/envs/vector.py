@@ -27,7 +27,7 @@ from gymnasium.vector.utils import batch_space
 
 from zoo import _core
 from zoo._threads import resolve_n_jobs
-from zoo.envs import native
+from zoo.envs import native, physics
 
 __all__ = ["AcrobotVectorEnv", "CartPoleVectorEnv", "MountainCarVectorEnv", "NativeVectorEnv", "make_vec"]
 
@@ -40,6 +40,14 @@ def _check_seed_value(seed, name: str) -> int:
     if seed < 0:
         raise ValueError(f"{name} must be a non-negative int or None, got {seed}")
     return int(seed)
+
+
+def _shared_or_each(values):
+    """A per-copy reading (first axis: copies) as one value when all agree."""
+    first = values[0]
+    if np.all(values == first):
+        return first.item() if isinstance(first, np.generic) else first
+    return values
 
 
 def _entropy_rows(seeds: list[int | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -140,7 +148,7 @@ class NativeVectorEnv(VectorEnv):
         self.spec.max_episode_steps = max_episode_steps
         self.spec.kwargs = found.kwargs
 
-        self.states = np.zeros((self.num_envs, self._kernel.state_bytes // 8), dtype=np.uint64)
+        self.states = native.new_state(self._kernel, self.num_envs)
         self.elapsed_steps = np.zeros(self.num_envs, dtype=np.int64)
         self.needs_reset = np.zeros(self.num_envs, dtype=np.uint8)
         self._observations = np.zeros((self.num_envs, self._kernel.observation_size), dtype=np.float32)
@@ -162,6 +170,7 @@ class NativeVectorEnv(VectorEnv):
         self.action_space = batch_space(self.single_action_space, self.num_envs)
         self._discrete_observations = isinstance(found.observation_space, spaces.Discrete)
         self._action_masks = getattr(found.core, "action_masks", None)
+        self._physics_names = frozenset(physics.attribute_names(found.core))
 
     def _seed_only(self, seeds: list[int]) -> None:
         for i, s in enumerate(seeds):
@@ -293,6 +302,50 @@ class NativeVectorEnv(VectorEnv):
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._attach(native.native_env(self.env_id, **self._env_kwargs))
+        self.states = physics.upgraded(self._kernel, self.states)
+
+    # -- gymnasium's physical attributes (gravity, tau, ...), one value per copy ----------------
+    def __getattr__(self, name: str):
+        # Called only when ordinary lookup fails. As on gymnasium's own vector
+        # CartPole: one value when every copy shares it, else one per copy.
+        if name in self.__dict__.get("_physics_names", ()):
+            return _shared_or_each(physics.read(self._kernel, self.states, name))
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value) -> None:
+        # One value for every copy, or an array with one per copy; the next step uses them.
+        if name in self.__dict__.get("_physics_names", ()):
+            physics.write(self._kernel, self.states, name, value)
+        else:
+            super().__setattr__(name, value)
+
+    def get_attr(self, name: str) -> tuple:
+        """Each copy's value of a physical attribute, as ``SyncVectorEnv.get_attr``."""
+        self._check_physics_name(name)
+        return tuple(physics.read(self._kernel, self.states[i], name) for i in range(self.num_envs))
+
+    def set_attr(self, name: str, values) -> None:
+        """Set a physical attribute as ``SyncVectorEnv.set_attr`` does: a list
+        or tuple gives each copy its value, anything else goes to every copy."""
+        self._check_physics_name(name)
+        if isinstance(values, (list, tuple)):
+            if len(values) != self.num_envs:
+                raise ValueError(
+                    f"Values must be a list or tuple with length equal to the number of environments. "
+                    f"Got `{len(values)}` values for {self.num_envs} environments."
+                )
+            for i, value in enumerate(values):  # per copy: each checked on its own
+                physics.write(self._kernel, self.states[i], name, value)
+        else:
+            physics.write(self._kernel, self.states, name, values)
+
+    def _check_physics_name(self, name: str) -> None:
+        if name not in self._physics_names:
+            available = ", ".join(sorted(self._physics_names)) or "none"
+            raise AttributeError(
+                f"{self.env_id} copies have no attribute {name!r} to get or set per copy; "
+                f"their physical attributes are: {available}"
+            )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.env_id}, num_envs={self.num_envs})"

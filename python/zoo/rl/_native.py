@@ -16,7 +16,7 @@ class NativeEpisode:
     """`n_copies` copies of a native environment, copy i first reset with seed + i."""
 
     def __init__(self, core, seed: int, n_copies: int = 1):
-        self.env_states = np.zeros((n_copies, core.state_bytes // 8), dtype=np.uint64)
+        self.env_states = native_envs.new_state(core, n_copies)
         self.observations = np.zeros((n_copies, core.observation_size), dtype=np.float32)
         self.elapsed = np.zeros(n_copies, dtype=np.int64)
         self.episode_returns = np.zeros(n_copies, dtype=np.float64)

@@ -9,12 +9,26 @@
 
 namespace zoo::rl {
 
-struct CartPole : BoundedResetKernel<CartPole> {
+struct CartPole : ClassicControlKernel<CartPole> {
+    // gymnasium's attributes of the same names. As in gymnasium, total_mass
+    // and polemass_length are values of their own, computed once from the
+    // masses and length: writing masspole alone leaves them as they were.
+    struct Parameters {
+        double gravity, masscart, masspole, total_mass, length, polemass_length, force_mag, tau,
+            theta_threshold_radians, x_threshold;
+        // gymnasium's kinematics_integrator: 0 for "euler", 1 for the semi-implicit one.
+        double semi_implicit;
+    };
+    static constexpr const char* kParameterNames[] = {
+        "gravity", "masscart", "masspole", "total_mass", "length", "polemass_length", "force_mag", "tau",
+        "theta_threshold_radians", "x_threshold", "semi_implicit"};
+
     struct State {
         NumpyRandomState rng;
         double x, x_dot, theta, theta_dot;
         // gymnasium's steps_beyond_terminated; -1 stands for its None.
         std::int64_t steps_beyond_terminated;
+        Parameters parameters;
     };
 
     static constexpr double kDefaultLow = -0.05, kDefaultHigh = 0.05;
@@ -24,6 +38,7 @@ struct CartPole : BoundedResetKernel<CartPole> {
     int observation_size() const override { return 4; }
     int n_actions() const override { return 2; }
 
+    static Parameters default_parameters();
     static void reset(const CartPole& env, State& s, float* observation) {
         reset_within(env, s, kDefaultLow, kDefaultHigh, observation);
     }

@@ -14,14 +14,6 @@ namespace zoo::rl {
 namespace {
 
 constexpr double kPi = 3.141592653589793;
-constexpr double kDt = 0.2;
-constexpr double kLinkLength1 = 1.0;
-constexpr double kLinkMass1 = 1.0, kLinkMass2 = 1.0;
-constexpr double kLinkComPos1 = 0.5, kLinkComPos2 = 0.5;
-constexpr double kLinkMoi = 1.0;
-constexpr double kMaxVel1 = 4 * kPi, kMaxVel2 = 9 * kPi;
-constexpr double kTorques[3] = {-1.0, 0.0, 1.0};
-
 // gymnasium squares these np.float64 values with `**2`, which NumPy hands to
 // pow(); the volatile exponent keeps the compiler from turning pow(x, 2.0)
 // into x*x, which rounds differently for a few inputs in a thousand.
@@ -30,21 +22,42 @@ double numpy_square(double x) {
     return std::pow(x, two);
 }
 
-// d/dt of (theta1, theta2, dtheta1, dtheta2) under torque a; the constant
-// products (lc1**2 = 0.25, ...) are exact, so they need no pow().
-void derivatives(const double y[5], double out[5]) {
-    const double m1 = kLinkMass1, m2 = kLinkMass2, l1 = kLinkLength1;
-    const double lc1 = kLinkComPos1, lc2 = kLinkComPos2, I1 = kLinkMoi, I2 = kLinkMoi, g = 9.8;
+// A constant's square as Python's float `**2` gives it (pow()): x * x when
+// that product is exact (then pow, within one ulp, returns it too), which
+// holds for gymnasium's defaults and spares three pow() calls a step.
+double constant_square(double x) {
+    const double product = x * x;
+    return std::fma(x, x, -product) == 0.0 ? product : numpy_square(x);
+}
+
+// The link constants gymnasium's _dsdt reads, with the squares it takes of
+// them, computed once per step.
+struct Links {
+    double m1, m2, l1, lc1, lc2, I1, I2, lc1_squared, l1_squared, lc2_squared;
+    bool nips;
+
+    explicit Links(const Acrobot::Parameters& p)
+        : m1(p.LINK_MASS_1), m2(p.LINK_MASS_2), l1(p.LINK_LENGTH_1), lc1(p.LINK_COM_POS_1),
+          lc2(p.LINK_COM_POS_2), I1(p.LINK_MOI), I2(p.LINK_MOI), lc1_squared(constant_square(lc1)),
+          l1_squared(constant_square(l1)), lc2_squared(constant_square(lc2)), nips(p.nips != 0.0) {}
+};
+
+// d/dt of (theta1, theta2, dtheta1, dtheta2) under torque a.
+void derivatives(const Links& k, const double y[5], double out[5]) {
+    const double m1 = k.m1, m2 = k.m2, l1 = k.l1, lc1 = k.lc1, lc2 = k.lc2, I1 = k.I1, I2 = k.I2, g = 9.8;
     const double theta1 = y[0], theta2 = y[1], dtheta1 = y[2], dtheta2 = y[3], a = y[4];
-    const double d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * std::cos(theta2)) + I1 + I2;
-    const double d2 = m2 * (lc2 * lc2 + l1 * lc2 * std::cos(theta2)) + I2;
+    const double d1 = m1 * k.lc1_squared + m2 * (k.l1_squared + k.lc2_squared + 2 * l1 * lc2 * std::cos(theta2)) +
+                      I1 + I2;
+    const double d2 = m2 * (k.lc2_squared + l1 * lc2 * std::cos(theta2)) + I2;
     const double phi2 = m2 * lc2 * g * std::cos(theta1 + theta2 - kPi / 2.0);
     const double phi1 = -m2 * l1 * lc2 * numpy_square(dtheta2) * std::sin(theta2) -
                         2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * std::sin(theta2) +
                         (m1 * lc1 + m2 * l1) * g * std::cos(theta1 - kPi / 2) + phi2;
+    const double denominator = m2 * k.lc2_squared + I2 - numpy_square(d2) / d1;
+    // The "nips" paper's dynamics leave out the book's dtheta1^2 term.
     const double ddtheta2 =
-        (a + d2 / d1 * phi1 - m2 * l1 * lc2 * numpy_square(dtheta1) * std::sin(theta2) - phi2) /
-        (m2 * (lc2 * lc2) + I2 - numpy_square(d2) / d1);
+        k.nips ? (a + d2 / d1 * phi1 - phi2) / denominator
+               : (a + d2 / d1 * phi1 - m2 * l1 * lc2 * numpy_square(dtheta1) * std::sin(theta2) - phi2) / denominator;
     const double ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
     out[0] = dtheta1;
     out[1] = dtheta2;
@@ -55,17 +68,18 @@ void derivatives(const double y[5], double out[5]) {
 
 // gymnasium's rk4 over t = [0, dt]: one classical Runge-Kutta step on the
 // state augmented with the torque, evaluated elementwise as NumPy does.
-void rk4_step(double y[5]) {
-    const double dt = kDt;
+void rk4_step(const Acrobot::Parameters& p, double y[5]) {
+    const Links links(p);
+    const double dt = p.dt - 0.0;  // t[1] - t[0]
     const double dt2 = dt / 2.0;
     double k1[5], k2[5], k3[5], k4[5], probe[5];
-    derivatives(y, k1);
+    derivatives(links, y, k1);
     for (int j = 0; j < 5; ++j) probe[j] = y[j] + dt2 * k1[j];
-    derivatives(probe, k2);
+    derivatives(links, probe, k2);
     for (int j = 0; j < 5; ++j) probe[j] = y[j] + dt2 * k2[j];
-    derivatives(probe, k3);
+    derivatives(links, probe, k3);
     for (int j = 0; j < 5; ++j) probe[j] = y[j] + dt * k3[j];
-    derivatives(probe, k4);
+    derivatives(links, probe, k4);
     const double dt6 = dt / 6.0;
     for (int j = 0; j < 4; ++j) y[j] = y[j] + dt6 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]);
 }
@@ -89,6 +103,26 @@ double bound(double x, double low, double high) {
 
 }  // namespace
 
+Acrobot::Parameters Acrobot::default_parameters() {
+    Parameters p;
+    p.dt = 0.2;
+    p.LINK_LENGTH_1 = 1.0;
+    p.LINK_LENGTH_2 = 1.0;
+    p.LINK_MASS_1 = 1.0;
+    p.LINK_MASS_2 = 1.0;
+    p.LINK_COM_POS_1 = 0.5;
+    p.LINK_COM_POS_2 = 0.5;
+    p.LINK_MOI = 1.0;
+    p.MAX_VEL_1 = 4 * kPi;
+    p.MAX_VEL_2 = 9 * kPi;
+    p.torque_noise_max = 0.0;
+    p.nips = 0.0;
+    p.AVAIL_TORQUE_0 = -1.0;
+    p.AVAIL_TORQUE_1 = 0.0;
+    p.AVAIL_TORQUE_2 = 1.0;
+    return p;
+}
+
 void Acrobot::reset_within(const Acrobot&, State& s, double low, double high, float* observation) {
     NumpyRandom rng(s.rng);
     // uniform(size=(4,)).astype(np.float32): the state itself is float32 until the first step.
@@ -107,12 +141,19 @@ void Acrobot::reset_within(const Acrobot&, State& s, double low, double high, fl
 }
 
 Transition Acrobot::step(const Acrobot&, State& s, std::int64_t action, float* observation) {
-    double y[5] = {s.theta1, s.theta2, s.dtheta1, s.dtheta2, kTorques[action]};
-    rk4_step(y);
+    const Parameters& p = s.parameters;
+    const double torques[3] = {p.AVAIL_TORQUE_0, p.AVAIL_TORQUE_1, p.AVAIL_TORQUE_2};
+    double torque = torques[action];
+    if (p.torque_noise_max > 0) {
+        NumpyRandom rng(s.rng);
+        torque += rng.uniform(-p.torque_noise_max, p.torque_noise_max);
+    }
+    double y[5] = {s.theta1, s.theta2, s.dtheta1, s.dtheta2, torque};
+    rk4_step(p, y);
     s.theta1 = wrap(y[0], -kPi, kPi);
     s.theta2 = wrap(y[1], -kPi, kPi);
-    s.dtheta1 = bound(y[2], -kMaxVel1, kMaxVel1);
-    s.dtheta2 = bound(y[3], -kMaxVel2, kMaxVel2);
+    s.dtheta1 = bound(y[2], -p.MAX_VEL_1, p.MAX_VEL_1);
+    s.dtheta2 = bound(y[3], -p.MAX_VEL_2, p.MAX_VEL_2);
 
     observation[0] = static_cast<float>(std::cos(s.theta1));
     observation[1] = static_cast<float>(std::sin(s.theta1));

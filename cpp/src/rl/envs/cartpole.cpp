@@ -10,16 +10,6 @@ namespace zoo::rl {
 namespace {
 
 constexpr double kPi = 3.141592653589793;
-constexpr double kGravity = 9.8;
-constexpr double kMassCart = 1.0;
-constexpr double kMassPole = 0.1;
-constexpr double kTotalMass = kMassPole + kMassCart;
-constexpr double kLength = 0.5;  // half the pole's length
-constexpr double kPoleMassLength = kMassPole * kLength;
-constexpr double kForceMag = 10.0;
-constexpr double kTau = 0.02;
-constexpr double kThetaThreshold = 12 * 2 * kPi / 360;
-constexpr double kXThreshold = 2.4;
 
 void observe(const CartPole::State& s, float* observation) {
     observation[0] = static_cast<float>(s.x);
@@ -29,6 +19,23 @@ void observe(const CartPole::State& s, float* observation) {
 }
 
 }  // namespace
+
+CartPole::Parameters CartPole::default_parameters() {
+    Parameters p;
+    // gymnasium's __init__, in its order: the sums are computed, not written out.
+    p.gravity = 9.8;
+    p.masscart = 1.0;
+    p.masspole = 0.1;
+    p.total_mass = p.masspole + p.masscart;
+    p.length = 0.5;  // half the pole's length
+    p.polemass_length = p.masspole * p.length;
+    p.force_mag = 10.0;
+    p.tau = 0.02;
+    p.theta_threshold_radians = 12 * 2 * kPi / 360;
+    p.x_threshold = 2.4;
+    p.semi_implicit = 0.0;
+    return p;
+}
 
 void CartPole::reset_within(const CartPole&, State& s, double low, double high, float* observation) {
     NumpyRandom rng(s.rng);
@@ -42,22 +49,32 @@ void CartPole::reset_within(const CartPole&, State& s, double low, double high, 
 }
 
 Transition CartPole::step(const CartPole& env, State& s, std::int64_t action, float* observation) {
-    const double force = action == 1 ? kForceMag : -kForceMag;
+    const Parameters& p = s.parameters;
+    const double force = action == 1 ? p.force_mag : -p.force_mag;
     const double costheta = std::cos(s.theta);
     const double sintheta = std::sin(s.theta);
-    const double temp = (force + kPoleMassLength * (s.theta_dot * s.theta_dot) * sintheta) / kTotalMass;
-    const double thetaacc = (kGravity * sintheta - costheta * temp) /
-                            (kLength * (4.0 / 3.0 - kMassPole * (costheta * costheta) / kTotalMass));
-    const double xacc = temp - kPoleMassLength * thetaacc * costheta / kTotalMass;
-    // Explicit Euler: positions advance with the old velocities.
-    s.x = s.x + kTau * s.x_dot;
-    s.x_dot = s.x_dot + kTau * xacc;
-    s.theta = s.theta + kTau * s.theta_dot;
-    s.theta_dot = s.theta_dot + kTau * thetaacc;
+    const double temp = (force + p.polemass_length * (s.theta_dot * s.theta_dot) * sintheta) / p.total_mass;
+    const double thetaacc = (p.gravity * sintheta - costheta * temp) /
+                            (p.length * (4.0 / 3.0 - p.masspole * (costheta * costheta) / p.total_mass));
+    const double xacc = temp - p.polemass_length * thetaacc * costheta / p.total_mass;
+    if (p.semi_implicit == 0.0) {
+        // Explicit Euler: positions advance with the old velocities.
+        s.x = s.x + p.tau * s.x_dot;
+        s.x_dot = s.x_dot + p.tau * xacc;
+        s.theta = s.theta + p.tau * s.theta_dot;
+        s.theta_dot = s.theta_dot + p.tau * thetaacc;
+    } else {
+        // Semi-implicit Euler: velocities first, positions with the new ones.
+        s.x_dot = s.x_dot + p.tau * xacc;
+        s.x = s.x + p.tau * s.x_dot;
+        s.theta_dot = s.theta_dot + p.tau * thetaacc;
+        s.theta = s.theta + p.tau * s.theta_dot;
+    }
     observe(s, observation);
 
     Transition t;
-    t.terminated = s.x < -kXThreshold || s.x > kXThreshold || s.theta < -kThetaThreshold || s.theta > kThetaThreshold;
+    t.terminated = s.x < -p.x_threshold || s.x > p.x_threshold || s.theta < -p.theta_threshold_radians ||
+                   s.theta > p.theta_threshold_radians;
     if (!t.terminated) {
         t.reward = env.sutton_barto_reward ? 0.0 : 1.0;
     } else if (s.steps_beyond_terminated < 0) {
