@@ -121,19 +121,6 @@ def test_callable_init_as_scikit_learn_calls_it(separated):
     assert km.inertia_ == pytest.approx(reference.inertia_, rel=1e-9)
 
 
-def test_minibatch_callable_init(separated):
-    X, y = separated
-    seen = []
-
-    def blob_means(data, n_clusters, random_state):
-        seen.append(data.shape)
-        return np.array([X[y == c].mean(axis=0) for c in range(n_clusters)])
-
-    km = zoo.MiniBatchKMeans(5, init=blob_means, batch_size=256, init_size=600, random_state=0).fit(X)
-    assert seen == [(600, X.shape[1])] * 3  # n_init="auto": 3 tries on the init sample
-    assert adjusted_rand_score(y, km.labels_) == pytest.approx(1.0)
-
-
 def test_predict_transform_score_fit_predict(separated):
     X, _ = separated
     km = KMeans(5, random_state=0).fit(X)

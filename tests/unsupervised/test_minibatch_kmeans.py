@@ -68,8 +68,25 @@ def test_partial_fit_streams_batches(blobs):
             mb.partial_fit(batch)
     assert mb.n_steps_ == 120
     assert adjusted_rand_score(y, mb.predict(X)) > 0.95
+    # labels_ and inertia_ describe the last batch against the updated centres.
+    last = np.array_split(X, 40)[-1]
+    np.testing.assert_array_equal(mb.labels_, mb.predict(last))
+    assert mb.inertia_ == pytest.approx(-mb.score(last), rel=1e-6)
     with pytest.raises(ValueError, match="features"):
         mb.partial_fit(X[:, :3])
+
+
+def test_callable_init(blobs):
+    X, y = blobs
+    seen = []
+
+    def blob_means(data, n_clusters, random_state):
+        seen.append(data.shape)
+        return np.array([X[y == c].mean(axis=0) for c in range(n_clusters)])
+
+    km = MiniBatchKMeans(10, init=blob_means, batch_size=256, init_size=600, random_state=0).fit(X)
+    assert seen == [(600, X.shape[1])] * 3  # n_init="auto": 3 tries on the init sample
+    assert adjusted_rand_score(y, km.labels_) == pytest.approx(1.0)
 
 
 def test_starved_centres_are_reassigned():

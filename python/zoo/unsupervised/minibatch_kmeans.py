@@ -167,6 +167,9 @@ default="k-means++"
     def partial_fit(self, X, y=None, sample_weight=None):
         """One mini-batch step on X (initialising the centres on the first call).
 
+        Afterwards ``labels_`` and ``inertia_`` are those of this batch
+        against the updated centres, as in scikit-learn.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
@@ -194,6 +197,8 @@ default="k-means++"
         labels = np.empty(X.shape[0], dtype=np.int32)
         self._step(X, weight, labels, self._rng_, n_threads)
         self.n_steps_ += 1
+        labels, inertia = self._assign(X, weight)
+        self.labels_, self.inertia_ = labels, float(inertia)
         return self
 
     def _fit_dask(self, X, sample_weight=None):
