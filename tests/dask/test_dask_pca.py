@@ -27,7 +27,7 @@ def _assert_same(a, b, rtol):
 
 
 @pytest.mark.parametrize("chunks", [(100, -1), ((50, 250, 1, 299), -1), (-1, -1)])
-@pytest.mark.parametrize("n_components", [None, 3, 0.9])
+@pytest.mark.parametrize("n_components", [None, 3, 0.9, "mle"])
 def test_pca_equals_in_memory_covariance_route(dask_client, chunks, n_components):
     X = _data()
     expected = PCA(n_components, svd_solver="covariance_eigh").fit(X)

@@ -300,7 +300,7 @@ def test_too_many_components(solver):
         PCA(6, svd_solver=solver).fit(X[:5])
 
 
-@pytest.mark.parametrize("bad", [0, -1, 1.0, 1.5, 0.0, -0.2, "mle", True])
+@pytest.mark.parametrize("bad", [0, -1, 1.0, 1.5, 0.0, -0.2, "MLE", True])
 def test_bad_n_components(bad):
     with pytest.raises(ValueError, match="n_components"):
         PCA(bad).fit(low_rank_data(n=30, d=8))
@@ -438,3 +438,46 @@ def test_covariance_route_in_float32_far_from_the_origin(n_jobs):
     np.testing.assert_allclose(pca.explained_variance_, variances[:4], rtol=1e-4)
     again = PCA(4, svd_solver="covariance_eigh", n_jobs=n_jobs).fit(X32)
     np.testing.assert_array_equal(again.components_, pca.components_)
+
+
+# ---------------------------------------------------------------- n_components="mle"
+
+
+@pytest.mark.parametrize("solver", ["auto", "full", "covariance_eigh"])
+@pytest.mark.parametrize("rank, noise", [(3, 0.05), (8, 0.5), (5, 2.0)])
+def test_mle_picks_the_count_scikit_learn_picks(solver, rank, noise):
+    decomposition = pytest.importorskip("sklearn.decomposition")
+    X = low_rank_data(n=600, d=30, rank=rank, noise=noise, seed=rank)
+    ours = PCA("mle", svd_solver=solver).fit(X)
+    theirs = decomposition.PCA("mle", svd_solver="full").fit(X)
+    assert ours.n_components_ == theirs.n_components_
+    if noise < 0.1:  # a clear gap after the signal: its own rank
+        assert ours.n_components_ == rank
+    np.testing.assert_allclose(ours.explained_variance_, theirs.explained_variance_, rtol=1e-9)
+    assert ours.noise_variance_ == pytest.approx(theirs.noise_variance_, rel=1e-9)
+
+
+def test_mle_log_evidence_against_scikit_learn():
+    # The evidence itself, for every candidate count, on a spectrum with
+    # close and tiny eigenvalues.
+    pca_module = pytest.importorskip("sklearn.decomposition._pca")
+    assess = getattr(pca_module, "_assess_dimension", None)
+    if assess is None:
+        pytest.skip("this scikit-learn has no _assess_dimension")
+    from zoo.unsupervised.pca import _minka_log_evidence
+
+    spectrum = np.array([40.0, 20.0, 19.0, 5.0, 1.0, 0.9, 0.5, 0.1, 1e-3, 1e-20])
+    for k in range(1, len(spectrum)):
+        expected = assess(spectrum, k, 250)
+        got = _minka_log_evidence(spectrum, k, 250)
+        assert got == pytest.approx(expected, rel=1e-12) or (np.isinf(got) and got == expected), k
+
+
+def test_mle_errors():
+    X = low_rank_data(n=20, d=30)
+    with pytest.raises(ValueError, match="at least as many samples as features"):
+        PCA("mle").fit(X)
+    with pytest.raises(ValueError, match="randomized"):
+        PCA("mle", svd_solver="randomized").fit(low_rank_data())
+    with pytest.raises(ValueError, match="n_components"):
+        PCA("mlee").fit(low_rank_data())

@@ -31,7 +31,7 @@ max(2, n_components) rows, as ``partial_fit``'s first call needs.
 from __future__ import annotations
 
 import copy
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
@@ -80,7 +80,7 @@ def _flip_signs(components):
 
 def fit_pca(estimator, X, y=None):
     """PCA.fit on a row-chunked Dask array (see the module docstring)."""
-    from zoo.unsupervised.pca import _components_for_fraction
+    from zoo.unsupervised.pca import check_n_components, kept_components
 
     est = estimator
     n, d = X.shape
@@ -93,25 +93,17 @@ def fit_pca(estimator, X, y=None):
         )
     dtype = _float_type(X.dtype)
     rank = min(n, d)
-    k = est.n_components
-    if isinstance(k, Integral) and k > rank:
-        raise ValueError(
-            f"PCA: n_components={k} must be between 1 and min(n_samples, n_features)={rank} with "
-            "svd_solver='covariance_eigh' (the route of every Dask fit)."
-        )
-    fraction = k if isinstance(k, Real) and not isinstance(k, Integral) else None
-    wanted = rank if k is None or fraction is not None else int(k)
+    # svd_solver='covariance_eigh' is the route of every Dask fit.
+    wanted = check_n_components(est.n_components, n, d, "covariance_eigh")
 
     partials = map_blocks_delayed(_chunk_moments, X, dtype=dtype, n_total=n)
     _, mean, scatter = compute(tree_reduce(partials, _merge_moments))[0]
     covariance = scatter / (n - 1)
     total = float(np.trace(covariance))
     eigenvalues, eigenvectors = np.linalg.eigh(covariance)  # ascending
-    keep = rank if fraction is not None else wanted
-    variances = np.maximum(eigenvalues[::-1][:keep], 0.0)
-    components = _flip_signs(np.ascontiguousarray(eigenvectors[:, ::-1][:, :keep].T, dtype=dtype))
-    if fraction is not None:
-        wanted = _components_for_fraction(variances, total, fraction)
+    variances = np.maximum(eigenvalues[::-1][:wanted], 0.0)
+    components = _flip_signs(np.ascontiguousarray(eigenvectors[:, ::-1][:, :wanted].T, dtype=dtype))
+    wanted = kept_components(est.n_components, variances, total, n)
     est.n_features_in_ = d
     est.__dict__.pop("feature_names_in_", None)
     est._fit_solver_ = "covariance_eigh"

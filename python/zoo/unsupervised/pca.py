@@ -255,6 +255,88 @@ def _components_for_fraction(variances, total_variance, fraction):
     return min(int(np.searchsorted(cumulative, fraction, side="right")) + 1, len(variances))
 
 
+def check_n_components(n_components, n_samples, n_features, solver):
+    """How many leading directions the fit must compute: n_components
+    itself, or every one when the count is read from the spectrum (None, a
+    fraction of the variance, "mle"); raises for a count the data or the
+    solver cannot give."""
+    k = n_components
+    rank = min(n_samples, n_features)
+    if isinstance(k, Integral):
+        if k > rank:
+            raise ValueError(
+                f"PCA: n_components={k} must be between 1 and min(n_samples, n_features)={rank} "
+                f"with svd_solver={solver!r}."
+            )
+        return int(k)
+    if k is not None and solver == "randomized":
+        raise ValueError(
+            f"PCA: n_components={k!r} is read from the whole spectrum; svd_solver='randomized' "
+            "needs an int n_components. Use svd_solver='full' or 'covariance_eigh'."
+        )
+    if k == "mle" and n_samples < n_features:
+        # Minka's evidence models the d - k smallest eigenvalues of the
+        # covariance as noise; with n < d most of them are zero.
+        raise ValueError(
+            f"PCA: n_components='mle' needs at least as many samples as features; X has "
+            f"{n_samples} samples and {n_features} features."
+        )
+    return rank
+
+
+def kept_components(n_components, variances, total_variance, n_samples):
+    """How many of the computed leading directions (variances, descending)
+    the model keeps."""
+    k = n_components
+    if k is None or isinstance(k, Integral):
+        return len(variances)
+    if isinstance(k, str):  # "mle"
+        return _minka_dimension(np.asarray(variances, dtype=np.float64), n_samples)
+    return _components_for_fraction(variances, total_variance, k)
+
+
+def _minka_dimension(spectrum, n_samples):
+    """The number of components k (1 <= k < d) of largest approximate
+    evidence, Minka's (2000) Laplace approximation for probabilistic PCA:
+    the eigenvalues past k are modelled as one noise variance."""
+    d = len(spectrum)
+    if d < 2:
+        return d
+    scores = [_minka_log_evidence(spectrum, k, n_samples) for k in range(1, d)]
+    return int(np.argmax(scores)) + 1
+
+
+def _minka_log_evidence(spectrum, k, n):
+    """log p(X | k) up to a constant, from the eigenvalues of the sample
+    covariance in descending order (Minka 2000, section 3)."""
+    d = len(spectrum)
+    # Eigenvalues below this count as zero: a count that keeps one is never
+    # the best, and the noise variance is at least this (scikit-learn's
+    # value, so that both libraries pick the same count).
+    tiny = 1e-15
+    if spectrum[k - 1] < tiny:
+        return -np.inf
+    # Prior volume of the Stiefel manifold: prod over the k columns of
+    # Gamma((d - i + 1) / 2) pi^(-(d - i + 1) / 2), and 2^-k.
+    halves = (d - np.arange(1, k + 1) + 1) / 2.0
+    log_prior = -k * math.log(2.0) + sum(math.lgamma(h) for h in halves) - math.log(math.pi) * halves.sum()
+    noise = max(tiny, float(spectrum[k:].sum()) / (d - k))
+    log_signal = -n / 2.0 * float(np.log(spectrum[:k]).sum())
+    log_noise = -n * (d - k) / 2.0 * math.log(noise)
+    m = d * k - k * (k + 1) / 2.0  # free parameters of the k directions
+    log_volume = (m + k) / 2.0 * math.log(2.0 * math.pi)
+    # log |A_Z|: the Hessian's determinant, over pairs i < k, j > i, with the
+    # eigenvalues past k replaced by the noise variance on the inverse side.
+    modelled = spectrum.copy()
+    modelled[k:] = noise
+    top = spectrum[:k, None]
+    pairs = np.arange(d)[None, :] > np.arange(k)[:, None]  # j > i
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.log((top - spectrum[None, :]) * (1.0 / modelled[None, :] - 1.0 / modelled[:k, None]))
+    log_hessian = float(terms[pairs].sum()) + int(pairs.sum()) * math.log(n)
+    return log_prior + log_signal + log_noise + log_volume - log_hessian / 2.0 - k * math.log(n) / 2.0
+
+
 class PCA(_BasePCA):
     """Principal component analysis with a C++/LAPACK core.
 
@@ -282,7 +364,9 @@ class PCA(_BasePCA):
         An int k: keep k components (1 <= k <= min(n_samples, n_features)).
         A float in (0, 1): keep the fewest components whose explained
         variance ratios add up to more than it (not with "randomized").
-        None: keep min(n_samples, n_features).
+        "mle": the count of largest approximate evidence under
+        probabilistic PCA (Minka 2000); needs n_samples >= n_features, not
+        with "randomized". None: keep min(n_samples, n_features).
     whiten : bool, default=False
         Scale the projections to unit variance in :meth:`transform` (the
         components themselves stay orthonormal).
@@ -344,6 +428,7 @@ class PCA(_BasePCA):
         "n_components": [
             Interval(Integral, 1, None, closed="left"),
             Interval(Real, 0, 1, closed="neither"),
+            Options({"mle"}),
             None,
         ],
         "whiten": ["boolean"],
@@ -410,25 +495,9 @@ class PCA(_BasePCA):
         self._fit_solver_ = solver
         self.n_samples_ = n
         rank = min(n, d)
-        k = self.n_components
-        if isinstance(k, Integral) and k > rank:
-            raise ValueError(
-                f"PCA: n_components={k} must be between 1 and min(n_samples, n_features)="
-                f"{rank} with svd_solver={solver!r}."
-            )
-        fraction = k if isinstance(k, Real) and not isinstance(k, Integral) else None
-        if fraction is not None and solver == "randomized":
-            raise ValueError(
-                f"PCA: n_components={k!r} is a fraction of the variance, which needs the "
-                "whole spectrum; svd_solver='randomized' needs an int n_components. "
-                "Use svd_solver='full' or 'covariance_eigh'."
-            )
-        wanted = rank if k is None or fraction is not None else int(k)
-
+        wanted = check_n_components(self.n_components, n, d, solver)
         if solver == "covariance_eigh":
-            mean, variances, components, total = _core.pca_covariance_eigh(
-                X, rank if fraction is not None else wanted, n_threads
-            )
+            mean, variances, components, total = _core.pca_covariance_eigh(X, wanted, n_threads)
         else:
             Xc, mean, column_variance = _core.center_columns(X, n_threads)
             total = float(column_variance.sum()) * n / (n - 1)
@@ -449,8 +518,7 @@ class PCA(_BasePCA):
                     n_threads,
                 )
                 variances = singular_values.astype(np.float64) ** 2 / (n - 1)
-        if fraction is not None:
-            wanted = _components_for_fraction(variances, total, fraction)
+        wanted = kept_components(self.n_components, variances[:wanted], total, n)
         self.mean_ = np.asarray(mean, dtype=X.dtype)
         self._set_spectrum(components, variances[:wanted], n, total, rank, X.dtype)
         return self
