@@ -254,7 +254,7 @@ def test_misuse_raises_clearly():
     with pytest.raises(gym.error.ResetNeeded):
         CartPoleEnv().step(0)
     with pytest.raises(ValueError, match="render_mode"):
-        CartPoleEnv(render_mode="human")
+        CartPoleEnv(render_mode="ansi")
     with pytest.raises(TypeError, match="goal_velocity"):
         MountainCarEnv(goal_velocity="fast")
     with pytest.raises(ValueError, match="Lower bound"):

@@ -22,6 +22,9 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 from gymnasium import logger, spaces
+from gymnasium.envs.classic_control import acrobot as gym_acrobot
+from gymnasium.envs.classic_control import cartpole as gym_cartpole
+from gymnasium.envs.classic_control import mountain_car as gym_mountain_car
 from gymnasium.envs.classic_control.utils import maybe_parse_reset_bounds
 
 from zoo import _core
@@ -37,10 +40,12 @@ class _ClassicControlEnv(gym.Env):
     and how many float64 variables follow the generator in the record.
     """
 
-    metadata: dict[str, Any] = {"render_modes": [], "render_fps": 50}
+    metadata: dict[str, Any] = {"render_modes": ["human", "rgb_array"], "render_fps": 50}
     _default_bounds: tuple[float, float]
     _n_variables: int
     _kernel_type = None  # the _core class; its parameters become attributes
+    # gymnasium's class of the same environment: it draws the frames (see render).
+    _painter_type = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -53,12 +58,12 @@ class _ClassicControlEnv(gym.Env):
             getattr(cls, name).__set_name__(cls, name)
 
     def __init__(self, render_mode: str | None = None) -> None:
-        if render_mode is not None:
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(
-                f"render_mode must be None, got {render_mode!r}: zoo's classic-control environments do not "
-                "render (use gymnasium's own class to watch an episode)"
+                f"render_mode must be None or one of {self.metadata['render_modes']}, got {render_mode!r}"
             )
-        self.render_mode = None
+        self.render_mode = render_mode
+        self._painter = None
         self._kernel = self._make_kernel()
         self.state_record = native.new_state(self._kernel)
         self.observation_space, self.action_space = self._spaces()
@@ -106,6 +111,8 @@ class _ClassicControlEnv(gym.Env):
                 raise ValueError(f"options 'low' and 'high' must span a finite interval, got [{low}, {high}]")
             _core.env_reset(self._kernel, self.state_record, observation, low, high)
         self._has_reset = True
+        if self.render_mode == "human":
+            self.render()
         return observation, {}
 
     def step(self, action):
@@ -114,15 +121,40 @@ class _ClassicControlEnv(gym.Env):
             raise gym.error.ResetNeeded("Cannot call env.step() before calling env.reset()")
         observation = np.empty(self._kernel.observation_size, dtype=np.float32)
         reward, terminated, _ = _core.env_step(self._kernel, self.state_record, a, observation)
+        if self.render_mode == "human":
+            self.render()
         # The time limit is gymnasium's TimeLimit wrapper's business, as in gymnasium.
         return observation, reward, terminated, False, {}
 
     def render(self):
-        # As gymnasium's classes do without a render mode: warn, return None.
-        gym.logger.warn(
-            f"You are calling render method without specifying any render mode. zoo's {type(self).__name__} "
-            "does not render; gymnasium's own class does (render_mode='rgb_array')."
-        )
+        """The current frame, drawn as gymnasium draws it: an RGB array of
+        shape (height, width, 3) with ``render_mode="rgb_array"``, a window
+        with ``"human"``; None before the first reset.
+
+        gymnasium's own class of this environment draws it, given this
+        environment's state and attributes, so every frame is gymnasium's
+        pixel for pixel. It needs pygame (``pip install pygame``).
+        """
+        if self.render_mode is None:
+            # As gymnasium's classes do without a render mode: warn, return None.
+            gym.logger.warn(
+                "You are calling render method without specifying any render mode. You can specify the "
+                f'render_mode at initialization, e.g. {type(self).__name__}(render_mode="rgb_array")'
+            )
+            return None
+        if self._painter is None:
+            self._painter = self._painter_type(render_mode=self.render_mode)
+        painter = self._painter
+        painter.state = self.state
+        for name in physics.attribute_names(self._kernel):
+            setattr(painter, name, getattr(self, name))
+        return painter.render()
+
+    def close(self):
+        """Close the window ``render_mode="human"`` opened, if any."""
+        if self._painter is not None:
+            self._painter.close()
+            self._painter = None
 
     # -- the generator, seen through gymnasium's attributes ---------------------------
     @property
@@ -162,11 +194,13 @@ class _ClassicControlEnv(gym.Env):
     def __getstate__(self):
         state = self.__dict__.copy()
         del state["_kernel"]
+        state["_painter"] = None  # pygame surfaces: drawn again on the next render
         return state
 
     def __setstate__(self, state):
         if "goal_velocity" in state:  # pickled before the record held it
             state["_goal_velocity"] = state.pop("goal_velocity")
+        state.setdefault("_painter", None)
         self.__dict__.update(state)
         self._kernel = self._make_kernel()
         self.state_record = physics.upgraded(self._kernel, self.state_record)
@@ -179,17 +213,20 @@ class CartPoleEnv(_ClassicControlEnv):
     ----------
     sutton_barto_reward : bool, default False
         Reward 0 per step and -1 on termination, instead of +1 per step.
-    render_mode : None
+    render_mode : {None, "rgb_array", "human"}
+        "rgb_array": render() returns gymnasium's frame as an RGB array;
+        "human": a window, redrawn after every step (both need pygame).
 
     Observation: cart position, cart velocity, pole angle, pole angular
     velocity (float32); actions: 0 push left, 1 push right. The episode
     terminates when the angle leaves +-12 degrees or the cart +-2.4.
     """
 
-    metadata = {"render_modes": [], "render_fps": 50}
+    metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 50}
     _default_bounds = (-0.05, 0.05)
     _n_variables = 4
     _kernel_type = _core.CartPole
+    _painter_type = gym_cartpole.CartPoleEnv
     # The record: generator, x, x_dot, theta, theta_dot, steps_beyond_terminated, parameters.
     _STEPS_BEYOND_WORD = native.RNG_WORDS + 4
 
@@ -223,7 +260,9 @@ class MountainCarEnv(_ClassicControlEnv):
 
     Parameters
     ----------
-    render_mode : None
+    render_mode : {None, "rgb_array", "human"}
+        "rgb_array": render() returns gymnasium's frame as an RGB array;
+        "human": a window, redrawn after every step (both need pygame).
     goal_velocity : float, default 0
         The episode ends at the flag (position >= 0.5) only at this speed or more.
 
@@ -231,10 +270,11 @@ class MountainCarEnv(_ClassicControlEnv):
     1 coast, 2 accelerate right. Reward -1 per step.
     """
 
-    metadata = {"render_modes": [], "render_fps": 30}
+    metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 30}
     _default_bounds = (-0.6, -0.4)
     _n_variables = 2
     _kernel_type = _core.MountainCar
+    _painter_type = gym_mountain_car.MountainCarEnv
 
     def __init__(self, render_mode: str | None = None, goal_velocity: float = 0) -> None:
         if isinstance(goal_velocity, bool) or not isinstance(goal_velocity, numbers.Real):
@@ -257,17 +297,20 @@ class AcrobotEnv(_ClassicControlEnv):
 
     Parameters
     ----------
-    render_mode : None
+    render_mode : {None, "rgb_array", "human"}
+        "rgb_array": render() returns gymnasium's frame as an RGB array;
+        "human": a window, redrawn after every step (both need pygame).
 
     Observation: cos and sin of both joint angles, then both angular
     velocities (float32); actions: torque -1, 0 or +1 on the middle joint.
     Reward -1 per step, 0 on the terminating step.
     """
 
-    metadata = {"render_modes": [], "render_fps": 15}
+    metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 15}
     _default_bounds = (-0.1, 0.1)
     _n_variables = 4
     _kernel_type = _core.Acrobot
+    _painter_type = gym_acrobot.AcrobotEnv
 
     @classmethod
     def _spaces(cls):
