@@ -388,10 +388,74 @@ def make_vec(
 
 
 class CartPoleVectorEnv(NativeVectorEnv):
-    """``gymnasium.make_vec("zoo/CartPole-v1", n)`` (the registered vector entry point)."""
+    """``gymnasium.make_vec("zoo/CartPole-v1", n)`` (the registered vector
+    entry point): gymnasium's own ``CartPoleVectorEnv``, stepped in C++.
 
-    def __init__(self, num_envs: int = 1, **kwargs) -> None:
-        super().__init__("CartPole-v1", num_envs, **kwargs)
+    Unlike :func:`make_vec` (``SyncVectorEnv``'s semantics: copy ``i``
+    seeded with ``seed + i``), the copies draw their start states from one
+    generator, as gymnasium's class does: ``reset(seed=s)`` seeds it and
+    draws a (4, num_envs) uniform block; each step first moves every copy,
+    then redraws the copies that ended on the previous step, in copy order.
+    The same seed, options and actions give gymnasium's observations,
+    rewards (float32), terminations and truncations.
+
+    Parameters
+    ----------
+    num_envs : int, default=1
+    max_episode_steps : int, default=500
+    render_mode : None
+    sutton_barto_reward : bool, default=False
+    **kwargs
+        ``seed`` and ``n_jobs``, as for :class:`NativeVectorEnv`.
+    """
+
+    def __init__(self, num_envs: int = 1, max_episode_steps: int = 500, render_mode: str | None = None,
+                 sutton_barto_reward: bool = False, **kwargs) -> None:
+        super().__init__("CartPole-v1", num_envs, max_episode_steps=max_episode_steps, render_mode=render_mode,
+                         sutton_barto_reward=sutton_barto_reward, **kwargs)
+        self._low, self._high = -0.05, 0.05
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        """Draw every copy's start state from the shared generator (seeded
+        by ``seed``), from [-0.05, 0.05] or ``options["low"]``/``["high"]``."""
+        if options and "reset_mask" in options:
+            raise ValueError("gymnasium's CartPoleVectorEnv resets every copy; options['reset_mask'] is not taken")
+        if seed is not None:
+            self._np_random, self._np_random_seed = gym.utils.seeding.np_random(seed)
+        self._low, self._high = maybe_parse_reset_bounds(options, -0.05, 0.05)
+        self.elapsed_steps[:] = 0
+        self.needs_reset[:] = 0
+        observations = self._redraw(np.arange(self.num_envs))
+        self._observations = observations
+        self._has_reset = True
+        return observations.copy(), {}
+
+    def step(self, actions):
+        """Move every copy, then redraw those that ended on the previous step
+        (their reward 0, not terminated, not truncated)."""
+        ended = self.needs_reset.astype(bool)
+        self.needs_reset[:] = 0  # every copy moves; the ended ones are redrawn after
+        observations, rewards, terminations, truncations, infos = super().step(actions)
+        rows = np.flatnonzero(ended)
+        if rows.size:
+            observations[rows] = self._redraw(rows)[rows]
+            rewards[rows] = 0.0
+            terminations[rows] = truncations[rows] = False
+            self.elapsed_steps[rows] = 0
+            self.needs_reset[rows] = 0
+            self._observations = observations
+        return observations, rewards.astype(np.float32), terminations, truncations, infos
+
+    def _redraw(self, rows: np.ndarray) -> np.ndarray:
+        """Fresh start states for copies ``rows`` from the shared generator;
+        every copy's observation, with those rows updated."""
+        draws = self.np_random.uniform(low=self._low, high=self._high, size=(4, rows.size))
+        variables = slice(native.RNG_WORDS, native.RNG_WORDS + 4)
+        self.states[rows, variables] = np.ascontiguousarray(draws.T).view(np.uint64)
+        self.states[rows, native.RNG_WORDS + 4] = np.uint64(2**64 - 1)  # steps_beyond_terminated: None
+        observations = self._observations.copy()
+        observations[rows] = draws.T.astype(np.float32)
+        return observations
 
 
 class MountainCarVectorEnv(NativeVectorEnv):
