@@ -1,5 +1,8 @@
 // pybind11 glue for DBSCAN clustering: shape checks, GIL release, nothing else.
+#include <optional>
 #include <string>
+
+#include <pybind11/stl.h>
 
 #include "bindings.hpp"
 #include "zoo/dbscan.hpp"
@@ -50,6 +53,34 @@ void bind_dbscan(py::module_& m) {
         py::arg("X"), py::arg("sample_weight"), py::arg("eps"), py::arg("min_samples"), py::arg("metric"),
         py::arg("algorithm"), py::arg("leaf_size"), py::arg("n_threads"),
         "DBSCAN: returns (is_core as uint8, labels as int64 with -1 for noise, the search used).");
+    m.def(
+        "dbscan_precomputed",
+        [](In<double> distances, std::optional<In<std::int64_t>> indptr, std::optional<In<std::int64_t>> indices,
+           In<double> weight, std::int64_t n, double eps, double min_samples, int n_threads) {
+            require(indptr.has_value() == indices.has_value(), "indptr and indices must be given together");
+            require_shape(weight, "sample_weight", {n});
+            if (indptr) {
+                require_shape(*indptr, "indptr", {n + 1});
+                require_shape(*indices, "indices", {distances.size()});
+            } else {
+                require_shape(distances, "X", {n, n});
+            }
+            const cluster::DbscanGraph graph{indptr ? indptr->data() : nullptr, indices ? indices->data() : nullptr,
+                                             distances.data(), weight.data(), n, eps, min_samples};
+            py::array_t<std::uint8_t> is_core(n);
+            py::array_t<std::int64_t> labels(n);
+            std::uint8_t* core_out = is_core.mutable_data();
+            std::int64_t* labels_out = labels.mutable_data();
+            {
+                py::gil_scoped_release release;
+                cluster::dbscan_precomputed(graph, n_threads, core_out, labels_out, python_interrupt_check());
+            }
+            return py::make_tuple(is_core, labels);
+        },
+        py::arg("distances"), py::arg("indptr"), py::arg("indices"), py::arg("sample_weight"), py::arg("n"),
+        py::arg("eps"), py::arg("min_samples"), py::arg("n_threads"),
+        "DBSCAN on precomputed distances: a dense n x n matrix (indptr, indices None) or a CSR graph's "
+        "data, indptr and indices. Returns (is_core as uint8, labels as int64).");
 }
 
 }  // namespace zoo::bindings

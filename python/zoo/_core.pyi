@@ -934,6 +934,17 @@ def dbscan_fit(
     n_threads: int,
 ) -> tuple[NDArray[np.uint8], NDArray[np.int64], str]: ...
 
+def dbscan_precomputed(
+    distances: NDArray[np.float64],  # n x n, or a CSR graph's data
+    indptr: NDArray[np.int64] | None,  # None for a dense matrix
+    indices: NDArray[np.int64] | None,
+    sample_weight: NDArray[np.float64],
+    n: int,
+    eps: float,
+    min_samples: float,
+    n_threads: int,
+) -> tuple[NDArray[np.uint8], NDArray[np.int64]]: ...
+
 # -- image augmentation (zoo.augment.image) -------------------------------------------
 # X is a 4-D batch (N, H, W, C), or (N, C, H, W) with channels_first; each
 # function returns a new array and never writes X. Per-sample parameters

@@ -941,7 +941,8 @@ def check_finite_fitted_state(estimator):
     results, which are checked too (:func:`check_finite_result`); training
     records (histories) and dictionaries (schedule states) are not the
     model and may hold infinities; nested estimators were checked by their
-    own fit.
+    own fit. An estimator may name attributes whose infinities are data,
+    not overflow, in ``_attributes_allowing_infinity`` (NaN is still refused).
 
     Parameters
     ----------
@@ -954,8 +955,13 @@ def check_finite_fitted_state(estimator):
     """
     from zoo.nn.network import Network  # noqa: PLC0415  (zoo.nn imports this module)
 
+    infinite_allowed = getattr(estimator, "_attributes_allowing_infinity", ())
     for name, value in vars(estimator).items():
         if not name.endswith("_") or name.startswith("_"):
+            continue
+        if name in infinite_allowed:
+            if isinstance(value, np.ndarray) and value.dtype.kind == "f" and np.isnan(value).any():
+                raise ValueError(f"{type(estimator).__name__}: fit produced NaN in {name}.")
             continue
         where = _non_finite_part(value, name, set())
         if where is not None:

@@ -286,7 +286,8 @@ def test_outliers_far_away_fall_back_from_the_grid():
         ({"eps": 0.0}, "eps"),
         ({"eps": -1.0}, "eps"),
         ({"min_samples": 0}, "min_samples"),
-        ({"metric": "minkowski"}, "metric"),
+        ({"metric": "mahalanobis"}, "metric"),
+        ({"metric": "minkowski", "p": 0.5}, "p"),
         ({"algorithm": "ball_tree"}, "algorithm"),
         ({"leaf_size": 0}, "leaf_size"),
         ({"algorithm": "grid", "metric": "manhattan"}, "grid"),
@@ -353,3 +354,98 @@ def test_save_load_round_trip(tmp_path):
     assert loaded.get_params() == model.get_params()
     assert_same(loaded, model.core_sample_indices_, model.labels_)
     np.testing.assert_array_equal(loaded.components_, model.components_)
+
+
+# ---------------------------------------------------------------- precomputed distances, minkowski
+
+
+def reference_from_matrix(D, eps, min_samples, sample_weight=None):
+    """The textbook algorithm on a distance matrix (rows: each point's neighbours)."""
+    n = len(D)
+    weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    close = D <= eps
+    core = close.astype(np.float64) @ weight >= min_samples
+    labels = np.full(n, -1, dtype=np.int64)
+    cluster = 0
+    for seed in range(n):
+        if labels[seed] != -1 or not core[seed]:
+            continue
+        labels[seed] = cluster
+        queue = deque([seed])
+        while queue:
+            i = queue.popleft()
+            if core[i]:
+                for j in np.flatnonzero(close[i]):
+                    if labels[j] == -1:
+                        labels[j] = cluster
+                        queue.append(j)
+        cluster += 1
+    return np.flatnonzero(core), labels
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("eps, min_samples", [(0.3, 5), (0.6, 12), (0.15, 2)])
+def test_precomputed_dense_matrix_equals_the_reference(eps, min_samples, weighted):
+    X = noisy_blobs(600)
+    D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
+    weight = np.random.default_rng(1).uniform(0, 2, len(X)) if weighted else None
+    model = DBSCAN(eps=eps, min_samples=min_samples, metric="precomputed").fit(D, sample_weight=weight)
+    core, labels = reference_from_matrix(D, eps, min_samples, weight)
+    np.testing.assert_array_equal(model.core_sample_indices_, core)
+    np.testing.assert_array_equal(model.labels_, labels)
+    np.testing.assert_array_equal(model.components_, D[core])
+    # The same clusters as the search on the points themselves.
+    np.testing.assert_array_equal(DBSCAN(eps=eps, min_samples=min_samples).fit(X, sample_weight=weight).labels_, labels)
+
+
+@pytest.mark.parametrize("eps, min_samples", [(0.3, 5), (0.6, 12)])
+def test_precomputed_sparse_graph_as_scikit_learn(eps, min_samples):
+    sparse = pytest.importorskip("scipy.sparse")
+    neighbors = pytest.importorskip("sklearn.neighbors")
+    cluster = pytest.importorskip("sklearn.cluster")
+    X = noisy_blobs(800)
+    for graph in (neighbors.radius_neighbors_graph(X, eps, mode="distance"),
+                  neighbors.kneighbors_graph(X, 15, mode="distance")):
+        before = graph.copy()
+        ours = DBSCAN(eps=eps, min_samples=min_samples, metric="precomputed").fit(graph)
+        theirs = cluster.DBSCAN(eps=eps, min_samples=min_samples, metric="precomputed").fit(graph)
+        np.testing.assert_array_equal(ours.labels_, theirs.labels_)
+        np.testing.assert_array_equal(ours.core_sample_indices_, theirs.core_sample_indices_)
+        assert sparse.issparse(ours.components_) and ours.components_.shape == (len(theirs.core_sample_indices_), len(X))
+        assert (graph != before).nnz == 0  # the caller's matrix is not touched
+
+
+def test_precomputed_sparse_graph_stored_zeros_and_missing_diagonal():
+    sparse = pytest.importorskip("scipy.sparse")
+    # 0-1 at distance 0 (a stored zero), 1-2 at 0.5; no diagonal entries.
+    rows, cols, dist = [0, 1, 1, 2], [1, 0, 2, 1], [0.0, 0.0, 0.5, 0.5]
+    graph = sparse.csr_matrix((dist, (rows, cols)), shape=(4, 4))
+    model = DBSCAN(eps=0.1, min_samples=2, metric="precomputed").fit(graph)
+    np.testing.assert_array_equal(model.labels_, [0, 0, -1, -1])  # each point counts itself
+    model = DBSCAN(eps=0.6, min_samples=3, metric="precomputed").fit(graph)
+    np.testing.assert_array_equal(model.labels_, [0, 0, 0, -1])
+
+
+@pytest.mark.parametrize("p, metric", [(1, "manhattan"), (2, "euclidean"), (None, "euclidean"), (np.inf, "chebyshev")])
+def test_minkowski_powers(p, metric):
+    X = noisy_blobs(900, d=3)
+    ours = DBSCAN(eps=0.5, min_samples=6, metric="minkowski", p=p).fit(X)
+    np.testing.assert_array_equal(ours.labels_, DBSCAN(eps=0.5, min_samples=6, metric=metric).fit(X).labels_)
+    np.testing.assert_array_equal(ours.labels_, reference_dbscan(X, 0.5, 6, metric)[1])
+
+
+def test_precomputed_and_minkowski_errors():
+    X = noisy_blobs(50)
+    with pytest.raises(ValueError, match="p = 1, 2 or infinity"):
+        DBSCAN(metric="minkowski", p=3).fit(X)
+    with pytest.raises(ValueError, match="square"):
+        DBSCAN(metric="precomputed").fit(X)
+    D = np.abs(X[:, None, 0] - X[None, :, 0])
+    for bad, match in ((-1.0, "negative"), (np.nan, "NaN")):
+        broken = D.copy()
+        broken[3, 4] = bad
+        with pytest.raises(ValueError, match=match):
+            DBSCAN(metric="precomputed").fit(broken)
+    far = D.copy()
+    far[0, 1:] = far[1:, 0] = np.inf  # infinity: never a neighbour
+    assert DBSCAN(eps=0.5, min_samples=2, metric="precomputed").fit(far).labels_[0] == -1

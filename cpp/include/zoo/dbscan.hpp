@@ -38,4 +38,22 @@ struct DbscanProblem {
 std::string dbscan(const DbscanProblem& problem, DbscanAlgorithm algorithm, int n_threads,
                    std::uint8_t* is_core, std::int64_t* labels, const InterruptCheck& interrupt = {});
 
+// Precomputed distances (metric="precomputed"): point i's candidate
+// neighbours are row i of a graph in CSR form (indptr n + 1 entries, then
+// column indices and distances), or of a dense n x n matrix when indptr is
+// nullptr (indices unused). Neighbours are the candidates at distance <=
+// eps; rows are taken as given (a point is its own neighbour only when its
+// row says so). Same outline, numbering and border rule as dbscan().
+struct DbscanGraph {
+    const std::int64_t* indptr;  // n + 1, or nullptr for a dense matrix
+    const std::int64_t* indices;
+    const double* distances;     // nnz, or n x n row-major
+    const double* weight;
+    std::int64_t n;
+    double eps;
+    double min_samples;
+};
+void dbscan_precomputed(const DbscanGraph& graph, int n_threads, std::uint8_t* is_core, std::int64_t* labels,
+                        const InterruptCheck& interrupt = {});
+
 }  // namespace zoo::cluster

@@ -10,11 +10,13 @@ import numpy as np
 from zoo import _core
 from zoo._fitted_state import Array
 from zoo._threads import resolve_n_jobs
-from zoo._validation import check_sample_weight, validate_data
+from zoo._validation import _is_sparse, check_sample_weight, validate_data
 from zoo.base import BaseEstimator, ClusterMixin, Interval, Options
 
-# cosine is handled by the euclidean searches on normalised rows.
-_METRICS = ("euclidean", "manhattan", "chebyshev", "cosine")
+# cosine is handled by the euclidean searches on normalised rows; minkowski
+# by the one of its powers 1, 2 or infinity; precomputed reads X's rows.
+_METRICS = ("euclidean", "manhattan", "chebyshev", "cosine", "minkowski", "precomputed")
+_MINKOWSKI = {1: "manhattan", 2: "euclidean", math.inf: "chebyshev"}
 _ALGORITHMS = ("auto", "grid", "kd_tree", "brute")
 
 
@@ -46,11 +48,19 @@ class DBSCAN(ClusterMixin, BaseEstimator):
     min_samples : int, default=5
         Weighted neighbour count (the point itself included) that makes a
         point core, >= 1.
-    metric : {"euclidean", "manhattan", "chebyshev", "cosine"}, default="euclidean"
+    metric : {"euclidean", "manhattan", "chebyshev", "cosine", "minkowski", "precomputed"}, \
+default="euclidean"
         Distance between samples. "cosine" is 1 - cos(angle); it runs as the
         euclidean distance between rows scaled to unit length, with radius
         sqrt(2 eps). A row of zeros is at cosine distance 1 from every other
-        row, as in scikit-learn.
+        row, as in scikit-learn. "minkowski" is the p-norm of the difference
+        (see `p`). "precomputed": X is the distances themselves, a square
+        array or a SciPy sparse matrix whose stored entries are each row's
+        candidate neighbours (a radius or k-neighbours graph); a point is
+        always its own neighbour in a sparse graph (its diagonal entry counts
+        as distance 0 where absent), and in a dense one when its diagonal is
+        at most eps. Distances must not be negative or NaN; infinity means
+        "not a neighbour".
     algorithm : {"auto", "grid", "kd_tree", "brute"}, default="auto"
         Neighbour search; all give the same result. "grid": cells of side
         eps/sqrt(d), euclidean or cosine only, at most 3 features. "kd_tree":
@@ -61,6 +71,10 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         force.
     leaf_size : int, default=30
         Points per KD-tree leaf.
+    p : float or None, default=None
+        The power of the "minkowski" metric: 1, 2 (None) or infinity, which
+        are "manhattan", "euclidean" and "chebyshev". Other powers are not
+        implemented: compute the distances and pass metric="precomputed".
     n_jobs : int or None, default=None
         Threads; None uses `zoo.get_num_threads()` (all cores unless set),
         -1 all cores. The result does not depend on it.
@@ -70,17 +84,19 @@ class DBSCAN(ClusterMixin, BaseEstimator):
     core_sample_indices_ : ndarray of shape (n_core_samples,), dtype int64
         Indices of the core samples, ascending.
     components_ : ndarray of shape (n_core_samples, n_features)
-        The core samples (a copy, in the dtype of X).
+        The core samples (a copy, in the dtype of X); with
+        metric="precomputed", their rows of the distances (a sparse
+        matrix for sparse X).
     labels_ : ndarray of shape (n_samples,), dtype int64
         Cluster of each sample; -1 for noise.
     n_features_in_ : int
     """
 
+    # Precomputed distances may be infinite ("not a neighbour"), and so may
+    # the core samples' rows kept in components_.
+    _attributes_allowing_infinity = ("components_",)
     _parameter_aliases = {
-        "p": "the Minkowski powers are metric=\"manhattan\" (p 1), \"euclidean\" (p 2) or \"chebyshev\" "
-             "(p infinite); zoo has no others",
-        "metric_params": "zoo's metrics (\"euclidean\", \"manhattan\", \"chebyshev\", \"cosine\") take "
-                         "no parameters",
+        "metric_params": "zoo's metrics take no parameters (the Minkowski power is `p`)",
     }
     _parameter_constraints = {
         "eps": [Interval(Real, 0.0, None, closed="neither")],
@@ -88,6 +104,7 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         "metric": [Options(set(_METRICS))],
         "algorithm": [Options(set(_ALGORITHMS))],
         "leaf_size": [Interval(Integral, 1, None, closed="left")],
+        "p": [Interval(Real, 1, math.inf, closed="both"), None],
         "n_jobs": [Integral, None],
     }
     _fitted_state = {
@@ -104,6 +121,7 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         metric="euclidean",
         algorithm="auto",
         leaf_size=30,
+        p=None,
         n_jobs=None,
     ):
         self.eps = eps
@@ -111,6 +129,7 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         self.metric = metric
         self.algorithm = algorithm
         self.leaf_size = leaf_size
+        self.p = p
         self.n_jobs = n_jobs
 
     def fit(self, X, y=None, sample_weight=None):
@@ -132,31 +151,99 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         self : DBSCAN
         """
         self._validate_params()
+        if self.metric == "precomputed":
+            return self._fit_precomputed(X, sample_weight)
+        metric = self._search_metric()
         X = validate_data(self, X, reset=True)
         weight = check_sample_weight(sample_weight, X.shape[0], np.float64, estimator=self)
         n_threads = resolve_n_jobs(self.n_jobs)
-        if self.algorithm == "grid" and (self.metric not in ("euclidean", "cosine") or X.shape[1] > 3):
+        if self.algorithm == "grid" and (metric not in ("euclidean", "cosine") or X.shape[1] > 3):
             raise ValueError(
                 "algorithm='grid' needs metric='euclidean' or 'cosine' and at most 3 features; "
-                f"got metric={self.metric!r} with {X.shape[1]} features. Use 'kd_tree', 'brute' or 'auto'."
+                f"got metric={metric!r} with {X.shape[1]} features. Use 'kd_tree', 'brute' or 'auto'."
             )
         points = np.ascontiguousarray(X, dtype=np.float64)
         run = dict(
             min_samples=float(self.min_samples), algorithm=self.algorithm, leaf_size=int(self.leaf_size),
             n_threads=n_threads,
         )
-        if self.metric == "cosine":
+        if metric == "cosine":
             is_core, labels, used = _fit_cosine(points, weight, float(self.eps), run)
         else:
             is_core, labels, used = _core.dbscan_fit(
-                points, weight, float(self.eps), run["min_samples"], self.metric, self.algorithm,
+                points, weight, float(self.eps), run["min_samples"], metric, self.algorithm,
                 run["leaf_size"], n_threads,
             )
+        self._set_clusters(X, is_core, labels, used)
+        return self
+
+    def _search_metric(self):
+        """The metric the searches run: minkowski as the power it names."""
+        if self.metric != "minkowski":
+            return self.metric
+        power = 2 if self.p is None else self.p
+        if power not in _MINKOWSKI:
+            raise ValueError(
+                f"DBSCAN: metric='minkowski' takes p = 1, 2 or infinity (manhattan, euclidean, chebyshev); got "
+                f"p={self.p!r}. For another power, compute the distances and pass metric='precomputed'."
+            )
+        return _MINKOWSKI[power]
+
+    def _fit_precomputed(self, X, sample_weight):
+        if _is_sparse(X):
+            graph, distances, indptr, indices = _neighbour_graph(X)
+            n = graph.shape[0]
+            self.n_features_in_ = n
+            self.__dict__.pop("feature_names_in_", None)
+        else:
+            # Infinity is allowed ("not a neighbour"); NaN and negatives are refused below.
+            graph = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False)
+            if graph.shape[0] != graph.shape[1]:
+                raise ValueError(
+                    f"DBSCAN: metric='precomputed' needs a square matrix of distances, got shape {graph.shape}."
+                )
+            n = graph.shape[0]
+            distances, indptr, indices = np.ascontiguousarray(graph), None, None
+        if np.isnan(distances).any() or (distances < 0).any():
+            raise ValueError("DBSCAN: precomputed distances must not be negative or NaN.")
+        weight = check_sample_weight(sample_weight, n, np.float64, estimator=self)
+        is_core, labels = _core.dbscan_precomputed(
+            distances, indptr, indices, weight, n, float(self.eps), float(self.min_samples),
+            resolve_n_jobs(self.n_jobs),
+        )
+        self._set_clusters(graph, is_core, labels, "precomputed")
+        return self
+
+    def _set_clusters(self, X, is_core, labels, used):
         self.core_sample_indices_ = np.flatnonzero(is_core).astype(np.int64)
         self.components_ = X[self.core_sample_indices_].copy()
         self.labels_ = labels
         self._algorithm = used
-        return self
+
+
+def _neighbour_graph(X):
+    """A sparse distance graph as CSR arrays (graph, data, indptr, indices),
+    with every diagonal entry stored: a point is its own neighbour, at
+    distance 0 where its entry is absent, as in scikit-learn. Stored zeros
+    elsewhere stay neighbours at distance 0."""
+    import scipy.sparse  # noqa: PLC0415  (present: X is one of its matrices)
+
+    if X.ndim != 2 or X.shape[0] != X.shape[1]:
+        raise ValueError(f"DBSCAN: metric='precomputed' needs a square matrix of distances, got shape {X.shape}.")
+    n = X.shape[0]
+    entries = scipy.sparse.coo_matrix(X, dtype=np.float64)
+    entries.sum_duplicates()
+    on_diagonal = np.zeros(n, dtype=bool)
+    on_diagonal[entries.row[entries.row == entries.col]] = True
+    missing = np.flatnonzero(~on_diagonal)
+    # Built from coordinates: CSR conversion keeps the zeros (an addition would drop them).
+    graph = scipy.sparse.csr_matrix(
+        (np.concatenate([entries.data, np.zeros(missing.size)]),
+         (np.concatenate([entries.row, missing]), np.concatenate([entries.col, missing]))),
+        shape=(n, n),
+    )
+    graph.sort_indices()
+    return graph, graph.data, graph.indptr.astype(np.int64), graph.indices.astype(np.int64)
 
 
 def _fit_cosine(points, weight, eps, run):
