@@ -27,6 +27,7 @@ import numpy as np
 
 from . import _registry, persistence
 from ._checked_results import make_results_checked
+from ._set_output import check_container, make_output_configurable
 from ._parameter_names import check_alias_declaration, check_arguments_before_init, unknown_parameter_hint
 from ._param_validation import (  # noqa: F401  (re-exported)
     Interval,
@@ -123,6 +124,7 @@ class BaseEstimator:
         # and no method returns NaN or infinity as an answer.
         make_fit_methods_transactional(cls)
         make_results_checked(cls)
+        make_output_configurable(cls)  # outermost: the container wraps the checked result
         module = cls.__module__
         if (module == "zoo" or module.startswith("zoo.")) and not cls.__name__.startswith("_"):
             register_estimator(cls)
@@ -462,6 +464,8 @@ def clone(estimator, *, safe=True):
     params = estimator.get_params(deep=False)
     new_params = {name: clone(value, safe=False) for name, value in params.items()}
     new = type(estimator)(**new_params)
+    if "_output_container" in vars(estimator):  # set_output's choice is configuration, not fitted state
+        new._output_container = estimator._output_container
     stored = new.get_params(deep=False)
     for name, value in new_params.items():
         if stored[name] is not value:
@@ -641,6 +645,34 @@ class TransformerMixin:
         ndarray of shape (n_samples, n_features_out)
         """
         return self.fit(X, y, **fit_params).transform(X)
+
+    @property
+    def set_output(self):
+        """``set_output(*, transform=None)``: choose what ``transform`` and
+        ``fit_transform`` return (see :meth:`_set_output`). Only transformers
+        that name their output features (``get_feature_names_out``) have it,
+        as in scikit-learn: ``hasattr(model, "set_output")`` says which."""
+        if not hasattr(self, "get_feature_names_out"):
+            raise AttributeError(f"{type(self).__name__} names no output features, so it has no set_output")
+        return self._set_output
+
+    def _set_output(self, *, transform=None):
+        """Choose what ``transform`` and ``fit_transform`` return.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas"} or None, default=None
+            "pandas": a DataFrame whose columns are
+            ``get_feature_names_out()`` (and whose index is X's, for a
+            DataFrame X); "default": NumPy arrays; None: leave as it is.
+
+        Returns
+        -------
+        self
+        """
+        if transform is not None:
+            self._output_container = check_container(transform)
+        return self
 
 
 def _paired_targets(y, y_pred, dtype=None):

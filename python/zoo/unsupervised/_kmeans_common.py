@@ -11,6 +11,7 @@ import numpy as np
 
 from zoo import _core
 from zoo._fitted_state import Array, optional
+from zoo._set_output import class_prefixed_names
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_array, check_is_fitted, check_sample_weight, is_dask_collection, validate_data
 from zoo.base import Interval, Options
@@ -121,14 +122,29 @@ def scaled_tol(X, tol: float) -> float:
 class FittedCentersMixin:
     """predict / transform / score for estimators holding `cluster_centers_`."""
 
-    # What save stores; MiniBatchKMeans.partial_fit alone sets no labels_,
-    # inertia_ or n_iter_.
+    # What save stores; MiniBatchKMeans.partial_fit alone sets no n_iter_
+    # (and, in files saved before it kept its batch's, no labels_ or inertia_).
     _fitted_state = {
         "cluster_centers_": Array(("n_clusters", "n_features_in_"), "f"),
         "labels_": optional(Array(("n_samples",), "i")),
         "inertia_": optional([Interval(Real, 0, None)]),
         "n_iter_": optional([Interval(Integral, 0, None)]),
     }
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of transform's columns, the distances to each centre:
+        "kmeans0", "kmeans1", ... (the class name in lower case).
+
+        Parameters
+        ----------
+        input_features : ignored
+
+        Returns
+        -------
+        ndarray of str objects, shape (n_clusters,)
+        """
+        check_is_fitted(self, "cluster_centers_")
+        return class_prefixed_names(self, self.cluster_centers_.shape[0])
 
     def _save_state(self):
         state = super()._save_state()

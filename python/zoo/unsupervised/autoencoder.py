@@ -20,6 +20,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from zoo import _core
+from zoo._set_output import class_prefixed_names
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_is_fitted, check_sample_weight, is_dask_collection
 from zoo.base import BaseEstimator, Interval, Options, TransformerMixin
@@ -391,5 +392,4 @@ class Autoencoder(TransformerMixin, _AutoencoderNetwork, BaseEstimator):
         ndarray of str objects, shape (n_components_,)
         """
         check_is_fitted(self, "params_")
-        prefix = type(self).__name__.lower()
-        return np.asarray([f"{prefix}{i}" for i in range(self.n_components_)], dtype=object)
+        return class_prefixed_names(self, self.n_components_)

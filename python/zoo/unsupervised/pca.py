@@ -9,6 +9,7 @@ import numpy as np
 
 from zoo import _core
 from zoo._fitted_state import Array, optional
+from zoo._set_output import class_prefixed_names
 from zoo._threads import resolve_n_jobs
 from zoo._validation import (
     check_array,
@@ -223,8 +224,7 @@ class _BasePCA(TransformerMixin, BaseEstimator):
         ndarray of str objects, shape (n_components_,)
         """
         check_is_fitted(self)
-        prefix = type(self).__name__.lower()
-        return np.asarray([f"{prefix}{i}" for i in range(self.n_components_)], dtype=object)
+        return class_prefixed_names(self, self.n_components_)
 
     def _set_spectrum(self, components, variances, n_samples, total_variance, rank, dtype):
         """Fitted attributes from the kept components and their variances.
