@@ -223,8 +223,11 @@ def test_label_metrics_reject_bad_targets(metric):
         metric([0.0, np.nan], [0, 1])
     with pytest.raises(ValueError, match="empty"):
         metric([], [])
-    with pytest.raises(ValueError, match="multilabel"):
-        metric([[0, 1], [1, 1]], [[0, 1], [1, 0]])
+    if metric is not accuracy_score:  # accuracy takes indicator matrices (subset accuracy)
+        with pytest.raises(ValueError, match="multilabel"):
+            metric([[0, 1], [1, 1]], [[0, 1], [1, 0]])
+    with pytest.raises(ValueError, match="multilabel indicator matrix but the other"):
+        accuracy_score([[0, 1], [1, 1]], [1, 0])
     with pytest.raises(ValueError, match="None"):
         metric(["a", None], ["a", "b"])
 

@@ -250,3 +250,59 @@ def test_bad_arguments_are_rejected_with_clear_errors():
         f1_score([0, 1], [0, 1], labels=["a"], average="macro")
     with pytest.raises(ValueError, match="Inconsistent numbers of samples"):
         precision_score([0, 1], [0, 1, 1])
+
+
+# ------------------------------------------------------------------ multilabel indicator targets
+
+
+def _indicator_targets(seed=0):
+    rng = np.random.default_rng(seed)
+    y_true = rng.integers(0, 2, (60, 5))
+    y_pred = rng.integers(0, 2, (60, 5))
+    y_true[4] = y_pred[4] = 0  # a sample with no labels at all: undefined per-sample scores
+    y_pred[:, 3] = 0  # a label never predicted: undefined precision
+    return y_true, y_pred, rng.uniform(0, 2, 60)
+
+
+@pytest.mark.parametrize("average", [None, "micro", "macro", "weighted", "samples"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("zero_division", [0, 1, np.nan])
+def test_multilabel_scores_equal_scikit_learn(average, weighted, zero_division):
+    skm = pytest.importorskip("sklearn.metrics")
+    y_true, y_pred, weights = _indicator_targets()
+    options = dict(average=average, sample_weight=weights if weighted else None, zero_division=zero_division)
+    ours = precision_recall_fscore_support(y_true, y_pred, beta=0.5, **options)
+    theirs = skm.precision_recall_fscore_support(y_true, y_pred, beta=0.5, **options)
+    for mine, reference in zip(ours, theirs):
+        if reference is None:
+            assert mine is None
+        else:
+            np.testing.assert_allclose(mine, reference, equal_nan=True, rtol=1e-12)
+
+
+def test_multilabel_labels_accuracy_and_report():
+    skm = pytest.importorskip("sklearn.metrics")
+    from zoo.metrics import accuracy_score, classification_report
+
+    y_true, y_pred, weights = _indicator_targets(1)
+    np.testing.assert_allclose(
+        f1_score(y_true, y_pred, average=None, labels=[0, 2, 4]),
+        skm.f1_score(y_true, y_pred, average=None, labels=[0, 2, 4]),
+    )
+    assert accuracy_score(y_true, y_pred, sample_weight=weights) == pytest.approx(
+        skm.accuracy_score(y_true, y_pred, sample_weight=weights)
+    )
+    assert accuracy_score(y_true, y_true) == 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # both warn about the undefined scores
+        assert classification_report(y_true, y_pred) == skm.classification_report(y_true, y_pred)
+
+
+def test_multilabel_errors():
+    y_true, y_pred, _ = _indicator_targets()
+    with pytest.raises(ValueError, match="average='binary'"):
+        precision_score(y_true, y_pred)
+    with pytest.raises(ValueError, match="column indices"):
+        recall_score(y_true, y_pred, average="macro", labels=[0, 7])
+    with pytest.raises(ValueError, match="shape"):
+        f1_score(y_true, y_pred[:, :4], average="macro")

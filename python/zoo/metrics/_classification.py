@@ -18,6 +18,7 @@ from ._targets import (
     check_weights,
     encode,
     label_array,
+    multilabel_indicators,
     reject_continuous,
 )
 
@@ -31,10 +32,13 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels (ints, bools, integral floats or strings).
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels, of the same kind as ``y_true``.
+    y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
+        True labels (ints, bools, integral floats or strings), or a
+        multilabel indicator matrix of 0 and 1.
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Predicted labels, of the same kind as ``y_true``. With indicator
+        matrices a sample is correct only if all its labels are (subset
+        accuracy).
     normalize : bool, default=True
         Return the (weighted) fraction of correct predictions; with False,
         their (weighted) number.
@@ -49,16 +53,21 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
     Raises
     ------
     ValueError
-        For continuous, multilabel, empty, NaN-holding or mismatched inputs.
+        For continuous, multioutput, empty, NaN-holding or mismatched inputs.
 
     Examples
     --------
     >>> accuracy_score([0, 1, 2, 2], [0, 2, 2, 2])
     0.75
     """
-    _, _, y_true, y_pred = check_classification_targets(y_true, y_pred, "accuracy_score")
-    weights = check_weights(sample_weight, y_true.size)
-    correct = y_true == y_pred
+    indicators = multilabel_indicators(y_true, y_pred, "accuracy_score")
+    if indicators is not None:
+        true, pred = indicators
+        correct = (true == pred).all(axis=1)
+    else:
+        _, _, y_true, y_pred = check_classification_targets(y_true, y_pred, "accuracy_score")
+        correct = y_true == y_pred
+    weights = check_weights(sample_weight, correct.size)
     if normalize:
         return float(np.average(correct, weights=weights))
     return float(correct.sum() if weights is None else correct @ weights)

@@ -17,6 +17,7 @@ from ._targets import (
     check_weights,
     check_zero_division,
     encode,
+    multilabel_indicators,
 )
 from ._warnings import warn_undefined, warn_user
 
@@ -28,20 +29,22 @@ __all__ = [
     "fbeta_score",
 ]
 
-_AVERAGES = ("binary", "micro", "macro", "weighted", None)
+_AVERAGES = ("binary", "micro", "macro", "weighted", "samples", None)
 
 _SHARED_PARAMETERS = """labels : array-like, default=None
         Labels to score and, for ``average`` other than ``"binary"``, their
         order; listed labels absent from the data score by
         ``zero_division``. ``None``: every label in ``y_true`` and
-        ``y_pred``, sorted.
+        ``y_pred``, sorted. For multilabel indicator matrices, column indices.
     pos_label : int, float, bool or str, default=1
         The positive class when ``average="binary"`` (ignored otherwise).
-    average : {"binary", "micro", "macro", "weighted"} or None, default="binary"
+    average : {"binary", "micro", "macro", "weighted", "samples"} or None, default="binary"
         ``"binary"``: the score of ``pos_label`` (two classes only).
         ``"micro"``: from counts summed over the labels. ``"macro"``: mean
         of the per-label scores. ``"weighted"``: their mean weighted by
-        support (true samples per label). ``None``: the per-label scores.
+        support (true samples per label). ``"samples"`` (multilabel
+        targets only): each sample's score over its labels, averaged over
+        the samples. ``None``: the per-label scores.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights.
     zero_division : {"warn", 0, 1, np.nan}, default="warn"
@@ -66,10 +69,10 @@ def precision_recall_fscore_support(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
+        True labels, or a multilabel indicator matrix of 0 and 1.
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Predicted labels, of the same form.
     beta : float, default=1.0
         Weight of recall against precision in the F-score (``inf``: recall,
         0: precision).
@@ -88,21 +91,15 @@ def precision_recall_fscore_support(
     fill, warn = check_zero_division(zero_division, metric)
     if not isinstance(beta, numbers.Real) or isinstance(beta, bool) or not beta >= 0:
         raise ValueError(f"{metric}: beta must be a non-negative number; got {beta!r}.")
-    true_codes, pred_codes, labels, average = _label_codes(
-        y_true, y_pred, labels, pos_label, average, metric
-    )
-    n_labels = labels.size
-    weights = check_weights(sample_weight, true_codes.size)
-
-    def total(codes):
-        kept = codes >= 0
-        return np.bincount(
-            codes[kept], weights=None if weights is None else weights[kept], minlength=n_labels
+    indicators = multilabel_indicators(y_true, y_pred, metric)
+    if indicators is None:
+        tp_sum, pred_sum, true_sum, labels, average, weights = _label_counts(
+            y_true, y_pred, labels, pos_label, average, sample_weight, metric
         )
-
-    tp_sum = total(np.where(true_codes == pred_codes, true_codes, -1))
-    pred_sum = total(pred_codes)
-    true_sum = total(true_codes)
+    else:
+        tp_sum, pred_sum, true_sum, labels, weights = _indicator_counts(
+            *indicators, labels, average, sample_weight, metric
+        )
     if average == "micro":
         tp_sum, pred_sum, true_sum = (
             np.array([counts.sum()]) for counts in (tp_sum, pred_sum, true_sum)
@@ -129,7 +126,8 @@ def precision_recall_fscore_support(
         )
     if average is None:
         return precision, recall, f_score, true_sum
-    by_support = true_sum if average == "weighted" else None
+    # "samples": per-sample scores, averaged with the sample weights.
+    by_support = weights if average == "samples" else true_sum if average == "weighted" else None
     return (
         _nan_average(precision, by_support),
         _nan_average(recall, by_support),
@@ -138,12 +136,57 @@ def precision_recall_fscore_support(
     )
 
 
+def _label_counts(y_true, y_pred, labels, pos_label, average, sample_weight, metric):
+    """True positives, predictions and true samples per label, from label targets."""
+    true_codes, pred_codes, labels, average = _label_codes(y_true, y_pred, labels, pos_label, average, metric)
+    weights = check_weights(sample_weight, true_codes.size)
+
+    def total(codes):
+        kept = codes >= 0
+        return np.bincount(codes[kept], weights=None if weights is None else weights[kept], minlength=labels.size)
+
+    tp_sum = total(np.where(true_codes == pred_codes, true_codes, -1))
+    return tp_sum, total(pred_codes), total(true_codes), labels, average, weights
+
+
+def _indicator_counts(true, pred, labels, average, sample_weight, metric):
+    """The same counts from multilabel indicator matrices: per label column,
+    or per sample for average="samples"."""
+    if average == "binary":
+        raise ValueError(
+            f"{metric}: the targets are multilabel indicator matrices but average='binary'; choose average "
+            "from None, 'micro', 'macro', 'weighted', 'samples'."
+        )
+    if average not in _AVERAGES:
+        raise ValueError(f"{metric}: average must be one of {list(_AVERAGES)}; got {average!r}.")
+    n_labels = true.shape[1]
+    if labels is None:
+        labels = np.arange(n_labels)
+    else:
+        labels = np.asarray(labels)
+        if labels.ndim != 1 or labels.dtype.kind not in "iu" or labels.size == 0 or (labels < 0).any() \
+                or (labels >= n_labels).any():
+            raise ValueError(
+                f"{metric}: for multilabel targets, labels must be column indices in [0, {n_labels}); "
+                f"got {labels.tolist()!r}."
+            )
+        true, pred = true[:, labels], pred[:, labels]
+    weights = check_weights(sample_weight, true.shape[0])
+    axis = 1 if average == "samples" else 0
+    column = None if weights is None or axis == 1 else weights[:, None]
+
+    def total(indicator):
+        return (indicator if column is None else indicator * column).sum(axis=axis, dtype=np.float64)
+
+    return total(true & pred), total(pred), total(true), labels, weights
+
+
 def _label_codes(y_true, y_pred, labels, pos_label, average, metric):
     """Encode the targets against the labels that will be scored."""
     if average == "samples":
         raise ValueError(
-            f"{metric}: average='samples' is for multilabel targets, which zoo.metrics "
-            f"does not support; choose one of {list(_AVERAGES)}."
+            f"{metric}: average='samples' is for multilabel indicator targets; these are labels, so "
+            "choose average from None, 'binary', 'micro', 'macro', 'weighted'."
         )
     if average not in _AVERAGES:
         raise ValueError(f"{metric}: average must be one of {list(_AVERAGES)}; got {average!r}.")
@@ -173,6 +216,8 @@ def _label_codes(y_true, y_pred, labels, pos_label, average, metric):
 def _warn_undefined(name, missing, undefined, labels, average, fill):
     if average in ("binary", "micro"):
         where = "the positive class" if average == "binary" else "the labels together"
+    elif average == "samples":
+        where = f"{int(undefined.sum())} sample(s)"
     else:
         where = f"label(s) {labels[undefined].tolist()}"
     warn_undefined(

@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from ._precision_recall import precision_recall_fscore_support
-from ._targets import check_classification_targets, check_labels
+from ._targets import check_classification_targets, check_labels, multilabel_indicators
 
 __all__ = ["classification_report"]
 
@@ -71,13 +71,22 @@ def classification_report(
     metric = "classification_report"
     if not isinstance(digits, numbers.Integral) or isinstance(digits, bool) or digits < 0:
         raise ValueError(f"{metric}: digits must be a non-negative int; got {digits!r}.")
-    _, present, y_true_checked, _ = check_classification_targets(y_true, y_pred, metric)
-    if labels is None:
-        labels = present
-        covers_all = True
+    indicators = multilabel_indicators(y_true, y_pred, metric)
+    if indicators is not None:
+        # Multilabel: labels are columns; micro averages are not accuracy, and
+        # the per-sample average joins them.
+        labels = np.arange(indicators[0].shape[1]) if labels is None else np.asarray(labels)
+        averages = ["micro avg", "macro avg", "weighted avg", "samples avg"]
     else:
-        labels = check_labels(labels, y_true_checked, metric)
-        covers_all = np.isin(present, labels).all()
+        _, present, y_true_checked, _ = check_classification_targets(y_true, y_pred, metric)
+        if labels is None:
+            labels, covers_all = present, True
+        else:
+            labels = check_labels(labels, y_true_checked, metric)
+            covers_all = np.isin(present, labels).all()
+        # Over all present labels micro-averaging gives accuracy for all three
+        # scores, so one number is shown; over a subset it is a real average.
+        averages = (["accuracy"] if covers_all else ["micro avg"]) + ["macro avg", "weighted avg"]
     if target_names is None:
         target_names = [str(label) for label in labels.tolist()]
     elif len(target_names) != labels.size:
@@ -92,9 +101,6 @@ def classification_report(
         for name, row in zip(target_names, zip(*per_label))
     }
     total = float(np.sum(per_label[3]))
-    # Over all present labels micro-averaging gives accuracy for all three
-    # scores, so one number is shown; over a subset it is a real average.
-    averages = (["accuracy"] if covers_all else ["micro avg"]) + ["macro avg", "weighted avg"]
     for name in averages:
         average = {"accuracy": "micro", "micro avg": "micro"}.get(name, name.split()[0])
         scores = precision_recall_fscore_support(y_true, y_pred, average=average, **options)[:3]

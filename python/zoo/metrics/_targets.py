@@ -164,6 +164,36 @@ def encode(values, labels):
     return np.where(found, order[position], -1).astype(np.intp, copy=False)
 
 
+def multilabel_indicators(y_true, y_pred, metric):
+    """Both targets as boolean (n_samples, n_labels) indicator matrices when
+    either is one (2-D, several columns, only 0 and 1), else None.
+
+    Raises ValueError when only one of them is, or their shapes differ.
+    """
+    true, pred = _indicator(y_true), _indicator(y_pred)
+    if true is None and pred is None:
+        return None
+    if true is None or pred is None:
+        which = "y_true" if true is not None else "y_pred"
+        raise ValueError(
+            f"{metric}: {which} is a multilabel indicator matrix but the other target is not; "
+            "pass both as (n_samples, n_labels) arrays of 0 and 1."
+        )
+    if true.shape != pred.shape:
+        raise ValueError(f"{metric}: y_true has shape {true.shape} but y_pred has shape {pred.shape}.")
+    return true, pred
+
+
+def _indicator(y):
+    """y as a boolean indicator matrix, or None if it is not one."""
+    array = y.toarray() if hasattr(y, "toarray") else np.asarray(y)  # SciPy sparse indicators too
+    if array.ndim != 2 or array.shape[1] < 2 or array.shape[0] == 0 or array.dtype.kind not in "biuf":
+        return None
+    if not np.isin(array, (0, 1)).all():
+        return None
+    return array.astype(bool)
+
+
 def check_weights(sample_weight, n_samples):
     """``sample_weight`` as float64 of shape (n_samples,), or None if None."""
     if sample_weight is None:
