@@ -95,6 +95,25 @@ void bind_svc_fit(py::module_& m) {
 
 }
 
+// The options both linear SVM bindings take, checked against n samples.
+svm::LinearOptions linear_options(std::int64_t n, const In<double>& targets, const In<double>& upper,
+                                  bool squared_hinge, double tol, std::int64_t max_iter, double bias_scale,
+                                  std::uint64_t seed, int n_threads) {
+    require_shape(targets, "targets", {-1, static_cast<py::ssize_t>(n)});
+    require_shape(upper, "upper", {static_cast<py::ssize_t>(n)});
+    require(tol > 0.0, "tol must be > 0");
+    require(max_iter >= 1, "max_iter must be >= 1");
+    require(std::isfinite(bias_scale), "intercept_scaling must be finite");
+    svm::LinearOptions options;
+    options.squared_hinge = squared_hinge;
+    options.tol = tol;
+    options.max_iter = max_iter;
+    options.bias_scale = bias_scale;
+    options.seed = seed;
+    options.n_threads = checked_threads(n_threads);
+    return options;
+}
+
 }  // namespace
 
 void bind_svm(py::module_& m) {
@@ -128,22 +147,12 @@ void bind_svm(py::module_& m) {
         [](In<double> x, In<double> targets, In<double> upper, bool squared_hinge, double tol, std::int64_t max_iter,
            double bias_scale, std::uint64_t seed, int n_threads, bool primal) {
             require(x.ndim() == 2, "X must be a 2-D array");
-            require_shape(targets, "targets", {-1, x.shape(0)});
-            require_shape(upper, "upper", {x.shape(0)});
-            require(tol > 0.0, "tol must be > 0");
-            require(max_iter >= 1, "max_iter must be >= 1");
-            require(std::isfinite(bias_scale), "intercept_scaling must be finite");
+            const svm::LinearOptions options = linear_options(x.shape(0), targets, upper, squared_hinge, tol, max_iter,
+                                                              bias_scale, seed, n_threads);
             const int n_problems = static_cast<int>(targets.shape(0));
             const index_t width = x.shape(1) + (bias_scale > 0.0 ? 1 : 0);
             Out<double> w({static_cast<py::ssize_t>(n_problems), static_cast<py::ssize_t>(width)});
             py::array_t<double> dual(n_problems);
-            svm::LinearOptions options;
-            options.squared_hinge = squared_hinge;
-            options.tol = tol;
-            options.max_iter = max_iter;
-            options.bias_scale = bias_scale;
-            options.seed = seed;
-            options.n_threads = checked_threads(n_threads);
             double* w_out = w.mutable_data();
             double* dual_out = dual.mutable_data();
             svm::LinearSummary summary;
@@ -166,6 +175,34 @@ void bind_svm(py::module_& m) {
         "hinge) Newton's method; returns (W with the bias weight last when bias_scale > 0, dual objectives "
         "(NaN for the primal solver), max n_iter, reached_max_iter, stalled: a problem stopped short of tol "
         "because its steps no longer lowered the objective).");
+    m.def(
+        "linear_svm_fit_sparse",
+        [](In<double> data, In<std::int64_t> indices, In<std::int64_t> indptr, std::int64_t n_features,
+           In<double> targets, In<double> upper, bool squared_hinge, double tol, std::int64_t max_iter,
+           double bias_scale, std::uint64_t seed, int n_threads) {
+            const std::int64_t n = static_cast<std::int64_t>(indptr.size()) - 1;
+            const sparse::CsrMatrix x = csr_view(data, indices, indptr, n, n_features);
+            const svm::LinearOptions options =
+                linear_options(n, targets, upper, squared_hinge, tol, max_iter, bias_scale, seed, n_threads);
+            const int n_problems = static_cast<int>(targets.shape(0));
+            const index_t width = n_features + (bias_scale > 0.0 ? 1 : 0);
+            Out<double> w({static_cast<py::ssize_t>(n_problems), static_cast<py::ssize_t>(width)});
+            py::array_t<double> dual(n_problems);
+            double* w_out = w.mutable_data();
+            double* dual_out = dual.mutable_data();
+            svm::LinearSummary summary;
+            {
+                py::gil_scoped_release release;
+                summary = svm::linear_svm_dual_cd(x, targets.data(), upper.data(), n_problems, options, w_out,
+                                                  dual_out, python_interrupt_check());
+            }
+            return py::make_tuple(w, dual, summary.max_n_iter, summary.reached_max_iter, summary.stalled);
+        },
+        py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("n_features"), py::arg("targets"),
+        py::arg("upper"), py::arg("squared_hinge"), py::arg("tol"), py::arg("max_iter"), py::arg("bias_scale"),
+        py::arg("seed"), py::arg("n_threads"),
+        "linear_svm_fit's dual coordinate descent on a CSR X (data, indices, indptr, n_features); same returns.");
+
 
     m.def(
         "platt_fit",

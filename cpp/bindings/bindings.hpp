@@ -10,6 +10,7 @@
 #include <string>
 
 #include "zoo/rng.hpp"
+#include "zoo/sparse.hpp"
 
 namespace zoo::bindings {
 
@@ -70,6 +71,21 @@ void require_writable(const A& a, const char* name) {
     if (!a.writeable()) throw std::invalid_argument(std::string(name) + " must be writable");
 }
 
+// A scipy.sparse CSR matrix as its three arrays (float64 data, int64
+// indices and indptr) and its shape; checked before any kernel trusts it.
+// The arrays must outlive the view.
+inline sparse::CsrMatrix csr_view(const In<double>& data, const In<std::int64_t>& indices,
+                                  const In<std::int64_t>& indptr, std::int64_t n_rows, std::int64_t n_cols) {
+    require(n_rows >= 0 && n_cols >= 0, "a sparse matrix's shape must be non-negative");
+    require_shape(indptr, "indptr", {static_cast<py::ssize_t>(n_rows + 1)});
+    require(indices.size() == data.size(), "a sparse matrix needs as many column indices as values");
+    const sparse::CsrMatrix x{indptr.data(), indices.data(), data.data(), n_rows, n_cols};
+    sparse::check_csr(x);
+    require(indptr.data()[n_rows] == static_cast<std::int64_t>(data.size()),
+            "a sparse matrix's indptr must end at its number of stored values");
+    return x;
+}
+
 // A learner's generator, loaded from its state array (four xoshiro256++
 // words) and stored back when the scope ends -- also when the kernel throws,
 // so that an exception from a Python environment leaves the learner whole.
@@ -114,6 +130,7 @@ void bind_svm(py::module_& m);
 // Unsupervised: PCA and DBSCAN.
 void bind_decomposition(py::module_& m);
 void bind_dbscan(py::module_& m);
+void bind_sparse(py::module_& m);
 // Image augmentation kernels (zoo.augment).
 void bind_augment(py::module_& m);
 // Exact k nearest neighbours (zoo.imbalance's SMOTE).

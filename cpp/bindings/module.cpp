@@ -45,6 +45,7 @@ PYBIND11_MODULE(_core, m) {
     zoo::bindings::bind_svm(m);
     zoo::bindings::bind_decomposition(m);
     zoo::bindings::bind_dbscan(m);
+    zoo::bindings::bind_sparse(m);
     zoo::bindings::bind_augment(m);
     zoo::bindings::bind_neighbors(m);
 }

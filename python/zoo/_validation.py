@@ -56,6 +56,7 @@ def check_array(
     copy=False,
     estimator=None,
     ensure_all_finite=True,
+    accept_sparse=False,
 ):
     """Check an input array and convert it to a C-contiguous ndarray.
 
@@ -64,7 +65,8 @@ def check_array(
     X : array-like
         A NumPy array (any memory layout, read-only included), a nested
         list, a pandas DataFrame or Series, a NumPy matrix or any object
-        with ``__array__``. Sparse matrices are rejected.
+        with ``__array__``. SciPy sparse matrices and arrays are rejected
+        unless ``accept_sparse``.
     name : str, default="X"
         Argument name used in error messages.
     dtype : "numeric-float", None, or a NumPy dtype, default="numeric-float"
@@ -88,18 +90,23 @@ def check_array(
         Reject NaN and infinity. False leaves the check to the caller, who
         must make it (:func:`finite_magnitude` makes it in the same pass
         that reads the largest magnitude).
+    accept_sparse : bool, default=False
+        Take a SciPy sparse matrix or array (any format), returned as a
+        ``scipy.sparse.csr_matrix`` with float64 values (or the ``dtype``
+        asked for) and int64 indices, the kernels' input type; its stored
+        values are checked as a dense array's would be. Never densified.
 
     Returns
     -------
-    ndarray
+    ndarray or scipy.sparse.csr_matrix
         C-contiguous, aligned, native byte order, finite if floating (and
         ``ensure_all_finite``).
 
     Raises
     ------
     TypeError
-        For sparse matrices, or object arrays holding values that are not
-        numbers (e.g. dicts).
+        For sparse matrices (unless ``accept_sparse``), or object arrays
+        holding values that are not numbers (e.g. dicts).
     ValueError
         For complex, string or datetime data, unconvertible objects, wrong
         ``ndim``, too few samples or features, NaN or infinity.
@@ -111,6 +118,8 @@ def check_array(
         raise ValueError(
             _prefixed(owner, f"Expected array-like (array or non-string sequence), got None for {name}.")
         )
+    if _is_sparse(X) and accept_sparse:
+        return _checked_csr(X, name, owner, dtype, ensure_min_samples, ensure_min_features, ensure_all_finite)
     if _is_sparse(X):
         raise TypeError(
             _prefixed(
@@ -400,6 +409,7 @@ def validate_data(
     copy=False,
     name="X",
     ensure_all_finite=True,
+    accept_sparse=False,
 ):
     """Validate ``X`` for an estimator and record or check its features.
 
@@ -415,7 +425,7 @@ def validate_data(
         DataFrame whose column names are all strings, ``feature_names_in_``
         (a stale one is deleted otherwise). False in ``predict``,
         ``transform``, ``score``...: check ``X`` against them.
-    dtype, ensure_2d, ensure_min_samples, ensure_min_features, copy, ensure_all_finite
+    dtype, ensure_2d, ensure_min_samples, ensure_min_features, copy, ensure_all_finite, accept_sparse
         Passed to :func:`check_array`.
     name : str, default="X"
         Argument name used in error messages (e.g. "validation_data").
@@ -456,6 +466,7 @@ def validate_data(
         copy=copy,
         estimator=estimator,
         ensure_all_finite=ensure_all_finite,
+        accept_sparse=accept_sparse,
     )
     n_features = array.shape[1] if array.ndim >= 2 else 1
     if reset:
@@ -687,6 +698,26 @@ def _short_repr(value, limit=80):
         value = value.item()  # "3", not NumPy 2's "np.int64(3)"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _checked_csr(X, name, owner, dtype, ensure_min_samples, ensure_min_features, ensure_all_finite):
+    """A SciPy sparse X as the CSR matrix the kernels read (see check_array)."""
+    import scipy.sparse  # noqa: PLC0415  (present: X is one of its matrices)
+
+    if len(X.shape) != 2:
+        raise ValueError(_prefixed(owner, f"{name} must be 2-D, got a sparse array of shape {X.shape}."))
+    value_type = np.float64 if dtype in (FLOAT_POLICY, None) else np.dtype(dtype)
+    if X.dtype.kind not in "biuf":
+        raise ValueError(_prefixed(owner, f"{name} holds {X.dtype} values; a sparse {name} must be numeric."))
+    csr = scipy.sparse.csr_matrix(X, dtype=value_type)
+    csr.sum_duplicates()
+    # The kernels index with int64; SciPy picks int32 when it fits.
+    csr.indices = csr.indices.astype(np.int64, copy=False)
+    csr.indptr = csr.indptr.astype(np.int64, copy=False)
+    _check_min_size(csr, name, owner, ensure_min_samples, ensure_min_features)
+    if ensure_all_finite and not _is_all_finite(csr.data):
+        _raise_not_finite(csr.data, name, owner)
+    return csr
 
 
 def _is_sparse(X):

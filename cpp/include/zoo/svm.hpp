@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "zoo/sparse.hpp"
+
 namespace zoo::svm {
 
 using index_t = std::int64_t;
@@ -123,6 +125,11 @@ struct LinearSummary {
 
 LinearSummary linear_svm_dual_cd(const double* x, index_t n, index_t d, const double* targets,
                                  const double* upper, int n_problems, const LinearOptions& options, double* w_out,
+                                 double* dual_objective_out, const InterruptCheck& interrupt);
+// The same on a CSR X (scipy.sparse): each coordinate costs its row's
+// stored entries, not d.
+LinearSummary linear_svm_dual_cd(const sparse::CsrMatrix& x, const double* targets, const double* upper,
+                                 int n_problems, const LinearOptions& options, double* w_out,
                                  double* dual_objective_out, const InterruptCheck& interrupt);
 
 // The same linear SVMs with the squared hinge loss, in the primal, by Newton's

@@ -3,7 +3,8 @@
 //   min_a 1/2 a' (Q + D) a - e' a,  0 <= a_i <= U_i,  Q_ij = y_i y_j x_i . x_j,
 // hinge loss: D = 0, U_i = C_i; squared hinge: D_ii = 1 / (2 C_i), U_i = inf.
 // w = sum_i y_i a_i x_i is kept up to date, so one coordinate costs two
-// passes over a row.
+// passes over a row: over its d values for dense X, over its stored entries
+// for CSR X (liblinear's form, where text data's rows hold a few hundred).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -12,6 +13,7 @@
 
 #include "zoo/parallel.hpp"
 #include "zoo/rng.hpp"
+#include "zoo/sparse.hpp"
 #include "svm_internal.hpp"
 #include "zoo/svm.hpp"
 
@@ -27,7 +29,32 @@ struct Solved {
     double dual_objective;
 };
 
-Solved solve_one(const double* x, index_t n, index_t d, const double* y, const double* c, const LinearOptions& o,
+// The rows of a dense X, with the three operations the solver needs.
+struct DenseRows {
+    const double* x;
+    index_t n, d;
+
+    double dot_row(index_t i, const double* w) const {
+        const double* xi = x + i * d;
+        double sum = 0.0;
+        for (index_t f = 0; f < d; ++f) sum += w[f] * xi[f];
+        return sum;
+    }
+    void add_row(index_t i, double step, double* w) const {
+        const double* xi = x + i * d;
+        for (index_t f = 0; f < d; ++f) w[f] += step * xi[f];
+    }
+    double row_squared_norm(index_t i) const {
+        const double* xi = x + i * d;
+        double sum = 0.0;
+        for (index_t f = 0; f < d; ++f) sum += xi[f] * xi[f];
+        return sum;
+    }
+};
+
+// Rows: DenseRows or sparse::CsrMatrix (the same three operations).
+template <class Rows>
+Solved solve_one(const Rows& x, index_t n, index_t d, const double* y, const double* c, const LinearOptions& o,
                  std::uint64_t seed, double* w, const InterruptCheck& interrupt) {
     const bool with_bias = o.bias_scale > 0.0;
     const double bias = o.bias_scale;
@@ -36,9 +63,7 @@ Solved solve_one(const double* x, index_t n, index_t d, const double* y, const d
     std::vector<double> alpha(static_cast<std::size_t>(n), 0.0), curvature(static_cast<std::size_t>(n)),
         diag(static_cast<std::size_t>(n)), bound(static_cast<std::size_t>(n));
     for (index_t i = 0; i < n; ++i) {
-        const double* xi = x + i * d;
-        double s = with_bias ? bias * bias : 0.0;
-        for (index_t f = 0; f < d; ++f) s += xi[f] * xi[f];
+        const double s = (with_bias ? bias * bias : 0.0) + x.row_squared_norm(i);
         diag[i] = o.squared_hinge ? 0.5 / c[i] : 0.0;
         bound[i] = o.squared_hinge ? kInf : c[i];
         curvature[i] = s + diag[i];
@@ -59,11 +84,9 @@ Solved solve_one(const double* x, index_t n, index_t d, const double* y, const d
         double pg_max = -kInf, pg_min = kInf;
         for (index_t s = 0; s < active; ++s) {
             const index_t i = order[s];
-            const double* xi = x + i * d;
             const double yi = y[i];
             if (c[i] <= 0.0) continue;  // zero weight: a_i stays 0
-            double margin = with_bias ? w[d] * bias : 0.0;
-            for (index_t f = 0; f < d; ++f) margin += w[f] * xi[f];
+            const double margin = (with_bias ? w[d] * bias : 0.0) + x.dot_row(i, w);
             const double g = yi * margin - 1.0 + diag[i] * alpha[i];
             double pg = 0.0;
             if (alpha[i] == 0.0) {
@@ -90,7 +113,7 @@ Solved solve_one(const double* x, index_t n, index_t d, const double* y, const d
                 const double moved = curvature[i] > 0.0 ? old - g / curvature[i] : bound[i];
                 alpha[i] = std::min(std::max(moved, 0.0), bound[i]);
                 const double step = (alpha[i] - old) * yi;
-                for (index_t f = 0; f < d; ++f) w[f] += step * xi[f];
+                x.add_row(i, step, w);
                 if (with_bias) w[d] += step * bias;
             }
         }
@@ -116,11 +139,10 @@ Solved solve_one(const double* x, index_t n, index_t d, const double* y, const d
     return {iter, !converged, objective};
 }
 
-}  // namespace
-
-LinearSummary linear_svm_dual_cd(const double* x, index_t n, index_t d, const double* targets, const double* upper,
-                                 int n_problems, const LinearOptions& options, double* w_out,
-                                 double* dual_objective_out, const InterruptCheck& interrupt) {
+template <class Rows>
+LinearSummary solve_problems(const Rows& x, index_t n, index_t d, const double* targets, const double* upper,
+                             int n_problems, const LinearOptions& options, double* w_out, double* dual_objective_out,
+                             const InterruptCheck& interrupt) {
     detail::check_linear_arguments(upper, n, options);
     const index_t width = d + (options.bias_scale > 0.0 ? 1 : 0);
     std::vector<Solved> solved(static_cast<std::size_t>(n_problems));
@@ -149,6 +171,23 @@ LinearSummary linear_svm_dual_cd(const double* x, index_t n, index_t d, const do
         if (dual_objective_out) dual_objective_out[p] = solved[static_cast<std::size_t>(p)].dual_objective;
     }
     return summary;
+}
+
+}  // namespace
+
+LinearSummary linear_svm_dual_cd(const double* x, index_t n, index_t d, const double* targets, const double* upper,
+                                 int n_problems, const LinearOptions& options, double* w_out,
+                                 double* dual_objective_out, const InterruptCheck& interrupt) {
+    return solve_problems(DenseRows{x, n, d}, n, d, targets, upper, n_problems, options, w_out, dual_objective_out,
+                          interrupt);
+}
+
+LinearSummary linear_svm_dual_cd(const sparse::CsrMatrix& x, const double* targets, const double* upper,
+                                 int n_problems, const LinearOptions& options, double* w_out,
+                                 double* dual_objective_out, const InterruptCheck& interrupt) {
+    sparse::check_csr(x);
+    return solve_problems(x, x.n_rows, x.n_cols, targets, upper, n_problems, options, w_out, dual_objective_out,
+                          interrupt);
 }
 
 }  // namespace zoo::svm

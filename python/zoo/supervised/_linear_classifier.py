@@ -7,6 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from zoo._fitted_state import Array, Derived
+from zoo._sparse import is_sparse, times
+from zoo._tags import get_tags
+from zoo._threads import resolve_n_jobs
 from zoo._validation import check_is_fitted, check_sample_weight, validate_data
 from zoo.supervised._targets import ClassTargets
 
@@ -67,7 +70,8 @@ class LinearClassifierMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Sparse where the estimator's fit takes sparse X (its "sparse" tag).
 
         Returns
         -------
@@ -76,8 +80,12 @@ class LinearClassifierMixin:
         float type.
         """
         check_is_fitted(self, "coef_")
-        X = validate_data(self, X, reset=False, dtype=self.coef_.dtype)
-        scores = X @ self.coef_.T + self.intercept_
+        X = validate_data(self, X, reset=False, dtype=self.coef_.dtype, accept_sparse=get_tags(self)["sparse"])
+        if is_sparse(X):
+            products = times(X, self.coef_.T, resolve_n_jobs(getattr(self, "n_jobs", None)))
+            scores = products.astype(self.coef_.dtype, copy=False) + self.intercept_
+        else:
+            scores = X @ self.coef_.T + self.intercept_
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
     def predict(self, X):

@@ -10,6 +10,7 @@ import numpy as np
 
 from zoo import _core
 from zoo._fitted_state import Array, Derived, Either, ListOf
+from zoo._sparse import csr_arrays, is_sparse
 from zoo._threads import resolve_n_jobs
 from zoo._validation import (
     check_consistent_length,
@@ -630,6 +631,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     n_features_in_ : int
     """
 
+    _zoo_tags = {"sparse": True}  # SciPy sparse X: dual coordinate descent over the stored entries
     _parameter_constraints = {
         "penalty": [Options({"l2"})],
         "loss": [Options({"hinge", "squared_hinge"})],
@@ -683,8 +685,10 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Computed in float64.
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Computed in float64. A SciPy sparse matrix (text, one-hot data)
+            is solved by dual coordinate descent over its stored entries,
+            never densified.
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
             Multiplies C per sample.
@@ -699,7 +703,13 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                 "loss='hinge' is only supported with dual=True (or 'auto'): the primal solver "
                 "needs the squared hinge loss"
             )
-        X = validate_data(self, X, reset=True, dtype=np.float64)
+        X = validate_data(self, X, reset=True, dtype=np.float64, accept_sparse=True)
+        sparse = is_sparse(X)
+        if sparse and self.dual is False:
+            raise ValueError(
+                "LinearSVC: dual=False (Newton's method on the primal) forms an n_features x n_features Hessian, "
+                "which sparse X (text, one-hot data) makes too large; use dual=True or 'auto'."
+            )
         classes, labels, weight = _class_targets(self, X, y, sample_weight)
         if np.unique(labels[weight > 0]).shape[0] < 2:
             raise ValueError(
@@ -710,19 +720,14 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         positive = [1] if n_classes == 2 else list(range(n_classes))
         targets = np.where(labels[None, :] == np.array(positive)[:, None], 1.0, -1.0)
         bias_scale = float(self.intercept_scaling) if self.fit_intercept else 0.0
-        primal = self._uses_primal(X.shape)
-        W, dual_objective, n_iter, reached, stalled = _core.linear_svm_fit(
-            X,
-            np.ascontiguousarray(targets),
-            self.C * weight,
-            self.loss == "squared_hinge",
-            float(self.tol),
-            int(self.max_iter),
-            bias_scale,
-            seed_from_random_state(self.random_state),
-            resolve_n_jobs(self.n_jobs),
-            primal,
-        )
+        primal = not sparse and self._uses_primal(X.shape)
+        problem = (np.ascontiguousarray(targets), self.C * weight, self.loss == "squared_hinge", float(self.tol),
+                   int(self.max_iter), bias_scale, seed_from_random_state(self.random_state),
+                   resolve_n_jobs(self.n_jobs))
+        if sparse:  # dual coordinate descent over each row's stored entries
+            W, dual_objective, n_iter, reached, stalled = _core.linear_svm_fit_sparse(*csr_arrays(X), *problem)
+        else:
+            W, dual_objective, n_iter, reached, stalled = _core.linear_svm_fit(X, *problem, primal)
         if reached or stalled:
             warnings.warn(self._not_converged_message(primal, reached), convergence_warning(), stacklevel=2)
         d = X.shape[1]

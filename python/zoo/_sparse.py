@@ -1,0 +1,32 @@
+"""Helpers for estimators that take SciPy sparse X (validated by
+``check_array(..., accept_sparse=True)`` into a CSR matrix with float64 values
+and int64 indices): the arguments the C++ CSR kernels take, and products
+that run there. SciPy itself is imported only by the validation, when a
+sparse matrix arrives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from zoo import _core
+from zoo._validation import _is_sparse
+
+__all__ = ["csr_arrays", "is_sparse", "times"]
+
+
+def is_sparse(X) -> bool:
+    """Whether X is a SciPy sparse matrix or array."""
+    return _is_sparse(X)
+
+
+def csr_arrays(X) -> tuple:
+    """(data, indices, indptr, n_features) of a validated CSR X, as the kernels take them."""
+    return X.data, X.indices, X.indptr, X.shape[1]
+
+
+def times(X, B, n_threads: int) -> np.ndarray:
+    """X @ B as a dense float64 array, for a validated CSR or dense X and a 2-D dense B."""
+    B = np.ascontiguousarray(B, dtype=np.float64)
+    if is_sparse(X):
+        return _core.csr_times_dense(*csr_arrays(X), B, n_threads)
+    return X @ B
