@@ -78,3 +78,30 @@ def test_linear_svc_sparse_errors():
     with pytest.raises(ValueError, match="features"):
         model.predict(X[:, :40])
     assert model.n_features_in_ == 50
+
+
+def test_standard_scaler_scales_sparse_data_as_dense():
+    from zoo.preprocessing import StandardScaler
+
+    X, _ = text_like(n=2000, d=60, density=0.05)
+    weights = np.random.default_rng(3).uniform(0, 2, X.shape[0])
+    ours = StandardScaler(with_mean=False).fit(X, sample_weight=weights)
+    dense = StandardScaler(with_mean=False).fit(X.toarray(), sample_weight=weights)
+    np.testing.assert_allclose(ours.var_, dense.var_, rtol=1e-12)
+    np.testing.assert_allclose(ours.mean_, dense.mean_, rtol=1e-12)
+    scaled = ours.transform(X.tocsc())
+    assert sparse.issparse(scaled) and scaled.nnz == X.nnz  # zeros stay zeros
+    np.testing.assert_allclose(scaled.toarray(), dense.transform(X.toarray()), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(ours.inverse_transform(scaled).toarray(), X.toarray(), rtol=1e-12)
+    original = X.copy()
+    ours.transform(X)  # copy=True: X untouched
+    assert (X != original).nnz == 0
+    streamed = StandardScaler(with_mean=False)
+    for rows in np.array_split(np.arange(X.shape[0]), 7):
+        streamed.partial_fit(X[rows], sample_weight=weights[rows])
+    np.testing.assert_allclose(streamed.var_, ours.var_, rtol=1e-10)
+    preprocessing = pytest.importorskip("sklearn.preprocessing")
+    theirs = preprocessing.StandardScaler(with_mean=False).fit(X, sample_weight=weights)
+    np.testing.assert_allclose(ours.scale_, theirs.scale_, rtol=1e-12)
+    with pytest.raises(ValueError, match="with_mean=False"):
+        StandardScaler().fit(X)

@@ -710,7 +710,10 @@ def _checked_csr(X, name, owner, dtype, ensure_min_samples, ensure_min_features,
     if X.dtype.kind not in "biuf":
         raise ValueError(_prefixed(owner, f"{name} holds {X.dtype} values; a sparse {name} must be numeric."))
     csr = scipy.sparse.csr_matrix(X, dtype=value_type)
-    csr.sum_duplicates()
+    if not csr.has_canonical_format:
+        # Summing duplicates rewrites the arrays, which may be the caller's.
+        csr = csr.copy()
+        csr.sum_duplicates()
     # The kernels index with int64; SciPy picks int32 when it fits.
     csr.indices = csr.indices.astype(np.int64, copy=False)
     csr.indptr = csr.indptr.astype(np.int64, copy=False)

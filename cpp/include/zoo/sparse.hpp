@@ -47,4 +47,13 @@ void check_csr(const CsrMatrix& x);
 // rows of X in parallel.
 void csr_times_dense(const CsrMatrix& x, const double* b, index_t k, double* out, int n_threads);
 
+// stats::column_moments for a CSR X: total weight, and per column the
+// weighted mean and sum of squared deviations, the unstored zeros counted.
+// weights may be null (all 1). Two passes over the stored entries (means,
+// then deviations), so large means lose no digits; per-thread partial sums
+// over fixed row blocks, reduced in block order: the same bits for any
+// n_threads.
+void csr_column_moments(const CsrMatrix& x, const double* weights, double* total_weight, double* mean, double* m2,
+                        int n_threads);
+
 }  // namespace zoo::sparse

@@ -1,6 +1,7 @@
 // Checks and products of CSR matrices (zoo/sparse.hpp).
 #include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 #include "zoo/parallel.hpp"
 #include "zoo/sparse.hpp"
@@ -33,6 +34,54 @@ void csr_times_dense(const CsrMatrix& x, const double* b, index_t k, double* out
             }
         }
     });
+}
+
+namespace {
+
+// Per column sums of f(entry, row weight, column) over the stored entries,
+// in blocks of rows whose partial sums are added in block order. The blocks
+// depend on n_rows only (at most 16, each a column-wide array), so the sums
+// do not depend on the thread count.
+template <class F>
+std::vector<double> column_sums(const CsrMatrix& x, const double* weights, int n_threads, F&& f) {
+    constexpr index_t kMaxBlocks = 16, kMinRows = 4096;
+    const index_t n_blocks = std::clamp<index_t>((x.n_rows + kMinRows - 1) / kMinRows, 1, kMaxBlocks);
+    const index_t kRows = (x.n_rows + n_blocks - 1) / n_blocks;
+    const std::size_t width = static_cast<std::size_t>(x.n_cols);
+    std::vector<double> partial(static_cast<std::size_t>(n_blocks) * width, 0.0);
+    const double work = static_cast<double>(x.indptr[x.n_rows]) + static_cast<double>(x.n_rows);
+    parallel_chunks(n_blocks, team_size(work, n_threads), [&](index_t block, int) {
+        double* sums = partial.data() + static_cast<std::size_t>(block) * width;
+        for (index_t i = block * kRows; i < std::min(x.n_rows, (block + 1) * kRows); ++i) {
+            const double w = weights ? weights[i] : 1.0;
+            for (index_t e = x.begin(i); e < x.end(i); ++e) sums[x.indices[e]] += f(x.data[e], w, x.indices[e]);
+        }
+    });
+    std::vector<double> total(width, 0.0);
+    for (index_t block = 0; block < n_blocks; ++block)
+        for (std::size_t j = 0; j < width; ++j) total[j] += partial[static_cast<std::size_t>(block) * width + j];
+    return total;
+}
+
+}  // namespace
+
+void csr_column_moments(const CsrMatrix& x, const double* weights, double* total_weight, double* mean, double* m2,
+                        int n_threads) {
+    double weight_sum = 0.0;
+    for (index_t i = 0; i < x.n_rows; ++i) weight_sum += weights ? weights[i] : 1.0;
+    *total_weight = weight_sum;
+    const std::vector<double> sums = column_sums(x, weights, n_threads, [](double v, double w, index_t) { return w * v; });
+    // Weight of each column's stored entries: the rest of the weight sits on zeros.
+    const std::vector<double> stored = column_sums(x, weights, n_threads, [](double, double w, index_t) { return w; });
+    for (index_t j = 0; j < x.n_cols; ++j) mean[j] = weight_sum > 0 ? sums[static_cast<std::size_t>(j)] / weight_sum : 0.0;
+    const std::vector<double> squares = column_sums(x, weights, n_threads, [&](double v, double w, index_t j) {
+        const double deviation = v - mean[j];
+        return w * deviation * deviation;
+    });
+    for (index_t j = 0; j < x.n_cols; ++j) {
+        const auto c = static_cast<std::size_t>(j);
+        m2[j] = squares[c] + (weight_sum - stored[c]) * mean[j] * mean[j];
+    }
 }
 
 }  // namespace zoo::sparse

@@ -9,6 +9,7 @@ import numpy as np
 
 from zoo import _core
 from zoo._fitted_state import Array, Either
+from zoo._sparse import csr_arrays, is_sparse
 from zoo._threads import resolve_n_jobs
 from zoo._validation import (
     _may_alias_input,
@@ -41,7 +42,9 @@ class StandardScaler(TransformerMixin, BaseEstimator):
     ----------
     with_mean : bool, default=True
         Subtract the mean. When False, ``mean_`` is still computed (when
-        ``with_std`` is set) but not used.
+        ``with_std`` is set) but not used. Must be False for SciPy sparse
+        X, which is then scaled over its stored entries (zeros stay zeros,
+        the result stays sparse) and never densified.
     with_std : bool, default=True
         Divide by the standard deviation (ddof=0).
     copy : bool, default=True
@@ -84,6 +87,8 @@ class StandardScaler(TransformerMixin, BaseEstimator):
     [-1.0, 1.0]
     """
 
+    # No "sparse" tag: the tag describes the default instance, which centres
+    # and so refuses sparse X (saying so); with_mean=False takes it.
     _parameter_constraints = {
         "with_mean": ["boolean"],
         "with_std": ["boolean"],
@@ -169,14 +174,23 @@ class StandardScaler(TransformerMixin, BaseEstimator):
     def _fold_batch(self, X, sample_weight):
         """partial_fit's work; returns the validated X."""
         first = self._start_batch()
-        X = validate_data(self, X, reset=first)
+        X = validate_data(self, X, reset=first, accept_sparse=True)
+        sparse = is_sparse(X)
+        if sparse and self.with_mean:
+            raise ValueError(
+                "StandardScaler: cannot center sparse data (every stored zero would become a value); pass "
+                "with_mean=False to scale it, or X.toarray() if it fits in memory dense."
+            )
         n_threads = resolve_n_jobs(self.n_jobs)
         weights = None
         if sample_weight is not None:
             weights = check_sample_weight(sample_weight, X.shape[0], np.float64, estimator=self)
         batch_weight = float(weights.sum()) if weights is not None else X.shape[0]
         moments = None
-        if self.with_mean or self.with_std:
+        if sparse and self.with_std:
+            # Two passes over the stored entries in C++; the zeros are counted, never stored.
+            moments = _core.csr_column_moments(*csr_arrays(X), weights, n_threads)
+        elif self.with_mean or self.with_std:
             # One parallel pass in C++: weight, mean and M2 per column.
             moments = _core.column_moments(X, weights, n_threads)
         self._fold_statistics(first, batch_weight, moments)
@@ -242,11 +256,15 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         copy = self.copy if copy is None else copy
         # No copy here: the kernel reads X and writes the result in one pass.
-        checked = validate_data(self, X, reset=False)
+        checked = validate_data(self, X, reset=False, accept_sparse=True)
         return self._standardize(X, checked, copy)
 
     def _standardize(self, X, checked, copy):
         """(checked - mean_) / scale_, into ``checked`` itself when allowed."""
+        if is_sparse(checked):
+            if self.with_mean:
+                raise ValueError("StandardScaler: cannot center sparse data; it was fitted with with_mean=True.")
+            return _scaled_entries(checked, self.scale_ if self.with_std else None, copy, divide=True)
         out = _kernel_output(X, checked, copy)
         if out is checked and not (self.with_mean or self.with_std):
             return checked
@@ -274,6 +292,9 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         copy = self.copy if copy is None else copy
+        if is_sparse(X):
+            checked = validate_data(self, X, reset=False, accept_sparse=True)
+            return _scaled_entries(checked, self.scale_ if self.with_std else None, copy, divide=False)
         out = _check_columns_of(self, X, self.n_features_in_, "inverse_transform")
         if (copy and np.may_share_memory(out, np.asarray(X))) or not out.flags.writeable:
             out = out.copy()
@@ -296,6 +317,20 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         ndarray of str objects, shape (n_features_in_,)
         """
         return _one_to_one_names(self, input_features)
+
+
+def _scaled_entries(X, scale, copy, divide):
+    """A CSR X with each stored value divided (or multiplied) by its
+    column's scale (None: unchanged), into X's own values unless ``copy``;
+    zeros stay zeros, so X stays sparse."""
+    out = X.copy() if copy else X
+    if scale is not None:
+        per_entry = scale[out.indices].astype(out.dtype, copy=False)
+        if divide:
+            out.data /= per_entry
+        else:
+            out.data *= per_entry
+    return out
 
 
 def _kernel_output(X, checked, copy):
