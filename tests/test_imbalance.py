@@ -344,7 +344,13 @@ def test_neighbors_of_huge_and_tiny_coordinates(scale):
     # to 0 (every point a tie); the neighbours are those of the unscaled data.
     grid = np.round(np.random.default_rng(1).normal(scale=2.0, size=(60, 2)))
     found = _neighbors.nearest_neighbors(grid * scale, np.arange(60), 5)
-    np.testing.assert_array_equal(found, brute_force_neighbors(grid, 5))
+    # Exact neighbours, compared by their distances in the unscaled grid:
+    # the grid's ties (integer coordinates) are no ties once multiplied by
+    # `scale`, whose products round, so which tied point comes first is up
+    # to that rounding (and to FMA use, which differs between builds).
+    unscaled = ((grid[:, None, :] - grid[None, :, :]) ** 2).sum(-1)
+    rows = np.arange(60)[:, None]
+    np.testing.assert_array_equal(unscaled[rows, found], unscaled[rows, brute_force_neighbors(grid, 5)])
     X, y = grid * scale, np.array([0] * 40 + [1] * 20)
     X_res, _ = SMOTE(random_state=0).fit_resample(X, y)
     assert np.isfinite(X_res).all() and X_res.shape == (80, 2)

@@ -140,7 +140,7 @@ def test_an_unrelated_name_lists_the_parameters():
         zoo.DBSCAN(zzz=1)
     assert str(error.value) == (
         "DBSCAN() got an unexpected keyword argument 'zzz'; DBSCAN's parameters are "
-        "eps, min_samples, metric, algorithm, leaf_size, n_jobs."
+        "eps, min_samples, metric, algorithm, leaf_size, p, n_jobs."
     )
 
 

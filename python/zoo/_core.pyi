@@ -945,6 +945,38 @@ def dbscan_precomputed(
     n_threads: int,
 ) -> tuple[NDArray[np.uint8], NDArray[np.int64]]: ...
 
+# -- sparse input (zoo/sparse.hpp): a CSR matrix as data, indices, indptr --------------
+def csr_times_dense(
+    data: NDArray[np.float64],
+    indices: NDArray[np.int64],
+    indptr: NDArray[np.int64],
+    n_cols: int,
+    B: NDArray[np.float64],  # (n_cols, k)
+    n_threads: int,
+) -> NDArray[np.float64]: ...  # (n_rows, k)
+def csr_column_moments(
+    data: NDArray[np.float64],
+    indices: NDArray[np.int64],
+    indptr: NDArray[np.int64],
+    n_cols: int,
+    sample_weight: NDArray[np.float64] | None,
+    n_threads: int,
+) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]: ...  # total weight, means, sums of squared deviations
+def linear_svm_fit_sparse(
+    data: NDArray[np.float64],
+    indices: NDArray[np.int64],
+    indptr: NDArray[np.int64],
+    n_features: int,
+    targets: NDArray[np.float64],
+    upper: NDArray[np.float64],
+    squared_hinge: bool,
+    tol: float,
+    max_iter: int,
+    bias_scale: float,
+    seed: int,
+    n_threads: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, bool, bool]: ...
+
 # -- image augmentation (zoo.augment.image) -------------------------------------------
 # X is a 4-D batch (N, H, W, C), or (N, C, H, W) with channels_first; each
 # function returns a new array and never writes X. Per-sample parameters

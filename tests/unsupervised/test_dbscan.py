@@ -18,8 +18,7 @@ METRICS = ["euclidean", "manhattan", "chebyshev", "cosine"]
 
 
 def reference_dbscan(X, eps, min_samples, metric="euclidean", sample_weight=None):
-    """The textbook algorithm over the full distance matrix: weighted counts,
-    then breadth-first expansion from each unvisited core point in index order."""
+    """The textbook algorithm over the full distance matrix of X."""
     X = np.asarray(X, dtype=np.float64)
     n = len(X)
     weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
@@ -34,6 +33,14 @@ def reference_dbscan(X, eps, min_samples, metric="euclidean", sample_weight=None
         unit = X / np.linalg.norm(X, axis=1, keepdims=True)
         close = 1.0 - unit @ unit.T <= eps
         np.fill_diagonal(close, True)
+    return reference_from_neighbours(close, weight, min_samples)
+
+
+def reference_from_neighbours(close, weight, min_samples):
+    """The textbook algorithm from a neighbour matrix (row i: i's neighbours):
+    weighted counts, then breadth-first expansion from each unvisited core
+    point in index order."""
+    n = len(close)
     core = close.astype(np.float64) @ weight >= min_samples
     labels = np.full(n, -1, dtype=np.int64)
     cluster = 0
@@ -361,26 +368,8 @@ def test_save_load_round_trip(tmp_path):
 
 def reference_from_matrix(D, eps, min_samples, sample_weight=None):
     """The textbook algorithm on a distance matrix (rows: each point's neighbours)."""
-    n = len(D)
-    weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    close = D <= eps
-    core = close.astype(np.float64) @ weight >= min_samples
-    labels = np.full(n, -1, dtype=np.int64)
-    cluster = 0
-    for seed in range(n):
-        if labels[seed] != -1 or not core[seed]:
-            continue
-        labels[seed] = cluster
-        queue = deque([seed])
-        while queue:
-            i = queue.popleft()
-            if core[i]:
-                for j in np.flatnonzero(close[i]):
-                    if labels[j] == -1:
-                        labels[j] = cluster
-                        queue.append(j)
-        cluster += 1
-    return np.flatnonzero(core), labels
+    weight = np.ones(len(D)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    return reference_from_neighbours(D <= eps, weight, min_samples)
 
 
 @pytest.mark.parametrize("weighted", [False, True])

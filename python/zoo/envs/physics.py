@@ -44,8 +44,8 @@ def attribute_names(core) -> list[str]:
 
 
 def upgraded(core, records: np.ndarray) -> np.ndarray:
-    """Records pickled before they held the parameters (zoo 0.1.0's were
-    shorter by exactly those words), extended with the defaults."""
+    """Records pickled before they held the parameters (shorter by exactly
+    those words, which came last), extended with the defaults."""
     words = core.state_bytes // 8
     if records.shape[-1] >= words:
         return records
@@ -95,8 +95,10 @@ def write(core, records: np.ndarray, name: str, value) -> None:
         values = _finite(name, value)
         if values.shape[-1:] != (len(parts),):
             raise ValueError(f"{name} must hold {len(parts)} numbers (one per action), got shape {values.shape}")
-        for i, part in enumerate(parts):
-            _words(core, records, part)[...] = _per_copy(name, values[..., i], n_copies)
+        # Every element checked before any is written: a refused value changes nothing.
+        columns = [_per_copy(name, values[..., i], n_copies) for i in range(len(parts))]
+        for part, column in zip(parts, columns):
+            _words(core, records, part)[...] = column
         return
     _words(core, records, name)[...] = _per_copy(name, _finite(name, value), n_copies)
 
