@@ -10,7 +10,8 @@ import numpy as np
 from zoo import _core
 from zoo._fitted_state import Array
 from zoo._threads import resolve_n_jobs
-from zoo._validation import _is_sparse, check_sample_weight, validate_data
+from zoo._sparse import is_sparse
+from zoo._validation import check_sample_weight, validate_data
 from zoo.base import BaseEstimator, ClusterMixin, Interval, Options
 
 # cosine is handled by the euclidean searches on normalised rows; minkowski
@@ -190,20 +191,16 @@ default="euclidean"
         return _MINKOWSKI[power]
 
     def _fit_precomputed(self, X, sample_weight):
-        if _is_sparse(X):
-            graph, distances, indptr, indices = _neighbour_graph(X)
-            n = graph.shape[0]
-            self.n_features_in_ = n
-            self.__dict__.pop("feature_names_in_", None)
+        # Infinity is allowed ("not a neighbour"); NaN and negatives are refused below.
+        graph = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False, accept_sparse=True)
+        n = graph.shape[0]
+        if graph.shape[1] != n:
+            raise ValueError(f"DBSCAN: metric='precomputed' needs a square matrix of distances, got shape {graph.shape}.")
+        if is_sparse(graph):
+            graph = _with_stored_diagonal(graph)
+            distances, indptr, indices = graph.data, graph.indptr, graph.indices
         else:
-            # Infinity is allowed ("not a neighbour"); NaN and negatives are refused below.
-            graph = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False)
-            if graph.shape[0] != graph.shape[1]:
-                raise ValueError(
-                    f"DBSCAN: metric='precomputed' needs a square matrix of distances, got shape {graph.shape}."
-                )
-            n = graph.shape[0]
-            distances, indptr, indices = np.ascontiguousarray(graph), None, None
+            distances, indptr, indices = graph, None, None
         if np.isnan(distances).any() or (distances < 0).any():
             raise ValueError("DBSCAN: precomputed distances must not be negative or NaN.")
         weight = check_sample_weight(sample_weight, n, np.float64, estimator=self)
@@ -221,29 +218,27 @@ default="euclidean"
         self._algorithm = used
 
 
-def _neighbour_graph(X):
-    """A sparse distance graph as CSR arrays (graph, data, indptr, indices),
-    with every diagonal entry stored: a point is its own neighbour, at
-    distance 0 where its entry is absent, as in scikit-learn. Stored zeros
-    elsewhere stay neighbours at distance 0."""
-    import scipy.sparse  # noqa: PLC0415  (present: X is one of its matrices)
+def _with_stored_diagonal(graph):
+    """A validated CSR distance graph with every diagonal entry stored: a
+    point is its own neighbour, at distance 0 where its entry is absent, as
+    in scikit-learn. Stored zeros elsewhere stay neighbours at distance 0.
+    A new matrix: the caller's is not touched."""
+    import scipy.sparse  # noqa: PLC0415  (present: graph is one of its matrices)
 
-    if X.ndim != 2 or X.shape[0] != X.shape[1]:
-        raise ValueError(f"DBSCAN: metric='precomputed' needs a square matrix of distances, got shape {X.shape}.")
-    n = X.shape[0]
-    entries = scipy.sparse.coo_matrix(X, dtype=np.float64)
-    entries.sum_duplicates()
+    n = graph.shape[0]
+    entries = graph.tocoo()
     on_diagonal = np.zeros(n, dtype=bool)
     on_diagonal[entries.row[entries.row == entries.col]] = True
     missing = np.flatnonzero(~on_diagonal)
     # Built from coordinates: CSR conversion keeps the zeros (an addition would drop them).
-    graph = scipy.sparse.csr_matrix(
-        (np.concatenate([entries.data, np.zeros(missing.size)]),
-         (np.concatenate([entries.row, missing]), np.concatenate([entries.col, missing]))),
-        shape=(n, n),
-    )
-    graph.sort_indices()
-    return graph, graph.data, graph.indptr.astype(np.int64), graph.indices.astype(np.int64)
+    rows = np.concatenate([entries.row, missing]).astype(np.int64)
+    columns = np.concatenate([entries.col, missing]).astype(np.int64)
+    stored = scipy.sparse.csr_matrix((np.concatenate([entries.data, np.zeros(missing.size)]), (rows, columns)),
+                                     shape=(n, n))
+    stored.sort_indices()
+    stored.indices = stored.indices.astype(np.int64, copy=False)
+    stored.indptr = stored.indptr.astype(np.int64, copy=False)
+    return stored
 
 
 def _fit_cosine(points, weight, eps, run):
