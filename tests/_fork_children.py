@@ -60,6 +60,7 @@ CASES = {
     "IncrementalPCA": lambda n: zoo.IncrementalPCA(5, batch_size=1000, n_jobs=n).fit(X),
     "StandardScaler": lambda n: zoo.preprocessing.StandardScaler(n_jobs=n).fit_transform(X),
     "MinMaxScaler": lambda n: zoo.preprocessing.MinMaxScaler(n_jobs=n).fit_transform(X),
+    "MaxAbsScaler": lambda n: zoo.preprocessing.MaxAbsScaler(n_jobs=n).fit_transform(X),
     "SMOTE": lambda n: zoo.imbalance.SMOTE(random_state=0, n_jobs=n).fit_resample(X, Y_RARE),
     "MLPClassifier": lambda n: zoo.MLPClassifier((64,), n_jobs=n, **_NET).fit(X, Y_CLASS),
     "MLPRegressor": lambda n: zoo.MLPRegressor((64,), n_jobs=n, **_NET).fit(X, Y_REG),

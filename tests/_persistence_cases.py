@@ -137,6 +137,8 @@ def _cases():
             with_mean=False, with_std=False).fit(X), transform),
         Case("MinMaxScaler", lambda: zoo.preprocessing.MinMaxScaler().partial_fit(X[:10]).partial_fit(X[10:]),
              transform),
+        Case("MaxAbsScaler", lambda: zoo.preprocessing.MaxAbsScaler().partial_fit(X[:10]).partial_fit(X[10:]),
+             transform),
         Case("OneHotEncoder", lambda: zoo.preprocessing.OneHotEncoder(drop="first").fit(CATEGORIES),
              _predictions("transform", data=CATEGORIES)),
         Case("LabelEncoder", lambda: zoo.preprocessing.LabelEncoder().fit(Y_NAMES),

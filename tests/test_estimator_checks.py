@@ -53,6 +53,7 @@ ESTIMATORS = [
             random_state=0, n_jobs=1),
     zoo.preprocessing.StandardScaler(),
     zoo.preprocessing.MinMaxScaler(),
+    zoo.preprocessing.MaxAbsScaler(),
     # Generated test data holds floats never seen in fit: encode them as zeros.
     zoo.preprocessing.OneHotEncoder(handle_unknown="ignore"),
 ]

@@ -17,7 +17,7 @@ from zoo import _registry
 from zoo._validation import exact_scale
 from zoo.imbalance import SMOTE, RandomOverSampler, RandomUnderSampler
 from zoo.nn.callbacks import LambdaCallback, TerminateOnNaN
-from zoo.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+from zoo.preprocessing import MaxAbsScaler, MinMaxScaler, OneHotEncoder, StandardScaler
 
 # NumPy warns where scikit-learn's (or zoo's, before an error) arithmetic overflows.
 pytestmark = pytest.mark.filterwarnings(
@@ -59,6 +59,7 @@ ESTIMATORS = {
     "DecisionTreeRegressor": lambda: zoo.DecisionTreeRegressor(random_state=0),
     "StandardScaler": StandardScaler,
     "MinMaxScaler": MinMaxScaler,
+    "MaxAbsScaler": MaxAbsScaler,
     "OneHotEncoder": lambda: OneHotEncoder(handle_unknown="ignore"),
     "RandomOverSampler": lambda: RandomOverSampler(random_state=0),
     "RandomUnderSampler": lambda: RandomUnderSampler(random_state=0),

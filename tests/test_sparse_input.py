@@ -105,3 +105,32 @@ def test_standard_scaler_scales_sparse_data_as_dense():
     np.testing.assert_allclose(ours.scale_, theirs.scale_, rtol=1e-12)
     with pytest.raises(ValueError, match="with_mean=False"):
         StandardScaler().fit(X)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_max_abs_scaler_sparse_dense_and_scikit_learn(fmt):
+    from zoo.preprocessing import MaxAbsScaler
+
+    rng = np.random.default_rng(4)
+    X = sparse.random(1500, 40, density=0.05, format="csr", random_state=4) * 10
+    X = (X - sparse.random(1500, 40, density=0.02, format="csr", random_state=5) * 30).asformat(fmt)
+    X[:, 7] = 0  # an all-zero column keeps a scale of 1
+    ours = MaxAbsScaler().fit(X)
+    dense = MaxAbsScaler().fit(X.toarray())
+    np.testing.assert_array_equal(ours.max_abs_, dense.max_abs_)
+    assert ours.scale_[7] == 1.0 and ours.max_abs_[7] == 0.0
+    scaled = ours.transform(X)
+    assert sparse.issparse(scaled) and scaled.nnz == X.nnz
+    np.testing.assert_allclose(scaled.toarray(), dense.transform(X.toarray()), rtol=1e-15)
+    assert abs(scaled).max() <= 1.0
+    np.testing.assert_allclose(ours.inverse_transform(scaled).toarray(), X.toarray(), rtol=1e-14)
+    streamed = MaxAbsScaler()
+    for rows in np.array_split(rng.permutation(X.shape[0]), 5):
+        streamed.partial_fit(X[rows])
+    np.testing.assert_array_equal(streamed.max_abs_, ours.max_abs_)
+    assert streamed.n_samples_seen_ == X.shape[0]
+    preprocessing = pytest.importorskip("sklearn.preprocessing")
+    np.testing.assert_array_equal(ours.max_abs_, preprocessing.MaxAbsScaler().fit(X).max_abs_)
+    np.testing.assert_array_equal(
+        dense.transform(X.toarray()), preprocessing.MaxAbsScaler().fit(X.toarray()).transform(X.toarray())
+    )

@@ -15,7 +15,7 @@ from zoo.imbalance import SMOTE, RandomOverSampler, RandomUnderSampler
 from zoo.model_selection import GridSearchCV
 from zoo.nn import Network
 from zoo.nn.callbacks import Callback
-from zoo.preprocessing import LabelEncoder, MinMaxScaler, OneHotEncoder, StandardScaler
+from zoo.preprocessing import LabelEncoder, MaxAbsScaler, MinMaxScaler, OneHotEncoder, StandardScaler
 
 RNG = np.random.default_rng(0)
 X_A = RNG.normal(size=(40, 3))
@@ -299,6 +299,7 @@ CASES = {
     "DecisionTreeRegressor": [(lambda: zoo.DecisionTreeRegressor(random_state=0), _REGRESS, ())],
     "StandardScaler": [(StandardScaler, _fit_unsupervised, ("partial_fit",))],
     "MinMaxScaler": [(MinMaxScaler, _fit_unsupervised, ("partial_fit",))],
+    "MaxAbsScaler": [(MaxAbsScaler, _fit_unsupervised, ("partial_fit",))],
     "OneHotEncoder": [(lambda: OneHotEncoder(handle_unknown="ignore"), _fit_categories, ())],
     "LabelEncoder": [(LabelEncoder, _fit_labels, ())],
     "RandomOverSampler": [(lambda: RandomOverSampler(random_state=0), _fit_sampler, ("fit_resample",))],

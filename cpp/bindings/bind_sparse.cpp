@@ -49,6 +49,21 @@ void bind_sparse(py::module_& m) {
         py::arg("n_threads"),
         "column_moments for a CSR X: (total weight, column means, column sums of squared deviations), the "
         "unstored zeros counted; independent of n_threads bit for bit.");
+    m.def(
+        "csr_column_max_abs",
+        [](In<double> data, In<std::int64_t> indices, In<std::int64_t> indptr, std::int64_t n_cols, int n_threads) {
+            const std::int64_t n_rows = static_cast<std::int64_t>(indptr.size()) - 1;
+            const sparse::CsrMatrix x = csr_view(data, indices, indptr, n_rows, n_cols);
+            py::array_t<double> top(n_cols);
+            double* out = top.mutable_data();
+            {
+                py::gil_scoped_release release;
+                sparse::csr_column_max_abs(x, out, n_threads);
+            }
+            return top;
+        },
+        py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("n_cols"), py::arg("n_threads"),
+        "The largest |value| of each column of a CSR X (0 where a column stores nothing).");
 }
 
 }  // namespace zoo::bindings

@@ -962,6 +962,13 @@ def csr_column_moments(
     sample_weight: NDArray[np.float64] | None,
     n_threads: int,
 ) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]: ...  # total weight, means, sums of squared deviations
+def csr_column_max_abs(
+    data: NDArray[np.float64],
+    indices: NDArray[np.int64],
+    indptr: NDArray[np.int64],
+    n_cols: int,
+    n_threads: int,
+) -> NDArray[np.float64]: ...
 def linear_svm_fit_sparse(
     data: NDArray[np.float64],
     indices: NDArray[np.int64],

@@ -56,4 +56,7 @@ void csr_times_dense(const CsrMatrix& x, const double* b, index_t k, double* out
 void csr_column_moments(const CsrMatrix& x, const double* weights, double* total_weight, double* mean, double* m2,
                         int n_threads);
 
+// The largest |value| of each column (0 for a column with no stored value).
+void csr_column_max_abs(const CsrMatrix& x, double* out, int n_threads);
+
 }  // namespace zoo::sparse

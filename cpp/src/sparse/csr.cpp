@@ -1,5 +1,6 @@
 // Checks and products of CSR matrices (zoo/sparse.hpp).
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <vector>
 
@@ -38,12 +39,14 @@ void csr_times_dense(const CsrMatrix& x, const double* b, index_t k, double* out
 
 namespace {
 
-// Per column sums of f(entry, row weight, column) over the stored entries,
-// in blocks of rows whose partial sums are added in block order. The blocks
-// depend on n_rows only (at most 16, each a column-wide array), so the sums
-// do not depend on the thread count.
-template <class F>
-std::vector<double> column_sums(const CsrMatrix& x, const double* weights, int n_threads, F&& f) {
+// Per column reductions of f(entry, row weight, column) over the stored
+// entries (combine: + for sums, max for maxima), in blocks of rows whose
+// partial results are combined in block order. The blocks depend on n_rows
+// only (at most 16, each a column-wide array), so the results do not depend
+// on the thread count.
+template <class F, class Combine>
+std::vector<double> column_reduce(const CsrMatrix& x, const double* weights, int n_threads, F&& f,
+                                  Combine&& combine) {
     constexpr index_t kMaxBlocks = 16, kMinRows = 4096;
     const index_t n_blocks = std::clamp<index_t>((x.n_rows + kMinRows - 1) / kMinRows, 1, kMaxBlocks);
     const index_t kRows = (x.n_rows + n_blocks - 1) / n_blocks;
@@ -54,13 +57,22 @@ std::vector<double> column_sums(const CsrMatrix& x, const double* weights, int n
         double* sums = partial.data() + static_cast<std::size_t>(block) * width;
         for (index_t i = block * kRows; i < std::min(x.n_rows, (block + 1) * kRows); ++i) {
             const double w = weights ? weights[i] : 1.0;
-            for (index_t e = x.begin(i); e < x.end(i); ++e) sums[x.indices[e]] += f(x.data[e], w, x.indices[e]);
+            for (index_t e = x.begin(i); e < x.end(i); ++e) {
+                double& slot = sums[x.indices[e]];
+                slot = combine(slot, f(x.data[e], w, x.indices[e]));
+            }
         }
     });
     std::vector<double> total(width, 0.0);
     for (index_t block = 0; block < n_blocks; ++block)
-        for (std::size_t j = 0; j < width; ++j) total[j] += partial[static_cast<std::size_t>(block) * width + j];
+        for (std::size_t j = 0; j < width; ++j)
+            total[j] = combine(total[j], partial[static_cast<std::size_t>(block) * width + j]);
     return total;
+}
+
+template <class F>
+std::vector<double> column_sums(const CsrMatrix& x, const double* weights, int n_threads, F&& f) {
+    return column_reduce(x, weights, n_threads, f, [](double a, double b) { return a + b; });
 }
 
 }  // namespace
@@ -82,6 +94,14 @@ void csr_column_moments(const CsrMatrix& x, const double* weights, double* total
         const auto c = static_cast<std::size_t>(j);
         m2[j] = squares[c] + (weight_sum - stored[c]) * mean[j] * mean[j];
     }
+}
+
+void csr_column_max_abs(const CsrMatrix& x, double* out, int n_threads) {
+    // Maxima start at 0, the unstored entries' magnitude.
+    const std::vector<double> top = column_reduce(
+        x, nullptr, n_threads, [](double v, double, index_t) { return std::fabs(v); },
+        [](double a, double b) { return b > a ? b : a; });
+    std::copy(top.begin(), top.end(), out);
 }
 
 }  // namespace zoo::sparse

@@ -1,5 +1,5 @@
 """Feature scaling and label encoding: StandardScaler, MinMaxScaler,
-OneHotEncoder, LabelEncoder.
+MaxAbsScaler, OneHotEncoder, LabelEncoder.
 
 Every transformer follows zoo's estimator contract (``fit`` returns self,
 fitted attributes end in ``_``, an unfitted ``transform`` raises
@@ -18,6 +18,7 @@ Fit a scaler on the training split only and reuse it on the test split::
 
 
 from zoo.preprocessing._encoders import LabelEncoder, OneHotEncoder
+from zoo.preprocessing._max_abs_scaler import MaxAbsScaler
 from zoo.preprocessing._scalers import MinMaxScaler, StandardScaler
 
-__all__ = ["StandardScaler", "MinMaxScaler", "OneHotEncoder", "LabelEncoder"]
+__all__ = ["StandardScaler", "MinMaxScaler", "MaxAbsScaler", "OneHotEncoder", "LabelEncoder"]
