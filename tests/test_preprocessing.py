@@ -555,8 +555,6 @@ def test_one_hot_given_categories():
 
 
 def test_one_hot_bad_input():
-    with pytest.raises(ValueError, match="sparse_output=True is not supported"):
-        OneHotEncoder(sparse_output=True).fit(MIXED)
     with pytest.raises(ValueError, match="NaN"):
         OneHotEncoder().fit(np.array([[1.0], [np.nan]]))
     with pytest.raises(ValueError, match="None"):

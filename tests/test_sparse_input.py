@@ -134,3 +134,22 @@ def test_max_abs_scaler_sparse_dense_and_scikit_learn(fmt):
     np.testing.assert_array_equal(
         dense.transform(X.toarray()), preprocessing.MaxAbsScaler().fit(X.toarray()).transform(X.toarray())
     )
+
+
+@pytest.mark.parametrize("options", [{}, {"drop": "first"}, {"handle_unknown": "ignore"}])
+def test_one_hot_encoder_sparse_output_as_scikit_learn(options):
+    from zoo.preprocessing import OneHotEncoder
+
+    preprocessing = pytest.importorskip("sklearn.preprocessing")
+    rng = np.random.default_rng(6)
+    X = np.column_stack([rng.choice(["red", "green", "blue"], 300), rng.integers(0, 40, 300)]).astype(object)
+    X[:, 1] = X[:, 1].astype(int)
+    ours = OneHotEncoder(sparse_output=True, dtype=np.float32, **options).fit(X)
+    theirs = preprocessing.OneHotEncoder(sparse_output=True, dtype=np.float32, **options).fit(X)
+    encoded = ours.transform(X)
+    assert sparse.issparse(encoded) and encoded.dtype == np.float32 and encoded.nnz <= 2 * len(X)
+    assert (encoded != theirs.transform(X)).nnz == 0
+    np.testing.assert_array_equal(encoded.toarray(), OneHotEncoder(dtype=np.float32, **options).fit(X).transform(X))
+    np.testing.assert_array_equal(ours.inverse_transform(encoded), theirs.inverse_transform(theirs.transform(X)))
+    with pytest.raises(ValueError, match="expecting"):
+        ours.inverse_transform(encoded[:, :-1])

@@ -11,6 +11,7 @@ from zoo._validation import (
     _check_feature_names,
     _feature_names,
     _is_sparse,
+    check_array,
     check_is_fitted,
 )
 from zoo._fitted_state import Array, Either, ListOf, Record
@@ -264,8 +265,9 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
     that category. Columns may hold strings, integers, floats, or objects of
     one kind per column; a pandas DataFrame keeps each column's own type.
 
-    Output is dense only: ``sparse_output=True`` raises a ValueError, since
-    zoo does not depend on SciPy.
+    With ``sparse_output=True`` the output is a SciPy CSR matrix (one stored
+    1 per encoded feature and sample), for data whose categories are many;
+    SciPy is needed then only.
 
     Parameters
     ----------
@@ -283,7 +285,9 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
     dtype : numeric dtype, default=numpy.float64
         Type of the output.
     sparse_output : bool, default=False
-        Must be False (dense output only).
+        Return a ``scipy.sparse.csr_matrix`` from ``transform`` instead of a
+        dense array (scikit-learn's default is True; zoo's stays dense so
+        that SciPy is optional).
 
     Attributes
     ----------
@@ -355,10 +359,10 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         if self.sparse_output:
-            raise ValueError(
-                "OneHotEncoder: sparse_output=True is not supported; zoo produces dense "
-                "arrays only (sparse_output=False)."
-            )
+            try:
+                import scipy.sparse  # noqa: F401, PLC0415  (checked at fit, not at the first transform)
+            except ImportError:
+                raise ImportError("OneHotEncoder(sparse_output=True) returns SciPy matrices: pip install scipy") from None
         self._output_dtype()
         columns = self._columns(X, reset=True)
         if self.categories != "auto" and len(self.categories) != len(columns):
@@ -407,7 +411,8 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of shape (n_samples, n_output_columns), ``dtype``
+        ndarray or scipy.sparse.csr_matrix of shape (n_samples, n_output_columns), ``dtype``
+            Sparse with ``sparse_output=True``.
 
         Raises
         ------
@@ -418,8 +423,9 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         columns = self._columns(X, reset=False)
         n_samples = columns[0].shape[0] if columns else 0
         blocks = self._block_sizes()
-        out = np.zeros((n_samples, int(sum(blocks))), dtype=self._output_dtype())
+        shape = (n_samples, int(sum(blocks)))
         rows = np.arange(n_samples)
+        ones_at_rows, ones_at_columns = [], []
         offset = 0
         for j, column in enumerate(columns):
             codes, known = _lookup(self.categories_[j], column)
@@ -433,8 +439,18 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
             if dropped is not None:
                 known &= codes != dropped
                 codes = codes - (codes > dropped)
-            out[rows[known], offset + codes[known]] = 1
+            ones_at_rows.append(rows[known])
+            ones_at_columns.append(offset + codes[known])
             offset += blocks[j]
+        row_index = np.concatenate(ones_at_rows) if ones_at_rows else np.zeros(0, dtype=np.intp)
+        column_index = np.concatenate(ones_at_columns) if ones_at_columns else np.zeros(0, dtype=np.intp)
+        if self.sparse_output:
+            import scipy.sparse  # noqa: PLC0415  (checked by fit)
+
+            ones = np.ones(row_index.size, dtype=self._output_dtype())
+            return scipy.sparse.csr_matrix((ones, (row_index, column_index)), shape=shape)
+        out = np.zeros(shape, dtype=self._output_dtype())
+        out[row_index, column_index] = 1
         return out
 
     def inverse_transform(self, X):
@@ -442,7 +458,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_output_columns)
+        X : array-like or sparse matrix of shape (n_samples, n_output_columns)
 
         Returns
         -------
@@ -453,7 +469,16 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         blocks = self._block_sizes()
-        Z = _check_columns_of(self, X, int(sum(blocks)), "inverse_transform")
+        sparse = _is_sparse(X)
+        if sparse:  # transform's sparse output; decoded one feature's columns at a time
+            Z = check_array(X, estimator=self, accept_sparse=True)
+            if Z.shape[1] != int(sum(blocks)):
+                raise ValueError(
+                    f"X has {Z.shape[1]} features, but OneHotEncoder.inverse_transform is expecting "
+                    f"{int(sum(blocks))} features as input."
+                )
+        else:
+            Z = _check_columns_of(self, X, int(sum(blocks)), "inverse_transform")
         dtypes = {c.dtype for c in self.categories_}
         numeric = all(c.dtype.kind in "biuf" for c in self.categories_)
         dtype = dtypes.pop() if numeric and len(dtypes) == 1 else object
@@ -462,6 +487,8 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         any_unknown = False
         for j, categories in enumerate(self.categories_):
             block = Z[:, offset : offset + blocks[j]]
+            if sparse:
+                block = block.toarray()
             offset += blocks[j]
             dropped = self._dropped(j)
             empty = ~(block > 0).any(axis=1) if blocks[j] else np.ones(Z.shape[0], dtype=bool)
