@@ -15,6 +15,25 @@ def _one_to_one_names(estimator, input_features):
     return _input_feature_names(estimator, input_features)
 
 
+class OneToOneFeatureNamesMixin:
+    """``get_feature_names_out`` of a transformer whose output columns are its
+    input columns (the scalers)."""
+
+    def get_feature_names_out(self, input_features=None):
+        """The input feature names, unchanged.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Defaults to ``feature_names_in_``, else ``x0, x1, ...``.
+
+        Returns
+        -------
+        ndarray of str objects, shape (n_features_in_,)
+        """
+        return _one_to_one_names(self, input_features)
+
+
 def _input_feature_names(estimator, input_features):
     n_features = estimator.n_features_in_
     fitted = getattr(estimator, "feature_names_in_", None)

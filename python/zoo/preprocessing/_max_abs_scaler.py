@@ -13,13 +13,13 @@ from zoo._sparse import csr_arrays, is_sparse
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_is_fitted, validate_data
 from zoo.base import BaseEstimator, Interval, TransformerMixin
-from zoo.preprocessing._common import _check_columns_of, _one_to_one_names
+from zoo.preprocessing._common import OneToOneFeatureNamesMixin, _check_columns_of
 from zoo.preprocessing._scalers import _kernel_output, _scaled_entries
 
 __all__ = ["MaxAbsScaler"]
 
 
-class MaxAbsScaler(TransformerMixin, BaseEstimator):
+class MaxAbsScaler(OneToOneFeatureNamesMixin, TransformerMixin, BaseEstimator):
     """Scale each feature by its largest absolute value, into [-1, 1].
 
     ``transform`` computes ``X / scale_``. Nothing is shifted, so zeros stay
@@ -149,16 +149,3 @@ class MaxAbsScaler(TransformerMixin, BaseEstimator):
         out *= self.scale_.astype(out.dtype)
         return out
 
-    def get_feature_names_out(self, input_features=None):
-        """The input feature names, unchanged.
-
-        Parameters
-        ----------
-        input_features : array-like of str, default=None
-            Defaults to ``feature_names_in_``, else ``x0, x1, ...``.
-
-        Returns
-        -------
-        ndarray of str objects, shape (n_features_in_,)
-        """
-        return _one_to_one_names(self, input_features)

@@ -20,13 +20,13 @@ from zoo._validation import (
 )
 from zoo.dask._scalers import lazy_copying_rows
 from zoo.base import BaseEstimator, Interval, TransformerMixin
-from zoo.preprocessing._common import _check_columns_of, _one_to_one_names
+from zoo.preprocessing._common import OneToOneFeatureNamesMixin, _check_columns_of
 
 
 # ------------------------------------------------------------- StandardScaler
 
 
-class StandardScaler(TransformerMixin, BaseEstimator):
+class StandardScaler(OneToOneFeatureNamesMixin, TransformerMixin, BaseEstimator):
     """Standardize features: subtract the mean, divide by the standard deviation.
 
     ``transform`` computes ``(X - mean_) / scale_`` column by column. Means
@@ -304,19 +304,6 @@ class StandardScaler(TransformerMixin, BaseEstimator):
             out += self.mean_.astype(out.dtype)
         return out
 
-    def get_feature_names_out(self, input_features=None):
-        """The input feature names, unchanged.
-
-        Parameters
-        ----------
-        input_features : array-like of str, default=None
-            Defaults to ``feature_names_in_``, else ``x0, x1, ...``.
-
-        Returns
-        -------
-        ndarray of str objects, shape (n_features_in_,)
-        """
-        return _one_to_one_names(self, input_features)
 
 
 def _scaled_entries(X, scale, copy, divide):
@@ -360,7 +347,7 @@ def _safe_scale(var, mean, n_samples):
 # --------------------------------------------------------------- MinMaxScaler
 
 
-class MinMaxScaler(TransformerMixin, BaseEstimator):
+class MinMaxScaler(OneToOneFeatureNamesMixin, TransformerMixin, BaseEstimator):
     """Scale each feature linearly to ``feature_range``.
 
     ``transform`` computes ``X * scale_ + min_``, which maps each feature's
@@ -573,17 +560,5 @@ class MinMaxScaler(TransformerMixin, BaseEstimator):
         out /= self.scale_.astype(out.dtype)
         return out
 
-    def get_feature_names_out(self, input_features=None):
-        """The input feature names, unchanged.
-
-        Parameters
-        ----------
-        input_features : array-like of str, default=None
-
-        Returns
-        -------
-        ndarray of str objects, shape (n_features_in_,)
-        """
-        return _one_to_one_names(self, input_features)
 
 
