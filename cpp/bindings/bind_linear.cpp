@@ -146,6 +146,26 @@ void bind_linear(py::module_& m) {
         "rcond >= min_rcond.");
 
     m.def(
+        "linear_nnls_gram",
+        [](In<double> gram, In<double> xty, double ridge, std::int64_t max_iter) {
+            require(gram.ndim() == 2 && gram.shape(0) == gram.shape(1), "gram must be square");
+            require_shape(xty, "xty", {gram.shape(0)});
+            require(ridge >= 0.0, "alpha must be >= 0");
+            require(max_iter >= 1, "max_iter must be >= 1");
+            const index_t d = gram.shape(0);
+            py::array_t<double> coef(d);
+            double* c = coef.mutable_data();
+            linear::NnlsSummary summary;
+            {
+                py::gil_scoped_release release;
+                summary = linear::nnls_gram(gram.data(), xty.data(), d, ridge, max_iter, c);
+            }
+            return py::make_tuple(coef, summary.n_iter, summary.converged);
+        },
+        py::arg("gram"), py::arg("xty"), py::arg("ridge"), py::arg("max_iter"),
+        "Non-negative solution of (gram + ridge I) b = xty (Lawson-Hanson): (coef, n_iter, converged).");
+
+    m.def(
         "enet_cd_gram",
         [](In<double> gram, In<double> xty, double yty, Out<double> coef, double l1, double l2, int max_iter,
            double tol, bool positive, bool random, std::uint64_t seed) {

@@ -730,6 +730,12 @@ def gan_loss_and_gradients(
 def linear_moments(
     X: NDArray[Float], Y: NDArray[Float], sample_weight: NDArray[Float], center: bool, n_threads: int
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]: ...
+def linear_nnls_gram(
+    gram: NDArray[np.float64],
+    xty: NDArray[np.float64],
+    ridge: float,
+    max_iter: int,
+) -> tuple[NDArray[np.float64], int, bool]: ...  # coef >= 0, least-squares solves, converged
 def linear_cholesky_solve(
     gram: NDArray[np.float64], xty: NDArray[np.float64], ridge: float, min_rcond: float
 ) -> tuple[NDArray[np.float64], float]: ...

@@ -15,6 +15,8 @@ MODELS = {
     "Ridge": lambda: zoo.Ridge(alpha=2.5),
     "Lasso": lambda: zoo.Lasso(alpha=0.02, tol=1e-10, max_iter=5000),
     "ElasticNet": lambda: zoo.ElasticNet(alpha=0.02, l1_ratio=0.4, tol=1e-10, max_iter=5000),
+    "LinearRegression-positive": lambda: zoo.LinearRegression(positive=True),
+    "Ridge-positive": lambda: zoo.Ridge(alpha=2.5, positive=True),
 }
 
 

@@ -372,3 +372,59 @@ def test_passes_scikit_learn_estimator_checks(Model):
         results = estimator_checks.check_estimator(Model(), on_fail=None)
     failed = [(r["check_name"], str(r["exception"])[:200]) for r in results if r["status"] == "failed"]
     assert not failed
+
+
+# ---------------------------------------------------------------- positive=True
+
+
+def _positive_problem(n=400, d=12, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) + 0.5 * rng.normal(size=(n, 1))  # correlated columns
+    coef = rng.normal(size=d)  # about half negative: the constraint binds
+    return X, X @ coef + 3.0 + 0.1 * rng.normal(size=n), rng.uniform(0.2, 2.0, n)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_positive_least_squares_is_scipys_nnls(fit_intercept):
+    optimize = pytest.importorskip("scipy.optimize")
+    X, y, weight = _positive_problem()
+    model = LinearRegression(positive=True, fit_intercept=fit_intercept).fit(X, y, sample_weight=weight)
+    root = np.sqrt(weight)
+    if fit_intercept:
+        x_mean, y_mean = weight @ X / weight.sum(), weight @ y / weight.sum()
+        expected, _ = optimize.nnls(root[:, None] * (X - x_mean), root * (y - y_mean))
+        assert model.intercept_ == pytest.approx(y_mean - x_mean @ expected, rel=1e-9)
+    else:
+        expected, _ = optimize.nnls(root[:, None] * X, root * y)
+    assert (model.coef_ >= 0).all() and (model.coef_ == 0).sum() >= 3
+    np.testing.assert_allclose(model.coef_, expected, rtol=1e-8, atol=1e-10)
+    assert model.solver_ == "nnls" and model.n_iter_ >= 1
+
+
+def test_positive_ridge_minimises_the_penalised_objective():
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    X, y, _ = _positive_problem(seed=1)
+    ours = Ridge(alpha=5.0, positive=True).fit(X, y)
+    theirs = linear_model.Ridge(alpha=5.0, positive=True, tol=1e-10).fit(X, y)
+
+    def objective(model):
+        return np.sum((y - X @ model.coef_ - model.intercept_) ** 2) + 5.0 * model.coef_ @ model.coef_
+
+    assert (ours.coef_ >= 0).all()
+    assert objective(ours) <= objective(theirs) * (1 + 1e-9)  # exact, where L-BFGS-B is approximate
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-4)
+    # Two targets with their own alphas, each solved on its own.
+    both = Ridge(alpha=[5.0, 0.5], positive=True).fit(X, np.column_stack([y, -y]))
+    np.testing.assert_allclose(both.coef_[0], ours.coef_, rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(both.coef_[1] >= 0, True)
+
+
+def test_positive_errors_and_no_binding_constraint():
+    X, y, _ = _positive_problem()
+    with pytest.raises(ValueError, match="solver='auto'"):
+        LinearRegression(positive=True, solver="qr").fit(X, y)
+    with pytest.raises(ValueError, match="solver='auto'"):
+        Ridge(positive=True, solver="cholesky").fit(X, y)
+    y_up = X @ np.linspace(0.5, 2.0, X.shape[1]) + 1.0  # a non-negative truth: the constraint is inactive
+    np.testing.assert_allclose(LinearRegression(positive=True).fit(X, y_up).coef_,
+                               LinearRegression().fit(X, y_up).coef_, rtol=1e-9)

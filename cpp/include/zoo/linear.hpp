@@ -42,6 +42,17 @@ void weighted_moments(const Problem<T>& p, bool center, int n_threads, double* x
 double cholesky_solve(const double* gram, const double* xty, index_t d, index_t k, double ridge,
                       double min_rcond, double* coef);
 
+// Non-negative least squares (positive=True): minimises
+// 1/2 b'(gram + ridge I) b - xty'b subject to b >= 0 by the active-set
+// method of Lawson & Hanson, each step a Cholesky solve on the passive
+// variables' block. Exact in finitely many steps; max_iter bounds them.
+struct NnlsSummary {
+    index_t n_iter = 0;      // least-squares solves
+    bool converged = false;  // the KKT conditions hold at working precision
+};
+NnlsSummary nnls_gram(const double* gram, const double* xty, index_t d, double ridge, index_t max_iter,
+                      double* coef);
+
 enum class Factorization { qr, svd };
 
 struct FactorSummary {

@@ -91,6 +91,8 @@ def _solve(estimator, moments, scales, one_target):
     """The estimator's own solver on the merged moments."""
     from zoo.supervised.linear import ElasticNet, LinearRegression, Ridge
 
+    if getattr(estimator, "positive", False) and isinstance(estimator, (LinearRegression, Ridge)):
+        return estimator._solve_positive(moments, scales)  # non-negative least squares on the moments
     # On Dask only the normal equations exist: "qr"/"svd" solve them too.
     solver = "cholesky" if getattr(estimator, "solver", None) == "cholesky" else "auto"
     if isinstance(estimator, LinearRegression):

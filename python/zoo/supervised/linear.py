@@ -228,6 +228,11 @@ class LinearRegression(_ExactLinearModel):
         data); "svd" when there are fewer samples than features.
         Singular values at most eps * max(n_samples, n_features) times the
         largest (eps of X's float type) count as zero, as in NumPy's lstsq.
+    positive : bool, default=False
+        Keep every coefficient >= 0 (the intercept is free): non-negative
+        least squares by the active-set method of Lawson & Hanson on the
+        normal equations, exact (as scipy.optimize.nnls, which
+        scikit-learn uses). Only with solver="auto".
     n_jobs : int or None, default=None
         Threads; None uses `zoo.get_num_threads()`, -1 all cores.
 
@@ -235,8 +240,9 @@ class LinearRegression(_ExactLinearModel):
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray of shape (n_targets,)
-    n_iter_ : None
-        There are no iterations: the solution is computed in one step.
+    n_iter_ : None or int
+        None: the solution is computed in one step; with positive=True, the
+        least-squares solves the active-set method took.
     solver_ : str
         The solver that produced the coefficients ("auto" resolved).
         "eigh" only for a Dask fit of rank-deficient data (see Notes).
@@ -271,30 +277,33 @@ class LinearRegression(_ExactLinearModel):
     _parameter_aliases = {
         "tol": "LinearRegression solves exactly (solver=\"cholesky\", \"qr\" or \"svd\"), so it has "
                "no tolerance",
-        "positive": "for non-negative coefficients use zoo.Lasso(positive=True) or zoo.ElasticNet(positive=True)",
         "normalize": "scale the features with zoo.preprocessing.StandardScaler() before the model (scikit-learn dropped "
                      "normalize too)",
     }
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
         "solver": [Options({"auto", "cholesky", "qr", "svd"})],
+        "positive": ["boolean"],
     }
     _fitted_state = {
-        "solver_": [Options({"cholesky", "qr", "svd", "eigh"})],
+        "solver_": [Options({"cholesky", "qr", "svd", "eigh", "nnls"})],
         "rank_": [Interval(Integral, 0, None)],
-        "n_iter_": [None],
+        "n_iter_": [None, Integral],
     }
     # zoo 0.1.0's random_state seeded only the gradient solvers' shuffling.
     _former_gradient_parameters = (*_ExactLinearModel._former_gradient_parameters, "random_state")
 
-    def __init__(self, *, fit_intercept=True, solver="auto", n_jobs=None):
+    def __init__(self, *, fit_intercept=True, solver="auto", positive=False, n_jobs=None):
         self.fit_intercept = fit_intercept
         self.solver = solver
+        self.positive = positive
         self.n_jobs = n_jobs
 
     def _solve(self, X, Y, weight, n_threads, one_target, scales=None):
         # The least-squares solution does not depend on the scales.
         n, d = X.shape
+        if self.positive:
+            return self._solve_positive(self._moments(X, Y, weight, n_threads), scales)
         solver = self.solver
         if solver == "auto" and n < d:
             solver = "svd"  # the normal equations are singular
@@ -316,6 +325,12 @@ class LinearRegression(_ExactLinearModel):
         self.solver_ = "svd" if used_svd else solver
         self.rank_ = int(rank)
         return coef, self._intercept(coef, x_mean, y_mean)
+
+    def _solve_positive(self, moments, scales):
+        """(coef >= 0, intercept) from the moments (the in-memory and Dask fits)."""
+        check_positive_solver(self, ("auto",))
+        self.rank_ = moments.gram.shape[0]
+        return solve_non_negative(self, moments, np.zeros(moments.xty.shape[1]))
 
     def _solve_cholesky(self, moments, solver):
         """(coef, intercept) from the normal equations; None when solver is
@@ -353,6 +368,11 @@ class Ridge(_ExactLinearModel):
         s / (s^2 + alpha) after an LQ factorisation of the data (better for
         an ill-conditioned X with a tiny alpha). "auto": "cholesky" unless
         its reciprocal condition estimate is below 1e-8, then "svd".
+    positive : bool, default=False
+        Keep every coefficient >= 0 (the intercept is free): the exact
+        minimiser under that constraint, by Lawson & Hanson's active-set
+        method on the penalised normal equations (scikit-learn reaches it
+        approximately with L-BFGS-B). Only with solver="auto".
     random_state : int, RandomState, Generator or None, default=None
         Unused: both solvers are deterministic. Accepted, as scikit-learn's
         Ridge accepts it, so that code written for it runs.
@@ -363,8 +383,9 @@ class Ridge(_ExactLinearModel):
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray of shape (n_targets,)
-    n_iter_ : None
-        There are no iterations: the solution is computed in one step.
+    n_iter_ : None or int
+        None: the solution is computed in one step; with positive=True, the
+        least-squares solves the active-set method took.
     solver_ : str
     n_features_in_ : int
 
@@ -378,20 +399,22 @@ class Ridge(_ExactLinearModel):
     _parameter_aliases = {
         **dict.fromkeys(("max_iter", "tol"), "Ridge solves exactly (solver=\"cholesky\" or \"svd\"), "
                                            "so it has no iteration limit or tolerance"),
-        "positive": "for non-negative coefficients use zoo.Lasso(positive=True) or zoo.ElasticNet(positive=True)",
     }
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
         "alpha": [Interval(Real, 0, None, closed="left"), np.ndarray, list, tuple],
         "solver": [Options({"auto", "cholesky", "svd"})],
+        "positive": ["boolean"],
         "random_state": ["random_state"],
     }
-    _fitted_state = {"solver_": [Options({"cholesky", "svd"})], "n_iter_": [None]}
+    _fitted_state = {"solver_": [Options({"cholesky", "svd", "nnls"})], "n_iter_": [None, Integral]}
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto", random_state=None, n_jobs=None):
+    def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto", positive=False, random_state=None,
+                 n_jobs=None):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.solver = solver
+        self.positive = positive
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -410,6 +433,8 @@ class Ridge(_ExactLinearModel):
 
     def _solve(self, X, Y, weight, n_threads, one_target, scales=None):
         n, d = X.shape
+        if self.positive:
+            return self._solve_positive(self._moments(X, Y, weight, n_threads), scales)
         if self.solver == "svd":
             moments = None
             x_mean, y_mean = _weighted_means(X, Y, weight, self.fit_intercept)
@@ -426,6 +451,12 @@ class Ridge(_ExactLinearModel):
 
         coef = self._solve_alphas(moments, Y.shape[1], d, scales, self.solver, by_svd)
         return coef, self._intercept(coef, x_mean, y_mean)
+
+    def _solve_positive(self, moments, scales):
+        """(coef >= 0, intercept) from the moments (the in-memory and Dask fits)."""
+        check_positive_solver(self, ("auto",))
+        alphas = self._alphas(moments.xty.shape[1]) / (scales or _Scales()).ridge_penalty()
+        return solve_non_negative(self, moments, alphas)
 
     def _solve_alphas(self, moments, k, d, scales, solver, by_svd):
         """Coefficients (k, d) by Cholesky on the moments (None with
@@ -763,6 +794,39 @@ class _Scales(NamedTuple):
         original one (y squared): infinity past float64's range."""
         with np.errstate(over="ignore"):
             return value * np.float64(self.y) * self.y
+
+
+def check_positive_solver(model, solvers):
+    """positive=True has one solver, the exact non-negative one."""
+    if model.solver not in solvers:
+        raise ValueError(
+            f"{type(model).__name__}: positive=True is solved by non-negative least squares (Lawson-Hanson) "
+            f"on the normal equations; solver={model.solver!r} cannot keep the coefficients non-negative. "
+            "Use solver='auto'."
+        )
+
+
+def solve_non_negative(model, moments, alphas):
+    """(coef, intercept) >= 0 from the moments, one target at a time, each
+    with its ridge penalty (0 for least squares); sets solver_ and n_iter_."""
+    k, d = moments.xty.shape[1], moments.gram.shape[0]
+    coef = np.empty((k, d))
+    n_iter = 0
+    for t in range(k):
+        # Lawson and Hanson's bound: each variable enters at most a few times.
+        coef[t], iterations, converged = _core.linear_nnls_gram(
+            moments.gram, np.ascontiguousarray(moments.xty[:, t]), float(alphas[t]), 3 * d + 10
+        )
+        n_iter = max(n_iter, int(iterations))
+        if not converged:
+            warnings.warn(
+                f"{type(model).__name__}: non-negative least squares stopped after {iterations} steps short of "
+                "its optimality conditions; the data may be nearly collinear.",
+                convergence_warning(),
+                stacklevel=4,
+            )
+    model.solver_, model.n_iter_ = "nnls", n_iter
+    return coef, model._intercept(coef, moments.x_mean, moments.y_mean)
 
 
 def _feature_scale(X, weight, magnitude):
