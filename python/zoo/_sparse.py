@@ -9,14 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from zoo import _core
-from zoo._validation import _is_sparse
+from zoo._validation import _is_sparse as is_sparse  # whether X is a SciPy sparse matrix or array
 
-__all__ = ["csr_arrays", "is_sparse", "times"]
-
-
-def is_sparse(X) -> bool:
-    """Whether X is a SciPy sparse matrix or array."""
-    return _is_sparse(X)
+__all__ = ["csr_arrays", "csr_times", "is_sparse"]
 
 
 def csr_arrays(X) -> tuple:
@@ -24,9 +19,6 @@ def csr_arrays(X) -> tuple:
     return X.data, X.indices, X.indptr, X.shape[1]
 
 
-def times(X, B, n_threads: int) -> np.ndarray:
-    """X @ B as a dense float64 array, for a validated CSR or dense X and a 2-D dense B."""
-    B = np.ascontiguousarray(B, dtype=np.float64)
-    if is_sparse(X):
-        return _core.csr_times_dense(*csr_arrays(X), B, n_threads)
-    return X @ B
+def csr_times(X, B, n_threads: int) -> np.ndarray:
+    """X @ B as a dense float64 array, for a validated CSR X and a 2-D dense B."""
+    return _core.csr_times_dense(*csr_arrays(X), np.ascontiguousarray(B, dtype=np.float64), n_threads)

@@ -52,9 +52,10 @@ def _input_feature_names(estimator, input_features):
     return names
 
 
-def _check_columns_of(estimator, X, n_expected, method):
-    """A numeric 2-D array whose width is ``n_expected`` (for inverse_transform)."""
-    array = check_array(X, name="X", estimator=estimator)
+def _check_columns_of(estimator, X, n_expected, method, accept_sparse=False):
+    """A numeric 2-D array (or, with ``accept_sparse``, the kernels' CSR
+    matrix) whose width is ``n_expected`` (for inverse_transform)."""
+    array = check_array(X, name="X", estimator=estimator, accept_sparse=accept_sparse)
     if array.shape[1] != n_expected:
         raise ValueError(
             f"X has {array.shape[1]} features, but {type(estimator).__name__}.{method} "

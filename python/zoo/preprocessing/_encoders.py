@@ -11,7 +11,6 @@ from zoo._validation import (
     _check_feature_names,
     _feature_names,
     _is_sparse,
-    check_array,
     check_is_fitted,
 )
 from zoo._fitted_state import Array, Either, ListOf, Record
@@ -469,16 +468,9 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         blocks = self._block_sizes()
-        sparse = _is_sparse(X)
-        if sparse:  # transform's sparse output; decoded one feature's columns at a time
-            Z = check_array(X, estimator=self, accept_sparse=True)
-            if Z.shape[1] != int(sum(blocks)):
-                raise ValueError(
-                    f"X has {Z.shape[1]} features, but OneHotEncoder.inverse_transform is expecting "
-                    f"{int(sum(blocks))} features as input."
-                )
-        else:
-            Z = _check_columns_of(self, X, int(sum(blocks)), "inverse_transform")
+        # transform's sparse output is decoded one feature's columns at a time.
+        Z = _check_columns_of(self, X, int(sum(blocks)), "inverse_transform", accept_sparse=True)
+        sparse = _is_sparse(Z)
         dtypes = {c.dtype for c in self.categories_}
         numeric = all(c.dtype.kind in "biuf" for c in self.categories_)
         dtype = dtypes.pop() if numeric and len(dtypes) == 1 else object

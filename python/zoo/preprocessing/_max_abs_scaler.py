@@ -140,10 +140,9 @@ class MaxAbsScaler(OneToOneFeatureNamesMixin, TransformerMixin, BaseEstimator):
         ndarray or scipy.sparse.csr_matrix of shape (n_samples, n_features)
         """
         check_is_fitted(self)
-        if is_sparse(X):
-            checked = validate_data(self, X, reset=False, accept_sparse=True)
-            return _scaled_entries(checked, self.scale_, self.copy, divide=False)
-        out = _check_columns_of(self, X, self.n_features_in_, "inverse_transform")
+        out = _check_columns_of(self, X, self.n_features_in_, "inverse_transform", accept_sparse=True)
+        if is_sparse(out):
+            return _scaled_entries(out, self.scale_, self.copy, divide=False)
         if (self.copy and np.may_share_memory(out, np.asarray(X))) or not out.flags.writeable:
             out = out.copy()
         out *= self.scale_.astype(out.dtype)

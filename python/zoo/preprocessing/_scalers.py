@@ -292,10 +292,9 @@ class StandardScaler(OneToOneFeatureNamesMixin, TransformerMixin, BaseEstimator)
         """
         check_is_fitted(self)
         copy = self.copy if copy is None else copy
-        if is_sparse(X):
-            checked = validate_data(self, X, reset=False, accept_sparse=True)
-            return _scaled_entries(checked, self.scale_ if self.with_std else None, copy, divide=False)
-        out = _check_columns_of(self, X, self.n_features_in_, "inverse_transform")
+        out = _check_columns_of(self, X, self.n_features_in_, "inverse_transform", accept_sparse=True)
+        if is_sparse(out):
+            return _scaled_entries(out, self.scale_ if self.with_std else None, copy, divide=False)
         if (copy and np.may_share_memory(out, np.asarray(X))) or not out.flags.writeable:
             out = out.copy()
         if self.with_std:

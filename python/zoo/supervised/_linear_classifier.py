@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from zoo._fitted_state import Array, Derived
-from zoo._sparse import is_sparse, times
+from zoo._sparse import csr_times, is_sparse
 from zoo._tags import get_tags
 from zoo._threads import resolve_n_jobs
 from zoo._validation import check_is_fitted, check_sample_weight, validate_data
@@ -82,7 +82,7 @@ class LinearClassifierMixin:
         check_is_fitted(self, "coef_")
         X = validate_data(self, X, reset=False, dtype=self.coef_.dtype, accept_sparse=get_tags(self)["sparse"])
         if is_sparse(X):
-            products = times(X, self.coef_.T, resolve_n_jobs(getattr(self, "n_jobs", None)))
+            products = csr_times(X, self.coef_.T, resolve_n_jobs(getattr(self, "n_jobs", None)))
             scores = products.astype(self.coef_.dtype, copy=False) + self.intercept_
         else:
             scores = X @ self.coef_.T + self.intercept_
